@@ -1,0 +1,47 @@
+//! The errors scaffold reports, each with the exit code it maps to.
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input from the user: exit code 2, nothing written.
+    #[error("{0}")]
+    Input(String),
+    /// Files exist with other content: exit code 1, nothing written.
+    #[error("{0}")]
+    Conflict(String),
+    /// Reading or writing a file failed: exit code 1.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A template failed to render: exit code 1 (or 2 for a user's override: see `render`).
+    #[error("{0}")]
+    Template(String),
+    /// Ctrl-C or an aborted prompt: exit code 130, nothing written.
+    #[error("cancelled; nothing was written")]
+    Cancelled,
+}
+
+impl Error {
+    pub fn input(message: impl Into<String>) -> Error {
+        Error::Input(message.into())
+    }
+
+    pub fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) => 2,
+            Error::Conflict(_) | Error::Io { .. } | Error::Template(_) => 1,
+            Error::Cancelled => 130,
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Generators: each turns a spec into a [`Plan`] of files and never touches the disk.
+
+pub mod resource;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::plan::Plan;
+use crate::project::{Layout, Project};
+use crate::render::Renderer;
+use crate::spec::ident::MAX_IDENT_BYTES;
+
+/// Rejects a derived SQL identifier PostgreSQL would silently truncate, naming what it came from.
+pub(crate) fn check_identifier(name: String, source: &str) -> Result<String, Error> {
+    if name.len() > MAX_IDENT_BYTES {
+        return Err(Error::input(format!(
+            "`{source}` gives the SQL identifier `{name}`, {} bytes long; PostgreSQL truncates identifiers after {MAX_IDENT_BYTES} bytes, so choose a shorter name",
+            name.len()
+        )));
+    }
+    Ok(name)
+}
+
+/// Import specifiers of the modules generated code depends on.
+#[derive(Debug, Clone, Serialize)]
+pub struct Imports {
+    pub action_result: String,
+    pub server: String,
+    pub form_data: String,
+    pub types: String,
+    /// The resource's own validation module, where there is one.
+    pub validation: Option<String>,
+}
+
+pub(crate) fn imports(layout: &Layout, validation_file: Option<&str>) -> Imports {
+    Imports {
+        action_result: layout.import_path(&shared_paths(layout).action_result),
+        server: layout.import_path(&shared_paths(layout).server),
+        form_data: layout.import_path(&shared_paths(layout).form_data),
+        types: layout.import_path(&layout.types_file),
+        validation: validation_file
+            .map(|name| layout.import_path(&format!("{}/{name}.ts", layout.validations_dir))),
+    }
+}
+
+struct SharedPaths {
+    action_result: String,
+    server: String,
+    form_data: String,
+}
+
+fn shared_paths(layout: &Layout) -> SharedPaths {
+    SharedPaths {
+        action_result: format!("{}/action-result.ts", layout.lib_dir),
+        server: format!("{}/supabase/server.ts", layout.lib_dir),
+        form_data: format!("{}/form-data.ts", layout.validations_dir),
+    }
+}
+
+/// Adds the modules generated actions share, written once and then left to the user.
+pub(crate) fn shared_files(
+    plan: &mut Plan,
+    project: &Project,
+    renderer: &Renderer,
+) -> Result<(), Error> {
+    #[derive(Serialize)]
+    struct Context {
+        imports: Imports,
+    }
+    let layout = &project.layout;
+    let context = Context {
+        imports: imports(layout, None),
+    };
+    let paths = shared_paths(layout);
+    for (template, path) in [
+        ("shared/lib/action-result.ts", paths.action_result),
+        ("shared/lib/supabase/server.ts", paths.server),
+        ("shared/lib/validations/form-data.ts", paths.form_data),
+    ] {
+        if plan.get(&path).is_none() {
+            plan.write_once(path, renderer.render(template, &context)?);
+        }
+    }
+    Ok(())
+}
+
+/// A migration file and its rollback, named `<YYYYMMDDHHMMSS>_<name>` as the Supabase CLI expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    pub stem: String,
+}
+
+impl Migration {
+    /// The project's existing migration of this name, so that rerunning a command rewrites the
+    /// same file; otherwise a new one at `timestamp` (or now, in UTC).
+    pub fn find_or_new(
+        project: &Project,
+        name: &str,
+        timestamp: Option<&str>,
+    ) -> Result<Migration, Error> {
+        let suffix = format!("_{name}.sql");
+        let existing = project
+            .list(&project.layout.migrations_dir)?
+            .into_iter()
+            .find(|file| {
+                file.strip_suffix(&suffix)
+                    .is_some_and(|ts| ts.len() == 14 && ts.bytes().all(|b| b.is_ascii_digit()))
+            });
+        if let Some(file) = existing {
+            return Ok(Migration {
+                stem: file.trim_end_matches(".sql").to_string(),
+            });
+        }
+        let timestamp = match timestamp {
+            Some(ts) => parse_timestamp(ts)?,
+            None => jiff::Timestamp::now().strftime("%Y%m%d%H%M%S").to_string(),
+        };
+        Ok(Migration {
+            stem: format!("{timestamp}_{name}"),
+        })
+    }
+
+    pub fn path(&self, layout: &Layout) -> String {
+        format!("{}/{}.sql", layout.migrations_dir, self.stem)
+    }
+
+    pub fn rollback_path(&self, layout: &Layout) -> String {
+        format!("{}/{}.down.sql", layout.rollbacks_dir, self.stem)
+    }
+}
+
+fn parse_timestamp(text: &str) -> Result<String, Error> {
+    let valid = text.len() == 14 && jiff::civil::DateTime::strptime("%Y%m%d%H%M%S", text).is_ok();
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err(Error::input(format!(
+            "`--timestamp {text}` is not a timestamp; use YYYYMMDDHHMMSS in UTC, e.g. 20250131120000"
+        )))
+    }
+}

@@ -1,0 +1,737 @@
+//! `scaffold resource`: a table with row level security, its rollback and pgTAP test, Zod schemas
+//! and server actions. Every decision is made here; the templates only lay it out.
+
+use serde::Serialize;
+
+use super::{check_identifier, imports, Imports, Migration};
+use crate::error::Error;
+use crate::plan::Plan;
+use crate::project::Project;
+use crate::render::{self, Renderer};
+use crate::spec::formats::{EMAIL_PATTERN, URL_PATTERN};
+use crate::spec::{ident, Access, Field, FieldType, ResourceSpec};
+
+/// Fixed ids in the generated pgTAP tests, so a failing test names the same rows every run.
+const TEST_OWNER: &str = "11111111-1111-4111-8111-111111111111";
+const TEST_OTHER: &str = "22222222-2222-4222-8222-222222222222";
+const TEST_ROW: &str = "33333333-3333-4333-8333-333333333333";
+
+/// Plans every file of one resource.
+pub fn plan(
+    spec: &ResourceSpec,
+    project: &Project,
+    renderer: &Renderer,
+    migration: &Migration,
+) -> Result<Plan, Error> {
+    let context = Context::new(spec, project, migration)?;
+    let mut plan = Plan::default();
+    for (template, path) in [
+        (
+            "resource/supabase/migrations/create_table.sql",
+            &context.paths.migration,
+        ),
+        (
+            "resource/supabase/rollbacks/create_table.down.sql",
+            &context.paths.rollback,
+        ),
+        (
+            "resource/supabase/tests/database/table.test.sql",
+            &context.paths.test,
+        ),
+        (
+            "resource/lib/validations/resource.ts",
+            &context.paths.validation,
+        ),
+        ("resource/app/actions/resources.ts", &context.paths.actions),
+    ] {
+        plan.generated(path.clone(), renderer.render(template, &context)?);
+    }
+    super::shared_files(&mut plan, project, renderer)?;
+    Ok(plan)
+}
+
+#[derive(Serialize)]
+struct Context {
+    command: String,
+    summary: &'static str,
+    table: String,
+    table_sql: String,
+    singular: String,
+    owner_column: &'static str,
+    public_read: bool,
+    route: String,
+    paths: Paths,
+    enums: Vec<EnumType>,
+    columns: Vec<Column>,
+    checks: Vec<Check>,
+    indexes: Vec<Index>,
+    trigger: Trigger,
+    policies: Vec<Policy>,
+    grants: Vec<Grant>,
+    t: PgTap,
+    imports: Imports,
+    patterns: Vec<Pattern>,
+    enum_lists: Vec<EnumList>,
+    schemas: Schemas,
+    types: Types,
+    form_fields: String,
+    zod_fields: Vec<ZodField>,
+    actions: Actions,
+    read_doc: ReadDoc,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Paths {
+    pub migration: String,
+    pub rollback: String,
+    pub test: String,
+    pub validation: String,
+    pub actions: String,
+}
+
+#[derive(Serialize)]
+struct EnumType {
+    type_sql: String,
+    values_sql: String,
+}
+
+#[derive(Serialize)]
+struct Column {
+    name_sql: String,
+    sql_type: String,
+    not_null: bool,
+    default_sql: Option<String>,
+    unique: bool,
+    foreign_key: Option<ForeignKey>,
+}
+
+#[derive(Serialize)]
+struct ForeignKey {
+    name: String,
+    references_sql: String,
+    on_delete: &'static str,
+}
+
+#[derive(Serialize)]
+struct Check {
+    name: String,
+    expr: String,
+}
+
+#[derive(Serialize)]
+struct Index {
+    name: String,
+    columns: String,
+    why: String,
+}
+
+#[derive(Serialize)]
+struct Trigger {
+    function_sql: String,
+    name: &'static str,
+}
+
+#[derive(Serialize)]
+struct Policy {
+    name: String,
+    name_sql: String,
+    command: &'static str,
+    roles: &'static str,
+    using: Option<String>,
+    with_check: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Grant {
+    privileges: &'static str,
+    role: &'static str,
+}
+
+#[derive(Serialize)]
+struct PgTap {
+    owner: &'static str,
+    other: &'static str,
+    row: &'static str,
+    columns: String,
+    values: String,
+    update: PgTapUpdate,
+    foreign_keys: Vec<String>,
+    policy_names: String,
+}
+
+#[derive(Serialize)]
+struct PgTapUpdate {
+    set: String,
+    matches: String,
+    revert: String,
+}
+
+#[derive(Serialize)]
+struct Pattern {
+    name: &'static str,
+    doc: &'static str,
+    regex: String,
+}
+
+#[derive(Serialize)]
+struct EnumList {
+    name: String,
+    values: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Schemas {
+    create: String,
+    update: String,
+    id: String,
+    list: String,
+}
+
+#[derive(Serialize)]
+struct Types {
+    row: String,
+    create_input: String,
+    update_input: String,
+    list_input: String,
+}
+
+#[derive(Serialize)]
+struct ZodField {
+    key: String,
+    head: &'static str,
+    calls: Vec<String>,
+    form_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Actions {
+    create: String,
+    update: String,
+    delete: String,
+    get: String,
+    list: String,
+}
+
+#[derive(Serialize)]
+struct ReadDoc {
+    get: String,
+    list: String,
+}
+
+impl Context {
+    fn new(
+        spec: &ResourceSpec,
+        project: &Project,
+        migration: &Migration,
+    ) -> Result<Context, Error> {
+        let names = &spec.names;
+        let table = spec.table().to_string();
+        let table_sql = format!("public.{}", ident::quote(&table));
+        let layout = &project.layout;
+        let paths = Paths {
+            migration: migration.path(layout),
+            rollback: migration.rollback_path(layout),
+            test: format!("{}/{table}.test.sql", layout.tests_dir),
+            validation: format!("{}/{}.ts", layout.validations_dir, names.kebab),
+            actions: format!("{}/{}.ts", layout.actions_dir, names.kebab_plural),
+        };
+        let owner_column = spec.access.owner_column();
+        let public_read = spec.access == Access::PublicRead;
+
+        let mut enums = Vec::new();
+        let mut enum_lists = Vec::new();
+        let mut columns = Vec::new();
+        let mut checks = Vec::new();
+        let mut indexes = vec![Index {
+            name: check_identifier(format!("{table}_{owner_column}_created_at_idx"), &table)?,
+            columns: format!("({owner_column}, created_at desc)"),
+            why: "Backs the policies' owner check, the foreign key to auth.users and the newest-first list.".into(),
+        }];
+        if public_read {
+            indexes.push(Index {
+                name: check_identifier(format!("{table}_created_at_idx"), &table)?,
+                columns: "(created_at desc)".into(),
+                why: "Backs the public newest-first list.".into(),
+            });
+        }
+        let mut foreign_keys = Vec::new();
+        let mut zod_fields = Vec::new();
+        let mut uses_email = false;
+        let mut uses_url = false;
+
+        for field in &spec.fields {
+            let column = field.column();
+            let column_sql = ident::quote(&column);
+            let mut foreign_key = None;
+            let sql_type = match &field.ty {
+                FieldType::Enum { values } => {
+                    let type_name =
+                        check_identifier(format!("{}_{column}", names.singular), &field.name)?;
+                    let type_sql = format!("public.{}", ident::quote(&type_name));
+                    enums.push(EnumType {
+                        type_sql: type_sql.clone(),
+                        values_sql: values
+                            .iter()
+                            .map(|v| render::sql_string(v))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    });
+                    enum_lists.push(EnumList {
+                        name: format!("{}{}Values", names.camel, heck::AsUpperCamelCase(&column)),
+                        values: values.iter().map(|v| render::ts_string(v)).collect(),
+                    });
+                    type_sql
+                }
+                FieldType::Ref { table: target } => {
+                    let fk = check_identifier(format!("{table}_{column}_fkey"), &field.name)?;
+                    foreign_key = Some((
+                        fk.clone(),
+                        format!("public.{} (id)", ident::quote(target)),
+                        field.effective_on_delete().sql(),
+                    ));
+                    indexes.push(Index {
+                        name: check_identifier(format!("{table}_{column}_idx"), &field.name)?,
+                        columns: format!("({column_sql})"),
+                        why: format!("Covers the foreign key {column} → {target}."),
+                    });
+                    foreign_keys.push(fk);
+                    "uuid".to_string()
+                }
+                other => sql_type(other).to_string(),
+            };
+            for (kind, expr) in check_exprs(field, &column_sql) {
+                checks.push(Check {
+                    name: check_identifier(format!("{table}_{column}_{kind}"), &field.name)?,
+                    expr,
+                });
+            }
+            if field.index {
+                indexes.push(Index {
+                    name: check_identifier(format!("{table}_{column}_idx"), &field.name)?,
+                    columns: format!("({column_sql})"),
+                    why: format!("Requested with `{}:index`.", field.name),
+                });
+            }
+            uses_email |= field.ty == FieldType::Email;
+            uses_url |= field.ty == FieldType::Url;
+            let enum_list = enum_lists.last().map(|e| e.name.clone());
+            zod_fields.push(zod_field(field, &column, enum_list.as_deref()));
+            columns.push(Column {
+                name_sql: column_sql,
+                sql_type,
+                not_null: !field.optional,
+                default_sql: field.default.as_deref().map(|d| default_sql(field, d)),
+                unique: field.unique,
+                foreign_key: foreign_key.map(|(name, references_sql, on_delete)| ForeignKey {
+                    name,
+                    references_sql,
+                    on_delete,
+                }),
+            });
+        }
+
+        let function = check_identifier(format!("{table}_set_updated_at"), &table)?;
+        let policies = policies(spec.access, owner_column);
+        let grants = grants(spec.access);
+        let t = pgtap(spec, &policies, foreign_keys);
+
+        let mut patterns = Vec::new();
+        if uses_email {
+            patterns.push(Pattern {
+                name: "EMAIL_PATTERN",
+                doc: "The pattern the database's check constraint uses, so both accept the same addresses.",
+                regex: js_regex(EMAIL_PATTERN),
+            });
+        }
+        if uses_url {
+            patterns.push(Pattern {
+                name: "URL_PATTERN",
+                doc: "The pattern the database's check constraint uses: absolute http(s) URLs on a domain.",
+                regex: js_regex(URL_PATTERN),
+            });
+        }
+
+        let (pascal, plural) = (&names.pascal, &names.pascal_plural);
+        Ok(Context {
+            command: spec.command_line(),
+            summary: match spec.access {
+                Access::Owner => {
+                    "each row belongs to the user who created it; only they can read or change it."
+                }
+                Access::PublicRead => {
+                    "anyone may read; only the user who created a row can change it."
+                }
+            },
+            table_sql,
+            singular: names.singular.replace('_', " "),
+            owner_column,
+            public_read,
+            route: format!("/{}", names.kebab_plural),
+            paths,
+            enums,
+            columns,
+            checks,
+            indexes,
+            trigger: Trigger {
+                function_sql: format!("public.{}", ident::quote(&function)),
+                name: "set_updated_at",
+            },
+            policies,
+            grants,
+            t,
+            imports: imports(&project.layout, Some(&names.kebab)),
+            patterns,
+            enum_lists,
+            schemas: Schemas {
+                create: format!("create{pascal}Schema"),
+                update: format!("update{pascal}Schema"),
+                id: format!("{}IdSchema", names.camel),
+                list: format!("list{plural}Schema"),
+            },
+            types: Types {
+                row: pascal.clone(),
+                create_input: format!("Create{pascal}Input"),
+                update_input: format!("Update{pascal}Input"),
+                list_input: format!("List{plural}Input"),
+            },
+            form_fields: format!("{}FormFields", names.camel),
+            zod_fields,
+            actions: Actions {
+                create: format!("create{pascal}"),
+                update: format!("update{pascal}"),
+                delete: format!("delete{pascal}"),
+                get: format!("get{pascal}"),
+                list: format!("list{plural}"),
+            },
+            read_doc: match spec.access {
+                Access::Owner => ReadDoc {
+                    get: format!("Reads one of the signed-in user's {table}."),
+                    list: format!("Lists the signed-in user's {table}, newest first."),
+                },
+                Access::PublicRead => ReadDoc {
+                    get: format!(
+                        "Reads one {}; anyone may, signed in or not.",
+                        names.singular.replace('_', " ")
+                    ),
+                    list: format!("Lists {table}, newest first; anyone may, signed in or not."),
+                },
+            },
+            table,
+        })
+    }
+}
+
+fn sql_type(ty: &FieldType) -> &'static str {
+    match ty {
+        FieldType::Text | FieldType::Email | FieldType::Url => "text",
+        FieldType::Int => "integer",
+        FieldType::Bigint => "bigint",
+        FieldType::Numeric => "numeric",
+        FieldType::Float => "double precision",
+        FieldType::Bool => "boolean",
+        FieldType::Date => "date",
+        FieldType::Timestamptz => "timestamptz",
+        FieldType::Uuid | FieldType::Ref { .. } => "uuid",
+        FieldType::Jsonb => "jsonb",
+        FieldType::Enum { .. } => unreachable!("enums are typed by their own type"),
+    }
+}
+
+/// The check constraints of a field, as (name suffix, expression).
+fn check_exprs(field: &Field, column: &str) -> Vec<(&'static str, String)> {
+    let mut checks = Vec::new();
+    let pattern = match field.ty {
+        FieldType::Email => Some(EMAIL_PATTERN),
+        FieldType::Url => Some(URL_PATTERN),
+        _ => None,
+    };
+    if let Some(pattern) = pattern {
+        checks.push((
+            "format",
+            format!("{column} ~ {}", render::sql_string(pattern)),
+        ));
+    }
+    if field.ty.is_textual() {
+        if let Some(min) = &field.min {
+            checks.push(("min_length", format!("char_length({column}) >= {min}")));
+        }
+        if let Some(max) = &field.max {
+            checks.push(("max_length", format!("char_length({column}) <= {max}")));
+        }
+    } else {
+        if let Some(min) = &field.min {
+            checks.push(("min", format!("{column} >= {}", js_number(min))));
+        }
+        if let Some(max) = &field.max {
+            checks.push(("max", format!("{column} <= {}", js_number(max))));
+        }
+    }
+    checks
+}
+
+fn default_sql(field: &Field, value: &str) -> String {
+    match (&field.ty, value) {
+        (FieldType::Date, "today") => "current_date".into(),
+        (FieldType::Timestamptz, "now") => "now()".into(),
+        (FieldType::Uuid, "random") => "gen_random_uuid()".into(),
+        (FieldType::Int | FieldType::Bigint | FieldType::Numeric | FieldType::Float, _) => {
+            js_number(value)
+        }
+        (FieldType::Bool, _) => value.into(),
+        (FieldType::Jsonb, _) => format!("{}::jsonb", render::sql_string(value)),
+        _ => render::sql_string(value),
+    }
+}
+
+fn zod_field(field: &Field, column: &str, enum_list: Option<&str>) -> ZodField {
+    let mut head = "z";
+    let mut calls: Vec<String> = match &field.ty {
+        FieldType::Text => vec!["string()".into()],
+        FieldType::Email => vec!["email({ pattern: EMAIL_PATTERN })".into()],
+        FieldType::Url => vec!["url()".into(), "regex(URL_PATTERN)".into()],
+        FieldType::Int => vec!["int32()".into()],
+        FieldType::Bigint => vec!["int()".into()],
+        FieldType::Numeric | FieldType::Float => vec!["number()".into()],
+        FieldType::Bool => vec!["boolean()".into()],
+        FieldType::Date => {
+            head = "z.iso";
+            vec!["date()".into()]
+        }
+        FieldType::Timestamptz => {
+            head = "z.iso";
+            vec!["datetime({ offset: true })".into()]
+        }
+        FieldType::Uuid | FieldType::Ref { .. } => vec!["uuid()".into()],
+        FieldType::Jsonb => vec!["json()".into()],
+        FieldType::Enum { .. } => vec![format!("enum({})", enum_list.unwrap_or_default())],
+    };
+    if let Some(min) = &field.min {
+        calls.push(format!("min({})", js_number(min)));
+    }
+    if let Some(max) = &field.max {
+        calls.push(format!("max({})", js_number(max)));
+    }
+    if field.optional {
+        calls.push("nullish()".into());
+    } else if field.default.is_some() {
+        calls.push("optional()".into());
+    }
+    ZodField {
+        key: column.to_string(),
+        head,
+        calls,
+        form_kind: match field.ty {
+            FieldType::Int | FieldType::Bigint | FieldType::Numeric | FieldType::Float => "number",
+            FieldType::Bool => "boolean",
+            FieldType::Jsonb => "json",
+            _ => "text",
+        },
+    }
+}
+
+/// A decimal as JavaScript and Prettier write it: no leading zeros, no trailing fraction zeros.
+fn js_number(text: &str) -> String {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let frac = frac.trim_end_matches('0');
+    let number = if frac.is_empty() {
+        int.to_string()
+    } else {
+        format!("{int}.{frac}")
+    };
+    if number == "0" {
+        number
+    } else {
+        format!("{sign}{number}")
+    }
+}
+
+/// A pattern as the body of a JavaScript regex literal.
+fn js_regex(pattern: &str) -> String {
+    pattern.replace('/', r"\/")
+}
+
+fn policies(access: Access, owner: &str) -> Vec<Policy> {
+    let is_owner = format!("{owner} = (select auth.uid())");
+    let policy =
+        |name: &str, command, roles, using: Option<&str>, with_check: Option<&str>| Policy {
+            name: name.to_string(),
+            name_sql: ident::quote(name),
+            command,
+            roles,
+            using: using.map(str::to_string),
+            with_check: with_check.map(str::to_string),
+        };
+    let read = match access {
+        Access::Owner => policy(
+            "owners can read their rows",
+            "select",
+            "authenticated",
+            Some(&is_owner),
+            None,
+        ),
+        Access::PublicRead => policy(
+            "anyone can read",
+            "select",
+            "anon, authenticated",
+            Some("true"),
+            None,
+        ),
+    };
+    vec![
+        read,
+        policy(
+            "users can create rows they own",
+            "insert",
+            "authenticated",
+            None,
+            Some(&is_owner),
+        ),
+        policy(
+            "owners can update their rows",
+            "update",
+            "authenticated",
+            Some(&is_owner),
+            Some(&is_owner),
+        ),
+        policy(
+            "owners can delete their rows",
+            "delete",
+            "authenticated",
+            Some(&is_owner),
+            None,
+        ),
+    ]
+}
+
+fn grants(access: Access) -> Vec<Grant> {
+    let mut grants = vec![Grant {
+        privileges: "select, insert, update, delete",
+        role: "authenticated",
+    }];
+    if access == Access::PublicRead {
+        grants.push(Grant {
+            privileges: "select",
+            role: "anon",
+        });
+    }
+    grants.push(Grant {
+        privileges: "all",
+        role: "service_role",
+    });
+    grants
+}
+
+fn pgtap(spec: &ResourceSpec, policies: &[Policy], foreign_keys: Vec<String>) -> PgTap {
+    let samples: Vec<(String, String)> = spec.fields.iter().map(sample_values).collect();
+    let columns = spec
+        .fields
+        .iter()
+        .map(|f| ident::quote(&f.column()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let values = samples
+        .iter()
+        .map(|(a, _)| a.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let first = ident::quote(&spec.fields[0].column());
+    let (before, after) = &samples[0];
+    PgTap {
+        owner: TEST_OWNER,
+        other: TEST_OTHER,
+        row: TEST_ROW,
+        columns,
+        values,
+        update: PgTapUpdate {
+            set: format!("{first} = {after}"),
+            matches: format!("{first} = {after}"),
+            revert: format!("{first} = {before}"),
+        },
+        foreign_keys,
+        policy_names: policies
+            .iter()
+            .map(|p| render::sql_string(&p.name))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// Two different values the field's constraints accept, as SQL literals.
+fn sample_values(field: &Field) -> (String, String) {
+    let quoted = |a: &str, b: &str| (render::sql_string(a), render::sql_string(b));
+    match &field.ty {
+        FieldType::Text => {
+            let min = field
+                .min
+                .as_deref()
+                .and_then(|m| m.parse::<usize>().ok())
+                .unwrap_or(0);
+            let max = field
+                .max
+                .as_deref()
+                .and_then(|m| m.parse::<usize>().ok())
+                .unwrap_or(usize::MAX);
+            let length = 6.clamp(min, max.max(min));
+            quoted(&"a".repeat(length), &"b".repeat(length))
+        }
+        FieldType::Email => quoted("owner@example.com", "owner@example.org"),
+        FieldType::Url => quoted("https://example.com/a", "https://example.com/b"),
+        FieldType::Int | FieldType::Bigint | FieldType::Numeric | FieldType::Float => {
+            let bound = |b: &Option<String>| b.as_deref().and_then(|v| v.parse::<f64>().ok());
+            let (min, max) = (bound(&field.min), bound(&field.max));
+            let clamp = |v: f64| v.max(min.unwrap_or(f64::MIN)).min(max.unwrap_or(f64::MAX));
+            let first = clamp(1.0);
+            let second = if clamp(first + 1.0) != first {
+                clamp(first + 1.0)
+            } else {
+                clamp(first - 1.0)
+            };
+            (number_literal(first), number_literal(second))
+        }
+        FieldType::Bool => ("true".into(), "false".into()),
+        FieldType::Date => quoted("2024-01-31", "2024-02-29"),
+        FieldType::Timestamptz => quoted("2024-01-31T12:00:00Z", "2024-02-29T12:00:00Z"),
+        FieldType::Uuid | FieldType::Ref { .. } => quoted(
+            "44444444-4444-4444-8444-444444444444",
+            "55555555-5555-4555-8555-555555555555",
+        ),
+        FieldType::Jsonb => (r#"'{"sample": 1}'"#.into(), r#"'{"sample": 2}'"#.into()),
+        FieldType::Enum { values } => {
+            let first = &values[0];
+            quoted(first, values.get(1).unwrap_or(first))
+        }
+    }
+}
+
+fn number_literal(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_as_prettier_writes_them() {
+        for (input, want) in [
+            ("0", "0"),
+            ("007", "7"),
+            ("1000.50", "1000.5"),
+            ("-0.0", "0"),
+            ("-3.10", "-3.1"),
+            ("10", "10"),
+        ] {
+            assert_eq!(js_number(input), want, "{input}");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! scaffold: generates the backend of a Next.js + Supabase app the way a senior engineer writes it.
+//!
+//! Data flows one way: command line → [`spec`] → [`plan`] (rendered by [`generate`] through
+//! [`render`]) → written all at once by [`plan::Resolved::apply`].
+
+pub mod app;
+pub mod cli;
+pub mod error;
+pub mod generate;
+pub mod naming;
+pub mod plan;
+pub mod prettier;
+pub mod project;
+pub mod render;
+pub mod spec;

@@ -1,0 +1,132 @@
+//! The template environment: embedded templates, the project's overrides, and the filters they use.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::prettier;
+use crate::spec::ident;
+
+/// The templates built into the binary, by the relative path they are looked up with.
+pub static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// Where a project keeps its own versions of templates, mirroring [`EMBEDDED`].
+pub const OVERRIDE_DIR: &str = ".scaffold/templates";
+
+pub struct Renderer {
+    env: Environment<'static>,
+    overrides: PathBuf,
+}
+
+impl Renderer {
+    /// A renderer that prefers the project's overrides over the embedded templates.
+    pub fn new(project_root: &Path) -> Renderer {
+        let overrides = project_root.join(OVERRIDE_DIR);
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_syntax(
+            SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .keep_trailing_newline(true)
+                .build()
+                .expect("static syntax config"),
+        );
+        let search = overrides.clone();
+        env.set_loader(move |name| {
+            let own = search.join(name);
+            match std::fs::read_to_string(&own) {
+                Ok(text) => return Ok(Some(text)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("cannot read {}: {e}", own.display()),
+                    ))
+                }
+            }
+            Ok(EMBEDDED
+                .get_file(name)
+                .and_then(|f| f.contents_utf8())
+                .map(str::to_string))
+        });
+        env.add_filter("ident", |name: &str| ident::quote(name));
+        env.add_filter("sql_string", |text: &str| sql_string(text));
+        env.add_filter("ts_string", |text: &str| ts_string(text));
+        env.add_function(
+            "ts_chain",
+            |indent: usize, prefix: &str, head: &str, calls: Vec<String>, suffix: &str| {
+                prettier::chain(indent, prefix, head, &calls, suffix)
+            },
+        );
+        env.add_function(
+            "ts_call",
+            |indent: usize, prefix: &str, callee: &str, args: Vec<String>, suffix: &str| {
+                prettier::call(indent, prefix, callee, &args, suffix)
+            },
+        );
+        env.add_function(
+            "ts_signature",
+            |head: &str, params: Vec<String>, returns: &str| {
+                prettier::signature(head, &params, returns)
+            },
+        );
+        env.add_function("ts_import", |names: Vec<String>, from: &str| {
+            prettier::import(&names, from)
+        });
+        env.add_function("ts_assign", |left: &str, right: &str| {
+            prettier::assign(left, right)
+        });
+        env.add_function(
+            "ts_array",
+            |left: &str, items: Vec<String>, suffix: &str| prettier::array(left, &items, suffix),
+        );
+        Renderer { env, overrides }
+    }
+
+    /// Renders one template; errors name the template, the line and, for an override, its file.
+    pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, Error> {
+        let result = self
+            .env
+            .get_template(name)
+            .and_then(|template| template.render(minijinja::value::Serde(&context)));
+        result.map_err(|err| {
+            let own = self.overrides.join(name);
+            let origin = if own.is_file() {
+                format!("your template override {}", own.display())
+            } else {
+                format!("built-in template {name}")
+            };
+            let line = err.line().map(|l| format!(" line {l}")).unwrap_or_default();
+            Error::Template(format!(
+                "{origin}{line}: {err}\n{}",
+                err.display_debug_info()
+            ))
+        })
+    }
+}
+
+/// A SQL string literal: `it's` → `'it''s'`.
+pub fn sql_string(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// A TypeScript string literal as Prettier writes it: double quotes, unless the text holds more
+/// double quotes than single ones.
+pub fn ts_string(text: &str) -> String {
+    let doubles = text.matches('"').count();
+    let singles = text.matches('\'').count();
+    let json = serde_json::to_string(text).expect("a string serializes");
+    if doubles > singles {
+        let inner = json[1..json.len() - 1]
+            .replace("\\\"", "\"")
+            .replace('\'', "\\'");
+        format!("'{inner}'")
+    } else {
+        json
+    }
+}

@@ -1,0 +1,222 @@
+//! The resource model: what the user asked for, validated, independent of how it is written out.
+
+pub mod field;
+pub mod formats;
+pub mod ident;
+
+use serde::Serialize;
+
+pub use field::{Field, FieldType, OnDelete};
+
+use crate::error::Error;
+use crate::naming::Names;
+
+/// Who may read and write a resource's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Each row belongs to the user who created it; only they can see or change it.
+    Owner,
+    /// Anyone, signed in or not, may read; only the row's owner may change it.
+    PublicRead,
+}
+
+impl Access {
+    pub fn token(self) -> &'static str {
+        match self {
+            Access::Owner => "owner",
+            Access::PublicRead => "public-read",
+        }
+    }
+
+    /// The column that ties a row to the user who owns it.
+    pub fn owner_column(self) -> &'static str {
+        match self {
+            Access::Owner | Access::PublicRead => "user_id",
+        }
+    }
+}
+
+/// Columns every generated table has; a field may not reuse their names.
+const GENERATED_COLUMNS: &[&str] = &["id", "created_at", "updated_at"];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResourceSpec {
+    pub names: Names,
+    pub fields: Vec<Field>,
+    pub access: Access,
+    /// The `--plural` the user gave, kept to write the command line back.
+    #[serde(skip)]
+    plural_override: Option<String>,
+    #[serde(skip)]
+    name_as_typed: String,
+}
+
+impl ResourceSpec {
+    /// Builds a spec from the command line's words, validating every one of them.
+    pub fn new(
+        name: &str,
+        plural: Option<&str>,
+        field_tokens: &[String],
+        access: Access,
+    ) -> Result<ResourceSpec, Error> {
+        ident::check(name)
+            .map_err(|why| Error::input(format!("`{name}` is not a valid resource name: {why}")))?;
+        if let Some(plural) = plural {
+            ident::check(plural).map_err(|why| {
+                Error::input(format!(
+                    "`--plural {plural}` is not a valid table name: {why}"
+                ))
+            })?;
+        }
+        let names = Names::derive(name, plural);
+        for derived in [&names.singular, &names.plural] {
+            ident::check(derived).map_err(|why| {
+                Error::input(format!(
+                    "`{name}` gives the name `{derived}`, which cannot be used: {why}; pass --plural to choose the table name"
+                ))
+            })?;
+        }
+        let fields = field_tokens
+            .iter()
+            .map(|token| field::parse(token))
+            .collect::<Result<Vec<_>, _>>()?;
+        let spec = ResourceSpec {
+            names,
+            fields,
+            access,
+            plural_override: plural.map(str::to_string),
+            name_as_typed: name.to_string(),
+        };
+        spec.check_columns(field_tokens)?;
+        Ok(spec)
+    }
+
+    fn check_columns(&self, tokens: &[String]) -> Result<(), Error> {
+        let owner = self.access.owner_column();
+        let mut seen: Vec<String> = Vec::new();
+        for (field, token) in self.fields.iter().zip(tokens) {
+            let column = field.column();
+            if GENERATED_COLUMNS.contains(&column.as_str()) || column == owner {
+                return Err(Error::input(format!(
+                    "invalid field `{token}`: `{column}` is a column scaffold generates ({}, {owner}); choose another name",
+                    GENERATED_COLUMNS.join(", ")
+                )));
+            }
+            if seen.contains(&column) {
+                return Err(Error::input(format!(
+                    "invalid field `{token}`: column `{column}` is defined twice"
+                )));
+            }
+            seen.push(column);
+        }
+        Ok(())
+    }
+
+    pub fn table(&self) -> &str {
+        self.names.table()
+    }
+
+    /// The command line that produces this spec, to rerun or script it.
+    pub fn command_line(&self) -> String {
+        let mut words = vec![
+            "scaffold".to_string(),
+            "resource".into(),
+            self.name_as_typed.clone(),
+        ];
+        words.extend(self.fields.iter().map(|f| shell_word(&f.to_string())));
+        if self.access != Access::Owner {
+            words.push(format!("--access {}", self.access.token()));
+        }
+        if let Some(plural) = &self.plural_override {
+            words.push(format!("--plural {plural}"));
+        }
+        words.join(" ")
+    }
+}
+
+/// Quotes a word for POSIX shells when it holds anything a shell would interpret.
+fn shell_word(word: &str) -> String {
+    let safe = word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-:=,./@+".contains(c));
+    if safe {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn rejects_bad_resources_naming_the_token() {
+        let cases: &[(&str, &[&str], &str)] = &[
+            (
+                "select",
+                &["title:text"],
+                "`select` is not a valid resource name",
+            ),
+            (
+                "user-table; drop",
+                &["title:text"],
+                "`user-table; drop` is not a valid resource name",
+            ),
+            ("Project", &["title:text"], "`Project`"),
+            ("note", &["id:uuid"], "`id` is a column scaffold generates"),
+            (
+                "note",
+                &["created_at:timestamptz"],
+                "`created_at` is a column scaffold generates",
+            ),
+            (
+                "note",
+                &["user_id:uuid"],
+                "`user_id` is a column scaffold generates",
+            ),
+            (
+                "note",
+                &["title:text", "title:text:optional"],
+                "column `title` is defined twice",
+            ),
+            (
+                "task",
+                &["project:ref", "project_id:uuid"],
+                "column `project_id` is defined twice",
+            ),
+        ];
+        for (name, fields, want) in cases {
+            let err = ResourceSpec::new(name, None, &tokens(fields), Access::Owner)
+                .expect_err(name)
+                .to_string();
+            assert!(
+                err.contains(want),
+                "{name} {fields:?}: {err:?} should mention {want:?}"
+            );
+        }
+        let long = "a".repeat(64);
+        let err = ResourceSpec::new(&long, None, &tokens(&["t:text"]), Access::Owner).unwrap_err();
+        assert!(err.to_string().contains("63"), "{err}");
+    }
+
+    #[test]
+    fn writes_its_command_line_back() {
+        let spec = ResourceSpec::new(
+            "projects",
+            Some("projectz"),
+            &tokens(&["name:text:max=80", "meta:jsonb:default={\"a\": 1}"]),
+            Access::PublicRead,
+        )
+        .unwrap();
+        assert_eq!(
+            spec.command_line(),
+            r#"scaffold resource projects name:text:max=80 'meta:jsonb:default={"a": 1}' --access public-read --plural projectz"#
+        );
+    }
+}

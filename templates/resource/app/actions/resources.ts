@@ -1,0 +1,125 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+
+{{ ts_import(["type ActionResult", "fromDatabaseError", "invalid", "notFound", "ok", "type Page", "unauthorized"], imports.action_result) }}
+{{ ts_import(["createClient"], imports.server) }}
+{{ ts_import(["parseInput"], imports.form_data) }}
+{{ ts_import(["type " ~ types.create_input, schemas.create, "type " ~ types.list_input, schemas.list, form_fields, schemas.id, "type " ~ types.update_input, schemas.update], imports.validation) }}
+import type { Tables } from "{{ imports.types }}";
+
+{{ ts_assign("export type " ~ types.row, "Tables<\"" ~ table ~ "\">") }}
+
+/** Creates a {{ singular }} owned by the signed-in user. */
+{{ ts_signature("export async function " ~ actions.create, ["input: " ~ types.create_input ~ " | FormData"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
+  const supabase = await createClient();
+  const { data: auth } = await supabase.auth.getClaims();
+  if (!auth) return unauthorized();
+
+{{ ts_call(2, "const parsed = ", "parseInput", [schemas.create, "input", form_fields], ";") }}
+  if (!parsed.success) return invalid(parsed.error);
+
+  const { data, error } = await supabase
+    .from("{{ table }}")
+    .insert({ ...parsed.data, {{ owner_column }}: auth.claims.sub })
+    .select()
+    .single();
+  if (error) return fromDatabaseError(error);
+
+  revalidatePath("{{ route }}");
+  return ok(data);
+}
+
+/** Changes a {{ singular }}; only its owner can, and only the fields given. */
+{{ ts_signature("export async function " ~ actions.update, ["id: string", "input: " ~ types.update_input ~ " | FormData"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
+  const supabase = await createClient();
+  const { data: auth } = await supabase.auth.getClaims();
+  if (!auth) return unauthorized();
+
+  const parsedId = {{ schemas.id }}.safeParse(id);
+  if (!parsedId.success) return invalid(parsedId.error);
+{{ ts_call(2, "const parsed = ", "parseInput", [schemas.update, "input", form_fields], ";") }}
+  if (!parsed.success) return invalid(parsed.error);
+
+  const { data, error } = await supabase
+    .from("{{ table }}")
+    .update(parsed.data)
+    .eq("id", parsedId.data)
+    .select()
+    .maybeSingle();
+  if (error) return fromDatabaseError(error);
+  if (!data) return notFound();
+
+  revalidatePath("{{ route }}");
+  revalidatePath(`{{ route }}/${data.id}`);
+  return ok(data);
+}
+
+/** Deletes a {{ singular }}; only its owner can. */
+{{ ts_signature("export async function " ~ actions.delete, ["id: string"], "Promise<ActionResult<{ id: string }>>") }}
+  const supabase = await createClient();
+  const { data: auth } = await supabase.auth.getClaims();
+  if (!auth) return unauthorized();
+
+  const parsedId = {{ schemas.id }}.safeParse(id);
+  if (!parsedId.success) return invalid(parsedId.error);
+
+  const { data, error } = await supabase
+    .from("{{ table }}")
+    .delete()
+    .eq("id", parsedId.data)
+    .select("id")
+    .maybeSingle();
+  if (error) return fromDatabaseError(error);
+  if (!data) return notFound();
+
+  revalidatePath("{{ route }}");
+  revalidatePath(`{{ route }}/${data.id}`);
+  return ok(data);
+}
+
+/** {{ read_doc.get }} */
+{{ ts_signature("export async function " ~ actions.get, ["id: string"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
+  const supabase = await createClient();
+{% if not public_read %}
+  const { data: auth } = await supabase.auth.getClaims();
+  if (!auth) return unauthorized();
+{% endif %}
+
+  const parsedId = {{ schemas.id }}.safeParse(id);
+  if (!parsedId.success) return invalid(parsedId.error);
+
+  const { data, error } = await supabase
+    .from("{{ table }}")
+    .select()
+    .eq("id", parsedId.data)
+    .maybeSingle();
+  if (error) return fromDatabaseError(error);
+  if (!data) return notFound();
+
+  return ok(data);
+}
+
+/** {{ read_doc.list }} */
+{{ ts_signature("export async function " ~ actions.list, ["input: " ~ types.list_input ~ " = {}"], "Promise<ActionResult<Page<" ~ types.row ~ ">>>") }}
+  const supabase = await createClient();
+{% if not public_read %}
+  const { data: auth } = await supabase.auth.getClaims();
+  if (!auth) return unauthorized();
+{% endif %}
+
+  const parsed = {{ schemas.list }}.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+  const { page, pageSize } = parsed.data;
+  const from = (page - 1) * pageSize;
+
+  const { data, error, count } = await supabase
+    .from("{{ table }}")
+    .select("*", { count: "exact" })
+    .order("created_at", { ascending: false })
+    .order("id", { ascending: false })
+    .range(from, from + pageSize - 1);
+  if (error) return fromDatabaseError(error);
+
+  return ok({ items: data, page, pageSize, total: count ?? 0 });
+}

@@ -1,0 +1,45 @@
+import * as z from "zod";
+
+import type { FormFields } from "{{ imports.form_data }}";
+{% for p in patterns %}
+
+/** {{ p.doc }} */
+const {{ p.name }} =
+  /{{ p.regex }}/;
+{% endfor %}
+{% for e in enum_lists %}
+
+{{ ts_array("export const " ~ e.name, e.values, " as const") }}
+{% endfor %}
+
+/** A new {{ singular }}: mirrors the columns and check constraints of {{ table }}. */
+export const {{ schemas.create }} = z.object({
+{% for f in zod_fields %}
+{{ ts_chain(2, f.key ~ ": ", f.head, f.calls, ",") }}
+{% endfor %}
+});
+
+/** Changes to a {{ singular }}: any subset of its fields, at least one. */
+export const {{ schemas.update }} = {{ schemas.create }}
+  .partial()
+  .refine((values) => Object.keys(values).length > 0, {
+    error: "Provide at least one field to change.",
+  });
+
+export const {{ schemas.id }} = z.uuid();
+
+export const {{ schemas.list }} = z.object({
+  page: z.int().min(1).default(1),
+  pageSize: z.int().min(1).max(100).default(20),
+});
+
+{{ ts_assign("export type " ~ types.create_input, "z.input<typeof " ~ schemas.create ~ ">") }}
+{{ ts_assign("export type " ~ types.update_input, "z.input<typeof " ~ schemas.update ~ ">") }}
+{{ ts_assign("export type " ~ types.list_input, "z.input<typeof " ~ schemas.list ~ ">") }}
+
+/** How each field is read from a submitted form. */
+export const {{ form_fields }}: FormFields = {
+{% for f in zod_fields %}
+  {{ f.key }}: "{{ f.form_kind }}",
+{% endfor %}
+};

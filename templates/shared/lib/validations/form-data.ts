@@ -1,0 +1,63 @@
+import type * as z from "zod";
+
+/** How a form field's text is read: as text, a number, a boolean or JSON. */
+export type FormFieldKind = "text" | "number" | "boolean" | "json";
+
+export type FormFields = Record<string, FormFieldKind>;
+
+/** Marks text that is not JSON, so the schema rejects it instead of storing a string. */
+const NOT_JSON = Symbol("not JSON");
+
+function decode(text: string, kind: FormFieldKind): unknown {
+  switch (kind) {
+    case "text":
+      return text;
+    case "number":
+      return text.trim() === "" ? null : Number(text);
+    case "boolean":
+      if (text === "true" || text === "on") return true;
+      if (text === "false" || text === "off") return false;
+      return text;
+    case "json":
+      try {
+        return JSON.parse(text);
+      } catch {
+        return NOT_JSON;
+      }
+  }
+}
+
+/**
+ * Reads the named fields of a form into the object a schema expects: fields missing from the
+ * form stay missing, empty non-text fields become null, and numbers, booleans and JSON are
+ * decoded, so a form and a plain object with the same values parse the same way.
+ */
+export function formDataToObject(
+  formData: FormData,
+  fields: FormFields,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [name, kind] of Object.entries(fields)) {
+    const value = formData.get(name);
+    if (value === null) continue;
+    if (typeof value !== "string") {
+      values[name] = value;
+    } else if (value === "" && kind !== "text") {
+      values[name] = null;
+    } else {
+      values[name] = decode(value, kind);
+    }
+  }
+  return values;
+}
+
+/** Validates a plain object or a submitted form with the same schema. */
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  fields: FormFields,
+): z.ZodSafeParseResult<z.output<T>> {
+  const values =
+    input instanceof FormData ? formDataToObject(input, fields) : input;
+  return schema.safeParse(values);
+}
