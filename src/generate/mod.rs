@@ -10,6 +10,27 @@ use crate::project::{Layout, Project};
 use crate::render::Renderer;
 use crate::spec::ident::MAX_IDENT_BYTES;
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_schema_identifiers_are_shortened_stably() {
+        assert_eq!(
+            schema_identifier("notes_title_idx".into()),
+            "notes_title_idx"
+        );
+        let long = format!(
+            "{}_street_line_idx",
+            "company_shipping_addresses_and_more".repeat(2)
+        );
+        let short = schema_identifier(long.clone());
+        assert_eq!(short.len(), MAX_IDENT_BYTES);
+        assert_eq!(short, schema_identifier(long.clone()));
+        assert_ne!(short, schema_identifier(format!("{long}2")));
+    }
+}
+
 /// Rejects a derived SQL identifier PostgreSQL would silently truncate, naming what it came from.
 pub(crate) fn check_identifier(name: String, source: &str) -> Result<String, Error> {
     if name.len() > MAX_IDENT_BYTES {
@@ -19,6 +40,22 @@ pub(crate) fn check_identifier(name: String, source: &str) -> Result<String, Err
         )));
     }
     Ok(name)
+}
+
+/// A schema-wide identifier (index, type, function) built from user names: kept as is when it
+/// fits PostgreSQL's limit, otherwise cut and suffixed with a hash of the whole, so it stays
+/// unique and the same on every run.
+pub(crate) fn schema_identifier(name: String) -> String {
+    if name.len() <= MAX_IDENT_BYTES {
+        return name;
+    }
+    // FNV-1a: a stable hash, unlike std's randomly seeded one.
+    let hash = name.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    let keep = MAX_IDENT_BYTES - 9;
+    let cut = name[..keep].trim_end_matches('_');
+    format!("{cut}_{hash:08x}")
 }
 
 /// Import specifiers of the modules generated code depends on.

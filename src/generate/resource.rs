@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{check_identifier, imports, Imports, Migration};
+use super::{check_identifier, imports, schema_identifier, Imports, Migration};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::project::Project;
@@ -243,13 +243,13 @@ impl Context {
         let mut columns = Vec::new();
         let mut checks = Vec::new();
         let mut indexes = vec![Index {
-            name: check_identifier(format!("{table}_{owner_column}_created_at_idx"), &table)?,
+            name: schema_identifier(format!("{table}_{owner_column}_created_at_idx")),
             columns: format!("({owner_column}, created_at desc)"),
             why: "Backs the policies' owner check, the foreign key to auth.users and the newest-first list.".into(),
         }];
         if public_read {
             indexes.push(Index {
-                name: check_identifier(format!("{table}_created_at_idx"), &table)?,
+                name: schema_identifier(format!("{table}_created_at_idx")),
                 columns: "(created_at desc)".into(),
                 why: "Backs the public newest-first list.".into(),
             });
@@ -265,8 +265,7 @@ impl Context {
             let mut foreign_key = None;
             let sql_type = match &field.ty {
                 FieldType::Enum { values } => {
-                    let type_name =
-                        check_identifier(format!("{}_{column}", names.singular), &field.name)?;
+                    let type_name = schema_identifier(format!("{}_{column}", names.singular));
                     let type_sql = format!("public.{}", ident::quote(&type_name));
                     enums.push(EnumType {
                         type_sql: type_sql.clone(),
@@ -283,14 +282,14 @@ impl Context {
                     type_sql
                 }
                 FieldType::Ref { table: target } => {
-                    let fk = check_identifier(format!("{table}_{column}_fkey"), &field.name)?;
+                    let fk = check_identifier(format!("{column}_fkey"), &field.name)?;
                     foreign_key = Some((
                         fk.clone(),
                         format!("public.{} (id)", ident::quote(target)),
                         field.effective_on_delete().sql(),
                     ));
                     indexes.push(Index {
-                        name: check_identifier(format!("{table}_{column}_idx"), &field.name)?,
+                        name: schema_identifier(format!("{table}_{column}_idx")),
                         columns: format!("({column_sql})"),
                         why: format!("Covers the foreign key {column} → {target}."),
                     });
@@ -301,13 +300,13 @@ impl Context {
             };
             for (kind, expr) in check_exprs(field, &column_sql) {
                 checks.push(Check {
-                    name: check_identifier(format!("{table}_{column}_{kind}"), &field.name)?,
+                    name: check_identifier(format!("{column}_{kind}"), &field.name)?,
                     expr,
                 });
             }
             if field.index {
                 indexes.push(Index {
-                    name: check_identifier(format!("{table}_{column}_idx"), &field.name)?,
+                    name: schema_identifier(format!("{table}_{column}_idx")),
                     columns: format!("({column_sql})"),
                     why: format!("Requested with `{}:index`.", field.name),
                 });
@@ -330,7 +329,7 @@ impl Context {
             });
         }
 
-        let function = check_identifier(format!("{table}_set_updated_at"), &table)?;
+        let function = schema_identifier(format!("{table}_set_updated_at"));
         let policies = policies(spec.access, owner_column);
         let grants = grants(spec.access);
         let t = pgtap(spec, &policies, foreign_keys);

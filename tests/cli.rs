@@ -1,0 +1,399 @@
+//! The command line as users and scripts see it: exit codes, messages, and what lands on disk.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{files, scaffold};
+
+const NOTE: &[&str] = &[
+    "resource",
+    "note",
+    "title:text:max=200",
+    "body:text",
+    "--timestamp",
+    "20250101000000",
+];
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn bad_input_exits_2_names_the_token_and_writes_nothing() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["resource", "select", "title:text"], "`select`"),
+        (
+            &["resource", "user-table; drop", "title:text"],
+            "`user-table; drop`",
+        ),
+        (&["resource", "note", "title:txt"], "unknown type `txt`"),
+        (
+            &["resource", "note", "title:text:nullable"],
+            "unknown modifier `nullable`",
+        ),
+        (
+            &["resource", "note", "title:text", "title:text"],
+            "defined twice",
+        ),
+        (
+            &["resource", "note", "id:uuid"],
+            "`id` is a column scaffold generates",
+        ),
+        (
+            &["resource", "note", "user_id:uuid"],
+            "`user_id` is a column scaffold generates",
+        ),
+        (
+            &["resource", "note", "kind:enum=a,b:default=c"],
+            "`default=c` does not fit enum",
+        ),
+        (
+            &["resource", "note", "n:int:default=1.5"],
+            "`default=1.5` does not fit int",
+        ),
+        (&["resource", &"a".repeat(64), "title:text"], "63"),
+        (
+            &["resource", "note", &format!("{}:text", "b".repeat(64))],
+            "63",
+        ),
+        (
+            &[
+                "resource",
+                "note",
+                &format!("{}:text:max=9", "c".repeat(60)),
+            ],
+            "PostgreSQL truncates identifiers after 63 bytes",
+        ),
+        (&["resource", "note"], "no fields given"),
+        (
+            &[
+                "resource",
+                "note",
+                "title:text",
+                "--timestamp",
+                "2025-01-01",
+            ],
+            "`--timestamp 2025-01-01`",
+        ),
+        (
+            &["resource", "note", "title:text", "--access", "everyone"],
+            "everyone",
+        ),
+        (
+            &["resource", "note", "title:text", "--plural", "Notes!"],
+            "`--plural Notes!`",
+        ),
+        (
+            &["templates", "eject", "no/such/template"],
+            "`no/such/template`",
+        ),
+    ];
+    for (args, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let output = scaffold(dir.path(), args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(want),
+            "{args:?}: {:?} should mention {want:?}",
+            stderr(&output)
+        );
+        assert_eq!(
+            stderr(&output)
+                .lines()
+                .filter(|l| l.contains("error"))
+                .count(),
+            1,
+            "{args:?}: one message"
+        );
+        assert!(files(dir.path()).is_empty(), "{args:?} wrote files");
+    }
+}
+
+#[test]
+fn rerunning_is_a_no_op_that_reports_every_file_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(scaffold(dir.path(), NOTE).status.success());
+    let before = files(dir.path());
+    // Without --timestamp the existing migration is found and rewritten in place.
+    let output = scaffold(
+        dir.path(),
+        &[
+            "resource",
+            "note",
+            "title:text:max=200",
+            "body:text",
+            "--json",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let actions: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions.len(), 8);
+    assert!(actions.iter().all(|a| *a == "identical"), "{actions:?}");
+    assert_eq!(files(dir.path()), before);
+}
+
+#[test]
+fn json_reports_path_action_and_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = scaffold(dir.path(), &[NOTE, &["--json"]].concat());
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["dry_run"], false);
+    let first = &report["files"][0];
+    assert_eq!(
+        first["path"],
+        "supabase/migrations/20250101000000_create_notes.sql"
+    );
+    assert_eq!(first["action"], "create");
+    let on_disk = fs::read(
+        dir.path()
+            .join("supabase/migrations/20250101000000_create_notes.sql"),
+    )
+    .unwrap();
+    assert_eq!(first["bytes"], on_disk.len());
+}
+
+#[test]
+fn dry_run_prints_the_plan_and_a_diff_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = scaffold(dir.path(), &[NOTE, &["--dry-run"]].concat());
+    assert!(output.status.success());
+    let out = stdout(&output);
+    assert!(
+        out.contains("create  supabase/migrations/20250101000000_create_notes.sql"),
+        "{out}"
+    );
+    assert!(out.contains("+++ b/app/actions/notes.ts"), "{out}");
+    assert!(out.contains("+create table public.notes ("), "{out}");
+    assert!(files(dir.path()).is_empty());
+
+    let output = scaffold(dir.path(), &[NOTE, &["--dry-run", "--json"]].concat());
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["dry_run"], true);
+    assert!(files(dir.path()).is_empty());
+}
+
+#[test]
+fn a_changed_file_is_a_conflict_unless_forced_or_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(scaffold(dir.path(), NOTE).status.success());
+    let actions = dir.path().join("app/actions/notes.ts");
+    let validation = dir.path().join("lib/validations/note.ts");
+    fs::write(&actions, "// mine\n").unwrap();
+    fs::remove_file(&validation).unwrap();
+
+    let output = scaffold(dir.path(), NOTE);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("app/actions/notes.ts"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("--force"),
+        "says what to do: {}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read_to_string(&actions).unwrap(), "// mine\n");
+    assert!(!validation.exists(), "a conflict writes nothing at all");
+
+    let output = scaffold(dir.path(), &[NOTE, &["--skip-existing"]].concat());
+    assert!(output.status.success());
+    assert!(
+        stdout(&output).contains("skip  app/actions/notes.ts"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(fs::read_to_string(&actions).unwrap(), "// mine\n");
+    assert!(validation.exists());
+
+    let output = scaffold(dir.path(), &[NOTE, &["--force"]].concat());
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("overwrite  app/actions/notes.ts"));
+    assert!(fs::read_to_string(&actions)
+        .unwrap()
+        .contains("export async function createNote("));
+}
+
+#[test]
+fn shared_modules_are_written_once_and_then_left_to_the_user() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(scaffold(dir.path(), NOTE).status.success());
+    let shared = dir.path().join("lib/action-result.ts");
+    fs::write(&shared, "// my own result type\n").unwrap();
+    let output = scaffold(
+        dir.path(),
+        &[
+            "resource",
+            "task",
+            "title:text",
+            "--timestamp",
+            "20250101000001",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("keep  lib/action-result.ts"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(
+        fs::read_to_string(&shared).unwrap(),
+        "// my own result type\n"
+    );
+    let output = scaffold(dir.path(), &["resource", "task", "title:text", "--force"]);
+    assert!(output.status.success());
+    assert_eq!(
+        fs::read_to_string(&shared).unwrap(),
+        "// my own result type\n",
+        "--force never replaces shared modules"
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where a folder must go: staging fails after other files were staged.
+    fs::write(dir.path().join("lib"), "not a folder").unwrap();
+    let output = scaffold(dir.path(), NOTE);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("lib"), "{}", stderr(&output));
+    let left: Vec<String> = files(dir.path()).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(left, vec!["lib".to_string()]);
+    assert!(
+        !dir.path().join("supabase").exists(),
+        "folders made for the plan are removed again"
+    );
+}
+
+#[test]
+fn timestamp_comes_from_the_flag_or_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(common::binary())
+        .args(["--dir"])
+        .arg(dir.path())
+        .args(["resource", "note", "title:text"])
+        .env("SCAFFOLD_TIMESTAMP", "20240229235959")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(dir
+        .path()
+        .join("supabase/migrations/20240229235959_create_notes.sql")
+        .is_file());
+    assert!(dir
+        .path()
+        .join("supabase/rollbacks/20240229235959_create_notes.down.sql")
+        .is_file());
+}
+
+#[test]
+fn src_projects_get_their_code_under_src() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("src/app")).unwrap();
+    assert!(scaffold(dir.path(), NOTE).status.success());
+    for path in [
+        "src/app/actions/notes.ts",
+        "src/lib/validations/note.ts",
+        "src/lib/action-result.ts",
+        "supabase/migrations/20250101000000_create_notes.sql",
+    ] {
+        assert!(dir.path().join(path).is_file(), "{path}");
+    }
+    let actions = fs::read_to_string(dir.path().join("src/app/actions/notes.ts")).unwrap();
+    assert!(
+        actions.contains("from \"@/lib/validations/note\""),
+        "the alias points at src/"
+    );
+}
+
+#[test]
+fn templates_can_be_overridden_and_ejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = scaffold(
+        dir.path(),
+        &["templates", "eject", "resource/app/actions/resources.ts"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let ejected = dir
+        .path()
+        .join(".scaffold/templates/resource/app/actions/resources.ts");
+    assert!(ejected.is_file());
+    fs::write(&ejected, "// custom actions for {{ table }}\n").unwrap();
+    assert!(scaffold(dir.path(), NOTE).status.success());
+    assert_eq!(
+        fs::read_to_string(dir.path().join("app/actions/notes.ts")).unwrap(),
+        "// custom actions for notes\n"
+    );
+
+    // An override that uses a variable that does not exist fails loudly, naming the file and line.
+    fs::write(&ejected, "line one\n{{ no_such_variable }}\n").unwrap();
+    let output = scaffold(dir.path(), &[NOTE, &["--force"]].concat());
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains(".scaffold/templates/resource/app/actions/resources.ts"),
+        "{message}"
+    );
+    assert!(message.contains("line 2"), "{message}");
+    assert!(message.contains("undefined"), "{message}");
+}
+
+#[test]
+fn help_shows_real_examples_and_completions_are_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, want) in [
+        (&["--help"][..], "scaffold resource project name:text"),
+        (
+            &["resource", "--help"][..],
+            "scaffold resource note title:text:max=200 body:text --dry-run",
+        ),
+        (
+            &["resource", "--help"][..],
+            "on-delete=cascade|restrict|set-null",
+        ),
+        (&["completions", "bash"][..], "complete -F"),
+        (&["completions", "zsh"][..], "#compdef scaffold"),
+        (&["completions", "fish"][..], "complete -c scaffold"),
+    ] {
+        let output = scaffold(dir.path(), args);
+        assert!(output.status.success(), "{args:?}");
+        assert!(
+            stdout(&output).contains(want),
+            "{args:?} should show {want:?}"
+        );
+    }
+}
+
+#[test]
+fn no_colour_when_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(common::binary())
+        .arg("--dir")
+        .arg(dir.path())
+        .args(NOTE)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(
+        !stdout(&output).contains('\u{1b}'),
+        "escape codes in piped output"
+    );
+}
