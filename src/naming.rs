@@ -58,6 +58,12 @@ fn inflect_last_word(name: &str, count: isize) -> String {
     }
 }
 
+/// The word with its indefinite article: `a project`, `an invoice`.
+pub fn indefinite(word: &str) -> String {
+    let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if vowel { "an" } else { "a" })
+}
+
 pub fn pluralize(name: &str) -> String {
     inflect_last_word(name, 2)
 }

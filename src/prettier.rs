@@ -7,7 +7,8 @@
 
 const WIDTH: usize = 80;
 
-fn fits(lines: &str) -> bool {
+/// Whether a line fits Prettier's print width.
+pub fn fits(lines: &str) -> bool {
     lines.chars().count() <= WIDTH
 }
 
@@ -15,12 +16,14 @@ fn pad(indent: usize) -> String {
     " ".repeat(indent)
 }
 
-/// A member chain such as `key: z.string().max(200),`: one line when it fits and has at most
-/// two call groups beyond the head, otherwise one call per line.
+/// A member chain such as `key: z.string().max(200),`: one line when it fits, otherwise one
+/// call per line. Like Prettier, a chain of more than two calls breaks even when it fits if
+/// any call takes a function (`z.json().refine((v) => ...).optional()`).
 pub fn chain(indent: usize, prefix: &str, head: &str, calls: &[String], suffix: &str) -> String {
     let flat: String = calls.iter().map(|c| format!(".{c}")).collect();
     let line = format!("{}{prefix}{head}{flat}{suffix}", pad(indent));
-    if calls.len() < 2 || fits(&line) {
+    let takes_function = calls.len() > 2 && calls.iter().any(|c| c.contains("=>"));
+    if calls.len() < 2 || (fits(&line) && !takes_function) {
         return line;
     }
     let inner = pad(indent + 2);
@@ -67,13 +70,16 @@ pub fn import(names: &[String], from: &str) -> String {
     format!("import {{\n{broken}}} from \"{from}\";")
 }
 
-/// `left = right;` with the right side moved to the next line when the whole does not fit.
-pub fn assign(left: &str, right: &str) -> String {
-    let line = format!("{left} = {right};");
+/// `left = generic<arg>;`: a string-literal argument moves to the next line whole; any other
+/// argument breaks inside the angle brackets, as Prettier lays out type aliases.
+pub fn alias(left: &str, generic: &str, arg: &str) -> String {
+    let line = format!("{left} = {generic}<{arg}>;");
     if fits(&line) {
         line
+    } else if arg.starts_with('"') {
+        format!("{left} =\n  {generic}<{arg}>;")
     } else {
-        format!("{left} =\n  {right};")
+        format!("{left} = {generic}<\n  {arg}\n>;")
     }
 }
 
@@ -110,8 +116,12 @@ mod tests {
             "export async function getWorkspace(\n  id: string,\n): Promise<ActionResult<Workspace>> {"
         );
         assert_eq!(
-            assign("export type SomeVeryLongTypeNameForTestingPurposesX", "Tables<\"some_very_long_type_name_x\">"),
-            "export type SomeVeryLongTypeNameForTestingPurposesX =\n  Tables<\"some_very_long_type_name_x\">;"
+            alias("export type CreateCompanyShippingAddressInput", "z.input", "typeof createCompanyShippingAddressSchema"),
+            "export type CreateCompanyShippingAddressInput = z.input<\n  typeof createCompanyShippingAddressSchema\n>;"
+        );
+        assert_eq!(
+            alias("export type ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMN", "Tables", "\"company_shipping_addresses\""),
+            "export type ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMN =\n  Tables<\"company_shipping_addresses\">;"
         );
         assert_eq!(
             call(0, "const parsed = ", "parseInput", &s(&["createCompanyAddressSchema", "input", "companyAddressFormFields"]), ";"),

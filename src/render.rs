@@ -55,6 +55,7 @@ impl Renderer {
                 .map(str::to_string))
         });
         env.add_filter("ident", |name: &str| ident::quote(name));
+        env.add_filter("indefinite", |word: &str| crate::naming::indefinite(word));
         env.add_filter("sql_string", |text: &str| sql_string(text));
         env.add_filter("ts_string", |text: &str| ts_string(text));
         env.add_function(
@@ -78,8 +79,9 @@ impl Renderer {
         env.add_function("ts_import", |names: Vec<String>, from: &str| {
             prettier::import(&names, from)
         });
-        env.add_function("ts_assign", |left: &str, right: &str| {
-            prettier::assign(left, right)
+        env.add_function("ts_fits", |line: &str| prettier::fits(line));
+        env.add_function("ts_alias", |left: &str, generic: &str, arg: &str| {
+            prettier::alias(left, generic, arg)
         });
         env.add_function(
             "ts_array",

@@ -5,16 +5,23 @@ use serde::Serialize;
 
 use super::{check_identifier, imports, schema_identifier, Imports, Migration};
 use crate::error::Error;
+use crate::naming::{indefinite, Names};
 use crate::plan::Plan;
 use crate::project::Project;
 use crate::render::{self, Renderer};
+use crate::session::SessionEntry;
 use crate::spec::formats::{EMAIL_PATTERN, URL_PATTERN};
-use crate::spec::{ident, Access, Field, FieldType, ResourceSpec};
+use crate::spec::{ident, Access, Field, FieldType, ResourceSpec, Role, TENANT};
 
 /// Fixed ids in the generated pgTAP tests, so a failing test names the same rows every run.
 const TEST_OWNER: &str = "11111111-1111-4111-8111-111111111111";
 const TEST_OTHER: &str = "22222222-2222-4222-8222-222222222222";
 const TEST_ROW: &str = "33333333-3333-4333-8333-333333333333";
+const TEST_ADMIN: &str = "66666666-6666-4666-8666-666666666666";
+const TEST_MEMBER: &str = "77777777-7777-4777-8777-777777777777";
+const TEST_NEWCOMER: &str = "88888888-8888-4888-8888-888888888888";
+const TEST_WORKSPACE: &str = "99999999-9999-4999-8999-999999999999";
+const TEST_OTHER_WORKSPACE: &str = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
 
 /// Plans every file of one resource.
 pub fn plan(
@@ -34,10 +41,7 @@ pub fn plan(
             "resource/supabase/rollbacks/create_table.down.sql",
             &context.paths.rollback,
         ),
-        (
-            "resource/supabase/tests/database/table.test.sql",
-            &context.paths.test,
-        ),
+        (test_template(&context), &context.paths.test),
         (
             "resource/lib/validations/resource.ts",
             &context.paths.validation,
@@ -46,8 +50,37 @@ pub fn plan(
     ] {
         plan.generated(path.clone(), renderer.render(template, &context)?);
     }
+    if spec.tenant {
+        for (template, path) in [
+            (
+                "tenant/lib/validations/member.ts",
+                &context.m.validation_file,
+            ),
+            ("tenant/app/actions/members.ts", &context.m.actions_file),
+        ] {
+            plan.generated(path.clone(), renderer.render(template, &context)?);
+        }
+    }
     super::shared_files(&mut plan, project, renderer)?;
+    plan.record(SessionEntry::render(
+        renderer,
+        format!("resource:{}", spec.table()),
+        "session/resource.md",
+        minijinja::context! {
+            actions_import => project.layout.import_path(&context.paths.actions),
+            types_file => &project.layout.types_file,
+            ..minijinja::Value::from(minijinja::value::Serde(&context))
+        },
+    )?);
     Ok(plan)
+}
+
+fn test_template(context: &Context) -> &'static str {
+    match context.mode {
+        "tenant" => "resource/supabase/tests/database/table.tenant.test.sql",
+        "workspace" => "resource/supabase/tests/database/table.workspace.test.sql",
+        _ => "resource/supabase/tests/database/table.test.sql",
+    }
 }
 
 #[derive(Serialize)]
@@ -59,6 +92,9 @@ struct Context {
     singular: String,
     owner_column: &'static str,
     public_read: bool,
+    /// `owner`, `public_read`, `workspace` (rows belong to a workspace) or `tenant` (the workspace itself).
+    mode: &'static str,
+    tenancy: Tenancy,
     route: String,
     paths: Paths,
     enums: Vec<EnumType>,
@@ -78,6 +114,110 @@ struct Context {
     zod_fields: Vec<ZodField>,
     actions: Actions,
     read_doc: ReadDoc,
+    create_doc: String,
+    update_doc: String,
+    delete_doc: String,
+    /// Names of the membership schemas and actions of a tenant root.
+    m: Members,
+}
+
+#[derive(Serialize)]
+struct Members {
+    row: String,
+    roles: String,
+    id_key: String,
+    schema: String,
+    add_schema: String,
+    change_schema: String,
+    input: String,
+    add_input: String,
+    change_input: String,
+    list: String,
+    add: String,
+    change: String,
+    remove: String,
+    leave: String,
+    validation_file: String,
+    actions_file: String,
+    validation_import: String,
+}
+
+impl Members {
+    fn new(names: &Names, project: &Project) -> Members {
+        let (pascal, camel) = (&names.pascal, &names.camel);
+        let layout = &project.layout;
+        let validation_file = format!("{}/{}-member.ts", layout.validations_dir, names.kebab);
+        Members {
+            row: format!("{pascal}Member"),
+            roles: format!("{camel}Roles"),
+            id_key: format!("{camel}Id"),
+            schema: format!("{camel}MemberSchema"),
+            add_schema: format!("add{pascal}MemberSchema"),
+            change_schema: format!("change{pascal}MemberRoleSchema"),
+            input: format!("{pascal}MemberInput"),
+            add_input: format!("Add{pascal}MemberInput"),
+            change_input: format!("Change{pascal}MemberRoleInput"),
+            list: format!("list{pascal}Members"),
+            add: format!("add{pascal}Member"),
+            change: format!("change{pascal}MemberRole"),
+            remove: format!("remove{pascal}Member"),
+            leave: format!("leave{pascal}"),
+            validation_import: layout.import_path(&validation_file),
+            actions_file: format!("{}/{}-members.ts", layout.actions_dir, names.kebab),
+            validation_file,
+        }
+    }
+}
+
+/// The names of the tenant root and everything around it (members, roles, helpers).
+#[derive(Serialize)]
+struct Tenancy {
+    singular: String,
+    plural: String,
+    table_sql: String,
+    fk_column: String,
+    members_table: String,
+    members_table_sql: String,
+    members_user_index: String,
+    created_by_index: String,
+    role_type_sql: String,
+    ids_fn_sql: String,
+    add_creator_fn_sql: String,
+    guard_fn_sql: String,
+    lookup_fn_sql: String,
+    add_member_fn: String,
+    add_member_fn_sql: String,
+    write_role: Role,
+}
+
+impl Tenancy {
+    fn new(names: &Names, write_role: Role) -> Tenancy {
+        let singular = &names.singular;
+        let members_table = schema_identifier(format!("{singular}_members"));
+        let add_member_fn = schema_identifier(format!("add_{singular}_member"));
+        let private = |name: String| format!("private.{}", ident::quote(&schema_identifier(name)));
+        Tenancy {
+            singular: singular.replace('_', " "),
+            plural: names.plural.replace('_', " "),
+            table_sql: format!("public.{}", ident::quote(&names.plural)),
+            fk_column: format!("{singular}_id"),
+            members_table_sql: format!("public.{}", ident::quote(&members_table)),
+            members_user_index: schema_identifier(format!("{members_table}_user_id_idx")),
+            created_by_index: schema_identifier(format!("{}_created_by_idx", names.plural)),
+            role_type_sql: format!(
+                "public.{}",
+                ident::quote(&schema_identifier(format!("{singular}_role")))
+            ),
+            ids_fn_sql: private(format!("my_{singular}_ids")),
+            add_creator_fn_sql: private(format!("add_{singular}_creator")),
+            guard_fn_sql: private(format!("guard_{singular}_roles")),
+            lookup_fn_sql: private(format!("{singular}_member_id_by_email")),
+            add_member_fn_sql: format!("public.{}", ident::quote(&add_member_fn)),
+            add_member_fn,
+            members_table,
+            write_role,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -152,6 +292,11 @@ struct PgTap {
     owner: &'static str,
     other: &'static str,
     row: &'static str,
+    admin: &'static str,
+    member: &'static str,
+    newcomer: &'static str,
+    workspace: &'static str,
+    other_workspace: &'static str,
     columns: String,
     values: String,
     update: PgTapUpdate,
@@ -235,17 +380,40 @@ impl Context {
             validation: format!("{}/{}.ts", layout.validations_dir, names.kebab),
             actions: format!("{}/{}.ts", layout.actions_dir, names.kebab_plural),
         };
-        let owner_column = spec.access.owner_column();
+        let owner_column = spec.owner_column();
         let public_read = spec.access == Access::PublicRead;
+        let mode = match (spec.tenant, spec.access) {
+            (true, _) => "tenant",
+            (false, Access::Owner) => "owner",
+            (false, Access::PublicRead) => "public_read",
+            (false, Access::Workspace) => "workspace",
+        };
+        let tenancy = if spec.tenant {
+            Tenancy::new(names, spec.write_role)
+        } else {
+            Tenancy::new(&Names::derive(TENANT, None), spec.write_role)
+        };
 
         let mut enums = Vec::new();
         let mut enum_lists = Vec::new();
         let mut columns = Vec::new();
         let mut checks = Vec::new();
-        let mut indexes = vec![Index {
-            name: schema_identifier(format!("{table}_{owner_column}_created_at_idx")),
-            columns: format!("({owner_column}, created_at desc)"),
-            why: "Backs the policies' owner check, the foreign key to auth.users and the newest-first list.".into(),
+        let mut indexes = vec![match mode {
+            "tenant" => Index {
+                name: schema_identifier(format!("{table}_created_at_idx")),
+                columns: "(created_at desc)".into(),
+                why: "Backs the newest-first list.".into(),
+            },
+            "workspace" => Index {
+                name: schema_identifier(format!("{table}_workspace_id_created_at_idx")),
+                columns: "(workspace_id, created_at desc)".into(),
+                why: format!("Backs the policies' {} check, the foreign key and the newest-first list per {}.", tenancy.singular, tenancy.singular),
+            },
+            _ => Index {
+                name: schema_identifier(format!("{table}_{owner_column}_created_at_idx")),
+                columns: format!("({owner_column}, created_at desc)"),
+                why: "Backs the policies' owner check, the foreign key to auth.users and the newest-first list.".into(),
+            },
         }];
         if public_read {
             indexes.push(Index {
@@ -256,6 +424,14 @@ impl Context {
         }
         let mut foreign_keys = Vec::new();
         let mut zod_fields = Vec::new();
+        if mode == "workspace" {
+            zod_fields.push(ZodField {
+                key: "workspace_id".into(),
+                head: "z",
+                calls: vec!["uuid()".into()],
+                form_kind: "text",
+            });
+        }
         let mut uses_email = false;
         let mut uses_url = false;
 
@@ -330,7 +506,7 @@ impl Context {
         }
 
         let function = schema_identifier(format!("{table}_set_updated_at"));
-        let policies = policies(spec.access, owner_column);
+        let policies = policies(mode, owner_column, &tenancy);
         let grants = grants(spec.access);
         let t = pgtap(spec, &policies, foreign_keys);
 
@@ -351,20 +527,23 @@ impl Context {
         }
 
         let (pascal, plural) = (&names.pascal, &names.pascal_plural);
+        let tenant_word = tenancy.singular.clone();
         Ok(Context {
             command: spec.command_line(),
-            summary: match spec.access {
-                Access::Owner => {
-                    "each row belongs to the user who created it; only they can read or change it."
-                }
-                Access::PublicRead => {
-                    "anyone may read; only the user who created a row can change it."
-                }
+            summary: match mode {
+                "owner" => "each row belongs to the user who created it; only they can read or change it.",
+                "public_read" => "anyone may read; only the user who created a row can change it.",
+                "tenant" => "a tenant root: members read it, admins change it, owners delete it.",
+                _ if spec.write_role == Role::Admin => "each row belongs to a workspace; its members read it, its admins and owners change it.",
+                _ if spec.write_role == Role::Owner => "each row belongs to a workspace; its members read it, its owners change it.",
+                _ => "each row belongs to a workspace; its members read and change it.",
             },
             table_sql,
             singular: names.singular.replace('_', " "),
             owner_column,
             public_read,
+            mode,
+            tenancy,
             route: format!("/{}", names.kebab_plural),
             paths,
             enums,
@@ -402,12 +581,36 @@ impl Context {
                 get: format!("get{pascal}"),
                 list: format!("list{plural}"),
             },
-            read_doc: match spec.access {
-                Access::Owner => ReadDoc {
+            create_doc: match mode {
+                "tenant" => format!("Creates {} and makes the signed-in user its owner.", indefinite(&tenant_word)),
+                "workspace" => format!("Creates {} in a workspace the signed-in user may write to.", indefinite(&names.singular.replace('_', " "))),
+                _ => format!("Creates {} owned by the signed-in user.", indefinite(&names.singular.replace('_', " "))),
+            },
+            update_doc: match mode {
+                "tenant" => format!("Changes {}; admins and owners can, and only the fields given.", indefinite(&tenant_word)),
+                "workspace" => format!("Changes {}; only the fields given.", indefinite(&names.singular.replace('_', " "))),
+                _ => format!("Changes {}; only its owner can, and only the fields given.", indefinite(&names.singular.replace('_', " "))),
+            },
+            delete_doc: match mode {
+                "tenant" => format!("Deletes {} with everything in it; only its owners can.", indefinite(&tenant_word)),
+                "workspace" => format!("Deletes {}.", indefinite(&names.singular.replace('_', " "))),
+                _ => format!("Deletes {}; only its owner can.", indefinite(&names.singular.replace('_', " "))),
+            },
+            m: Members::new(names, project),
+            read_doc: match mode {
+                "tenant" => ReadDoc {
+                    get: format!("Reads one of the signed-in user's {table}."),
+                    list: format!("Lists the {table} the signed-in user belongs to, newest first."),
+                },
+                "workspace" => ReadDoc {
+                    get: format!("Reads one {}, if the signed-in user belongs to its workspace.", names.singular.replace('_', " ")),
+                    list: format!("Lists a workspace's {table}, newest first."),
+                },
+                "owner" => ReadDoc {
                     get: format!("Reads one of the signed-in user's {table}."),
                     list: format!("Lists the signed-in user's {table}, newest first."),
                 },
-                Access::PublicRead => ReadDoc {
+                _ => ReadDoc {
                     get: format!(
                         "Reads one {}; anyone may, signed in or not.",
                         names.singular.replace('_', " ")
@@ -501,6 +704,12 @@ fn zod_field(field: &Field, column: &str, enum_list: Option<&str>) -> ZodField {
             vec!["datetime({ offset: true })".into()]
         }
         FieldType::Uuid | FieldType::Ref { .. } => vec!["uuid()".into()],
+        // z.json() accepts null, which a not-null jsonb column rejects (PostgREST stores JSON
+        // null as SQL null).
+        FieldType::Jsonb if !field.optional => vec![
+            "json()".into(),
+            "refine((value) => value !== null, { error: \"Expected JSON, not null.\" })".into(),
+        ],
         FieldType::Jsonb => vec!["json()".into()],
         FieldType::Enum { .. } => vec![format!("enum({})", enum_list.unwrap_or_default())],
     };
@@ -555,8 +764,7 @@ fn js_regex(pattern: &str) -> String {
     pattern.replace('/', r"\/")
 }
 
-fn policies(access: Access, owner: &str) -> Vec<Policy> {
-    let is_owner = format!("{owner} = (select auth.uid())");
+fn policies(mode: &str, owner: &str, tenancy: &Tenancy) -> Vec<Policy> {
     let policy =
         |name: &str, command, roles, using: Option<&str>, with_check: Option<&str>| Policy {
             name: name.to_string(),
@@ -566,46 +774,136 @@ fn policies(access: Access, owner: &str) -> Vec<Policy> {
             using: using.map(str::to_string),
             with_check: with_check.map(str::to_string),
         };
-    let read = match access {
-        Access::Owner => policy(
-            "owners can read their rows",
-            "select",
-            "authenticated",
-            Some(&is_owner),
-            None,
-        ),
-        Access::PublicRead => policy(
-            "anyone can read",
-            "select",
-            "anon, authenticated",
-            Some("true"),
-            None,
-        ),
+    let member_of = |column: &str, role: Role| {
+        let argument = match role {
+            Role::Member => String::new(),
+            other => format!("'{}'", other.token()),
+        };
+        format!(
+            "{column} = any (array(select {}({argument})))",
+            tenancy.ids_fn_sql
+        )
     };
-    vec![
-        read,
-        policy(
-            "users can create rows they own",
-            "insert",
-            "authenticated",
-            None,
-            Some(&is_owner),
-        ),
-        policy(
-            "owners can update their rows",
-            "update",
-            "authenticated",
-            Some(&is_owner),
-            Some(&is_owner),
-        ),
-        policy(
-            "owners can delete their rows",
-            "delete",
-            "authenticated",
-            Some(&is_owner),
-            None,
-        ),
-    ]
+    match mode {
+        "tenant" => {
+            let (read, admin, owner_role) = (
+                member_of("id", Role::Member),
+                member_of("id", Role::Admin),
+                member_of("id", Role::Owner),
+            );
+            let creator = "created_by = (select auth.uid())";
+            vec![
+                policy(
+                    "members can read",
+                    "select",
+                    "authenticated",
+                    Some(&read),
+                    None,
+                ),
+                policy(
+                    "users can create and so own",
+                    "insert",
+                    "authenticated",
+                    None,
+                    Some(creator),
+                ),
+                policy(
+                    "admins can update",
+                    "update",
+                    "authenticated",
+                    Some(&admin),
+                    Some(&admin),
+                ),
+                policy(
+                    "owners can delete",
+                    "delete",
+                    "authenticated",
+                    Some(&owner_role),
+                    None,
+                ),
+            ]
+        }
+        "workspace" => {
+            let write_role = tenancy.write_role;
+            let read = member_of("workspace_id", Role::Member);
+            let write = member_of("workspace_id", write_role);
+            let who = format!("{}s", write_role.token());
+            vec![
+                policy(
+                    "members can read",
+                    "select",
+                    "authenticated",
+                    Some(&read),
+                    None,
+                ),
+                policy(
+                    &format!("{who} can create"),
+                    "insert",
+                    "authenticated",
+                    None,
+                    Some(&write),
+                ),
+                policy(
+                    &format!("{who} can update"),
+                    "update",
+                    "authenticated",
+                    Some(&write),
+                    Some(&write),
+                ),
+                policy(
+                    &format!("{who} can delete"),
+                    "delete",
+                    "authenticated",
+                    Some(&write),
+                    None,
+                ),
+            ]
+        }
+        _ => {
+            let is_owner = format!("{owner} = (select auth.uid())");
+            let read = if mode == "public_read" {
+                policy(
+                    "anyone can read",
+                    "select",
+                    "anon, authenticated",
+                    Some("true"),
+                    None,
+                )
+            } else {
+                policy(
+                    "owners can read their rows",
+                    "select",
+                    "authenticated",
+                    Some(&is_owner),
+                    None,
+                )
+            };
+            vec![
+                read,
+                policy(
+                    "users can create rows they own",
+                    "insert",
+                    "authenticated",
+                    None,
+                    Some(&is_owner),
+                ),
+                policy(
+                    "owners can update their rows",
+                    "update",
+                    "authenticated",
+                    Some(&is_owner),
+                    Some(&is_owner),
+                ),
+                policy(
+                    "owners can delete their rows",
+                    "delete",
+                    "authenticated",
+                    Some(&is_owner),
+                    None,
+                ),
+            ]
+        }
+    }
 }
 
 fn grants(access: Access) -> Vec<Grant> {
@@ -645,6 +943,11 @@ fn pgtap(spec: &ResourceSpec, policies: &[Policy], foreign_keys: Vec<String>) ->
         owner: TEST_OWNER,
         other: TEST_OTHER,
         row: TEST_ROW,
+        admin: TEST_ADMIN,
+        member: TEST_MEMBER,
+        newcomer: TEST_NEWCOMER,
+        workspace: TEST_WORKSPACE,
+        other_workspace: TEST_OTHER_WORKSPACE,
         columns,
         values,
         update: PgTapUpdate {

@@ -19,20 +19,38 @@ pub enum Access {
     Owner,
     /// Anyone, signed in or not, may read; only the row's owner may change it.
     PublicRead,
+    /// Each row belongs to a workspace; its members read it, members with the write role change it.
+    Workspace,
 }
+
+/// A member's role in a workspace, highest first: each role can do what the ones below it can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Admin,
+    Member,
+}
+
+impl Role {
+    pub fn token(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Member => "member",
+        }
+    }
+}
+
+/// The tenant a workspace-owned resource belongs to, and the resource that is a tenant root.
+pub const TENANT: &str = "workspace";
 
 impl Access {
     pub fn token(self) -> &'static str {
         match self {
             Access::Owner => "owner",
             Access::PublicRead => "public-read",
-        }
-    }
-
-    /// The column that ties a row to the user who owns it.
-    pub fn owner_column(self) -> &'static str {
-        match self {
-            Access::Owner | Access::PublicRead => "user_id",
+            Access::Workspace => "workspace",
         }
     }
 }
@@ -45,6 +63,10 @@ pub struct ResourceSpec {
     pub names: Names,
     pub fields: Vec<Field>,
     pub access: Access,
+    /// A tenant root: users belong to its rows through a members table with roles.
+    pub tenant: bool,
+    /// The lowest workspace role that may create, change and delete rows (workspace access).
+    pub write_role: Role,
     /// The `--plural` the user gave, kept to write the command line back.
     #[serde(skip)]
     plural_override: Option<String>,
@@ -60,6 +82,34 @@ impl ResourceSpec {
         field_tokens: &[String],
         access: Access,
     ) -> Result<ResourceSpec, Error> {
+        ResourceSpec::with_tenancy(name, plural, field_tokens, access, false, None)
+    }
+
+    /// Like [`ResourceSpec::new`], for tenant roots (`--tenant`) and workspace-owned resources.
+    pub fn with_tenancy(
+        name: &str,
+        plural: Option<&str>,
+        field_tokens: &[String],
+        access: Access,
+        tenant: bool,
+        write_role: Option<Role>,
+    ) -> Result<ResourceSpec, Error> {
+        if tenant && access != Access::Owner {
+            return Err(Error::input(format!(
+                "`--tenant` and `--access {}` do not combine: a tenant root's access is its membership",
+                access.token()
+            )));
+        }
+        if write_role.is_some() && access != Access::Workspace {
+            return Err(Error::input(
+                "`--write-role` applies to `--access workspace` only".to_string(),
+            ));
+        }
+        if access == Access::Workspace && Names::derive(name, plural).singular == TENANT {
+            return Err(Error::input(format!(
+                "`{name}` is the tenant root; generate it with `--tenant`, not `--access workspace`"
+            )));
+        }
         ident::check(name)
             .map_err(|why| Error::input(format!("`{name}` is not a valid resource name: {why}")))?;
         if let Some(plural) = plural {
@@ -85,6 +135,8 @@ impl ResourceSpec {
             names,
             fields,
             access,
+            tenant,
+            write_role: write_role.unwrap_or(Role::Member),
             plural_override: plural.map(str::to_string),
             name_as_typed: name.to_string(),
         };
@@ -92,8 +144,17 @@ impl ResourceSpec {
         Ok(spec)
     }
 
+    /// The column that ties a row to whoever controls it.
+    pub fn owner_column(&self) -> &'static str {
+        match (self.tenant, self.access) {
+            (true, _) => "created_by",
+            (false, Access::Owner | Access::PublicRead) => "user_id",
+            (false, Access::Workspace) => "workspace_id",
+        }
+    }
+
     fn check_columns(&self, tokens: &[String]) -> Result<(), Error> {
-        let owner = self.access.owner_column();
+        let owner = self.owner_column();
         let mut seen: Vec<String> = Vec::new();
         for (field, token) in self.fields.iter().zip(tokens) {
             let column = field.column();
@@ -125,8 +186,14 @@ impl ResourceSpec {
             self.name_as_typed.clone(),
         ];
         words.extend(self.fields.iter().map(|f| shell_word(&f.to_string())));
+        if self.tenant {
+            words.push("--tenant".into());
+        }
         if self.access != Access::Owner {
             words.push(format!("--access {}", self.access.token()));
+        }
+        if self.access == Access::Workspace && self.write_role != Role::Member {
+            words.push(format!("--write-role {}", self.write_role.token()));
         }
         if let Some(plural) = &self.plural_override {
             words.push(format!("--plural {plural}"));

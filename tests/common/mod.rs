@@ -81,6 +81,38 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "preferred_delivery_window_starts_at:timestamptz:optional",
         ],
     ),
+    (
+        "workspace_tenant",
+        &[
+            "workspace",
+            "name:text:max=80",
+            "slug:text:unique",
+            "--tenant",
+        ],
+    ),
+    (
+        "board_workspace_members_write",
+        &[
+            "board",
+            "title:text:max=120",
+            "archived:bool:default=false",
+            "--access",
+            "workspace",
+        ],
+    ),
+    (
+        "invoice_workspace_admins_write",
+        &[
+            "invoice",
+            "amount:numeric:min=0",
+            "status:enum=draft,sent,paid:default=draft",
+            "due_on:date:optional",
+            "--access",
+            "workspace",
+            "--write-role",
+            "admin",
+        ],
+    ),
 ];
 
 pub fn binary() -> PathBuf {
@@ -94,6 +126,7 @@ pub fn scaffold(dir: &Path, args: &[&str]) -> std::process::Output {
         .arg(dir)
         .args(args)
         .env("NO_COLOR", "1")
+        .env("SCAFFOLD_NO_SESSION", "1")
         .env_remove("SCAFFOLD_TIMESTAMP")
         .output()
         .expect("scaffold runs")

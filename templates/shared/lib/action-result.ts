@@ -87,6 +87,7 @@ export function fromDatabaseError(error: PostgrestError): ActionResult<never> {
     case "42501":
       return failure("forbidden", "You are not allowed to do that.");
     case "PGRST116":
+    case "P0002":
       return notFound();
     default:
       console.error("Unexpected database error", error);

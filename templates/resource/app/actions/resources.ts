@@ -8,9 +8,9 @@ import { revalidatePath } from "next/cache";
 {{ ts_import(["type " ~ types.create_input, schemas.create, "type " ~ types.list_input, schemas.list, form_fields, schemas.id, "type " ~ types.update_input, schemas.update], imports.validation) }}
 import type { Tables } from "{{ imports.types }}";
 
-{{ ts_assign("export type " ~ types.row, "Tables<\"" ~ table ~ "\">") }}
+{{ ts_alias("export type " ~ types.row, "Tables", "\"" ~ table ~ "\"") }}
 
-/** Creates a {{ singular }} owned by the signed-in user. */
+/** {{ create_doc }} */
 {{ ts_signature("export async function " ~ actions.create, ["input: " ~ types.create_input ~ " | FormData"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
   const supabase = await createClient();
   const { data: auth } = await supabase.auth.getClaims();
@@ -19,18 +19,43 @@ import type { Tables } from "{{ imports.types }}";
 {{ ts_call(2, "const parsed = ", "parseInput", [schemas.create, "input", form_fields], ";") }}
   if (!parsed.success) return invalid(parsed.error);
 
+{% if mode == "tenant" %}
+  // The creator becomes a member when the insert statement ends, so the row is read back
+  // afterwards instead of being returned by the insert.
+  const id = crypto.randomUUID();
+  const { error: insertError } = await supabase
+    .from("{{ table }}")
+    .insert({ ...parsed.data, id, created_by: auth.claims.sub });
+  if (insertError) return fromDatabaseError(insertError);
+
+  const { data, error } = await supabase
+    .from("{{ table }}")
+    .select()
+    .eq("id", id)
+    .single();
+  if (error) return fromDatabaseError(error);
+{% elif mode == "workspace" %}
+  // Row level security rejects a workspace the caller may not write to.
+  const { data, error } = await supabase
+    .from("{{ table }}")
+    .insert(parsed.data)
+    .select()
+    .single();
+  if (error) return fromDatabaseError(error);
+{% else %}
   const { data, error } = await supabase
     .from("{{ table }}")
     .insert({ ...parsed.data, {{ owner_column }}: auth.claims.sub })
     .select()
     .single();
   if (error) return fromDatabaseError(error);
+{% endif %}
 
   revalidatePath("{{ route }}");
   return ok(data);
 }
 
-/** Changes a {{ singular }}; only its owner can, and only the fields given. */
+/** {{ update_doc }} */
 {{ ts_signature("export async function " ~ actions.update, ["id: string", "input: " ~ types.update_input ~ " | FormData"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
   const supabase = await createClient();
   const { data: auth } = await supabase.auth.getClaims();
@@ -55,7 +80,7 @@ import type { Tables } from "{{ imports.types }}";
   return ok(data);
 }
 
-/** Deletes a {{ singular }}; only its owner can. */
+/** {{ delete_doc }} */
 {{ ts_signature("export async function " ~ actions.delete, ["id: string"], "Promise<ActionResult<{ id: string }>>") }}
   const supabase = await createClient();
   const { data: auth } = await supabase.auth.getClaims();
@@ -101,7 +126,7 @@ import type { Tables } from "{{ imports.types }}";
 }
 
 /** {{ read_doc.list }} */
-{{ ts_signature("export async function " ~ actions.list, ["input: " ~ types.list_input ~ " = {}"], "Promise<ActionResult<Page<" ~ types.row ~ ">>>") }}
+{{ ts_signature("export async function " ~ actions.list, ["input: " ~ types.list_input ~ (" = {}" if mode != "workspace" else "")], "Promise<ActionResult<Page<" ~ types.row ~ ">>>") }}
   const supabase = await createClient();
 {% if not public_read %}
   const { data: auth } = await supabase.auth.getClaims();
@@ -110,12 +135,19 @@ import type { Tables } from "{{ imports.types }}";
 
   const parsed = {{ schemas.list }}.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
+{% if mode == "workspace" %}
+  const { workspaceId, page, pageSize } = parsed.data;
+{% else %}
   const { page, pageSize } = parsed.data;
+{% endif %}
   const from = (page - 1) * pageSize;
 
   const { data, error, count } = await supabase
     .from("{{ table }}")
     .select("*", { count: "exact" })
+{% if mode == "workspace" %}
+    .eq("workspace_id", workspaceId)
+{% endif %}
     .order("created_at", { ascending: false })
     .order("id", { ascending: false })
     .range(from, from + pageSize - 1);

@@ -19,23 +19,42 @@ export const {{ schemas.create }} = z.object({
 {% endfor %}
 });
 
-/** Changes to a {{ singular }}: any subset of its fields, at least one. */
+{% if mode == "workspace" %}
+/** Changes to {{ singular | indefinite }}: any subset of its fields, at least one; it stays in its workspace. */
+{% else %}
+/** Changes to {{ singular | indefinite }}: any subset of its fields, at least one. */
+{% endif %}
+{% set update_chain %}
+{% if mode == "workspace" %}
+.omit({ workspace_id: true })
+{% endif %}
+.partial()
+.refine((values) => Object.keys(values).length > 0, {
+  error: "Provide at least one field to change.",
+});
+{% endset %}
+{% if ts_fits("export const " ~ schemas.update ~ " = " ~ schemas.create) %}
 export const {{ schemas.update }} = {{ schemas.create }}
-  .partial()
-  .refine((values) => Object.keys(values).length > 0, {
-    error: "Provide at least one field to change.",
-  });
+{{ update_chain | indent(2, first=true) }}
+{% else %}
+export const {{ schemas.update }} =
+  {{ schemas.create }}
+{{ update_chain | indent(4, first=true) }}
+{% endif %}
 
 export const {{ schemas.id }} = z.uuid();
 
 export const {{ schemas.list }} = z.object({
+{% if mode == "workspace" %}
+  workspaceId: z.uuid(),
+{% endif %}
   page: z.int().min(1).default(1),
   pageSize: z.int().min(1).max(100).default(20),
 });
 
-{{ ts_assign("export type " ~ types.create_input, "z.input<typeof " ~ schemas.create ~ ">") }}
-{{ ts_assign("export type " ~ types.update_input, "z.input<typeof " ~ schemas.update ~ ">") }}
-{{ ts_assign("export type " ~ types.list_input, "z.input<typeof " ~ schemas.list ~ ">") }}
+{{ ts_alias("export type " ~ types.create_input, "z.input", "typeof " ~ schemas.create) }}
+{{ ts_alias("export type " ~ types.update_input, "z.input", "typeof " ~ schemas.update) }}
+{{ ts_alias("export type " ~ types.list_input, "z.input", "typeof " ~ schemas.list) }}
 
 /** How each field is read from a submitted form. */
 export const {{ form_fields }}: FormFields = {

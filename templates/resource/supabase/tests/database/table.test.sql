@@ -36,7 +36,7 @@ set local request.jwt.claims to '{"sub":"{{ t.owner }}","role":"authenticated"}'
 
 select lives_ok(
   $$ insert into {{ table_sql }} (id, {{ t.columns }}) values ('{{ t.row }}', {{ t.values }}) $$,
-  'a signed-in user can create a {{ singular }}'
+  'a signed-in user can create {{ singular | indefinite }}'
 );
 select is(
   (select {{ owner_column }} from {{ table_sql }} where id = '{{ t.row }}'),
@@ -83,7 +83,7 @@ select throws_ok(
   $$ insert into {{ table_sql }} ({{ owner_column }}, {{ t.columns }}) values ('{{ t.owner }}', {{ t.values }}) $$,
   '42501',
   null,
-  'nobody can create a {{ singular }} owned by someone else'
+  'nobody can create {{ singular | indefinite }} owned by someone else'
 );
 update {{ table_sql }} set {{ t.update.revert }} where id = '{{ t.row }}';
 delete from {{ table_sql }} where id = '{{ t.row }}';

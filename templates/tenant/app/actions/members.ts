@@ -1,0 +1,122 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import * as z from "zod";
+
+{{ ts_import(["type ActionResult", "fromDatabaseError", "invalid", "notFound", "ok", "unauthorized"], imports.action_result) }}
+{{ ts_import(["createClient"], imports.server) }}
+{{ ts_import(["type " ~ m.add_input, m.add_schema, "type " ~ m.change_input, m.change_schema, "type " ~ m.input, m.schema], m.validation_import) }}
+import type { Tables } from "{{ imports.types }}";
+
+{{ ts_alias("export type " ~ m.row, "Tables", "\"" ~ tenancy.members_table ~ "\"") }}
+
+/** Lists the members of {{ tenancy.singular | indefinite }} the signed-in user belongs to. */
+{{ ts_signature("export async function " ~ m.list, [m.id_key ~ ": string"], "Promise<ActionResult<" ~ m.row ~ "[]>>") }}
+  const supabase = await createClient();
+  const { data: auth } = await supabase.auth.getClaims();
+  if (!auth) return unauthorized();
+
+  const parsedId = z.uuid().safeParse({{ m.id_key }});
+  if (!parsedId.success) return invalid(parsedId.error);
+
+  const { data, error } = await supabase
+    .from("{{ tenancy.members_table }}")
+    .select()
+    .eq("{{ tenancy.fk_column }}", parsedId.data)
+    .order("created_at", { ascending: true });
+  if (error) return fromDatabaseError(error);
+
+  return ok(data);
+}
+
+/** Adds an existing user by email; only admins and owners can, and only owners add owners. */
+{{ ts_signature("export async function " ~ m.add, ["input: " ~ m.add_input], "Promise<ActionResult<" ~ m.row ~ ">>") }}
+  const supabase = await createClient();
+  const { data: auth } = await supabase.auth.getClaims();
+  if (!auth) return unauthorized();
+
+  const parsed = {{ m.add_schema }}.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+
+  // The lookup by email happens in the database and answers only an admin of this {{ tenancy.singular }}.
+  const { data, error } = await supabase
+    .rpc("{{ tenancy.add_member_fn }}", {
+      target_{{ tenancy.fk_column }}: parsed.data.{{ m.id_key }},
+      member_email: parsed.data.email,
+      member_role: parsed.data.role,
+    })
+    .single();
+  if (error) return fromDatabaseError(error);
+
+  revalidatePath("{{ route }}");
+  return ok(data);
+}
+
+/** Changes a member's role; the database refuses raising your own role or acting above it. */
+{{ ts_signature("export async function " ~ m.change, ["input: " ~ m.change_input], "Promise<ActionResult<" ~ m.row ~ ">>") }}
+  const supabase = await createClient();
+  const { data: auth } = await supabase.auth.getClaims();
+  if (!auth) return unauthorized();
+
+  const parsed = {{ m.change_schema }}.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+
+  const { data, error } = await supabase
+    .from("{{ tenancy.members_table }}")
+    .update({ role: parsed.data.role })
+    .eq("{{ tenancy.fk_column }}", parsed.data.{{ m.id_key }})
+    .eq("user_id", parsed.data.userId)
+    .select()
+    .maybeSingle();
+  if (error) return fromDatabaseError(error);
+  if (!data) return notFound();
+
+  revalidatePath("{{ route }}");
+  return ok(data);
+}
+
+/** Removes a member; admins and owners can, and the last owner cannot be removed. */
+{{ ts_signature("export async function " ~ m.remove, ["input: " ~ m.input], "Promise<ActionResult<{ userId: string }>>") }}
+  const supabase = await createClient();
+  const { data: auth } = await supabase.auth.getClaims();
+  if (!auth) return unauthorized();
+
+  const parsed = {{ m.schema }}.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+
+  const { data, error } = await supabase
+    .from("{{ tenancy.members_table }}")
+    .delete()
+    .eq("{{ tenancy.fk_column }}", parsed.data.{{ m.id_key }})
+    .eq("user_id", parsed.data.userId)
+    .select("user_id")
+    .maybeSingle();
+  if (error) return fromDatabaseError(error);
+  if (!data) return notFound();
+
+  revalidatePath("{{ route }}");
+  return ok({ userId: data.user_id });
+}
+
+/** Leaves {{ tenancy.singular | indefinite }}; its last owner cannot. */
+{{ ts_signature("export async function " ~ m.leave, [m.id_key ~ ": string"], "Promise<ActionResult<{ " ~ m.id_key ~ ": string }>>") }}
+  const supabase = await createClient();
+  const { data: auth } = await supabase.auth.getClaims();
+  if (!auth) return unauthorized();
+
+  const parsedId = z.uuid().safeParse({{ m.id_key }});
+  if (!parsedId.success) return invalid(parsedId.error);
+
+  const { data, error } = await supabase
+    .from("{{ tenancy.members_table }}")
+    .delete()
+    .eq("{{ tenancy.fk_column }}", parsedId.data)
+    .eq("user_id", auth.claims.sub)
+    .select("{{ tenancy.fk_column }}")
+    .maybeSingle();
+  if (error) return fromDatabaseError(error);
+  if (!data) return notFound();
+
+  revalidatePath("{{ route }}");
+  return ok({ {{ m.id_key }}: data.{{ tenancy.fk_column }} });
+}
