@@ -38,7 +38,11 @@ const EVENTS: &[(&str, Handler, bool)] = &[
     ("customer.subscription.updated", Handler::Subscription, true),
     ("customer.subscription.deleted", Handler::Subscription, true),
     ("customer.subscription.paused", Handler::Subscription, false),
-    ("customer.subscription.resumed", Handler::Subscription, false),
+    (
+        "customer.subscription.resumed",
+        Handler::Subscription,
+        false,
+    ),
     (
         "customer.subscription.trial_will_end",
         Handler::Subscription,
@@ -140,7 +144,10 @@ pub fn plan(
             "webhook_stripe/supabase/tests/database/stripe_billing.test.sql",
             &paths.test,
         ),
-        ("webhook_stripe/app/api/webhooks/stripe/route.ts", &paths.route),
+        (
+            "webhook_stripe/app/api/webhooks/stripe/route.ts",
+            &paths.route,
+        ),
         ("webhook_stripe/lib/stripe/server.ts", &paths.stripe),
         ("webhook_stripe/lib/stripe/sync.ts", &paths.sync),
         ("webhook_stripe/app/actions/billing.ts", &paths.actions),
@@ -367,7 +374,10 @@ impl Context {
                 .iter()
                 .map(|(name, policies)| TableTest { name, policies })
                 .collect(),
-            writes: WRITES.iter().map(|(what, sql)| Write { what, sql }).collect(),
+            writes: WRITES
+                .iter()
+                .map(|(what, sql)| Write { what, sql })
+                .collect(),
             t: TestIds {
                 owner: "11111111-1111-4111-8111-111111111111",
                 other: "22222222-2222-4222-8222-222222222222",
@@ -388,7 +398,11 @@ mod tests {
     fn events_come_back_in_dispatch_order_without_repeats() {
         let cases: &[(&[&str], &[&str])] = &[
             (
-                &["price.deleted", "checkout.session.completed", "price.deleted"],
+                &[
+                    "price.deleted",
+                    "checkout.session.completed",
+                    "price.deleted",
+                ],
                 &["checkout.session.completed", "price.deleted"],
             ),
             (&[" invoice.paid "], &["invoice.paid"]),
@@ -422,7 +436,11 @@ mod tests {
                 .filter_map(|line| line.strip_suffix('='))
                 .collect();
             assert_eq!(added, *appended, "{existing:?}");
-            assert_eq!(with_env_entries(&text), text, "{existing:?}: a rerun adds nothing");
+            assert_eq!(
+                with_env_entries(&text),
+                text,
+                "{existing:?}: a rerun adds nothing"
+            );
         }
     }
 }

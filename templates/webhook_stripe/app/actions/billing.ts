@@ -30,6 +30,7 @@ export async function startCheckout(
   const parsed = priceIdSchema.safeParse(priceId);
   if (!parsed.success) return invalid(parsed.error);
 
+  // Row level security shows active prices only: an archived one reads as not found.
   const { data: price, error } = await supabase
     .from("prices")
     .select("id")
@@ -110,7 +111,7 @@ async function customerFor(
     .select("stripe_customer_id")
     .eq("user_id", userId)
     .maybeSingle();
-  if (error) throw new Error(`reading the customer: ${error.message}`);
+  if (error) throw new Error(`reading customers: ${error.message}`);
   if (existing) return existing.stripe_customer_id;
 
   // The idempotency key makes two concurrent first checkouts create one customer, not two.
@@ -124,6 +125,6 @@ async function customerFor(
       { user_id: userId, stripe_customer_id: customer.id },
       { onConflict: "user_id", ignoreDuplicates: true },
     );
-  if (insertError) throw new Error(`storing the customer: ${insertError.message}`);
+  if (insertError) throw new Error(`storing customer: ${insertError.message}`);
   return customer.id;
 }

@@ -5,7 +5,7 @@ import type Stripe from "stripe";
 import * as z from "zod";
 
 {{ ts_import(["stripe"], imports.stripe) }}
-{{ ts_import(["type Database", "type TablesInsert"], imports.types) }}
+import type { Database, TablesInsert } from "{{ imports.types }}";
 
 /**
  * Handlers that keep the billing tables in sync with Stripe, one per kind of event; the

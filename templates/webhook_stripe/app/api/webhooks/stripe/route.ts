@@ -6,8 +6,8 @@ import type Stripe from "stripe";
 
 /**
  * Stripe's webhook: verifies the signature, takes each event on once, and keeps the billing
- * tables in sync. Subscribed events: {{ events | join(", ") }}.
- * Others are acknowledged and ignored; configure the same list on the endpoint in Stripe.
+ * tables in sync. It handles the event types listed in handlerFor below and acknowledges any
+ * other; subscribe the endpoint in Stripe to the same list.
  *
  * Answers: 400 for a missing or invalid signature (nothing is read or written), 200 once an
  * event is processed or was before, 409 while another delivery of it is being processed and
