@@ -122,6 +122,7 @@ fn print_plan(resolved: &Resolved) {
             Action::Identical => ("identical", AnsiColor::BrightBlack),
             Action::Skip => ("skip", AnsiColor::BrightBlack),
             Action::Keep => ("keep", AnsiColor::BrightBlack),
+            Action::Update => ("update", AnsiColor::Yellow),
         };
         let style = Style::new().fg_color(Some(color.into()));
         let _ = writeln!(out, "{style}{word:>10}{style:#}  {}", entry.path);

@@ -12,4 +12,5 @@ pub mod plan;
 pub mod prettier;
 pub mod project;
 pub mod render;
+pub mod session;
 pub mod spec;

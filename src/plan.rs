@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::project::Project;
+use crate::session::SessionEntry;
 
 /// How a planned file treats one that is already there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +18,9 @@ pub enum Ownership {
     Generated,
     /// Shared module written once per project: an existing file is the user's and is kept.
     WriteOnce,
+    /// Computed from the file on disk (e.g. `.env.example` with missing entries appended):
+    /// a difference is an update, never a conflict.
+    Merged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +35,8 @@ pub struct PlannedFile {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
     pub files: Vec<PlannedFile>,
+    /// What the run did, for the session record: written after the files, never on a dry run.
+    pub session: Vec<SessionEntry>,
 }
 
 impl Plan {
@@ -53,6 +59,12 @@ impl Plan {
 
     pub fn write_once(&mut self, path: impl Into<String>, contents: String) {
         self.add(path, contents, Ownership::WriteOnce);
+    }
+
+    /// Adds an entry to the session record (see [`crate::session`]).
+    pub fn record(&mut self, entry: SessionEntry) {
+        self.session.retain(|e| e.key != entry.key);
+        self.session.push(entry);
     }
 
     pub fn get(&self, path: &str) -> Option<&PlannedFile> {
@@ -84,11 +96,13 @@ pub enum Action {
     Skip,
     /// A write-once shared module the project already has: left alone.
     Keep,
+    /// A merged file gains what it was missing.
+    Update,
 }
 
 impl Action {
     pub fn writes(self) -> bool {
-        matches!(self, Action::Create | Action::Overwrite)
+        matches!(self, Action::Create | Action::Overwrite | Action::Update)
     }
 }
 
@@ -118,6 +132,7 @@ impl Plan {
                 (None, _) => Action::Create,
                 (Some(text), _) if *text == file.contents => Action::Identical,
                 (Some(_), Ownership::WriteOnce) => Action::Keep,
+                (Some(_), Ownership::Merged) => Action::Update,
                 (Some(_), Ownership::Generated) => match on_conflict {
                     OnConflict::Stop => Action::Conflict,
                     OnConflict::Overwrite => Action::Overwrite,
@@ -164,7 +179,7 @@ impl Resolved {
         for entry in self.files.iter().filter(|e| {
             matches!(
                 e.action,
-                Action::Create | Action::Overwrite | Action::Conflict
+                Action::Create | Action::Overwrite | Action::Conflict | Action::Update
             )
         }) {
             let old = entry.existing.as_deref().unwrap_or("");

@@ -1,0 +1,295 @@
+//! The session record: a Markdown file (by default `.claude/tasks/session-current.md`) where every
+//! successful generation documents what it did, for the people and coding agents working next.
+//!
+//! Each generator adds one [`SessionEntry`] to its [`Plan`](crate::plan::Plan) with
+//! [`Plan::record`](crate::plan::Plan::record), rendered from a template under
+//! `templates/session/` with the same context as its code, so the record cannot drift from the
+//! files. After the plan is written, [`record`] merges the entries into the file:
+//!
+//! - each entry sits between marker comments keyed by what it documents
+//!   (`<!-- scaffold:begin resource:projects -->` … `<!-- scaffold:end resource:projects -->`);
+//!   recording the same key again replaces that entry in place, a new key is appended;
+//! - every byte outside the markers is kept as it was;
+//! - the file is replaced atomically (temp file + rename) while holding an exclusive lock on a
+//!   sibling `.lock` file, so concurrent `scaffold` processes never lose each other's entries.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use fs4::FileExt;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::render::Renderer;
+
+/// Where the session record goes when `scaffold.toml` says nothing else.
+pub const DEFAULT_PATH: &str = ".claude/tasks/session-current.md";
+
+/// What a new session file starts with.
+pub const HEADER: &str = "# Current session\n\nBackend work recorded by `scaffold`: one entry per generated resource, replaced when it is generated again.\nEdit freely outside the `scaffold:begin` / `scaffold:end` markers; text between them is rewritten.\n";
+
+/// One generator's entry: the Markdown documenting it, and the key that identifies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionEntry {
+    /// What the entry documents, e.g. `resource:projects` or `webhook:stripe`: a later entry
+    /// with the same key replaces this one. Letters, digits and `_ - : . /` only.
+    pub key: String,
+    /// The entry's Markdown, without the markers.
+    pub markdown: String,
+}
+
+impl SessionEntry {
+    /// Renders `template` (a path under `templates/`, e.g. `session/resource.md`) with the
+    /// generator's own context.
+    pub fn render(
+        renderer: &Renderer,
+        key: impl Into<String>,
+        template: &str,
+        context: impl Serialize,
+    ) -> Result<SessionEntry, Error> {
+        let key = key.into();
+        debug_assert!(valid_key(&key), "bad session key {key:?}");
+        Ok(SessionEntry {
+            key,
+            markdown: renderer.render(template, context)?,
+        })
+    }
+
+    pub fn begin_marker(&self) -> String {
+        format!("<!-- scaffold:begin {} -->", self.key)
+    }
+
+    pub fn end_marker(&self) -> String {
+        format!("<!-- scaffold:end {} -->", self.key)
+    }
+
+    /// The entry as it appears in the file, markers included, ending with a newline.
+    fn block(&self) -> String {
+        let body = self.markdown.trim_matches('\n');
+        format!("{}\n{body}\n{}\n", self.begin_marker(), self.end_marker())
+    }
+}
+
+fn valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-:./".contains(c))
+}
+
+/// The session file's new text: `existing` (or [`HEADER`] when there is none) with each entry
+/// replacing the block of the same key, or appended after a blank line. Text outside the
+/// markers is kept byte for byte.
+pub fn merge(
+    existing: Option<&str>,
+    entries: &[SessionEntry],
+    path: &str,
+) -> Result<String, Error> {
+    let mut text = existing.unwrap_or(HEADER).to_string();
+    for entry in entries {
+        let (begin, end) = (entry.begin_marker(), entry.end_marker());
+        let found = (find_line(&text, &begin), find_line(&text, &end));
+        text = match found {
+            (Some(start), Some(stop)) if start < stop => {
+                let after_end = line_end(&text, stop + end.len());
+                format!("{}{}{}", &text[..start], entry.block(), &text[after_end..])
+            }
+            (None, None) => {
+                let mut text = text;
+                if !text.is_empty() {
+                    if !text.ends_with('\n') {
+                        text.push('\n');
+                    }
+                    if !text.ends_with("\n\n") {
+                        text.push('\n');
+                    }
+                }
+                text.push_str(&entry.block());
+                text
+            }
+            _ => {
+                return Err(Error::Conflict(format!(
+                    "{path}: the markers of `{}` are incomplete or out of order; restore `{begin}` … `{end}` (or delete both) and rerun; the generated files were written",
+                    entry.key
+                )))
+            }
+        };
+    }
+    Ok(text)
+}
+
+/// The byte offset of `marker` when it fills a whole line (surrounding spaces allowed).
+fn find_line(text: &str, marker: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed == marker {
+            return Some(offset + (line.len() - line.trim_start().len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The offset just past the end of the line holding `offset` (past its newline, if any).
+fn line_end(text: &str, offset: usize) -> usize {
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i + 1)
+}
+
+/// Merges `entries` into the session file at `relative` (from the project root): locks it,
+/// reads it, writes the merged text to a temporary file and renames it into place. Returns
+/// whether the file changed.
+pub fn record(root: &Path, relative: &str, entries: &[SessionEntry]) -> Result<bool, Error> {
+    if entries.is_empty() {
+        return Ok(false);
+    }
+    let path = root.join(relative);
+    let dir = path.parent().unwrap_or(root).to_path_buf();
+    fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let lock_path = lock_path(&path);
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::io(&lock_path, e))?;
+    FileExt::lock(&lock).map_err(|e| Error::io(&lock_path, e))?;
+    let result = (|| {
+        let existing = match fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let merged = merge(existing.as_deref(), entries, relative)?;
+        if existing.as_deref() == Some(merged.as_str()) {
+            return Ok(false);
+        }
+        let mut temp = tempfile::Builder::new()
+            .prefix(".scaffold-")
+            .tempfile_in(&dir)
+            .map_err(|e| Error::io(&dir, e))?;
+        temp.write_all(merged.as_bytes())
+            .and_then(|()| temp.as_file().sync_all())
+            .map_err(|e| Error::io(&path, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path)
+                .map(|m| m.permissions().mode())
+                .unwrap_or(0o644);
+            fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode))
+                .map_err(|e| Error::io(&path, e))?;
+        }
+        temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        Ok(true)
+    })();
+    let _ = FileExt::unlock(&lock);
+    result
+}
+
+/// The lock file beside the session file: `session-current.md` → `.session-current.md.lock`.
+/// It is never removed: removing it would let two processes lock different files.
+pub fn lock_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.lock"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(key: &str, markdown: &str) -> SessionEntry {
+        SessionEntry {
+            key: key.into(),
+            markdown: markdown.into(),
+        }
+    }
+
+    #[test]
+    fn merging_keeps_everything_outside_the_markers() {
+        let notes = entry("resource:notes", "## notes v2\n");
+        let tasks = entry("resource:tasks", "## tasks\n");
+        let cases: &[(&str, Option<&str>, &[&SessionEntry], &str)] = &[
+            (
+                "a new file starts with the header",
+                None,
+                &[&notes],
+                &format!("{HEADER}\n<!-- scaffold:begin resource:notes -->\n## notes v2\n<!-- scaffold:end resource:notes -->\n"),
+            ),
+            (
+                "an entry is appended after a blank line, even without a final newline",
+                Some("mine"),
+                &[&notes],
+                "mine\n\n<!-- scaffold:begin resource:notes -->\n## notes v2\n<!-- scaffold:end resource:notes -->\n",
+            ),
+            (
+                "the same key is replaced in place, text around it untouched",
+                Some("top \t\r\n<!-- scaffold:begin resource:notes -->\nold\n  more old\n<!-- scaffold:end resource:notes -->\n  after, no newline"),
+                &[&notes],
+                "top \t\r\n<!-- scaffold:begin resource:notes -->\n## notes v2\n<!-- scaffold:end resource:notes -->\n  after, no newline",
+            ),
+            (
+                "other keys are left alone",
+                Some("<!-- scaffold:begin resource:tasks -->\nold tasks\n<!-- scaffold:end resource:tasks -->\n\nnote to self\n"),
+                &[&notes],
+                "<!-- scaffold:begin resource:tasks -->\nold tasks\n<!-- scaffold:end resource:tasks -->\n\nnote to self\n\n<!-- scaffold:begin resource:notes -->\n## notes v2\n<!-- scaffold:end resource:notes -->\n",
+            ),
+            (
+                "several entries at once",
+                Some(""),
+                &[&tasks, &notes],
+                "<!-- scaffold:begin resource:tasks -->\n## tasks\n<!-- scaffold:end resource:tasks -->\n\n<!-- scaffold:begin resource:notes -->\n## notes v2\n<!-- scaffold:end resource:notes -->\n",
+            ),
+            (
+                "a marker quoted inside a line is not a marker",
+                Some("see `<!-- scaffold:begin resource:notes -->`\n"),
+                &[&notes],
+                "see `<!-- scaffold:begin resource:notes -->`\n\n<!-- scaffold:begin resource:notes -->\n## notes v2\n<!-- scaffold:end resource:notes -->\n",
+            ),
+        ];
+        for (what, existing, entries, want) in cases {
+            let entries: Vec<SessionEntry> = entries.iter().map(|e| (*e).clone()).collect();
+            let got = merge(*existing, &entries, "session.md").unwrap();
+            assert_eq!(got, *want, "{what}");
+            assert_eq!(
+                merge(Some(&got), &entries, "session.md").unwrap(),
+                got,
+                "{what}: merging again changes nothing"
+            );
+        }
+    }
+
+    #[test]
+    fn broken_markers_are_reported_not_guessed_at() {
+        let notes = entry("resource:notes", "x");
+        for existing in [
+            "<!-- scaffold:begin resource:notes -->\nno end\n",
+            "<!-- scaffold:end resource:notes -->\nno begin\n",
+            "<!-- scaffold:end resource:notes -->\n<!-- scaffold:begin resource:notes -->\n",
+        ] {
+            let err = merge(Some(existing), std::slice::from_ref(&notes), "s.md").unwrap_err();
+            assert!(
+                err.to_string().contains("markers of `resource:notes`"),
+                "{existing:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_are_plain_words() {
+        for (key, ok) in [
+            ("resource:notes", true),
+            ("webhook:stripe", true),
+            ("", false),
+            ("a -->", false),
+        ] {
+            assert_eq!(valid_key(key), ok, "{key:?}");
+        }
+    }
+}
