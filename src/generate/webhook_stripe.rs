@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::init::{self, EnvEntry};
 use super::{imports, Migration};
 use crate::error::Error;
 use crate::plan::{Ownership, Plan};
@@ -58,28 +59,18 @@ const EVENTS: &[(&str, Handler, bool)] = &[
     ("price.deleted", Handler::Price, true),
 ];
 
-/// The variables `.env.example` gains, each with the comment above it.
-const ENV_ENTRIES: &[(&str, &str)] = &[
-    (
-        "NEXT_PUBLIC_SUPABASE_URL",
-        "Supabase: Project Settings → API.",
-    ),
-    (
-        "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY",
-        "Supabase publishable key (sb_publishable_...): safe in the browser.",
-    ),
-    (
-        "SUPABASE_SECRET_KEY",
-        "Supabase secret key (sb_secret_...): server only, bypasses row level security.",
-    ),
-    (
-        "STRIPE_SECRET_KEY",
-        "Stripe secret key (sk_...): Developers → API keys.",
-    ),
-    (
-        "STRIPE_WEBHOOK_SECRET",
-        "Signing secret of the webhook endpoint (whsec_...); `stripe listen` prints one locally.",
-    ),
+/// The variables `.env.example` gains besides the Supabase ones `scaffold init` lists.
+const STRIPE_ENV: &[EnvEntry] = &[
+    EnvEntry {
+        key: "STRIPE_SECRET_KEY",
+        comment: "Stripe secret key (sk_test_... while testing): server only. Dashboard → Developers → API keys.",
+        value: "",
+    },
+    EnvEntry {
+        key: "STRIPE_WEBHOOK_SECRET",
+        comment: "Signing secret of the webhook endpoint (whsec_...); locally, `stripe listen --forward-to localhost:3000/api/webhooks/stripe` prints one.",
+        value: "",
+    },
 ];
 
 /// The event types to handle: the defaults, or the `--events` list in dispatch order. Unknown
@@ -154,17 +145,13 @@ pub fn plan(
     ] {
         plan.generated(path.clone(), renderer.render(template, &context)?);
     }
-    if plan.get(&paths.admin).is_none() {
-        plan.write_once(
-            paths.admin.clone(),
-            renderer.render("webhook_stripe/lib/supabase/admin.ts", &context)?,
-        );
-    }
+    init::admin_client(&mut plan, project, renderer)?;
     super::shared_files(&mut plan, project, renderer)?;
-    let env = project.read(ENV_FILE)?;
+    let existing = project.read(init::ENV_EXAMPLE)?;
+    let env = init::merge_env(existing.as_deref(), renderer)?;
     plan.add(
-        ENV_FILE,
-        with_env_entries(env.as_deref().unwrap_or("")),
+        init::ENV_EXAMPLE,
+        init::append_env(Some(&env), STRIPE_ENV, renderer)?,
         Ownership::Merged,
     );
     plan.record(SessionEntry::render(
@@ -174,28 +161,6 @@ pub fn plan(
         &context,
     )?);
     Ok(plan)
-}
-
-const ENV_FILE: &str = ".env.example";
-
-/// `.env.example` with the variables it lacks appended; what it has is kept byte for byte.
-fn with_env_entries(existing: &str) -> String {
-    let defined = |key: &str| {
-        existing.lines().any(|line| {
-            let line = line.trim_start();
-            let line = line.strip_prefix("export ").unwrap_or(line);
-            line.split_once('=')
-                .is_some_and(|(name, _)| name.trim() == key)
-        })
-    };
-    let mut text = existing.to_string();
-    for (key, comment) in ENV_ENTRIES.iter().filter(|(key, _)| !defined(key)) {
-        if !text.is_empty() && !text.ends_with('\n') {
-            text.push('\n');
-        }
-        text.push_str(&format!("# {comment}\n{key}=\n"));
-    }
-    text
 }
 
 #[derive(Serialize)]
@@ -326,7 +291,7 @@ impl Context {
             route: under_source("app/api/webhooks/stripe/route.ts"),
             stripe: format!("{}/stripe/server.ts", layout.lib_dir),
             sync: format!("{}/stripe/sync.ts", layout.lib_dir),
-            admin: format!("{}/supabase/admin.ts", layout.lib_dir),
+            admin: init::paths(layout).admin,
             actions: format!("{}/billing.ts", layout.actions_dir),
         };
         let shared = imports(layout, None);
@@ -369,7 +334,11 @@ impl Context {
             handlers,
             paths,
             imports,
-            env: ENV_ENTRIES.iter().map(|(key, _)| *key).collect(),
+            env: init::ENV_ENTRIES
+                .iter()
+                .chain(STRIPE_ENV)
+                .map(|entry| entry.key)
+                .collect(),
             tables: TABLES
                 .iter()
                 .map(|(name, policies)| TableTest { name, policies })
@@ -411,36 +380,5 @@ mod tests {
             assert_eq!(events(Some(&strings(given))).unwrap(), *want, "{given:?}");
         }
         assert_eq!(events(None).unwrap().len(), 12);
-    }
-
-    #[test]
-    fn env_entries_are_appended_only_when_missing() {
-        let all = ENV_ENTRIES.iter().map(|(key, _)| *key).collect::<Vec<_>>();
-        let cases: &[(&str, &[&str])] = &[
-            ("", &all),
-            ("FOO=1", &all),
-            (
-                "# mine\nSTRIPE_SECRET_KEY=sk_test_1\nexport SUPABASE_SECRET_KEY=x\n",
-                &[
-                    "NEXT_PUBLIC_SUPABASE_URL",
-                    "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY",
-                    "STRIPE_WEBHOOK_SECRET",
-                ],
-            ),
-        ];
-        for (existing, appended) in cases {
-            let text = with_env_entries(existing);
-            assert!(text.starts_with(existing), "{existing:?} is kept");
-            let added: Vec<&str> = text[existing.len()..]
-                .lines()
-                .filter_map(|line| line.strip_suffix('='))
-                .collect();
-            assert_eq!(added, *appended, "{existing:?}");
-            assert_eq!(
-                with_env_entries(&text),
-                text,
-                "{existing:?}: a rerun adds nothing"
-            );
-        }
     }
 }
