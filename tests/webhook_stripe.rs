@@ -1,7 +1,7 @@
 //! `scaffold webhook stripe`: its output pinned for the default and a custom event list, its
 //! command line, its SQL on a real PostgreSQL 15 (pgTAP, lints, exact rollback, the Supabase
 //! CLI) and its TypeScript in a copy of the fixture Next.js project (`next typegen`, `tsc`,
-//! Prettier, and tests/ts/webhook-stripe.test.ts under Vitest against the generated route).
+//! Prettier, and the Vitest files of tests/ts/ against the generated route and actions).
 
 mod support;
 
@@ -14,6 +14,8 @@ const REPO: &str = env!("CARGO_MANIFEST_DIR");
 const TIMESTAMP: &str = "20250101000000";
 const MIGRATION: &str = "supabase/migrations/20250101000000_create_stripe_billing.sql";
 const ROLLBACK: &str = "supabase/rollbacks/20250101000000_create_stripe_billing.down.sql";
+/// The Vitest files (in tests/ts/) that test the generated code for the default events.
+const TS_TESTS: &[&str] = &["webhook-stripe.test.ts", "billing-actions.test.ts"];
 const CUSTOM_EVENTS: &str = "checkout.session.completed,customer.subscription.updated,customer.subscription.deleted,invoice.payment_failed";
 
 /// Runs `scaffold --dir DIR ARGS...` with colours off.
@@ -279,11 +281,13 @@ fn the_typescript_typechecks_is_formatted_and_passes_its_tests() {
         );
 
         if *run_tests {
-            std::fs::copy(
-                Path::new(REPO).join("tests/ts/webhook-stripe.test.ts"),
-                app.path().join("tests/webhook-stripe.test.ts"),
-            )
-            .unwrap();
+            for test in TS_TESTS {
+                std::fs::copy(
+                    Path::new(REPO).join("tests/ts").join(test),
+                    app.path().join("tests").join(test),
+                )
+                .unwrap();
+            }
         }
         run_node(
             &node,
@@ -307,16 +311,10 @@ fn the_typescript_typechecks_is_formatted_and_passes_its_tests() {
         prettier.extend(generated.iter().map(String::as_str));
         run_node(&node, app.path(), &prettier, &[]);
         if *run_tests {
-            run_node(
-                &node,
-                app.path(),
-                &[
-                    "node_modules/.bin/vitest",
-                    "run",
-                    "tests/webhook-stripe.test.ts",
-                ],
-                &[],
-            );
+            let mut vitest = vec!["node_modules/.bin/vitest", "run"];
+            let paths: Vec<String> = TS_TESTS.iter().map(|t| format!("tests/{t}")).collect();
+            vitest.extend(paths.iter().map(String::as_str));
+            run_node(&node, app.path(), &vitest, &[]);
         }
     }
 }
