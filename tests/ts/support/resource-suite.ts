@@ -1,0 +1,785 @@
+// The runtime proofs for one generated resource, driven by its spec (written by
+// tests/typescript.rs from the matrix into tests/ts/resources/<case>.test.ts):
+//
+// - the Zod schemas of lib/validations/<singular>.ts against tables of values the SQL
+//   constraints accept and reject (./samples.ts), and FormData parsed like the same object;
+// - the server actions of app/actions/<plural>.ts against a recording Supabase client
+//   (./supabase-double.ts): authentication, validation before any query, owner ids from the
+//   session only, the documented mapping of database errors, and revalidation after writes.
+//
+// Assertion messages start with the generated file and line they are about.
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type * as z from "zod";
+import { parseInput, type FormFields } from "@/lib/validations/form-data";
+import { cacheMocks } from "@/tests/next-mocks";
+import {
+  formText,
+  samplesFor,
+  show,
+  validValue,
+  type FieldSpec,
+  type Sample,
+} from "./samples";
+import {
+  postgrest,
+  supabase,
+  type RecordedRequest,
+  type Reply,
+} from "./supabase-double";
+
+export type ResourceSpec = {
+  case: string;
+  command: string;
+  /** owner | public-read | workspace | tenant */
+  mode: string;
+  table: string;
+  route: string;
+  /** The column the session's user id goes into on create, if any. */
+  ownerColumn: string | null;
+  files: { actions: string; validations: string };
+  names: {
+    create: string;
+    update: string;
+    delete: string;
+    get: string;
+    list: string;
+    createSchema: string;
+    updateSchema: string;
+    idSchema: string;
+    listSchema: string;
+    formFields: string;
+  };
+  fields: FieldSpec[];
+  columns: {
+    name: string;
+    type: string;
+    nullable: boolean;
+    hasDefault: boolean;
+  }[];
+};
+
+type Modules = { actions: object; validations: object };
+
+type ActionFailure = {
+  ok: false;
+  error: {
+    code: string;
+    message: string;
+    fieldErrors?: Partial<Record<string, string[]>>;
+  };
+};
+type Result = { ok: true; data: unknown } | ActionFailure;
+type Action = (...args: unknown[]) => Promise<Result>;
+
+export const OWNER = "11111111-1111-4111-8111-111111111111";
+export const SOMEONE_ELSE = "22222222-2222-4222-8222-222222222222";
+export const ROW_ID = "33333333-3333-4333-8333-333333333333";
+const CREATED_AT = "2025-01-01T09:30:00+00:00";
+/** Keys a client might send to take over a row; none of them is a field. */
+const FORGED = {
+  id: "44444444-4444-4444-8444-444444444444",
+  user_id: SOMEONE_ELSE,
+  created_by: SOMEONE_ELSE,
+  created_at: CREATED_AT,
+};
+
+/** A database error reply and the result the documented mapping gives for it. */
+type ErrorCase = { name: string; reply: () => Reply; code: string };
+
+export function describeResource(spec: ResourceSpec, modules: Modules): void {
+  const { names, files } = spec;
+  const exported = (module: object, name: string, file: string): unknown => {
+    const value = (module as Record<string, unknown>)[name];
+    if (value === undefined) {
+      throw new Error(`${file} does not export ${name}`);
+    }
+    return value;
+  };
+  const schema = (name: string) =>
+    exported(modules.validations, name, files.validations) as z.ZodType;
+  const action = (name: string) =>
+    exported(modules.actions, name, files.actions) as Action;
+  const formFields = exported(
+    modules.validations,
+    names.formFields,
+    files.validations,
+  ) as FormFields;
+  const source = new SourceFile(files.validations);
+  const actionsSource = new SourceFile(files.actions);
+  const fieldLine = (column: string) =>
+    source.line(
+      new RegExp(`^\\s*${column}:`),
+      new RegExp(`export const ${names.createSchema}\\b`),
+    );
+
+  /** Every field with a value its column takes. */
+  const validInput: Record<string, unknown> = Object.fromEntries(
+    spec.fields.map((f) => [f.column, validValue(f)]),
+  );
+  const row = (overrides: Record<string, unknown> = {}) => {
+    const values: Record<string, unknown> = {};
+    for (const column of spec.columns) values[column.name] = null;
+    Object.assign(values, validInput, {
+      id: ROW_ID,
+      created_at: CREATED_AT,
+      updated_at: CREATED_AT,
+    });
+    if (spec.ownerColumn) values[spec.ownerColumn] = OWNER;
+    return { ...values, ...overrides };
+  };
+
+  describe(`${spec.case}: ${spec.command}`, () => {
+    describe(`${files.validations}: ${names.createSchema} mirrors the SQL constraints`, () => {
+      const create = schema(names.createSchema);
+      const update = schema(names.updateSchema);
+
+      it("accepts a complete valid object unchanged", () => {
+        const result = create.safeParse(validInput);
+        expect(
+          result.success,
+          `${source.line(new RegExp(`export const ${names.createSchema}\\b`))}: ${issues(result)}`,
+        ).toBe(true);
+        expect(result.data).toEqual(validInput);
+      });
+
+      it("drops keys that are not fields (id, owner, timestamps)", () => {
+        const result = create.safeParse({ ...validInput, ...FORGED });
+        expect(result.success).toBe(true);
+        expect(Object.keys(result.data as object).sort()).toEqual(
+          Object.keys(validInput).sort(),
+        );
+      });
+
+      for (const field of spec.fields) {
+        const c = field.column;
+        const samples = samplesFor(field);
+        describe(c, () => {
+          it.each(cases(samples.accepted))("accepts %s", (_, sample) => {
+            const result = create.safeParse({ ...validInput, [c]: sample.value });
+            expect(
+              result.success,
+              `${fieldLine(c)}: ${names.createSchema} must accept ${c} = ${show(sample.value)} (${sample.because}); Zod said: ${issues(result)}`,
+            ).toBe(true);
+            expect((result.data as Record<string, unknown>)[c]).toEqual(
+              sample.value,
+            );
+          });
+
+          it.each(cases([...samples.rejected, ...samples.stricter]))(
+            "rejects %s",
+            (_, sample) => {
+              for (const [name, s, input] of [
+                [names.createSchema, create, { ...validInput, [c]: sample.value }],
+                ...(field.fixed
+                  ? []
+                  : ([[names.updateSchema, update, { [c]: sample.value }]] as const)),
+              ] as const) {
+                const result = s.safeParse(input);
+                expect(
+                  result.success,
+                  `${fieldLine(c)}: ${name} must reject ${c} = ${show(sample.value)} (${sample.because}), but accepted it`,
+                ).toBe(false);
+                expect(
+                  result.error?.issues.map((i) => i.path.join(".")),
+                  `${fieldLine(c)}: the error must name the field`,
+                ).toContain(c);
+              }
+            },
+          );
+
+          const required = !field.optional && field.default === null;
+          it(
+            required
+              ? "is required (not null, no default)"
+              : "may be left out (the database default or null applies)",
+            () => {
+              const { [c]: _, ...without } = validInput;
+              const result = create.safeParse(without);
+              expect(
+                result.success,
+                `${fieldLine(c)}: leaving ${c} out must be ${required ? "rejected" : "accepted"}; ${issues(result)}`,
+              ).toBe(!required);
+              if (result.success) {
+                expect(result.data).not.toHaveProperty(c);
+              }
+            },
+          );
+        });
+      }
+    });
+
+    describe(`${files.validations}: ${names.updateSchema}, ${names.idSchema}, ${names.listSchema}`, () => {
+      const update = schema(names.updateSchema);
+
+      const changeable = spec.fields.filter((f) => !f.fixed);
+      it.each(changeable.map((f) => [f.column, f] as const))(
+        "changes %s alone",
+        (c, field) => {
+          const result = update.safeParse({ [c]: validValue(field) });
+          expect(result.success, `${fieldLine(c)}: ${issues(result)}`).toBe(true);
+          expect(result.data).toEqual({ [c]: validValue(field) });
+        },
+      );
+
+      it("rejects a change of nothing, and one of only ids and owners", () => {
+        expect(update.safeParse({}).success).toBe(false);
+        expect(update.safeParse(FORGED).success).toBe(false);
+      });
+
+      for (const field of spec.fields.filter((f) => f.fixed)) {
+        it(`never changes ${field.column}`, () => {
+          const other = changeable[0];
+          const value = "55555555-5555-4555-8555-555555555555";
+          expect(
+            update.safeParse({ [field.column]: value }).success,
+            `${source.line(new RegExp(`export const ${names.updateSchema}\\b`))}: a change of only ${field.column}`,
+          ).toBe(false);
+          if (other) {
+            const change = { [other.column]: validValue(other) };
+            expect(update.parse({ ...change, [field.column]: value })).toEqual(change);
+          }
+        });
+      }
+
+      it("accepts canonical uuids as ids, nothing else", () => {
+        const id = schema(names.idSchema);
+        expect(id.safeParse(ROW_ID).success).toBe(true);
+        for (const bad of ["", "1", "not-a-uuid", `${ROW_ID}x`, 42, null]) {
+          expect(id.safeParse(bad).success, show(bad)).toBe(false);
+        }
+      });
+
+      it("pages lists 1-based, 20 by default, at most 100", () => {
+        const list = schema(names.listSchema);
+        // A workspace resource is listed per workspace.
+        const scope =
+          spec.mode === "workspace"
+            ? { workspaceId: "66666666-6666-4666-8666-666666666666" }
+            : {};
+        expect(list.parse(scope)).toEqual({ ...scope, page: 1, pageSize: 20 });
+        expect(list.parse({ ...scope, page: 3, pageSize: 100 })).toEqual({
+          ...scope,
+          page: 3,
+          pageSize: 100,
+        });
+        for (const bad of [
+          { page: 0 },
+          { page: 1.5 },
+          { pageSize: 0 },
+          { pageSize: 101 },
+          { page: "2" },
+        ]) {
+          expect(list.safeParse({ ...scope, ...bad }).success, show(bad)).toBe(false);
+        }
+        if (spec.mode === "workspace") {
+          expect(list.safeParse({}).success, "a list without its workspace").toBe(false);
+          expect(list.safeParse({ workspaceId: "1" }).success).toBe(false);
+        }
+      });
+    });
+
+    describe(`${files.validations}: FormData parses the same as the equivalent object`, () => {
+      const create = schema(names.createSchema);
+      const update = schema(names.updateSchema);
+
+      it(`reads each field as its column's kind (${names.formFields})`, () => {
+        const expected = Object.fromEntries(
+          spec.fields.map((f) => [f.column, formKind(f)]),
+        );
+        expect(
+          formFields,
+          `${source.line(new RegExp(`export const ${names.formFields}\\b`))}`,
+        ).toEqual(expected);
+      });
+
+      it("a complete form, with forged id and owner fields that are ignored", () => {
+        const form = toForm({ ...validInput, ...FORGED }, formFields);
+        const fromForm = parseInput(create, form, formFields);
+        expect(fromForm.success, issues(fromForm)).toBe(true);
+        expect(fromForm.data).toEqual(
+          parseInput(create, validInput, formFields).data,
+        );
+      });
+
+      it("a form with one field changes only that field", () => {
+        for (const field of spec.fields.filter((f) => !f.fixed)) {
+          const value = validValue(field);
+          const form = toForm({ [field.column]: value }, formFields);
+          expect(parseInput(update, form, formFields).data).toEqual({
+            [field.column]: value,
+          });
+        }
+      });
+
+      for (const field of spec.fields) {
+        const c = field.column;
+        const samples = samplesFor(field);
+        const all = [
+          ...samples.accepted,
+          ...samples.rejected,
+          ...samples.stricter,
+        ].filter((s) => formText(s.value, formKind(field)) !== undefined);
+        if (all.length === 0) continue;
+        it.each(cases(all))(`${c} = %s`, (_, sample) => {
+          const object = { ...validInput, [c]: sample.value };
+          const fromObject = parseInput(create, object, formFields);
+          const fromForm = parseInput(create, toForm(object, formFields), formFields);
+          const where = `${fieldLine(c)}: ${c} = ${show(sample.value)} as form text ${show(formText(sample.value, formKind(field)))}`;
+          expect(fromForm.success, `${where}: ${issues(fromForm)}`).toBe(
+            fromObject.success,
+          );
+          expect(fromForm.data, where).toEqual(fromObject.data);
+        });
+      }
+    });
+
+    describe(`${files.actions}: the actions against a recording Supabase client`, () => {
+      const create = action(names.create);
+      const update = action(names.update);
+      const remove = action(names.delete);
+      const get = action(names.get);
+      const list = action(names.list);
+      const publicRead = spec.mode === "public-read";
+      const workspace = spec.mode === "workspace";
+      const tenant = spec.mode === "tenant";
+      const WORKSPACE = "66666666-6666-4666-8666-666666666666";
+      const listInput = workspace ? { workspaceId: WORKSPACE } : {};
+      const schemaColumns = { [spec.table]: spec.columns.map((c) => c.name) };
+      const firstField = spec.fields.find((f) => !f.fixed);
+      if (!firstField) throw new Error(`${spec.case}: a spec without fields`);
+      const change = { [firstField.column]: validValue(firstField) };
+      const line = (name: string) =>
+        actionsSource.line(new RegExp(`export async function ${name}\\b`));
+
+      beforeEach(() => {
+        supabase.reset();
+        supabase.useSchema(schemaColumns);
+        vi.spyOn(console, "error").mockImplementation(() => {});
+      });
+      afterEach(() => {
+        expect(
+          supabase.schemaErrors,
+          "the generated code used a table or column the database does not have",
+        ).toEqual([]);
+        vi.useRealTimers();
+        vi.restoreAllMocks();
+      });
+
+      const noQuery = (where: string) => {
+        expect(
+          supabase.requests.map((r) => `${r.method} ${r.table}?${r.params}`),
+          `${where}: must not query the database`,
+        ).toEqual([]);
+        expect(cacheMocks.revalidatePath, `${where}: nothing to revalidate`).not.toHaveBeenCalled();
+      };
+      /** The one request the action made: its method, table and `id` filter. */
+      const onlyRequest = (where: string, method: string, id?: string) => {
+        expect(
+          supabase.requests.map((r) => ({
+            method: r.method,
+            table: r.table,
+            id: r.params.get("id"),
+          })),
+          `${where}: expected exactly one ${method} of ${spec.table}`,
+        ).toEqual([
+          { method, table: spec.table, id: id === undefined ? null : `eq.${id}` },
+        ]);
+        return supabase.requests[0] as RecordedRequest;
+      };
+      const failed = (result: Result, code: string, where: string) => {
+        expect(result, `${where}: expected a "${code}" failure`).toMatchObject({
+          ok: false,
+          error: { code, message: expect.any(String) },
+        });
+        return (result as ActionFailure).error;
+      };
+      /** Runs an action to the end, fast-forwarding supabase-js' retry back-off. */
+      const settle = async (pending: Promise<Result>) => {
+        await vi.runAllTimersAsync();
+        return pending;
+      };
+      const invalidSamples = spec.fields.flatMap((f) => {
+        const s = samplesFor(f).rejected.find((x) => x.value !== null);
+        return s ? [[f.column, s] as const] : [];
+      });
+
+      const signedOut: [string, () => Promise<Result>][] = [
+        [names.create, () => create(validInput)],
+        [names.update, () => update(ROW_ID, change)],
+        [names.delete, () => remove(ROW_ID)],
+      ];
+      if (!publicRead) {
+        signedOut.push(
+          [names.get, () => get(ROW_ID)],
+          [names.list, () => list(listInput)],
+        );
+      }
+      it.each(signedOut)(
+        "%s: a signed-out caller gets unauthorized and no query",
+        async (name, run) => {
+          supabase.signOut();
+          const result = await run();
+          failed(result, "unauthorized", line(name));
+          noQuery(line(name));
+        },
+      );
+
+      if (publicRead) {
+        it(`${names.get}, ${names.list}: anyone may read, signed in or not`, async () => {
+          supabase.signOut();
+          supabase.reply({ rows: [row()] }, { rows: [row()], total: 1 });
+          expect(await get(ROW_ID)).toEqual({ ok: true, data: row() });
+          expect(await list(listInput)).toMatchObject({ ok: true, data: { total: 1 } });
+          expect(supabase.requests.map((r) => r.method)).toEqual(["GET", "GET"]);
+        });
+      }
+
+      describe(names.create, () => {
+        it.each(invalidSamples)(
+          "invalid %s never reaches the database",
+          async (c, sample: Sample) => {
+            supabase.signIn(OWNER);
+            const result = await create({ ...validInput, [c]: sample.value });
+            const error = failed(result, "validation", line(names.create));
+            expect(Object.keys(error.fieldErrors ?? {})).toContain(c);
+            noQuery(line(names.create));
+          },
+        );
+
+        /** Scripts the database's answers to a successful create. */
+        const replyCreated = () =>
+          tenant
+            ? // The insert returns nothing; the row is read back by its new id.
+              supabase.reply({ rows: [] }, { rows: [row()] })
+            : supabase.reply({ rows: [row()] });
+
+        it("inserts the parsed input, with the owner from the session only, and revalidates", async () => {
+          supabase.signIn(OWNER);
+          replyCreated();
+          const result = await create({ ...validInput, ...FORGED });
+          expect(result, line(names.create)).toEqual({ ok: true, data: row() });
+          const where = `${line(names.create)}: the insert takes ids and owners from the session, never from the input`;
+          const [insert, readBack, ...more] = supabase.requests;
+          expect(more).toEqual([]);
+          expect(insert?.method, where).toBe("POST");
+          expect(insert?.table, where).toBe(spec.table);
+          if (tenant) {
+            // A fresh id made on the server, then that row read back.
+            const { id, ...rest } = insert?.body as Record<string, unknown>;
+            expect(rest, where).toEqual({ ...validInput, created_by: OWNER });
+            expect(id, where).toMatch(/^[0-9a-f-]{36}$/);
+            expect(id, where).not.toBe(FORGED.id);
+            expect(readBack?.method, where).toBe("GET");
+            expect(readBack?.params.get("id"), where).toBe(`eq.${String(id)}`);
+            expect(readBack?.headers["accept"]).toMatch(/vnd\.pgrst\.object/);
+          } else {
+            expect(readBack, where).toBeUndefined();
+            expect(insert?.body, where).toEqual(
+              spec.ownerColumn
+                ? { ...validInput, [spec.ownerColumn]: OWNER }
+                : validInput,
+            );
+            expect(insert?.headers["accept"]).toMatch(/vnd\.pgrst\.object/);
+          }
+          expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(spec.route);
+        });
+
+        it("a form makes the same insert as the object, ignoring forged ids and owners", async () => {
+          supabase.signIn(OWNER);
+          replyCreated();
+          await create(validInput);
+          const fromObject = supabase.requests[0]?.body as Record<string, unknown>;
+          supabase.requests = [];
+          replyCreated();
+          await create(toForm({ ...validInput, ...FORGED }, formFields));
+          const fromForm = supabase.requests[0]?.body as Record<string, unknown>;
+          // A tenant root's new id is random; everything else is the same.
+          const { id: _a, ...objectBody } = fromObject;
+          const { id: _b, ...formBody } = fromForm;
+          expect(formBody, line(names.create)).toEqual(objectBody);
+        });
+
+        it.each(writeErrors(spec.table, "insert"))(
+          "maps %s to its documented result, without revalidating",
+          async (_, reply, code) => {
+            supabase.signIn(OWNER);
+            supabase.reply(reply());
+            failed(await create(validInput), code, line(names.create));
+            expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
+          },
+        );
+      });
+
+      describe(names.update, () => {
+        const invalidUpdates: [string, () => Promise<Result>][] = [
+          ["an id that is not a uuid", () => update("42", change)],
+          ["no field to change", () => update(ROW_ID, {})],
+          ["only ids and owners", () => update(ROW_ID, FORGED)],
+          ...invalidSamples.map(
+            ([c, s]): [string, () => Promise<Result>] => [
+              `invalid ${c}: ${show(s.value)}`,
+              () => update(ROW_ID, { [c]: s.value }),
+            ],
+          ),
+        ];
+        it.each(invalidUpdates)("%s never reaches the database", async (_, run) => {
+          supabase.signIn(OWNER);
+          failed(await run(), "validation", line(names.update));
+          noQuery(line(names.update));
+        });
+
+        it("changes only the given fields of that row, never its owner, and revalidates", async () => {
+          supabase.signIn(OWNER);
+          supabase.reply({ rows: [row(change)] });
+          const fixed = Object.fromEntries(
+            spec.fields.filter((f) => f.fixed).map((f) => [f.column, WORKSPACE]),
+          );
+          const result = await update(ROW_ID, { ...change, ...FORGED, ...fixed });
+          expect(result, line(names.update)).toEqual({ ok: true, data: row(change) });
+          const request = onlyRequest(line(names.update), "PATCH", ROW_ID);
+          expect(request.body, line(names.update)).toEqual(change);
+          expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(spec.route);
+          expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(
+            `${spec.route}/${ROW_ID}`,
+          );
+        });
+
+        it("a form with one field makes the same change as the object", async () => {
+          supabase.signIn(OWNER);
+          supabase.reply({ rows: [row(change)] }, { rows: [row(change)] });
+          await update(ROW_ID, change);
+          await update(ROW_ID, toForm(change, formFields));
+          const [fromObject, fromForm] = supabase.requests;
+          expect(fromForm?.body, line(names.update)).toEqual(fromObject?.body);
+        });
+
+        it("a row that is not there, or not yours (RLS hides it), is not found", async () => {
+          supabase.signIn(OWNER);
+          supabase.reply({ rows: [] });
+          failed(await update(ROW_ID, change), "not_found", line(names.update));
+          expect(supabase.requests).toHaveLength(1);
+          expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
+        });
+
+        it.each(writeErrors(spec.table, "update"))(
+          "maps %s to its documented result, without revalidating",
+          async (_, reply, code) => {
+            supabase.signIn(OWNER);
+            supabase.reply(reply());
+            failed(await update(ROW_ID, change), code, line(names.update));
+            expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
+          },
+        );
+      });
+
+      describe(names.delete, () => {
+        it("an id that is not a uuid never reaches the database", async () => {
+          supabase.signIn(OWNER);
+          failed(await remove("42"), "validation", line(names.delete));
+          noQuery(line(names.delete));
+        });
+
+        it("deletes that row and revalidates", async () => {
+          supabase.signIn(OWNER);
+          supabase.reply({ rows: [{ id: ROW_ID }] });
+          expect(await remove(ROW_ID), line(names.delete)).toEqual({
+            ok: true,
+            data: { id: ROW_ID },
+          });
+          onlyRequest(line(names.delete), "DELETE", ROW_ID);
+          expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(spec.route);
+          expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(
+            `${spec.route}/${ROW_ID}`,
+          );
+        });
+
+        it("a row that is not there, or not yours, is not found", async () => {
+          supabase.signIn(OWNER);
+          supabase.reply({ rows: [] });
+          failed(await remove(ROW_ID), "not_found", line(names.delete));
+          expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
+        });
+
+        it.each(writeErrors(spec.table, "delete"))(
+          "maps %s to its documented result, without revalidating",
+          async (_, reply, code) => {
+            supabase.signIn(OWNER);
+            supabase.reply(reply());
+            failed(await remove(ROW_ID), code, line(names.delete));
+            expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
+          },
+        );
+      });
+
+      describe(names.get, () => {
+        it("an id that is not a uuid never reaches the database", async () => {
+          supabase.signIn(OWNER);
+          failed(await get("42"), "validation", line(names.get));
+          noQuery(line(names.get));
+        });
+
+        it("reads that row, and revalidates nothing", async () => {
+          supabase.signIn(OWNER);
+          supabase.reply({ rows: [row()] });
+          expect(await get(ROW_ID), line(names.get)).toEqual({ ok: true, data: row() });
+          onlyRequest(line(names.get), "GET", ROW_ID);
+          expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
+        });
+
+        it("a row that is not there, or not visible, is not found", async () => {
+          supabase.signIn(OWNER);
+          supabase.reply({ rows: [] });
+          failed(await get(ROW_ID), "not_found", line(names.get));
+        });
+
+        it.each(readErrors())(
+          "maps %s to its documented result",
+          async (_, reply, code) => {
+            vi.useFakeTimers();
+            supabase.signIn(OWNER);
+            for (let i = 0; i < 4; i++) supabase.reply(reply());
+            failed(await settle(get(ROW_ID)), code, line(names.get));
+          },
+        );
+      });
+
+      describe(names.list, () => {
+        it("reads page 1 of 20, newest first, with the exact total", async () => {
+          supabase.signIn(OWNER);
+          supabase.reply({ rows: [row()], total: 41 });
+          expect(await list(listInput), line(names.list)).toEqual({
+            ok: true,
+            data: { items: [row()], page: 1, pageSize: 20, total: 41 },
+          });
+          const request = onlyRequest(line(names.list), "GET");
+          expect(request.params.get("order")).toBe("created_at.desc,id.desc");
+          expect(request.params.get("workspace_id")).toBe(
+            workspace ? `eq.${WORKSPACE}` : null,
+          );
+          expect(request.params.get("offset")).toBe("0");
+          expect(request.params.get("limit")).toBe("20");
+          expect(request.headers["prefer"]).toMatch(/count=exact/);
+          expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
+        });
+
+        it("reads the page asked for", async () => {
+          supabase.signIn(OWNER);
+          supabase.reply({ rows: [], total: 41 });
+          expect(await list({ ...listInput, page: 3, pageSize: 10 })).toEqual({
+            ok: true,
+            data: { items: [], page: 3, pageSize: 10, total: 41 },
+          });
+          expect(supabase.requests[0]?.params.get("offset")).toBe("20");
+          expect(supabase.requests[0]?.params.get("limit")).toBe("10");
+        });
+
+        it("an invalid page never reaches the database", async () => {
+          supabase.signIn(OWNER);
+          failed(await list({ ...listInput, pageSize: 101 }), "validation", line(names.list));
+          failed(await list({ ...listInput, page: 0 }), "validation", line(names.list));
+          if (workspace) {
+            failed(await list({}), "validation", line(names.list));
+          }
+          noQuery(line(names.list));
+        });
+
+        it.each(readErrors())(
+          "maps %s to its documented result",
+          async (_, reply, code) => {
+            vi.useFakeTimers();
+            supabase.signIn(OWNER);
+            for (let i = 0; i < 4; i++) supabase.reply(reply());
+            failed(await settle(list(listInput)), code, line(names.list));
+          },
+        );
+      });
+    });
+  });
+}
+
+/** The database errors a write can meet, as PostgREST sends them, and the documented results. */
+function writeErrors(table: string, verb: "insert" | "update" | "delete") {
+  const cases: ErrorCase[] = [
+    { name: "23505 unique violation", reply: () => postgrest.uniqueViolation(table, "slug"), code: "conflict" },
+    { name: "23503 foreign key violation", reply: () => postgrest.foreignKeyViolation(table), code: "conflict" },
+    { name: "42501 row level security denial", reply: () => postgrest.rlsDenied(table), code: "forbidden" },
+    { name: "57014 statement timeout", reply: () => postgrest.statementTimeout(), code: "unexpected" },
+    { name: "a network failure", reply: () => postgrest.networkFailure(), code: "unexpected" },
+  ];
+  if (verb !== "delete") {
+    cases.push({ name: "23514 check violation", reply: () => postgrest.checkViolation(table), code: "validation" });
+  }
+  if (verb === "insert") {
+    // RLS lets the insert through but hides the row from the select that returns it.
+    cases.push({ name: "PGRST116 (no row returned)", reply: () => ({ rows: [] }), code: "not_found" });
+  }
+  return cases.map((c) => [c.name, c.reply, c.code] as const);
+}
+
+function readErrors() {
+  const cases: ErrorCase[] = [
+    { name: "42501 permission denied", reply: () => ({ status: 403, error: { code: "42501", message: "permission denied for table", details: null, hint: null } }), code: "forbidden" },
+    { name: "57014 statement timeout", reply: () => postgrest.statementTimeout(), code: "unexpected" },
+    { name: "a network failure (after supabase-js' retries)", reply: () => postgrest.networkFailure(), code: "unexpected" },
+  ];
+  return cases.map((c) => [c.name, c.reply, c.code] as const);
+}
+
+/** `[printable value, sample]` rows for it.each. */
+function cases(samples: Sample[]): [string, Sample][] {
+  return samples.map((s) => [show(s.value), s]);
+}
+
+function formKind(field: FieldSpec): string {
+  switch (field.type) {
+    case "int":
+    case "bigint":
+    case "numeric":
+    case "float":
+      return "number";
+    case "bool":
+      return "boolean";
+    case "jsonb":
+      return "json";
+    default:
+      return "text";
+  }
+}
+
+/** The form a browser would submit for these values (fields it cannot express left out). */
+function toForm(values: Record<string, unknown>, fields: FormFields): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(values)) {
+    const text = formText(value, fields[name] ?? "text");
+    if (text !== undefined) form.append(name, text);
+  }
+  return form;
+}
+
+function issues(result: { success: boolean; error?: z.ZodError }): string {
+  if (result.success) return "accepted";
+  return (
+    result.error?.issues
+      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+      .join("; ") ?? "rejected"
+  );
+}
+
+/** Finds lines of a generated file, for messages that point at them. */
+class SourceFile {
+  private lines: string[];
+  constructor(private path: string) {
+    this.lines = readFileSync(path, "utf8").split("\n");
+  }
+  /** `path:line` of the first line matching `pattern` (after the first matching `after`). */
+  line(pattern: RegExp, after?: RegExp): string {
+    let start = 0;
+    if (after) {
+      const found = this.lines.findIndex((l) => after.test(l));
+      start = found < 0 ? 0 : found;
+    }
+    const index = this.lines.findIndex((l, i) => i >= start && pattern.test(l));
+    return `${this.path}:${index < 0 ? start + 1 : index + 1}`;
+  }
+}

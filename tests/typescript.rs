@@ -1,0 +1,768 @@
+//! The generated TypeScript, proven with the real toolchain in a real Next.js project.
+//!
+//! Once per run, [`project`] copies `fixtures/next-app` into a temporary folder (its
+//! `node_modules` symlinked), generates every spec of [`common::MATRIX`] into it with the
+//! real binary, applies the generated migrations to a throwaway PostgreSQL database and
+//! writes `types/supabase.ts` from that database with postgres-meta's typegen (the code
+//! `supabase gen types typescript` runs). It then copies the TypeScript tests of `tests/ts/`
+//! into the project's `tests/ts/` and writes one test file per spec,
+//! `tests/ts/resources/<case>.test.ts`, from the matrix (the spec's fields, its table's
+//! columns, the names of the generated modules). Each test below runs one tool over that one
+//! project, on the generated files in place, so every failure names the generated file and
+//! line; the tool's output is the assertion message.
+//!
+//! Adding a generator to this suite: generate it in [`generate_into`], and put its Vitest
+//! tests (`*.test.ts`) under `tests/ts/`; every `*.test.ts` there runs.
+//!
+//! Nothing is skipped: a missing Node, npm or PostgreSQL fails the suite with what to install.
+
+mod common;
+mod support;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+use serde_json::{json, Value};
+use support::pg::Cluster;
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// `tsc --noEmit` over the whole project (strict, noUncheckedIndexedAccess), including the
+/// type-level proofs of `tests/ts/resources/*.test.ts`: the inferred input and result type of
+/// every action, and no `any` in any exported action's signature.
+#[test]
+fn generated_typescript_typechecks_with_strict_settings_and_no_any_in_action_signatures() {
+    let project = project();
+    project.run_ok("tsc", &["tsc", "--noEmit", "--pretty", "false"]);
+}
+
+/// `prettier --check` with default settings over every generated `.ts`/`.tsx` file.
+#[test]
+fn generated_typescript_is_formatted_as_prettier_formats_it() {
+    let project = project();
+    let mut args = vec!["prettier", "--check"];
+    args.extend(project.generated_ts.iter().map(String::as_str));
+    assert!(
+        project.generated_ts.len() > 2 * common::MATRIX.len(),
+        "expected the actions and schemas of every spec and the shared modules, found {:?}",
+        project.generated_ts
+    );
+    project.run_ok("prettier", &args);
+}
+
+/// Vitest over every `*.test.ts` under `tests/`: the Zod schemas against tables of values
+/// the SQL constraints accept and reject, FormData parsed like objects, and every action
+/// against a recording Supabase client (auth, owner ids, database errors, revalidation).
+#[test]
+fn vitest_proves_the_schemas_and_actions_of_every_spec() {
+    let project = project();
+    let report = project.dir.join("vitest-report.json");
+    let json_output = format!("--outputFile.json={}", report.display());
+    project.run_ok(
+        "vitest",
+        &[
+            "vitest",
+            "run",
+            "--reporter=dot",
+            "--reporter=json",
+            &json_output,
+        ],
+    );
+    // Every spec's test file ran and passed tests (none silently left out or emptied).
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap())
+        .expect("vitest's JSON report");
+    let mut counts = BTreeMap::new();
+    for file in report["testResults"].as_array().expect("testResults") {
+        let name = file["name"].as_str().unwrap_or_default();
+        let passed = file["assertionResults"].as_array().map_or(0, |tests| {
+            tests.iter().filter(|t| t["status"] == "passed").count()
+        });
+        let relative = name
+            .strip_prefix(&format!("{}/", project.dir.display()))
+            .unwrap_or(name);
+        counts.insert(relative.to_string(), passed);
+    }
+    eprintln!("typescript: vitest passed tests per file: {counts:#?}");
+    for case in &project.cases {
+        let file = format!("tests/ts/resources/{case}.test.ts");
+        assert!(
+            counts.get(&file).is_some_and(|&passed| passed > 50),
+            "vitest ran too few tests of {file}: {counts:#?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The project every test above runs in.
+
+struct Project {
+    dir: PathBuf,
+    node_bin: PathBuf,
+    /// Paths (relative to `dir`) of every generated `.ts`/`.tsx` file.
+    generated_ts: Vec<String>,
+    /// The matrix case names, one test file each.
+    cases: Vec<String>,
+}
+
+/// The project, prepared by the first test that asks; a preparation failure fails every test
+/// with the same message.
+fn project() -> &'static Project {
+    static PROJECT: OnceLock<Result<Project, String>> = OnceLock::new();
+    static PREPARING: Mutex<()> = Mutex::new(());
+    let _guard = PREPARING.lock().unwrap_or_else(|p| p.into_inner());
+    let prepared = PROJECT.get_or_init(|| {
+        std::panic::catch_unwind(prepare).map_err(|panic| {
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "preparing the project panicked".to_string())
+        })
+    });
+    match prepared {
+        Ok(project) => project,
+        Err(message) => panic!("preparing the TypeScript project failed:\n{message}"),
+    }
+}
+
+fn prepare() -> Project {
+    let started = Instant::now();
+    let node_bin = install_npm_fixture();
+    let dir = fresh_project_dir();
+    copy_fixture(&dir);
+
+    let (plans, generated) = generate_into(&dir);
+    let mut generated_ts: Vec<String> = generated
+        .into_iter()
+        .filter(|path| path.ends_with(".ts") || path.ends_with(".tsx"))
+        .collect();
+    generated_ts.sort();
+    generated_ts.dedup();
+
+    let columns = write_database_types(&dir, &node_bin);
+
+    copy_dir(&Path::new(REPO).join("tests/ts"), &dir.join("tests/ts"));
+    let resources = dir.join("tests/ts/resources");
+    std::fs::create_dir_all(&resources).unwrap();
+    let mut cases = Vec::new();
+    for plan in &plans {
+        let table_columns = columns.get(&plan.table).unwrap_or_else(|| {
+            panic!(
+                "table public.{} is not in the database after the migrations",
+                plan.table
+            )
+        });
+        let file = resources.join(format!("{}.test.ts", plan.case));
+        std::fs::write(&file, resource_test_file(plan, table_columns)).unwrap();
+        cases.push(plan.case.clone());
+    }
+
+    let project = Project {
+        dir,
+        node_bin,
+        generated_ts,
+        cases,
+    };
+    // Route types, as `next dev`/`next build` would write them (tsconfig includes them).
+    project.run_ok("next typegen", &["next", "typegen"]);
+    eprintln!(
+        "typescript: project ready in {:.1?} at {}",
+        started.elapsed(),
+        project.dir.display()
+    );
+    project
+}
+
+impl Project {
+    /// Runs `node_modules/.bin/<args[0]>` in the project on Node 22; panics with its output
+    /// unless it exits 0. Returns stdout and stderr.
+    fn run_ok(&self, what: &str, args: &[&str]) -> String {
+        let started = Instant::now();
+        let bin = self.dir.join("node_modules/.bin").join(args[0]);
+        let output = Command::new(&bin)
+            .args(&args[1..])
+            .current_dir(&self.dir)
+            .env("PATH", self.path_env())
+            .env("NO_COLOR", "1")
+            .env("FORCE_COLOR", "0")
+            .env("CI", "1")
+            .env("NEXT_TELEMETRY_DISABLED", "1")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        eprintln!("typescript: {what} took {:.1?}", started.elapsed());
+        assert!(
+            output.status.success(),
+            "{what} failed ({}) in {}\n(paths are relative to that folder; the project is kept \
+             until the next run)\n$ {}\n{text}",
+            output.status,
+            self.dir.display(),
+            args.join(" ")
+        );
+        text
+    }
+
+    fn path_env(&self) -> std::ffi::OsString {
+        let mut paths = vec![self.node_bin.parent().unwrap().to_path_buf()];
+        paths.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
+        std::env::join_paths(paths).unwrap()
+    }
+}
+
+/// `scripts/npm-fixture.sh`: installs the fixture's node_modules when missing or stale and
+/// prints the Node 22 binary.
+fn install_npm_fixture() -> PathBuf {
+    let script = Path::new(REPO).join("scripts/npm-fixture.sh");
+    let output = Command::new("bash")
+        .arg(&script)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+    assert!(
+        output.status.success(),
+        "{} failed (it needs npm and network access on first run):\n{}",
+        script.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let node = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    assert!(
+        node.is_file(),
+        "npm-fixture.sh printed {node:?}, which is not a file"
+    );
+    node
+}
+
+/// `target/tmp/typescript-<pid>`, after removing the folders of earlier runs that ended.
+fn fresh_project_dir() -> PathBuf {
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(&base).unwrap();
+    for entry in std::fs::read_dir(&base).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = name.strip_prefix("typescript-") {
+            if !Path::new("/proc").join(pid).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let dir = base.join(format!("typescript-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The fixture without its build output; node_modules (~1 GB) is symlinked, not copied.
+fn copy_fixture(dir: &Path) {
+    let fixture = Path::new(REPO).join("fixtures/next-app");
+    for entry in std::fs::read_dir(&fixture).unwrap().flatten() {
+        let name = entry.file_name();
+        let target = dir.join(&name);
+        match name.to_str() {
+            Some("node_modules") => std::os::unix::fs::symlink(entry.path(), &target).unwrap(),
+            Some(".next") | Some("types") => {}
+            _ if entry.path().is_dir() => copy_dir(&entry.path(), &target),
+            _ => {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", from.display()))
+        .flatten()
+    {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generating the matrix.
+
+/// What generating one spec of the matrix wrote.
+struct Plan {
+    case: String,
+    args: Vec<String>,
+    /// Every file the run planned (created or identical), relative to the project.
+    files: Vec<String>,
+    table: String,
+    actions_file: String,
+    /// Other action modules the same run wrote (a tenant root's members).
+    extra_actions: Vec<String>,
+    validations_file: String,
+}
+
+/// Generates every spec of the matrix, in order, into `dir` (what a user's project holds
+/// after running each command once). Later generators join here.
+fn generate_into(dir: &Path) -> (Vec<Plan>, Vec<String>) {
+    let plans: Vec<Plan> = common::MATRIX
+        .iter()
+        .enumerate()
+        .map(|(index, (case, args))| {
+            let timestamp = (common::TIMESTAMP + index as u64).to_string();
+            let mut all = vec!["resource"];
+            all.extend_from_slice(args);
+            all.extend_from_slice(&["--timestamp", &timestamp, "--yes"]);
+            let files = planned_files(dir, &all);
+            let find = |prefix: &str, exclude: &str| -> String {
+                files
+                    .iter()
+                    .find(|f| f.starts_with(prefix) && !f.ends_with(exclude))
+                    .unwrap_or_else(|| panic!("{case}: no {prefix}* file in the plan {files:?}"))
+                    .clone()
+            };
+            let migration = find("supabase/migrations/", ".down.sql");
+            let table = migration
+                .rsplit_once("_create_")
+                .and_then(|(_, rest)| rest.strip_suffix(".sql"))
+                .unwrap_or_else(|| panic!("{case}: cannot read the table from {migration}"))
+                .to_string();
+            // The resource's own actions are named after its table; a tenant root also
+            // writes its members' actions.
+            let actions_file = format!("app/actions/{}.ts", table.replace('_', "-"));
+            assert!(
+                files.contains(&actions_file),
+                "{case}: {actions_file} is not in the plan {files:?}"
+            );
+            let extra_actions = files
+                .iter()
+                .filter(|f| f.starts_with("app/actions/") && **f != actions_file)
+                .cloned()
+                .collect();
+            let actions_source = std::fs::read_to_string(dir.join(&actions_file)).unwrap();
+            let validations_file = actions_source
+                .split("from \"@/lib/validations/")
+                .skip(1)
+                .filter_map(|rest| rest.split_once('"').map(|(stem, _)| stem))
+                .find(|stem| *stem != "form-data")
+                .map(|stem| format!("lib/validations/{stem}.ts"))
+                .unwrap_or_else(|| panic!("{case}: {actions_file} imports no schemas"));
+            Plan {
+                case: case.to_string(),
+                args: args.iter().map(|a| a.to_string()).collect(),
+                actions_file,
+                extra_actions,
+                validations_file,
+                files,
+                table,
+            }
+        })
+        .collect();
+
+    // Other generators, tested by their own files under tests/ts/ (webhook-stripe.test.ts).
+    let timestamp = (common::TIMESTAMP + 100).to_string();
+    let mut generated: Vec<String> = plans.iter().flat_map(|p| p.files.clone()).collect();
+    generated.extend(planned_files(
+        dir,
+        &["webhook", "stripe", "--timestamp", &timestamp, "--yes"],
+    ));
+    (plans, generated)
+}
+
+/// Runs the CLI with `--json` and returns the paths of its plan.
+fn planned_files(dir: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let output = common::scaffold(dir, &all);
+    assert!(
+        output.status.success(),
+        "scaffold {} failed:\n{}",
+        all.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let plan: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "scaffold --json printed no JSON ({e}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    plan["files"]
+        .as_array()
+        .expect("plan.files")
+        .iter()
+        .map(|f| f["path"].as_str().expect("file path").to_string())
+        .collect()
+}
+
+/// Applies the generated migrations to a throwaway database with the Supabase CLI and writes
+/// `types/supabase.ts` with postgres-meta's typegen. Returns the columns of every public
+/// table, for the test double's schema checks.
+fn write_database_types(dir: &Path, node_bin: &Path) -> BTreeMap<String, Vec<Value>> {
+    let cluster = Cluster::start();
+    let db = cluster.create_database("typescript");
+    db.supabase_migration_up(dir)
+        .unwrap_or_else(|e| panic!("supabase migration up failed:\n{e}"));
+
+    let url = format!(
+        "postgresql://postgres@{}:{}/{}",
+        percent_encode(&cluster.socket_dir().to_string_lossy()),
+        cluster.port(),
+        db.name()
+    );
+    let server = dir.join("node_modules/@supabase/postgres-meta/dist/server/server.js");
+    let output = Command::new(node_bin)
+        .arg(&server)
+        .env("PG_META_GENERATE_TYPES", "typescript")
+        .env("PG_META_GENERATE_TYPES_INCLUDED_SCHEMAS", "public")
+        .env("PG_META_DB_URL", &url)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", node_bin.display()));
+    let types = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && types.contains("export type Database"),
+        "postgres-meta typegen failed ({}) for {url}:\n{}\n{types}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::create_dir_all(dir.join("types")).unwrap();
+    std::fs::write(dir.join("types/supabase.ts"), types.as_bytes()).unwrap();
+
+    let rows = db
+        .psql(
+            "select table_name, column_name, data_type, is_nullable = 'YES', column_default is not null \
+             from information_schema.columns where table_schema = 'public' \
+             order by table_name, ordinal_position",
+        )
+        .unwrap_or_else(|e| panic!("reading the columns failed:\n{e}"));
+    let mut columns: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for row in rows.lines() {
+        let cells: Vec<&str> = row.split('|').collect();
+        let [table, column, data_type, nullable, has_default] = cells[..] else {
+            panic!("unexpected row {row:?}")
+        };
+        columns.entry(table.to_string()).or_default().push(json!({
+            "name": column,
+            "type": data_type,
+            "nullable": nullable == "t",
+            "hasDefault": has_default == "t",
+        }));
+    }
+    columns
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// The per-spec test file.
+
+/// One field of a spec as the matrix writes it, read independently of the generator's parser:
+/// `NAME:TYPE[:MODIFIER...]`, where a `default=` value may itself contain `:`.
+fn field_json(token: &str) -> Value {
+    const MODIFIERS: &[&str] = &[
+        "optional",
+        "unique",
+        "index",
+        "default",
+        "min",
+        "max",
+        "on-delete",
+    ];
+    let mut parts = token.split(':');
+    let name = parts.next().unwrap();
+    let ty = parts.next().unwrap_or_else(|| panic!("{token}: no type"));
+    let mut modifiers: Vec<String> = Vec::new();
+    for part in parts {
+        let key = part.split_once('=').map_or(part, |(k, _)| k);
+        match modifiers.last_mut() {
+            Some(last) if !MODIFIERS.contains(&key) => {
+                last.push(':');
+                last.push_str(part);
+            }
+            _ => modifiers.push(part.to_string()),
+        }
+    }
+    let modifier = |key: &str| -> Value {
+        modifiers
+            .iter()
+            .find_map(|m| m.strip_prefix(key)?.strip_prefix('='))
+            .map_or(Value::Null, |v| Value::String(v.to_string()))
+    };
+    let has = |key: &str| modifiers.iter().any(|m| m == key);
+    let (kind, arg) = ty.split_once('=').unwrap_or((ty, ""));
+    let column = if kind == "ref" && !name.ends_with("_id") {
+        format!("{name}_id")
+    } else {
+        name.to_string()
+    };
+    json!({
+        "column": column,
+        "type": kind,
+        "enumValues": if kind == "enum" { json!(arg.split(',').collect::<Vec<_>>()) } else { Value::Null },
+        "optional": has("optional"),
+        "unique": has("unique"),
+        "default": modifier("default"),
+        "min": modifier("min"),
+        "max": modifier("max"),
+        "fixed": false,
+    })
+}
+
+/// The TypeScript type a field's value has in the create input (before `?`/`| null`).
+fn ts_value_type(field: &Value) -> String {
+    match field["type"].as_str().unwrap() {
+        "int" | "bigint" | "numeric" | "float" => "number".into(),
+        "bool" => "boolean".into(),
+        "jsonb" if field["optional"].as_bool().unwrap() => "JsonValue".into(),
+        "jsonb" => "NonNullable<JsonValue>".into(),
+        "enum" => field["enumValues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| format!("{v}"))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        _ => "string".into(),
+    }
+}
+
+/// `{ key: T; other?: U | null | undefined }` for the create or update input of a spec.
+fn ts_input_type(fields: &[Value], all_optional: bool) -> String {
+    let members: Vec<String> = fields
+        .iter()
+        .filter(|f| !(all_optional && f["fixed"] == true))
+        .map(|f| {
+            let column = f["column"].as_str().unwrap();
+            let mut ty = ts_value_type(f);
+            let nullable = f["optional"].as_bool().unwrap();
+            if nullable {
+                ty.push_str(" | null");
+            }
+            if all_optional || nullable || !f["default"].is_null() {
+                format!("{column}?: {ty} | undefined")
+            } else {
+                format!("{column}: {ty}")
+            }
+        })
+        .collect();
+    format!("{{ {} }}", members.join("; "))
+}
+
+fn pascal(kebab: &str) -> String {
+    kebab
+        .split(['-', '_'])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn camel(kebab: &str) -> String {
+    let p = pascal(kebab);
+    let mut c = p.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn stem(path: &str) -> &str {
+    path.rsplit('/')
+        .next()
+        .unwrap()
+        .strip_suffix(".ts")
+        .unwrap()
+}
+
+/// `tests/ts/resources/<case>.test.ts`: the spec as data, the type-level proofs, and the
+/// shared runtime suite (`tests/ts/support/resource-suite.ts`) run over the spec's modules.
+fn resource_test_file(plan: &Plan, columns: &[Value]) -> String {
+    let mut fields = Vec::new();
+    let mut access = "owner".to_string();
+    let mut tenant = false;
+    let mut rest = plan.args[1..].iter();
+    while let Some(arg) = rest.next() {
+        match arg.strip_prefix("--") {
+            Some("tenant") => tenant = true,
+            Some(flag) => {
+                let value = rest
+                    .next()
+                    .unwrap_or_else(|| panic!("--{flag} needs a value"));
+                if flag == "access" {
+                    access = value.clone();
+                }
+            }
+            None => fields.push(field_json(arg)),
+        }
+    }
+    // How rows are owned: by the user who created them (`user_id`), by a workspace the input
+    // names (`workspace_id`, fixed once created), or, for a tenant root, by its members (the
+    // creator recorded in `created_by`).
+    let mode = if tenant { "tenant" } else { access.as_str() };
+    let owner_column = match mode {
+        "tenant" => Value::from("created_by"),
+        "workspace" => Value::Null,
+        _ => Value::from("user_id"),
+    };
+    if mode == "workspace" {
+        let mut workspace = field_json("workspace:ref=workspaces");
+        workspace["fixed"] = Value::Bool(true);
+        fields.insert(0, workspace);
+    }
+    let singular = stem(&plan.validations_file);
+    let plural = stem(&plan.actions_file);
+    let (s, p) = (pascal(singular), pascal(plural));
+    let names = json!({
+        "create": format!("create{s}"),
+        "update": format!("update{s}"),
+        "delete": format!("delete{s}"),
+        "get": format!("get{s}"),
+        "list": format!("list{p}"),
+        "createSchema": format!("create{s}Schema"),
+        "updateSchema": format!("update{s}Schema"),
+        "idSchema": format!("{}IdSchema", camel(singular)),
+        "listSchema": format!("list{p}Schema"),
+        "formFields": format!("{}FormFields", camel(singular)),
+    });
+    let spec = json!({
+        "case": plan.case,
+        "command": format!("scaffold resource {}", plan.args.join(" ")),
+        "mode": mode,
+        "table": plan.table,
+        "route": format!("/{plural}"),
+        "ownerColumn": owner_column,
+        "files": { "actions": plan.actions_file, "validations": plan.validations_file },
+        "names": names,
+        "fields": fields,
+        "columns": columns,
+    });
+    let n = |key: &str| names[key].as_str().unwrap().to_string();
+    let import_path = |file: &str| format!("@/{}", file.strip_suffix(".ts").unwrap());
+    let table = &plan.table;
+    let (create_in, update_in, list_in) = (
+        format!("validations.Create{s}Input"),
+        format!("validations.Update{s}Input"),
+        format!("validations.List{p}Input"),
+    );
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// Written by tests/typescript.rs for the matrix case `{}`:\n//   {}\n",
+        plan.case,
+        spec["command"].as_str().unwrap()
+    );
+    let _ = writeln!(out, "import {{ vi }} from \"vitest\";");
+    let _ = writeln!(
+        out,
+        "import * as actions from \"{}\";",
+        import_path(&plan.actions_file)
+    );
+    let _ = writeln!(
+        out,
+        "import * as validations from \"{}\";",
+        import_path(&plan.validations_file)
+    );
+    let _ = writeln!(
+        out,
+        "import type {{ ActionResult, Page }} from \"@/lib/action-result\";"
+    );
+    let _ = writeln!(out, "import type {{ Tables }} from \"@/types/supabase\";");
+    let _ = writeln!(
+        out,
+        "import type {{ Equal, Expect, JsonValue, NoAnyInActions }} from \"../support/types\";"
+    );
+    let _ = writeln!(
+        out,
+        "import {{ describeResource, type ResourceSpec }} from \"../support/resource-suite\";\n"
+    );
+    let _ = writeln!(
+        out,
+        "vi.mock(\"@/lib/supabase/server\", () => import(\"../support/supabase-double\"));\n"
+    );
+    let _ = writeln!(
+        out,
+        "// Type-level proofs (checked by tsc): the inferred input and result types of every\n\
+         // action, derived from the spec and the database, and no `any` in any exported action."
+    );
+    let mut proofs = vec![
+        "NoAnyInActions<typeof actions>".to_string(),
+        format!("Equal<{create_in}, {}>", ts_input_type(&fields, false)),
+        format!("Equal<{update_in}, {}>", ts_input_type(&fields, true)),
+        format!(
+            "Equal<{list_in}, {{ {}page?: number | undefined; pageSize?: number | undefined }}>",
+            if mode == "workspace" { "workspaceId: string; " } else { "" }
+        ),
+        format!("Equal<actions.{s}, Tables<\"{table}\">>"),
+        format!(
+            "Equal<Parameters<typeof actions.{}>, [{create_in} | FormData]>",
+            n("create")
+        ),
+        format!(
+            "Equal<ReturnType<typeof actions.{}>, Promise<ActionResult<Tables<\"{table}\">>>>",
+            n("create")
+        ),
+        format!(
+            "Equal<Parameters<typeof actions.{}>, [string, {update_in} | FormData]>",
+            n("update")
+        ),
+        format!(
+            "Equal<ReturnType<typeof actions.{}>, Promise<ActionResult<Tables<\"{table}\">>>>",
+            n("update")
+        ),
+        format!("Equal<Parameters<typeof actions.{}>, [string]>", n("delete")),
+        format!(
+            "Equal<ReturnType<typeof actions.{}>, Promise<ActionResult<{{ id: string }}>>>",
+            n("delete")
+        ),
+        format!("Equal<Parameters<typeof actions.{}>, [string]>", n("get")),
+        format!(
+            "Equal<ReturnType<typeof actions.{}>, Promise<ActionResult<Tables<\"{table}\">>>>",
+            n("get")
+        ),
+        format!(
+            "Equal<Parameters<typeof actions.{}>, [input{}: {list_in}]>",
+            n("list"),
+            if mode == "workspace" { "" } else { "?" }
+        ),
+        format!(
+            "Equal<ReturnType<typeof actions.{}>, Promise<ActionResult<Page<Tables<\"{table}\">>>>>",
+            n("list")
+        ),
+    ];
+    for extra in &plan.extra_actions {
+        proofs.push(format!(
+            "NoAnyInActions<typeof import(\"{}\")>",
+            import_path(extra)
+        ));
+    }
+    let _ = writeln!(out, "export type TypeProofs = [");
+    for proof in proofs {
+        let _ = writeln!(out, "  Expect<{proof}>,");
+    }
+    let _ = writeln!(out, "];\n");
+    let _ = writeln!(
+        out,
+        "const spec: ResourceSpec = {};\n",
+        serde_json::to_string_pretty(&spec).unwrap()
+    );
+    let _ = writeln!(out, "describeResource(spec, {{ actions, validations }});");
+    out
+}
