@@ -107,6 +107,8 @@ struct Context {
     t: PgTap,
     imports: Imports,
     patterns: Vec<Pattern>,
+    /// Whether the schema needs `JSON_VALUE`, any JSON but null (a not-null jsonb field).
+    json_value: bool,
     enum_lists: Vec<EnumList>,
     schemas: Schemas,
     types: Types,
@@ -434,6 +436,7 @@ impl Context {
         }
         let mut uses_email = false;
         let mut uses_url = false;
+        let mut uses_json_value = false;
 
         for field in &spec.fields {
             let column = field.column();
@@ -489,6 +492,7 @@ impl Context {
             }
             uses_email |= field.ty == FieldType::Email;
             uses_url |= field.ty == FieldType::Url;
+            uses_json_value |= field.ty == FieldType::Jsonb && !field.optional;
             let enum_list = enum_lists.last().map(|e| e.name.clone());
             zod_fields.push(zod_field(field, &column, enum_list.as_deref()));
             columns.push(Column {
@@ -559,6 +563,7 @@ impl Context {
             t,
             imports: imports(&project.layout, Some(&names.kebab)),
             patterns,
+            json_value: uses_json_value,
             enum_lists,
             schemas: Schemas {
                 create: format!("create{pascal}Schema"),
@@ -705,11 +710,11 @@ fn zod_field(field: &Field, column: &str, enum_list: Option<&str>) -> ZodField {
         }
         FieldType::Uuid | FieldType::Ref { .. } => vec!["uuid()".into()],
         // z.json() accepts null, which a not-null jsonb column rejects (PostgREST stores JSON
-        // null as SQL null).
-        FieldType::Jsonb if !field.optional => vec![
-            "json()".into(),
-            "refine((value) => value !== null, { error: \"Expected JSON, not null.\" })".into(),
-        ],
+        // null as SQL null); JSON_VALUE is every other JSON value, in the input type too.
+        FieldType::Jsonb if !field.optional => {
+            head = "JSON_VALUE";
+            vec![]
+        }
         FieldType::Jsonb => vec!["json()".into()],
         FieldType::Enum { .. } => vec![format!("enum({})", enum_list.unwrap_or_default())],
     };

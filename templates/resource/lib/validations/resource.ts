@@ -7,6 +7,17 @@ import type { FormFields } from "{{ imports.form_data }}";
 const {{ p.name }} =
   /{{ p.regex }}/;
 {% endfor %}
+{% if json_value %}
+
+/** Any JSON value but null: the column is not null, and PostgREST stores a JSON null as null. */
+const JSON_VALUE = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.array(z.json()),
+  z.record(z.string(), z.json()),
+]);
+{% endif %}
 {% for e in enum_lists %}
 
 {{ ts_array("export const " ~ e.name, e.values, " as const") }}
