@@ -250,7 +250,6 @@ impl Resolved {
                 .tempfile_in(dir)
                 .map_err(|e| Error::io(dir, e))?;
             temp.write_all(entry.contents.as_bytes())
-                .and_then(|()| temp.as_file().sync_all())
                 .map_err(|e| Error::io(&target, e))?;
             set_permissions(&temp, &target)?;
             staged.push((temp, target));
