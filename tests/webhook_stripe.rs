@@ -16,6 +16,8 @@ const MIGRATION: &str = "supabase/migrations/20250101000000_create_stripe_billin
 const ROLLBACK: &str = "supabase/rollbacks/20250101000000_create_stripe_billing.down.sql";
 /// The Vitest files (in tests/ts/) that test the generated code for the default events.
 const TS_TESTS: &[&str] = &["webhook-stripe.test.ts", "billing-actions.test.ts"];
+/// Every event type `--events` accepts, so that each handler's event types are typechecked.
+const EVERY_EVENT: &str = "checkout.session.completed,customer.subscription.created,customer.subscription.updated,customer.subscription.deleted,customer.subscription.paused,customer.subscription.resumed,customer.subscription.trial_will_end,invoice.paid,invoice.payment_failed,product.created,product.updated,product.deleted,price.created,price.updated,price.deleted";
 const CUSTOM_EVENTS: &str = "checkout.session.completed,customer.subscription.updated,customer.subscription.deleted,invoice.payment_failed";
 
 /// Runs `scaffold --dir DIR ARGS...` with colours off.
@@ -117,6 +119,32 @@ fn bad_events_exit_2_name_the_entry_and_write_nothing() {
             "{events:?}: {stderr:?} should list the allowed events"
         );
         assert!(files(dir.path()).is_empty(), "{events:?} wrote files");
+    }
+}
+
+#[test]
+fn dry_runs_write_nothing() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--dry-run"], "dry run: nothing was written"),
+        (&["--dry-run", "--json"], "\"dry_run\": true"),
+    ];
+    for (flags, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec!["webhook", "stripe", "--timestamp", TIMESTAMP];
+        args.extend_from_slice(flags);
+        let output = scaffold(dir.path(), &args);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{flags:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(stdout.contains(want), "{flags:?}: {stdout}");
+        assert!(
+            stdout.contains("app/api/webhooks/stripe/route.ts"),
+            "{flags:?}: {stdout}"
+        );
+        assert!(files(dir.path()).is_empty(), "{flags:?} wrote files");
     }
 }
 
@@ -252,6 +280,7 @@ fn the_typescript_typechecks_is_formatted_and_passes_its_tests() {
     let cases: &[(&str, Option<&str>, bool)] = &[
         ("ts_default", None, true),
         ("ts_custom_events", Some(CUSTOM_EVENTS), false),
+        ("ts_every_event", Some(EVERY_EVENT), false),
     ];
     for (name, events, run_tests) in cases {
         let app = fixture_copy();

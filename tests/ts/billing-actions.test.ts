@@ -90,7 +90,7 @@ vi.mock("@/lib/supabase/server", () => ({ createClient: async () => db.user }));
 vi.mock("@/lib/supabase/admin", () => ({ createAdminClient: () => db.admin }));
 
 import { openBillingPortal, startCheckout } from "@/app/actions/billing";
-import { stripe } from "@/lib/stripe/server";
+import { getStripe } from "@/lib/stripe/server";
 
 const USER_ID = "11111111-1111-4111-8111-111111111111";
 const ORIGIN = "https://app.example.com";
@@ -98,16 +98,16 @@ const ORIGIN = "https://app.example.com";
 function stubStripe() {
   return {
     customers: vi
-      .spyOn(stripe.customers, "create")
+      .spyOn(getStripe().customers, "create")
       .mockResolvedValue({ id: "cus_new" } as never),
     checkout: vi
-      .spyOn(stripe.checkout.sessions, "create")
+      .spyOn(getStripe().checkout.sessions, "create")
       .mockResolvedValue({
         id: "cs_1",
         url: "https://checkout.stripe.com/c/cs_1",
       } as never),
     portal: vi
-      .spyOn(stripe.billingPortal.sessions, "create")
+      .spyOn(getStripe().billingPortal.sessions, "create")
       .mockResolvedValue({
         id: "bps_1",
         url: "https://billing.stripe.com/p/1",

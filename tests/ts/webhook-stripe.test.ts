@@ -166,7 +166,7 @@ vi.mock("@/lib/supabase/admin", () => ({
 }));
 
 import { POST } from "@/app/api/webhooks/stripe/route";
-import { stripe } from "@/lib/stripe/server";
+import { getStripe } from "@/lib/stripe/server";
 
 const SECRET = "whsec_scaffold_test_secret";
 const USER_ID = "11111111-1111-4111-8111-111111111111";
@@ -464,7 +464,7 @@ describe("handlers", () => {
       stripe_customer_id: "cus_1",
     });
     const retrieve = vi
-      .spyOn(stripe.subscriptions, "retrieve")
+      .spyOn(getStripe().subscriptions, "retrieve")
       .mockResolvedValue(subscription as never);
     const invoice = {
       id: "in_1",
@@ -483,7 +483,7 @@ describe("handlers", () => {
 
   it("links the customer of a completed checkout and syncs its subscription", async () => {
     const retrieve = vi
-      .spyOn(stripe.subscriptions, "retrieve")
+      .spyOn(getStripe().subscriptions, "retrieve")
       .mockResolvedValue(subscription as never);
     const session = {
       id: "cs_1",

@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import * as z from "zod";
 
 {{ ts_import(["type ActionResult", "failure", "fromDatabaseError", "invalid", "notFound", "ok", "unauthorized"], imports.action_result) }}
-{{ ts_import(["stripe"], imports.stripe) }}
+{{ ts_import(["getStripe"], imports.stripe) }}
 {{ ts_import(["createAdminClient"], imports.admin) }}
 {{ ts_import(["createClient"], imports.server) }}
 
@@ -49,7 +49,7 @@ export async function startCheckout(
       auth.claims.sub,
       auth.claims.email,
     );
-    const session = await stripe.checkout.sessions.create({
+    const session = await getStripe().checkout.sessions.create({
       mode: "subscription",
       customer,
       client_reference_id: auth.claims.sub,
@@ -86,7 +86,7 @@ export async function openBillingPortal(): Promise<ActionResult<Redirect>> {
   if (!origin) return failure("validation", "Unknown origin.");
 
   try {
-    const session = await stripe.billingPortal.sessions.create({
+    const session = await getStripe().billingPortal.sessions.create({
       customer: customer.stripe_customer_id,
       return_url: `${origin}${RETURN_PATH}`,
     });
@@ -115,7 +115,7 @@ async function customerFor(
   if (existing) return existing.stripe_customer_id;
 
   // The idempotency key makes two concurrent first checkouts create one customer, not two.
-  const customer = await stripe.customers.create(
+  const customer = await getStripe().customers.create(
     { email, metadata: { supabase_user_id: userId } },
     { idempotencyKey: `customer-for-user-${userId}` },
   );

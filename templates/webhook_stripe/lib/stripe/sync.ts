@@ -4,7 +4,7 @@ import type { PostgrestError, SupabaseClient } from "@supabase/supabase-js";
 import type Stripe from "stripe";
 import * as z from "zod";
 
-{{ ts_import(["stripe"], imports.stripe) }}
+{{ ts_import(["getStripe"], imports.stripe) }}
 import type { Database, TablesInsert } from "{{ imports.types }}";
 
 /**
@@ -61,7 +61,7 @@ export async function syncCheckoutSession(
     check(error, `linking customer ${idOf(session.customer)}`);
   }
   if (session.mode === "subscription" && session.subscription) {
-    const subscription = await stripe.subscriptions.retrieve(
+    const subscription = await getStripe().subscriptions.retrieve(
       idOf(session.subscription),
     );
     await upsertSubscription(supabase, subscription, event.created);
@@ -94,7 +94,7 @@ export async function syncInvoiceSubscription(
   const invoice = event.data.object;
   const parent = invoice.parent?.subscription_details?.subscription;
   if (!parent) return;
-  const subscription = await stripe.subscriptions.retrieve(idOf(parent));
+  const subscription = await getStripe().subscriptions.retrieve(idOf(parent));
   await upsertSubscription(supabase, subscription, event.created);
 }
 

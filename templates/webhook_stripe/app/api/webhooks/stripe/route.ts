@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 
-{{ ts_import(["stripe"], imports.stripe) }}
+{{ ts_import(["getStripe"], imports.stripe) }}
 {{ ts_import(["type AdminClient"] + handlers, imports.sync) }}
 {{ ts_import(["createAdminClient"], imports.admin) }}
 
@@ -26,6 +26,7 @@ export async function POST(request: Request): Promise<Response> {
 
   // The signature covers the exact bytes Stripe sent: verify the raw body, not parsed JSON.
   const body = await request.text();
+  const stripe = getStripe();
   let event: Stripe.Event;
   try {
     event = stripe.webhooks.constructEvent(body, signature, secret);
