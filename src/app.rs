@@ -6,17 +6,23 @@ use anstream::{eprintln, println};
 use anstyle::{AnsiColor, Style};
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Command, ResourceArgs, TemplatesCommand, WriteArgs};
+use crate::cli::{
+    Cli, Command, ResourceArgs, StripeArgs, TemplatesCommand, WebhookCommand, WriteArgs,
+};
 use crate::error::Error;
 use crate::generate::{self, Migration};
 use crate::plan::{Action, OnConflict, Plan, Resolved};
 use crate::project::Project;
 use crate::render::{Renderer, EMBEDDED, OVERRIDE_DIR};
 use crate::spec::ResourceSpec;
+use crate::{prompt, session};
 
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Resource(args) => resource(&cli.dir, args),
+        Command::Webhook(WebhookCommand::Stripe(args)) => webhook_stripe(&cli.dir, args),
+        Command::Init { write } => init(&cli.dir, &write),
+        Command::Context { write } => context(&cli.dir, &write),
         Command::Templates(TemplatesCommand::Eject { path, write }) => {
             eject(&cli.dir, path.as_deref(), &write)
         }
@@ -33,19 +39,39 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
-    if args.fields.is_empty() {
-        return Err(Error::input(format!(
-            "no fields given for `{}`: pass them as NAME:TYPE[:MODIFIER...], e.g. `scaffold resource {} title:text`",
-            args.name, args.name
-        )));
-    }
-    let spec = ResourceSpec::new(
-        &args.name,
-        args.plural.as_deref(),
-        &args.fields,
-        args.access,
-    )?;
     let project = Project::open(dir)?;
+    let mut terminal = None;
+    let spec = match (&args.name, args.fields.is_empty()) {
+        (Some(name), false) => ResourceSpec::with_tenancy(
+            name,
+            args.plural.as_deref(),
+            &args.fields,
+            args.access.unwrap_or(project.layout.access()?),
+            args.tenant,
+            args.write_role,
+        )?,
+        _ if prompt::can_prompt(args.write.yes, args.write.no_input) => {
+            let given = prompt::Given {
+                name: args.name.clone(),
+                plural: args.plural.clone(),
+                access: args.access,
+                write_role: args.write_role,
+                default_access: Some(project.layout.access()?),
+            };
+            let prompter = terminal.insert(prompt::Terminal::default());
+            prompt::resource(prompter, &given)?.spec(args.tenant)?
+        }
+        (Some(name), true) => {
+            return Err(Error::input(format!(
+                "no fields given for `{name}`: pass them as NAME:TYPE[:MODIFIER...], e.g. `scaffold resource {name} title:text` (on a terminal, without --yes or --no-input, scaffold asks for them)"
+            )))
+        }
+        (None, _) => {
+            return Err(Error::input(
+                "no resource name given: pass NAME and its fields, e.g. `scaffold resource note title:text` (on a terminal, without --yes or --no-input, scaffold asks for them)",
+            ))
+        }
+    };
     let renderer = Renderer::new(&project.root);
     let migration = Migration::find_or_new(
         &project,
@@ -53,7 +79,51 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
         args.timestamp.as_deref(),
     )?;
     let plan = generate::resource::plan(&spec, &project, &renderer, &migration)?;
+    let asked = terminal.is_some();
+    write_confirmed(
+        &project,
+        plan,
+        &args.write,
+        terminal.as_mut().map(|t| t as &mut dyn prompt::Prompter),
+    )?;
+    if asked {
+        println!(
+            "To do this again without the questions:\n  {}",
+            spec.command_line()
+        );
+    }
+    Ok(())
+}
+
+fn webhook_stripe(dir: &std::path::Path, args: StripeArgs) -> Result<(), Error> {
+    let events = generate::webhook_stripe::events(args.events.as_deref())?;
+    let project = Project::open(dir)?;
+    let renderer = Renderer::new(&project.root);
+    let migration = Migration::find_or_new(
+        &project,
+        generate::webhook_stripe::MIGRATION_NAME,
+        args.timestamp.as_deref(),
+    )?;
+    let plan = generate::webhook_stripe::plan(&events, &project, &renderer, &migration)?;
     write(&project, plan, &args.write)
+}
+
+fn init(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
+    let project = Project::open(dir)?;
+    let renderer = Renderer::new(&project.root);
+    let detected = generate::init::Detected::new(&project);
+    for line in detected.report(&project.layout) {
+        eprintln!("{line}");
+    }
+    let plan = generate::init::plan(&project, &renderer)?;
+    write(&project, plan, args)
+}
+
+fn context(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
+    let project = Project::open(dir)?;
+    let renderer = Renderer::new(&project.root);
+    let plan = generate::context::plan(&project, &renderer)?;
+    write(&project, plan, args)
 }
 
 fn eject(dir: &std::path::Path, only: Option<&str>, args: &WriteArgs) -> Result<(), Error> {
@@ -84,6 +154,17 @@ fn eject(dir: &std::path::Path, only: Option<&str>, args: &WriteArgs) -> Result<
 
 /// Compares a plan with the disk, then prints it, or writes it all.
 fn write(project: &Project, plan: Plan, args: &WriteArgs) -> Result<(), Error> {
+    write_confirmed(project, plan, args, None)
+}
+
+/// Like [`write`]; with a prompter, shows the plan and asks before writing. After writing,
+/// records the plan's session entries unless `--no-session`.
+fn write_confirmed(
+    project: &Project,
+    mut plan: Plan,
+    args: &WriteArgs,
+    confirm: Option<&mut dyn prompt::Prompter>,
+) -> Result<(), Error> {
     let on_conflict = if args.force {
         OnConflict::Overwrite
     } else if args.skip_existing {
@@ -91,6 +172,7 @@ fn write(project: &Project, plan: Plan, args: &WriteArgs) -> Result<(), Error> {
     } else {
         OnConflict::Stop
     };
+    let entries = std::mem::take(&mut plan.session);
     let resolved = plan.resolve(project, on_conflict)?;
     if args.dry_run {
         if args.json {
@@ -103,11 +185,25 @@ fn write(project: &Project, plan: Plan, args: &WriteArgs) -> Result<(), Error> {
         return Ok(());
     }
     resolved.check_conflicts()?;
+    if let Some(prompter) = confirm {
+        print_plan(&resolved);
+        if !prompter.confirm("Write these files?", true)? {
+            return Err(Error::Cancelled);
+        }
+    }
     resolved.apply(&project.root)?;
     if args.json {
         println!("{}", resolved.to_json(false));
     } else {
         print_plan(&resolved);
+    }
+    if !args.no_session && !entries.is_empty() {
+        let file = &project.layout.session_file;
+        session::record(&project.root, file, &entries)?;
+        if !args.json {
+            let style = Style::new().fg_color(Some(AnsiColor::Cyan.into()));
+            println!("{style}{:>10}{style:#}  {file}", "record");
+        }
     }
     Ok(())
 }

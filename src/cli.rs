@@ -12,12 +12,25 @@ Examples:
   scaffold resource note title:text:max=200 body:text --dry-run
   scaffold resource note title:text --json --yes
   scaffold resource task title:text project:ref:on-delete=cascade --access public-read
+  scaffold resource workspace name:text:max=80 slug:text:unique --tenant
+  scaffold resource invoice amount:numeric:min=0 --access workspace --write-role admin
 
 Field grammar: NAME:TYPE[:MODIFIER...]
   types:     text int bigint numeric float bool date timestamptz uuid email url jsonb
              enum=a,b,c  ref (project:ref → project_id references public.projects)  ref=TABLE
   modifiers: optional unique index default=VALUE min=N max=N on-delete=cascade|restrict|set-null
   defaults:  date default=today, timestamptz default=now, uuid default=random, or a literal value";
+
+const INIT_EXAMPLES: &str = "\
+Examples:
+  scaffold init
+  scaffold init --dry-run
+  scaffold init --dir ../my-app
+
+Writes, only if missing: scaffold.toml, lib/supabase/{server,admin,proxy}.ts, lib/action-result.ts,
+lib/validations/form-data.ts, proxy.ts; appends missing keys to .env.example; writes
+.claude/context/rules/*.md and .claude/context/examples/*.md.
+Every command reads scaffold.toml when present; without it they detect the same defaults.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +53,24 @@ pub enum Command {
     /// Generate a table with RLS, its rollback and pgTAP test, Zod schemas and server actions.
     #[command(after_help = RESOURCE_EXAMPLES)]
     Resource(ResourceArgs),
+    /// Generate integrations that receive webhooks.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+    /// Detect the project's layout, write scaffold.toml, the shared modules, proxy.ts,
+    /// .env.example entries and the .claude/context pattern documents.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init {
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Write (or refresh) the .claude/context pattern documents and examples.
+    #[command(
+        after_help = "Examples:\n  scaffold context\n  scaffold context --dry-run\n  scaffold context --force   # replace edited copies"
+    )]
+    Context {
+        #[command(flatten)]
+        write: WriteArgs,
+    },
     /// Work with the templates scaffold renders.
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -65,14 +96,24 @@ pub enum TemplatesCommand {
 #[derive(Debug, Args)]
 pub struct ResourceArgs {
     /// Resource name in snake_case, singular or plural: `project` or `projects`.
-    pub name: String,
+    /// Without it (or without fields), on a terminal, scaffold asks.
+    pub name: Option<String>,
 
     /// Fields as NAME:TYPE[:MODIFIER...], e.g. title:text:max=200.
     pub fields: Vec<String>,
 
     /// Who may read and write rows.
-    #[arg(long, value_enum, default_value = "owner")]
-    pub access: Access,
+    /// [default: owner, or default_access in scaffold.toml]
+    #[arg(long, value_enum)]
+    pub access: Option<Access>,
+
+    /// Make this resource a tenant root (workspace, team): members with roles own its rows.
+    #[arg(long)]
+    pub tenant: bool,
+
+    /// With --access workspace: the lowest role that may create, change and delete rows.
+    #[arg(long, value_enum, value_name = "ROLE")]
+    pub write_role: Option<crate::spec::Role>,
 
     /// Plural (and table name) for words the pluralizer gets wrong.
     #[arg(long, value_name = "WORD")]
@@ -111,4 +152,44 @@ pub struct WriteArgs {
     /// Never prompt; fail with exit code 2 when input is missing.
     #[arg(long)]
     pub no_input: bool,
+
+    /// Don't record this run in the session file (.claude/tasks/session-current.md).
+    #[arg(long, env = "SCAFFOLD_NO_SESSION", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_session: bool,
+}
+
+const STRIPE_EXAMPLES: &str = "\
+Examples:
+  scaffold webhook stripe
+  scaffold webhook stripe --events checkout.session.completed,customer.subscription.updated,customer.subscription.deleted,invoice.payment_failed
+  scaffold webhook stripe --dry-run
+
+Writes app/api/webhooks/stripe/route.ts, lib/stripe/{server,sync}.ts, lib/supabase/admin.ts (if
+missing), app/actions/billing.ts, the billing migration with its rollback and pgTAP test, and
+appends missing keys to .env.example.
+
+Events (default: all but the customer.subscription.paused, resumed and trial_will_end ones):
+  checkout.session.completed  customer.subscription.created|updated|deleted|paused|resumed|trial_will_end
+  invoice.paid  invoice.payment_failed  product.created|updated|deleted  price.created|updated|deleted";
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// A Stripe webhook that keeps customers, products, prices and subscriptions in sync, with
+    /// the billing tables and Checkout and billing portal actions.
+    #[command(after_help = STRIPE_EXAMPLES)]
+    Stripe(StripeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StripeArgs {
+    /// The event types to handle, separated by commas (default: the usual subscription set).
+    #[arg(long, value_delimiter = ',', value_name = "EVENT,...")]
+    pub events: Option<Vec<String>>,
+
+    /// Fix the migration timestamp (YYYYMMDDHHMMSS, UTC) for reproducible output.
+    #[arg(long, env = "SCAFFOLD_TIMESTAMP", value_name = "YYYYMMDDHHMMSS")]
+    pub timestamp: Option<String>,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
 }

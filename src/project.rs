@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::spec::Access;
+use clap::ValueEnum;
 
 /// The project's conventions: every path is relative to the project root, with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +23,10 @@ pub struct Layout {
     pub migrations_dir: String,
     pub rollbacks_dir: String,
     pub tests_dir: String,
+    /// The session record every generation documents itself in (see [`crate::session`]).
+    pub session_file: String,
+    /// The `--access` of `scaffold resource` when none is given: `owner`, `public-read`, ...
+    pub default_access: String,
 }
 
 impl Layout {
@@ -38,7 +44,7 @@ impl Layout {
         };
         Layout {
             source_root: source_root.to_string(),
-            import_alias: "@/".to_string(),
+            import_alias: detect_alias(root, source_root).unwrap_or_else(|| DEFAULT_ALIAS.into()),
             actions_dir: under("app/actions"),
             validations_dir: under("lib/validations"),
             lib_dir: under("lib"),
@@ -46,7 +52,79 @@ impl Layout {
             migrations_dir: "supabase/migrations".to_string(),
             rollbacks_dir: "supabase/rollbacks".to_string(),
             tests_dir: "supabase/tests/database".to_string(),
+            session_file: crate::session::DEFAULT_PATH.to_string(),
+            default_access: Access::Owner.token().to_string(),
         }
+    }
+
+    /// The detected layout with the keys `scaffold.toml` sets replaced; unknown keys, paths
+    /// outside the project and unknown access modes are input errors naming the key.
+    pub fn with_config(detected: Layout, text: &str) -> Result<Layout, Error> {
+        let bad = |why: String| Error::input(format!("{CONFIG_FILE}: {why}"));
+        let given: toml::Table = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let mut merged = toml::Table::try_from(&detected).expect("a layout is a table");
+        for (key, value) in given {
+            if !merged.contains_key(&key) {
+                let keys: Vec<&str> = merged.keys().map(String::as_str).collect();
+                return Err(bad(format!(
+                    "unknown key `{key}`; keys: {}",
+                    keys.join(", ")
+                )));
+            }
+            merged.insert(key, value);
+        }
+        let layout: Layout = merged
+            .try_into()
+            .map_err(|e: toml::de::Error| bad(e.to_string()))?;
+        for (key, path) in layout.paths() {
+            let outside = path.is_empty()
+                || path.starts_with('/')
+                || path.contains('\\')
+                || path.split('/').any(|part| part == "..");
+            if outside {
+                return Err(bad(format!(
+                    "`{key} = \"{path}\"`: paths are relative to the project root, with `/`, inside the project"
+                )));
+            }
+        }
+        if !layout.import_alias.ends_with('/') {
+            return Err(bad(format!(
+                "`import_alias = \"{}\"` must end with `/`, e.g. \"@/\"",
+                layout.import_alias
+            )));
+        }
+        layout.access()?;
+        Ok(layout)
+    }
+
+    /// Every path setting, by key.
+    fn paths(&self) -> [(&'static str, &str); 9] {
+        [
+            ("source_root", &self.source_root),
+            ("actions_dir", &self.actions_dir),
+            ("validations_dir", &self.validations_dir),
+            ("lib_dir", &self.lib_dir),
+            ("types_file", &self.types_file),
+            ("migrations_dir", &self.migrations_dir),
+            ("rollbacks_dir", &self.rollbacks_dir),
+            ("tests_dir", &self.tests_dir),
+            ("session_file", &self.session_file),
+        ]
+    }
+
+    /// The default access mode, parsed.
+    pub fn access(&self) -> Result<Access, Error> {
+        Access::from_str(&self.default_access, false).map_err(|_| {
+            let allowed: Vec<String> = Access::value_variants()
+                .iter()
+                .filter_map(|a| a.to_possible_value().map(|v| v.get_name().to_string()))
+                .collect();
+            Error::input(format!(
+                "{CONFIG_FILE}: `default_access = \"{}\"` is not an access mode; use one of {}",
+                self.default_access,
+                allowed.join(", ")
+            ))
+        })
     }
 
     /// The import specifier of a TypeScript file: `src/lib/x.ts` → `@/lib/x`.
@@ -66,6 +144,43 @@ impl Layout {
     }
 }
 
+/// The file `scaffold init` writes, holding every convention; optional.
+pub const CONFIG_FILE: &str = "scaffold.toml";
+
+/// The import alias assumed when tsconfig.json maps none to the source root.
+pub const DEFAULT_ALIAS: &str = "@/";
+
+/// The import alias `tsconfig.json` maps to the source root: `"@/*": ["./*"]` gives `@/`.
+/// `None` when there is no tsconfig.json, it cannot be parsed, or no alias points there.
+pub fn detect_alias(root: &Path, source_root: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("tsconfig.json")).ok()?;
+    let config = crate::jsonc::parse(&text).ok()?;
+    let options = config.get("compilerOptions")?;
+    let base = options
+        .get("baseUrl")
+        .and_then(|b| b.as_str())
+        .unwrap_or(".");
+    let want = normalize(&format!("{}/*", normalize(&format!("{source_root}/"))));
+    let paths = options.get("paths")?.as_object()?;
+    paths.iter().find_map(|(key, targets)| {
+        let alias = key.strip_suffix('*').filter(|a| a.ends_with('/'))?;
+        let hit = targets
+            .as_array()?
+            .iter()
+            .filter_map(|t| t.as_str())
+            .any(|target| normalize(&format!("{base}/{target}")) == want);
+        hit.then(|| alias.to_string())
+    })
+}
+
+/// A relative path without `.` segments or repeated slashes: `./src/./*` → `src/*`.
+fn normalize(path: &str) -> String {
+    path.split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The project being generated into.
 #[derive(Debug, Clone)]
 pub struct Project {
@@ -81,9 +196,16 @@ impl Project {
                 root.display()
             )));
         }
+        let detected = Layout::detect(root);
+        let config = root.join(CONFIG_FILE);
+        let layout = match std::fs::read_to_string(&config) {
+            Ok(text) => Layout::with_config(detected, &text)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => detected,
+            Err(e) => return Err(Error::io(&config, e)),
+        };
         Ok(Project {
             root: root.to_path_buf(),
-            layout: Layout::detect(root),
+            layout,
         })
     }
 
@@ -136,5 +258,66 @@ mod tests {
             src.import_path("src/lib/action-result.ts"),
             "@/lib/action-result"
         );
+    }
+
+    #[test]
+    fn the_import_alias_comes_from_tsconfig_paths() {
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            ("{\"compilerOptions\": {\"paths\": {\"@/*\": [\"./*\"]}}}", ".", Some("@/")),
+            (
+                "{\n  // Next's default\n  \"compilerOptions\": {\n    \"paths\": { \"~/*\": [\"./src/*\"], },\n  },\n}",
+                "src",
+                Some("~/"),
+            ),
+            ("{\"compilerOptions\": {\"baseUrl\": \"src\", \"paths\": {\"@app/*\": [\"*\"]}}}", "src", Some("@app/")),
+            ("{\"compilerOptions\": {\"paths\": {\"@/*\": [\"./src/*\"]}}}", ".", None),
+            ("{\"compilerOptions\": {\"paths\": {\"@ui\": [\"./ui\"]}}}", ".", None),
+            ("{\"compilerOptions\": {}}", ".", None),
+            ("not json", ".", None),
+        ];
+        for (tsconfig, source_root, want) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("tsconfig.json"), tsconfig).unwrap();
+            assert_eq!(
+                detect_alias(dir.path(), source_root).as_deref(),
+                *want,
+                "{tsconfig}"
+            );
+        }
+        let empty = tempfile::tempdir().unwrap();
+        assert_eq!(detect_alias(empty.path(), "."), None);
+    }
+
+    #[test]
+    fn scaffold_toml_overrides_what_it_sets_and_rejects_the_rest() {
+        let detected = Layout::detect(Path::new("/nonexistent"));
+        let layout = Layout::with_config(
+            detected.clone(),
+            "actions_dir = \"app/_actions\"\ndefault_access = \"public-read\"\n",
+        )
+        .unwrap();
+        assert_eq!(layout.actions_dir, "app/_actions");
+        assert_eq!(layout.access().unwrap(), Access::PublicRead);
+        assert_eq!(layout.migrations_dir, detected.migrations_dir);
+        let written = toml::to_string(&detected).unwrap();
+        assert_eq!(
+            Layout::with_config(detected.clone(), &written).unwrap(),
+            detected
+        );
+
+        let cases: &[(&str, &str)] = &[
+            ("action_dir = \"x\"", "unknown key `action_dir`; keys:"),
+            ("actions_dir = 3", "actions_dir"),
+            ("actions_dir = \"../elsewhere\"", "`actions_dir = \"../elsewhere\"`: paths are relative"),
+            ("session_file = \"/tmp/s.md\"", "`session_file = \"/tmp/s.md\"`"),
+            ("import_alias = \"@\"", "must end with `/`"),
+            ("default_access = \"everyone\"", "`default_access = \"everyone\"` is not an access mode; use one of owner, public-read"),
+            ("actions_dir = ", "scaffold.toml:"),
+        ];
+        for (text, want) in cases {
+            let err = Layout::with_config(detected.clone(), text).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{text}");
+            assert!(err.to_string().contains(want), "{text}: {err}");
+        }
     }
 }

@@ -1,6 +1,9 @@
 //! Generators: each turns a spec into a [`Plan`] of files and never touches the disk.
 
+pub mod context;
+pub mod init;
 pub mod resource;
+pub mod webhook_stripe;
 
 use serde::Serialize;
 

@@ -1,0 +1,130 @@
+//! `scaffold context` (and `init`): the pattern documents coding agents read from
+//! `.claude/context/`. The rules describe the conventions the templates follow; the examples'
+//! code blocks are the real templates rendered for [`SAMPLE`], with this project's layout, so
+//! they are exactly what `scaffold resource` writes for it.
+
+use serde::Serialize;
+
+use super::{imports, Imports, Migration};
+use crate::error::Error;
+use crate::naming::Names;
+use crate::plan::Plan;
+use crate::project::{Layout, Project, CONFIG_FILE};
+use crate::render::{Renderer, OVERRIDE_DIR};
+use crate::spec::{Access, ResourceSpec};
+
+/// The resource the examples show: `scaffold resource note title:text:max=200 body:text:optional`.
+pub const SAMPLE: (&str, &[&str]) = ("note", &["title:text:max=200", "body:text:optional"]);
+
+/// The migration timestamp of the examples, so they are the same on every run.
+pub const SAMPLE_TIMESTAMP: &str = "20250101000000";
+
+/// Where the documents go, relative to the project root.
+pub const RULES_DIR: &str = ".claude/context/rules";
+pub const EXAMPLES_DIR: &str = ".claude/context/examples";
+
+const RULES: &[&str] = &[
+    "api-auth-patterns.md",
+    "supabase-database-patterns.md",
+    "typescript-patterns.md",
+    "project-organization-patterns.md",
+];
+
+const EXAMPLES: &[&str] = &[
+    "typescript-server-action-examples.md",
+    "typescript-database-examples.md",
+];
+
+/// The spec of [`SAMPLE`].
+pub fn sample_spec() -> ResourceSpec {
+    let fields: Vec<String> = SAMPLE.1.iter().map(|f| f.to_string()).collect();
+    ResourceSpec::new(SAMPLE.0, None, &fields, Access::Owner).expect("the sample is valid")
+}
+
+#[derive(Serialize)]
+struct Context<'a> {
+    layout: &'a Layout,
+    config_file: &'static str,
+    override_dir: &'static str,
+    imports: Imports,
+    init: super::init::InitPaths,
+    session_file: &'a str,
+    sample: Sample,
+}
+
+#[derive(Serialize)]
+struct Sample {
+    command: String,
+    names: Names,
+    files: SampleFiles,
+}
+
+/// The sample's generated files, each as its path and contents.
+#[derive(Serialize)]
+struct SampleFiles {
+    migration: File,
+    rollback: File,
+    test: File,
+    validation: File,
+    actions: File,
+    action_result: File,
+    form_data: File,
+    server: File,
+}
+
+#[derive(Serialize)]
+struct File {
+    path: String,
+    code: String,
+}
+
+/// Plans the rules and examples documents.
+pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
+    let layout = &project.layout;
+    let spec = sample_spec();
+    let migration = Migration {
+        stem: format!("{SAMPLE_TIMESTAMP}_create_{}", spec.table()),
+    };
+    let generated = super::resource::plan(&spec, project, renderer, &migration)?;
+    let file = |path: String| -> File {
+        let code = generated
+            .get(&path)
+            .unwrap_or_else(|| panic!("the sample plans {path}"))
+            .contents
+            .clone();
+        File { path, code }
+    };
+    let names = &spec.names;
+    let files = SampleFiles {
+        migration: file(migration.path(layout)),
+        rollback: file(migration.rollback_path(layout)),
+        test: file(format!("{}/{}.test.sql", layout.tests_dir, spec.table())),
+        validation: file(format!("{}/{}.ts", layout.validations_dir, names.kebab)),
+        actions: file(format!("{}/{}.ts", layout.actions_dir, names.kebab_plural)),
+        action_result: file(format!("{}/action-result.ts", layout.lib_dir)),
+        form_data: file(format!("{}/form-data.ts", layout.validations_dir)),
+        server: file(format!("{}/supabase/server.ts", layout.lib_dir)),
+    };
+    let context = Context {
+        layout,
+        config_file: CONFIG_FILE,
+        override_dir: OVERRIDE_DIR,
+        imports: imports(layout, Some(&names.kebab)),
+        init: super::init::paths(layout),
+        session_file: &layout.session_file,
+        sample: Sample {
+            command: spec.command_line(),
+            names: names.clone(),
+            files,
+        },
+    };
+    let mut plan = Plan::default();
+    for (dir, documents) in [(RULES_DIR, RULES), (EXAMPLES_DIR, EXAMPLES)] {
+        let folder = dir.trim_start_matches(".claude/");
+        for name in documents {
+            let text = renderer.render(&format!("{folder}/{name}"), &context)?;
+            plan.generated(format!("{dir}/{name}"), text);
+        }
+    }
+    Ok(plan)
+}

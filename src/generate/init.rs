@@ -1,0 +1,314 @@
+//! `scaffold init`: writes what the project's conventions are (`scaffold.toml`), the modules
+//! every generated file relies on (only where missing), the Next.js proxy that keeps the
+//! Supabase session fresh, the `.env.example` entries, and the `.claude/context` documents.
+
+use serde::Serialize;
+
+use super::imports;
+use crate::error::Error;
+use crate::plan::{Ownership, Plan};
+use crate::project::{Layout, Project, CONFIG_FILE};
+use crate::render::Renderer;
+
+/// The environment variables generated code reads, with what they are for and a local default.
+pub const ENV_ENTRIES: &[EnvEntry] = &[
+    EnvEntry {
+        key: "NEXT_PUBLIC_SUPABASE_URL",
+        comment: "Supabase project URL (`supabase status` prints the local one).",
+        value: "http://127.0.0.1:54321",
+    },
+    EnvEntry {
+        key: "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY",
+        comment: "Supabase publishable key (sb_publishable_...): safe in the browser, row level security applies.",
+        value: "",
+    },
+    EnvEntry {
+        key: "SUPABASE_SECRET_KEY",
+        comment: "Supabase secret key (sb_secret_...): server only, bypasses row level security. Never expose it.",
+        value: "",
+    },
+];
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct EnvEntry {
+    pub key: &'static str,
+    pub comment: &'static str,
+    pub value: &'static str,
+}
+
+/// Where `.env.example` lives.
+pub const ENV_EXAMPLE: &str = ".env.example";
+
+/// What `init` found, to tell the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detected {
+    /// `app` or `src/app`, when there is one.
+    pub app_dir: Option<String>,
+    pub supabase_dir: bool,
+    /// The alias from tsconfig.json's `paths`, when it maps one to the source root.
+    pub tsconfig_alias: Option<String>,
+}
+
+impl Detected {
+    pub fn new(project: &Project) -> Detected {
+        let root = &project.root;
+        let app_dir = ["src/app", "app"]
+            .into_iter()
+            .find(|dir| root.join(dir).is_dir())
+            .map(str::to_string);
+        Detected {
+            app_dir,
+            supabase_dir: root.join("supabase").is_dir(),
+            tsconfig_alias: crate::project::detect_alias(root, &project.layout.source_root),
+        }
+    }
+
+    /// One line per finding, with what to do about anything missing.
+    pub fn report(&self, layout: &Layout) -> Vec<String> {
+        let mut lines = vec![match &self.app_dir {
+            Some(dir) => format!("Next.js App Router in {dir}/"),
+            None => format!(
+                "no app/ or src/app/ folder yet: code goes under {}",
+                if layout.source_root == "." {
+                    "the project root"
+                } else {
+                    "src/"
+                }
+            ),
+        }];
+        lines.push(if self.supabase_dir {
+            "supabase/ folder found".to_string()
+        } else {
+            "no supabase/ folder yet: run `supabase init` to get the local stack".to_string()
+        });
+        lines.push(match &self.tsconfig_alias {
+            Some(alias) => format!("import alias {alias} (tsconfig.json paths)"),
+            None => format!(
+                "no tsconfig.json paths alias for {0}/*: imports use {1}; add \"paths\": {{ \"{1}*\": [\"./{2}*\"] }} to tsconfig.json",
+                layout.source_root,
+                layout.import_alias,
+                if layout.source_root == "." { String::new() } else { format!("{}/", layout.source_root) }
+            ),
+        });
+        lines
+    }
+}
+
+/// Import specifiers and paths of the modules `init` writes.
+#[derive(Debug, Clone, Serialize)]
+pub struct InitPaths {
+    pub admin: String,
+    pub session_proxy: String,
+    pub proxy: String,
+}
+
+pub fn paths(layout: &Layout) -> InitPaths {
+    let proxy = match layout.source_root.as_str() {
+        "." | "" => "proxy.ts".to_string(),
+        root => format!("{root}/proxy.ts"),
+    };
+    InitPaths {
+        admin: format!("{}/supabase/admin.ts", layout.lib_dir),
+        session_proxy: format!("{}/supabase/proxy.ts", layout.lib_dir),
+        proxy,
+    }
+}
+
+/// Plans everything `init` writes. `existing_env` is the current `.env.example`, if any.
+pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
+    #[derive(Serialize)]
+    struct Context<'a> {
+        layout: &'a Layout,
+        access_modes: String,
+        imports: InitImports,
+    }
+    #[derive(Serialize)]
+    struct InitImports {
+        types: String,
+        proxy: String,
+    }
+    let layout = &project.layout;
+    let paths = paths(layout);
+    let context = Context {
+        layout,
+        access_modes: access_modes(),
+        imports: InitImports {
+            types: imports(layout, None).types,
+            proxy: layout.import_path(&paths.session_proxy),
+        },
+    };
+    let mut plan = Plan::default();
+    plan.write_once(
+        CONFIG_FILE,
+        renderer.render("init/scaffold.toml", &context)?,
+    );
+    super::shared_files(&mut plan, project, renderer)?;
+    admin_client(&mut plan, project, renderer)?;
+    plan.write_once(
+        paths.session_proxy.clone(),
+        renderer.render("init/lib/supabase/proxy.ts", &context)?,
+    );
+    plan.write_once(
+        paths.proxy.clone(),
+        renderer.render("init/proxy.ts", &context)?,
+    );
+    env_example(&mut plan, project, renderer)?;
+    let context_plan = super::context::plan(project, renderer)?;
+    plan.files.extend(context_plan.files);
+    Ok(plan)
+}
+
+/// Adds the server-only admin client (secret key, bypasses row level security), written once.
+/// Generators that need it (webhooks) call this too; adding it twice is harmless.
+pub fn admin_client(plan: &mut Plan, project: &Project, renderer: &Renderer) -> Result<(), Error> {
+    #[derive(Serialize)]
+    struct Context {
+        imports: crate::generate::Imports,
+    }
+    let path = paths(&project.layout).admin;
+    if plan.get(&path).is_none() {
+        let context = Context {
+            imports: imports(&project.layout, None),
+        };
+        plan.write_once(
+            path,
+            renderer.render("init/lib/supabase/admin.ts", &context)?,
+        );
+    }
+    Ok(())
+}
+
+/// Adds `.env.example` with the entries it lacks appended; an up-to-date file is left as is.
+pub fn env_example(plan: &mut Plan, project: &Project, renderer: &Renderer) -> Result<(), Error> {
+    let existing = project.read(ENV_EXAMPLE)?;
+    let contents = merge_env(existing.as_deref(), renderer)?;
+    plan.add(ENV_EXAMPLE, contents, Ownership::Merged);
+    Ok(())
+}
+
+/// `existing` with every missing [`ENV_ENTRIES`] key appended after a blank line.
+pub fn merge_env(existing: Option<&str>, renderer: &Renderer) -> Result<String, Error> {
+    append_env(existing, ENV_ENTRIES, renderer)
+}
+
+/// `existing` with every missing key of `entries` appended after a blank line. Generators that
+/// read more variables (`scaffold webhook stripe`) add theirs with this.
+pub fn append_env(
+    existing: Option<&str>,
+    entries: &[EnvEntry],
+    renderer: &Renderer,
+) -> Result<String, Error> {
+    let text = existing.unwrap_or_default();
+    let missing: Vec<&EnvEntry> = entries
+        .iter()
+        .filter(|entry| !defines(text, entry.key))
+        .collect();
+    if missing.is_empty() {
+        return Ok(text.to_string());
+    }
+    #[derive(Serialize)]
+    struct Context<'a> {
+        entries: Vec<&'a EnvEntry>,
+    }
+    let block = renderer.render("init/env.example", Context { entries: missing })?;
+    let mut out = text.to_string();
+    if !out.is_empty() {
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+    }
+    out.push_str(&block);
+    Ok(out)
+}
+
+/// Whether a dotenv file sets `key` (`KEY=...` or `export KEY=...`, commented-out lines aside).
+fn defines(text: &str, key: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+        line.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    })
+}
+
+fn access_modes() -> String {
+    use clap::ValueEnum;
+    crate::spec::Access::value_variants()
+        .iter()
+        .filter_map(|a| a.to_possible_value().map(|v| v.get_name().to_string()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_example_gains_only_the_missing_entries() {
+        let renderer = Renderer::new(std::path::Path::new("/nonexistent"));
+        let full = merge_env(None, &renderer).unwrap();
+        for entry in ENV_ENTRIES {
+            assert!(
+                full.contains(&format!("\n{}={}\n", entry.key, entry.value)),
+                "{full}"
+            );
+        }
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "",
+                &[
+                    "NEXT_PUBLIC_SUPABASE_URL",
+                    "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY",
+                    "SUPABASE_SECRET_KEY",
+                ],
+            ),
+            (
+                "STRIPE_SECRET_KEY=sk\n",
+                &[
+                    "NEXT_PUBLIC_SUPABASE_URL",
+                    "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY",
+                    "SUPABASE_SECRET_KEY",
+                ],
+            ),
+            (
+                "export NEXT_PUBLIC_SUPABASE_URL = http://x\nSUPABASE_SECRET_KEY=",
+                &["NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY"],
+            ),
+            (
+                "# SUPABASE_SECRET_KEY=\nNEXT_PUBLIC_SUPABASE_URL_OLD=1\n",
+                &[
+                    "NEXT_PUBLIC_SUPABASE_URL",
+                    "NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY",
+                    "SUPABASE_SECRET_KEY",
+                ],
+            ),
+            (&full, &[]),
+        ];
+        for (existing, added) in cases {
+            let merged = merge_env(Some(existing), &renderer).unwrap();
+            assert!(
+                merged.starts_with(existing),
+                "{existing:?} is kept as it was"
+            );
+            let appended = &merged[existing.len()..];
+            for entry in ENV_ENTRIES {
+                let line = format!("\n{}=", entry.key);
+                assert_eq!(
+                    appended.contains(&line),
+                    added.contains(&entry.key),
+                    "{existing:?} + {}: {appended:?}",
+                    entry.key
+                );
+            }
+            assert_eq!(
+                merge_env(Some(&merged), &renderer).unwrap(),
+                merged,
+                "merging twice"
+            );
+        }
+    }
+}

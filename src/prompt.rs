@@ -1,0 +1,637 @@
+//! Interactive prompts: `scaffold resource` with no fields, on a terminal, asks for the spec.
+//!
+//! The questions are asked through the [`Prompter`] trait, so the wizard's logic runs in unit
+//! tests with [`Scripted`] answers and on a terminal with [`Terminal`] (dialoguer). Every answer
+//! is checked as it is typed with the same functions, and so the same messages, as the command
+//! line; the wizard's result is the list of words the command line would have had.
+
+use std::collections::VecDeque;
+use std::io::IsTerminal;
+
+use clap::ValueEnum;
+
+use crate::error::Error;
+use crate::naming::{self, Names};
+use crate::spec::{field, ident, Access, ResourceSpec, Role};
+
+/// What a question-asker can do. Each method returns [`Error::Cancelled`] when the user aborts.
+pub trait Prompter {
+    /// A line of text, starting as `initial`; `check` refuses an answer with the message shown.
+    fn input(
+        &mut self,
+        prompt: &str,
+        initial: &str,
+        check: &dyn Fn(&str) -> Result<(), String>,
+    ) -> Result<String, Error>;
+    /// One of `items`, by index.
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize, Error>;
+    /// Yes or no.
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, Error>;
+}
+
+/// Whether scaffold may ask: stdin and stderr are terminals and neither `--yes` nor
+/// `--no-input` was given.
+pub fn can_prompt(yes: bool, no_input: bool) -> bool {
+    !yes && !no_input && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Prompts on the terminal with dialoguer.
+pub struct Terminal {
+    theme: Box<dyn dialoguer::theme::Theme>,
+}
+
+impl Default for Terminal {
+    fn default() -> Terminal {
+        let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Terminal {
+            theme: if plain {
+                Box::new(dialoguer::theme::SimpleTheme)
+            } else {
+                Box::new(dialoguer::theme::ColorfulTheme::default())
+            },
+        }
+    }
+}
+
+fn terminal_error(error: dialoguer::Error) -> Error {
+    let dialoguer::Error::IO(error) = error;
+    if error.kind() == std::io::ErrorKind::Interrupted {
+        Error::Cancelled
+    } else {
+        Error::io(std::path::Path::new("the terminal"), error)
+    }
+}
+
+impl Prompter for Terminal {
+    fn input(
+        &mut self,
+        prompt: &str,
+        initial: &str,
+        check: &dyn Fn(&str) -> Result<(), String>,
+    ) -> Result<String, Error> {
+        dialoguer::Input::<String>::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .with_initial_text(initial)
+            .allow_empty(true)
+            .validate_with(|answer: &String| check(answer.trim()))
+            .interact_text()
+            .map(|answer| answer.trim().to_string())
+            .map_err(terminal_error)
+    }
+
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize, Error> {
+        dialoguer::Select::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .items(items)
+            .default(default)
+            .interact()
+            .map_err(terminal_error)
+    }
+
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, Error> {
+        dialoguer::Confirm::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .default(default)
+            .interact()
+            .map_err(terminal_error)
+    }
+}
+
+/// Answers given in advance, for tests: each question takes the next answer. A select answer is
+/// the item's text up to the first space (`text`, `public-read`); a confirm answer is `y` or
+/// `n`; an empty answer to either takes the default. Refused input answers are collected in
+/// [`Scripted::refusals`] and the next answer is tried, as a user would retype.
+#[derive(Debug, Default)]
+pub struct Scripted {
+    answers: VecDeque<String>,
+    /// Every prompt asked, in order.
+    pub asked: Vec<String>,
+    /// The message of every refused answer, in order.
+    pub refusals: Vec<String>,
+}
+
+impl Scripted {
+    pub fn new(answers: &[&str]) -> Scripted {
+        Scripted {
+            answers: answers.iter().map(|a| a.to_string()).collect(),
+            ..Scripted::default()
+        }
+    }
+
+    fn next(&mut self, prompt: &str) -> Result<String, Error> {
+        self.asked.push(prompt.to_string());
+        // Running out of answers is what pressing Ctrl-C looks like to the wizard.
+        self.answers.pop_front().ok_or(Error::Cancelled)
+    }
+}
+
+impl Prompter for Scripted {
+    fn input(
+        &mut self,
+        prompt: &str,
+        initial: &str,
+        check: &dyn Fn(&str) -> Result<(), String>,
+    ) -> Result<String, Error> {
+        loop {
+            let answer = self.next(prompt)?;
+            let answer = if answer == "<initial>" {
+                initial.to_string()
+            } else {
+                answer
+            };
+            match check(&answer) {
+                Ok(()) => return Ok(answer),
+                Err(message) => self.refusals.push(message),
+            }
+        }
+    }
+
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize, Error> {
+        let answer = self.next(prompt)?;
+        if answer.is_empty() {
+            return Ok(default);
+        }
+        items
+            .iter()
+            .position(|item| item.split(' ').next() == Some(answer.as_str()))
+            .ok_or_else(|| panic!("{prompt}: no item {answer:?} in {items:?}"))
+    }
+
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, Error> {
+        match self.next(prompt)?.as_str() {
+            "" => Ok(default),
+            "y" => Ok(true),
+            "n" => Ok(false),
+            other => panic!("{prompt}: answer y or n, not {other:?}"),
+        }
+    }
+}
+
+/// What the wizard learned: the words of the equivalent command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceAnswers {
+    pub name: String,
+    pub plural: Option<String>,
+    pub fields: Vec<String>,
+    pub access: Access,
+    pub write_role: Option<Role>,
+}
+
+impl ResourceAnswers {
+    /// The spec, validated exactly as the command line validates it.
+    pub fn spec(&self, tenant: bool) -> Result<ResourceSpec, Error> {
+        ResourceSpec::with_tenancy(
+            &self.name,
+            self.plural.as_deref(),
+            &self.fields,
+            self.access,
+            tenant,
+            self.write_role,
+        )
+    }
+}
+
+/// What the command line already said; the wizard asks only for the rest.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub name: Option<String>,
+    pub plural: Option<String>,
+    pub access: Option<Access>,
+    pub write_role: Option<Role>,
+    /// The access mode to offer first (scaffold.toml's `default_access`).
+    pub default_access: Option<Access>,
+}
+
+/// The field types offered, in the order of the command line's help, with what they become.
+const TYPE_CHOICES: &[(&str, &str)] = &[
+    ("text", "text"),
+    ("int", "integer (32-bit)"),
+    ("bigint", "bigint (64-bit)"),
+    ("numeric", "exact decimal"),
+    ("float", "double precision"),
+    ("bool", "boolean"),
+    ("date", "calendar date"),
+    ("timestamptz", "timestamp with time zone"),
+    ("uuid", "uuid"),
+    ("email", "text checked as an email address"),
+    ("url", "text checked as an http(s) URL"),
+    ("jsonb", "JSON document"),
+    ("enum", "one of a list of values"),
+    ("ref", "a foreign key to another table"),
+];
+
+fn variants<E: ValueEnum>() -> Vec<(E, String)> {
+    E::value_variants()
+        .iter()
+        .filter_map(|v| {
+            let value = v.to_possible_value()?;
+            let label = match value.get_help() {
+                Some(help) => format!("{} ({help})", value.get_name()),
+                None => value.get_name().to_string(),
+            };
+            Some((v.clone(), label))
+        })
+        .collect()
+}
+
+fn choose<E: ValueEnum + PartialEq>(
+    prompter: &mut dyn Prompter,
+    prompt: &str,
+    default: Option<&E>,
+) -> Result<E, Error> {
+    let options = variants::<E>();
+    let labels: Vec<String> = options.iter().map(|(_, label)| label.clone()).collect();
+    let start = default
+        .and_then(|d| options.iter().position(|(v, _)| v == d))
+        .unwrap_or(0);
+    let index = prompter.select(prompt, &labels, start)?;
+    Ok(options[index].0.clone())
+}
+
+/// Asks for a resource spec, field by field.
+pub fn resource(prompter: &mut dyn Prompter, given: &Given) -> Result<ResourceAnswers, Error> {
+    let name_check = |name: &str| -> Result<(), String> {
+        ResourceSpec::new(name, None, &[], Access::Owner)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    };
+    let mut name = match &given.name {
+        Some(name) => name.clone(),
+        None => prompter.input(
+            "Resource name (snake_case, singular or plural)",
+            "",
+            &name_check,
+        )?,
+    };
+    let mut plural = given.plural.clone();
+    if plural.is_none() {
+        let derived = Names::derive(&name, None);
+        let singular = prompter.input("Singular", &derived.singular, &name_check)?;
+        if singular != derived.singular {
+            name = singular;
+        }
+        let derived = Names::derive(&name, None);
+        let plural_check = |plural: &str| -> Result<(), String> {
+            ResourceSpec::new(&name, Some(plural), &[], Access::Owner)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        };
+        let answer = prompter.input("Plural (the table name)", &derived.plural, &plural_check)?;
+        if answer != derived.plural {
+            plural = Some(answer);
+        }
+    }
+
+    let mut fields: Vec<String> = Vec::new();
+    loop {
+        fields.push(ask_field(prompter, &name, plural.as_deref(), &fields)?);
+        if !prompter.confirm("Add another field?", false)? {
+            break;
+        }
+    }
+
+    let access = match given.access {
+        Some(access) => access,
+        None => choose(prompter, "Access", given.default_access.as_ref())?,
+    };
+    let write_role = match (access, given.write_role) {
+        (Access::Workspace, None) => Some(choose(
+            prompter,
+            "Lowest role that may create, change and delete rows",
+            Some(&Role::Member),
+        )?),
+        (_, role) => role,
+    };
+    Ok(ResourceAnswers {
+        name,
+        plural,
+        fields,
+        access,
+        write_role,
+    })
+}
+
+/// Asks for one field and returns its token, `NAME:TYPE[:MODIFIER...]`.
+fn ask_field(
+    prompter: &mut dyn Prompter,
+    resource: &str,
+    plural: Option<&str>,
+    before: &[String],
+) -> Result<String, Error> {
+    // A field name is checked as the command line checks `NAME:text`, and against the fields
+    // before it and the generated columns, with the same messages.
+    let name_check = |name: &str| -> Result<(), String> {
+        ident::check(name).map_err(|why| format!("`{name}` is not a valid field name: {why}"))?;
+        let mut tokens = before.to_vec();
+        tokens.push(format!("{name}:text"));
+        ResourceSpec::new(resource, plural, &tokens, Access::Owner)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    };
+    let number = before.len() + 1;
+    let name = prompter.input(&format!("Field {number}: name"), "", &name_check)?;
+
+    let labels: Vec<String> = TYPE_CHOICES
+        .iter()
+        .map(|(ty, what)| format!("{ty} ({what})"))
+        .collect();
+    let ty = TYPE_CHOICES[prompter.select(&format!("`{name}`: type"), &labels, 0)?].0;
+    let parses = |token: &str| field::parse(token).map(drop).map_err(|e| e.to_string());
+
+    let ty = match ty {
+        "enum" => {
+            let values = prompter.input(
+                &format!("`{name}`: values, comma-separated (e.g. draft,published)"),
+                "",
+                &|values| parses(&format!("{name}:enum={values}")),
+            )?;
+            format!("enum={values}")
+        }
+        "ref" => {
+            let derived = naming::pluralize(name.strip_suffix("_id").unwrap_or(&name));
+            let table =
+                prompter.input(&format!("`{name}`: referenced table"), &derived, &|table| {
+                    parses(&format!("{name}:ref={table}"))
+                })?;
+            if table == derived {
+                "ref".to_string()
+            } else {
+                format!("ref={table}")
+            }
+        }
+        simple => simple.to_string(),
+    };
+    let mut token = format!("{name}:{ty}");
+    let kind = ty.split('=').next().unwrap_or_default();
+
+    if !prompter.confirm(&format!("`{name}`: required?"), true)? {
+        token.push_str(":optional");
+    }
+    if kind == "ref" {
+        let optional = token.ends_with(":optional");
+        let actions = ["cascade", "restrict", "set-null"];
+        let labels: Vec<String> = actions
+            .iter()
+            .map(|a| format!("{a} (when the referenced row is deleted)"))
+            .collect();
+        let default = if optional { 2 } else { 0 };
+        let chosen = prompter.select(&format!("`{name}`: on delete"), &labels, default)?;
+        if chosen != default {
+            let with = format!("{token}:on-delete={}", actions[chosen]);
+            // set-null on a required field is refused with the command line's message.
+            field::parse(&with)?;
+            token = with;
+        }
+        return Ok(token);
+    }
+    if !matches!(kind, "bool" | "jsonb")
+        && prompter.confirm(&format!("`{name}`: unique?"), false)?
+    {
+        token.push_str(":unique");
+    }
+    let bounds = match kind {
+        "text" | "email" | "url" => Some("length"),
+        "int" | "bigint" | "numeric" | "float" => Some("value"),
+        _ => None,
+    };
+    if let Some(what) = bounds {
+        for (key, label) in [("min", "minimum"), ("max", "maximum")] {
+            let answer = prompter.input(
+                &format!("`{name}`: {label} {what} (empty for none)"),
+                "",
+                &|value| {
+                    if value.is_empty() {
+                        Ok(())
+                    } else {
+                        parses(&format!("{token}:{key}={value}"))
+                    }
+                },
+            )?;
+            if !answer.is_empty() {
+                token = format!("{token}:{key}={answer}");
+            }
+        }
+    }
+    let hint = match kind {
+        "date" => " (a date, or `today`)",
+        "timestamptz" => " (a timestamp, or `now`)",
+        "uuid" => " (a uuid, or `random`)",
+        _ => "",
+    };
+    let default = prompter.input(
+        &format!("`{name}`: default{hint} (empty for none)"),
+        "",
+        &|value| {
+            if value.is_empty() {
+                Ok(())
+            } else {
+                parses(&format!("{token}:default={value}"))
+            }
+        },
+    )?;
+    if !default.is_empty() {
+        token = format!("{token}:default={default}");
+    }
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(given: Given, answers: &[&str]) -> (Result<ResourceAnswers, Error>, Scripted) {
+        let mut scripted = Scripted::new(answers);
+        let result = resource(&mut scripted, &given);
+        (result, scripted)
+    }
+
+    fn command_line(answers: &ResourceAnswers) -> String {
+        answers.spec(false).unwrap().command_line()
+    }
+
+    #[test]
+    fn answers_make_the_same_spec_as_the_command_line() {
+        let cases: &[(&[&str], &str)] = &[
+            (
+                // name, singular, plural; title: text, required, not unique, max 200, no default;
+                // body: text, optional, ...; access owner.
+                &[
+                    "note", "<initial>", "<initial>", "title", "text", "y", "n", "", "200", "",
+                    "y", "body", "text", "n", "n", "", "", "", "n", "owner",
+                ],
+                "scaffold resource note title:text:max=200 body:text:optional",
+            ),
+            (
+                &[
+                    "projects", "<initial>", "<initial>", "status", "enum", "active,archived",
+                    "y", "n", "active", "y", "budget", "numeric", "y", "n", "0", "", "", "y",
+                    "owner_id", "ref", "people", "n", "restrict", "n", "public-read",
+                ],
+                "scaffold resource projects status:enum=active,archived:default=active budget:numeric:min=0 owner_id:ref=people:optional:on-delete=restrict --access public-read",
+            ),
+            (
+                &[
+                    "person", "<initial>", "persons", "due_on", "date", "y", "n", "today", "n",
+                    "workspace", "admin",
+                ],
+                "scaffold resource person due_on:date:default=today --access workspace --write-role admin --plural persons",
+            ),
+            (
+                &["line_item", "<initial>", "<initial>", "project", "ref", "<initial>", "y", "", "n", ""],
+                "scaffold resource line_item project:ref",
+            ),
+        ];
+        for (answers, want) in cases {
+            let (result, scripted) = run(Given::default(), answers);
+            let result =
+                result.unwrap_or_else(|e| panic!("{want}: {e}; asked {:?}", scripted.asked));
+            assert_eq!(command_line(&result), *want);
+            assert!(scripted.refusals.is_empty(), "{:?}", scripted.refusals);
+            let words: Vec<String> = shell_words(want);
+            let spec = ResourceSpec::with_tenancy(
+                &words[2],
+                result.plural.as_deref(),
+                &words[3..3 + result.fields.len()],
+                result.access,
+                false,
+                result.write_role,
+            )
+            .unwrap();
+            assert_eq!(spec, result.spec(false).unwrap(), "{want}");
+        }
+    }
+
+    fn shell_words(line: &str) -> Vec<String> {
+        line.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn refuses_answers_with_the_command_lines_messages() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["select", "note"], "`select` is not a valid resource name"),
+            (
+                &["note", "<initial>", "<initial>", "id", "title"],
+                "`id` is a column scaffold generates",
+            ),
+            (
+                &["note", "<initial>", "<initial>", "Title", "title"],
+                "`Title` is not a valid field name",
+            ),
+            (
+                &[
+                    "note",
+                    "<initial>",
+                    "<initial>",
+                    "kind",
+                    "enum",
+                    "A,b",
+                    "a,b",
+                ],
+                "invalid field `kind:enum=A,b`: enum value `A` is not allowed",
+            ),
+            (
+                &[
+                    "note",
+                    "<initial>",
+                    "<initial>",
+                    "n",
+                    "int",
+                    "y",
+                    "n",
+                    "1.5",
+                    "1",
+                ],
+                "invalid field `n:int:min=1.5`",
+            ),
+            (
+                &[
+                    "note",
+                    "<initial>",
+                    "<initial>",
+                    "n",
+                    "int",
+                    "y",
+                    "n",
+                    "5",
+                    "2",
+                    "3",
+                ],
+                "`min=5` is greater than `max=2`",
+            ),
+            (
+                &[
+                    "note",
+                    "<initial>",
+                    "<initial>",
+                    "s",
+                    "enum",
+                    "a,b",
+                    "y",
+                    "n",
+                    "c",
+                    "a",
+                ],
+                "`default=c` does not fit enum",
+            ),
+            (
+                &["note", "<initial>", "select", "notes"],
+                "`--plural select` is not a valid table name",
+            ),
+        ];
+        for (answers, want) in cases {
+            let (_, scripted) = run(Given::default(), answers);
+            assert!(
+                scripted.refusals.iter().any(|r| r.contains(want)),
+                "{answers:?}: refusals {:?} should include {want:?}",
+                scripted.refusals
+            );
+        }
+    }
+
+    #[test]
+    fn asks_only_for_what_the_command_line_left_out() {
+        let given = Given {
+            name: Some("note".into()),
+            plural: Some("notes".into()),
+            access: Some(Access::PublicRead),
+            ..Given::default()
+        };
+        let (result, scripted) = run(given, &["title", "text", "y", "n", "", "", "", "n"]);
+        assert_eq!(
+            command_line(&result.unwrap()),
+            "scaffold resource note title:text --access public-read --plural notes"
+        );
+        assert_eq!(scripted.asked[0], "Field 1: name");
+        assert!(!scripted.asked.iter().any(|a| a == "Access"));
+    }
+
+    #[test]
+    fn set_null_on_a_required_ref_is_refused() {
+        let (result, _) = run(
+            Given::default(),
+            &[
+                "task",
+                "<initial>",
+                "<initial>",
+                "project",
+                "ref",
+                "<initial>",
+                "y",
+                "set-null",
+            ],
+        );
+        let err = result.unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string()
+                .contains("`on-delete=set-null` needs the field to be `optional`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn running_out_of_answers_is_a_cancel() {
+        let (result, _) = run(Given::default(), &["note"]);
+        assert!(matches!(result, Err(Error::Cancelled)));
+    }
+}
