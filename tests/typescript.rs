@@ -371,6 +371,8 @@ fn generate_into(dir: &Path) -> (Vec<Plan>, Vec<String>) {
         dir,
         &["webhook", "stripe", "--timestamp", &timestamp, "--yes"],
     ));
+    // `scaffold init`: the admin client, the Next.js proxy and its session refresh.
+    generated.extend(planned_files(dir, &["init", "--yes"]));
     (plans, generated)
 }
 
