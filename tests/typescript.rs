@@ -150,14 +150,8 @@ fn prepare() -> Project {
     std::fs::create_dir_all(&resources).unwrap();
     let mut cases = Vec::new();
     for plan in &plans {
-        let table_columns = columns.get(&plan.table).unwrap_or_else(|| {
-            panic!(
-                "table public.{} is not in the database after the migrations",
-                plan.table
-            )
-        });
         let file = resources.join(format!("{}.test.ts", plan.case));
-        std::fs::write(&file, resource_test_file(plan, table_columns)).unwrap();
+        std::fs::write(&file, resource_test_file(plan, &columns)).unwrap();
         cases.push(plan.case.clone());
     }
 
@@ -443,6 +437,23 @@ fn write_database_types(dir: &Path, node_bin: &Path) -> BTreeMap<String, Vec<Val
         )
         .unwrap_or_else(|e| panic!("reading the columns failed:\n{e}"));
     let mut columns: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    // Functions are called as `rpc/<name>` with their arguments as the body's keys.
+    let functions = db
+        .psql(
+            "select proname, array_to_string(proargnames, ',') from pg_proc \
+             where pronamespace = 'public'::regnamespace and proargnames is not null",
+        )
+        .unwrap_or_else(|e| panic!("reading the functions failed:\n{e}"));
+    for row in functions.lines() {
+        let (name, args) = row.split_once('|').unwrap_or((row, ""));
+        columns.insert(
+            format!("rpc/{name}"),
+            args.split(',')
+                .filter(|a| !a.is_empty())
+                .map(|a| json!({ "name": a }))
+                .collect(),
+        );
+    }
     for row in rows.lines() {
         let cells: Vec<&str> = row.split('|').collect();
         let [table, column, data_type, nullable, has_default] = cells[..] else {
@@ -595,7 +606,13 @@ fn stem(path: &str) -> &str {
 
 /// `tests/ts/resources/<case>.test.ts`: the spec as data, the type-level proofs, and the
 /// shared runtime suite (`tests/ts/support/resource-suite.ts`) run over the spec's modules.
-fn resource_test_file(plan: &Plan, columns: &[Value]) -> String {
+fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> String {
+    let columns = schema.get(&plan.table).unwrap_or_else(|| {
+        panic!(
+            "table public.{} is not in the database after the migrations",
+            plan.table
+        )
+    });
     let mut fields = Vec::new();
     let mut access = "owner".to_string();
     let mut tenant = false;
@@ -766,5 +783,45 @@ fn resource_test_file(plan: &Plan, columns: &[Value]) -> String {
         serde_json::to_string_pretty(&spec).unwrap()
     );
     let _ = writeln!(out, "describeResource(spec, {{ actions, validations }});");
+    if mode == "tenant" {
+        // A tenant root also writes its members' actions: `<tenant>-members.ts`.
+        let members_file = format!("app/actions/{singular}-members.ts");
+        assert!(
+            plan.extra_actions.contains(&members_file),
+            "{}: no {members_file} in {:?}",
+            plan.case,
+            plan.extra_actions
+        );
+        let snake = singular.replace('-', "_");
+        let members_table = format!("{snake}_members");
+        let rpc = format!("rpc/add_{snake}_member");
+        let names_of = |key: &str| -> Vec<String> {
+            schema
+                .get(key)
+                .unwrap_or_else(|| panic!("{key} is not in the database"))
+                .iter()
+                .map(|c| c["name"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let members = json!({
+            "tenant": snake,
+            "camel": camel(singular),
+            "pascal": s,
+            "file": members_file,
+            "table": members_table,
+            "rpc": rpc.strip_prefix("rpc/").unwrap(),
+            "route": format!("/{plural}"),
+            "schema": {
+                members_table.clone(): names_of(&members_table),
+                rpc.clone(): names_of(&rpc),
+            },
+        });
+        let _ = writeln!(
+            out,
+            "\nimport * as members from \"{}\";\nimport {{ describeMembers }} from \"../support/members-suite\";\n\ndescribeMembers({}, members);",
+            import_path(&members_file),
+            serde_json::to_string_pretty(&members).unwrap()
+        );
+    }
     out
 }

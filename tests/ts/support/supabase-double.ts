@@ -220,7 +220,8 @@ class SupabaseDouble {
     if ("error" in reply) return json(reply.status, reply.error);
     const rows = reply.rows;
     const representation = headers["prefer"]?.includes("return=representation");
-    if (request.method !== "GET" && request.method !== "HEAD" && !representation) {
+    const write = !["GET", "HEAD"].includes(request.method) && !path.startsWith("rpc/");
+    if (write && !representation) {
       // An insert, update or delete without `.select()`: PostgREST returns no body.
       return new Response(null, { status: request.method === "POST" ? 201 : 204 });
     }
@@ -255,7 +256,9 @@ class SupabaseDouble {
     const where = request.calledFrom || "(unknown caller)";
     if (!known) {
       this.schemaErrors.push(
-        `${where}: table public.${request.table} does not exist`,
+        request.table.startsWith("rpc/")
+          ? `${where}: function public.${request.table.slice(4)} does not exist`
+          : `${where}: table public.${request.table} does not exist`,
       );
       return;
     }
