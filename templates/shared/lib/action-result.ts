@@ -83,6 +83,7 @@ export function fromDatabaseError(error: PostgrestError): ActionResult<never> {
     case "22007":
     case "22008":
     case "22P02":
+    case "22P05":
       return failure("validation", "Some values are not allowed.");
     case "42501":
       return failure("forbidden", "You are not allowed to do that.");

@@ -708,7 +708,10 @@ function writeErrors(table: string, verb: "insert" | "update" | "delete") {
     { name: "a network failure", reply: () => postgrest.networkFailure(), code: "unexpected" },
   ];
   if (verb !== "delete") {
-    cases.push({ name: "23514 check violation", reply: () => postgrest.checkViolation(table), code: "validation" });
+    cases.push(
+      { name: "23514 check violation", reply: () => postgrest.checkViolation(table), code: "validation" },
+      { name: "22P05 a NUL character, which text cannot hold", reply: () => postgrest.nulInText(), code: "validation" },
+    );
   }
   if (verb === "insert") {
     // RLS lets the insert through but hides the row from the select that returns it.

@@ -64,9 +64,23 @@ export function samplesFor(field: FieldSpec): Samples {
         ok(repeat("a", min), `char_length(${c}) >= ${min}`);
         if (min > 0) no(repeat("a", min - 1), `char_length(${c}) >= ${min}`);
       }
+      // char_length counts code points, as Zod 4 does: an emoji is one character, not two
+      // UTF-16 units, and "e" + a combining accent is two.
+      if (min !== null && min >= 2) {
+        ok(repeat("😀", min), `char_length(${c}) >= ${min} (code points)`);
+        no(repeat("😀", min - 1), `char_length(${c}) >= ${min} (code points)`);
+        if (min >= 3) {
+          no(repeat("e\u0301", Math.floor((min - 1) / 2)), `char_length(${c}) >= ${min} (a combining accent counts)`);
+        }
+      }
       if (max !== null) {
         ok(repeat("a", max), `char_length(${c}) <= ${max}`);
         no(repeat("a", max + 1), `char_length(${c}) <= ${max}`);
+        ok(repeat("😀", max), `char_length(${c}) <= ${max} (code points)`);
+        no(repeat("😀", max + 1), `char_length(${c}) <= ${max} (code points)`);
+        if (max >= 2) {
+          no(repeat("e\u0301", Math.floor(max / 2) + 1), `char_length(${c}) <= ${max} (a combining accent counts)`);
+        }
       } else {
         ok(repeat("long text ", 1000), `${c} is text without a maximum`);
       }

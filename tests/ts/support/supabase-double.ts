@@ -94,6 +94,15 @@ export const postgrest = {
       hint: null,
     },
   }),
+  nulInText: (): Reply => ({
+    status: 400,
+    error: {
+      code: "22P05",
+      message: "unsupported Unicode escape sequence",
+      details: "\\u0000 cannot be converted to text.",
+      hint: null,
+    },
+  }),
   statementTimeout: (): Reply => ({
     status: 500,
     error: {
