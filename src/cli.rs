@@ -161,7 +161,7 @@ pub struct WriteArgs {
 const STRIPE_EXAMPLES: &str = "\
 Examples:
   scaffold webhook stripe
-  scaffold webhook stripe --events checkout.session.completed,customer.subscription.updated,customer.subscription.deleted,invoice.payment_failed
+  scaffold webhook stripe --events checkout.session.completed,invoice.payment_failed
   scaffold webhook stripe --dry-run
 
 Writes app/api/webhooks/stripe/route.ts, lib/stripe/{server,sync}.ts, lib/supabase/admin.ts (if
