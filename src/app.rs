@@ -14,7 +14,7 @@ use crate::generate::{self, Migration};
 use crate::plan::{Action, OnConflict, Plan, Resolved};
 use crate::project::Project;
 use crate::render::{Renderer, EMBEDDED, OVERRIDE_DIR};
-use crate::spec::ResourceSpec;
+use crate::spec::{ActionKind, ResourceSpec};
 use crate::{prompt, session};
 
 pub fn run(cli: Cli) -> Result<(), Error> {
@@ -49,13 +49,15 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
             args.access.unwrap_or(project.layout.access()?),
             args.tenant,
             args.write_role,
-        )?,
+        )?
+        .with_actions(args.actions.as_deref().unwrap_or(&ActionKind::ALL))?,
         _ if prompt::can_prompt(args.write.yes, args.write.no_input) => {
             let given = prompt::Given {
                 name: args.name.clone(),
                 plural: args.plural.clone(),
                 access: args.access,
                 write_role: args.write_role,
+                actions: args.actions.clone(),
                 default_access: Some(project.layout.access()?),
             };
             let prompter = terminal.insert(prompt::Terminal::default());

@@ -12,6 +12,7 @@ Examples:
   scaffold resource note title:text:max=200 body:text --dry-run
   scaffold resource note title:text --json --yes
   scaffold resource task title:text project:ref:on-delete=cascade --access public-read
+  scaffold resource event title:text starts_at:timestamptz --actions get,list
   scaffold resource workspace name:text:max=80 slug:text:unique --tenant
   scaffold resource invoice amount:numeric:min=0 --access workspace --write-role admin
 
@@ -114,6 +115,10 @@ pub struct ResourceArgs {
     /// With --access workspace: the lowest role that may create, change and delete rows.
     #[arg(long, value_enum, value_name = "ROLE")]
     pub write_role: Option<crate::spec::Role>,
+
+    /// The server actions to write, separated by commas [default: all of them].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "ACTION,...")]
+    pub actions: Option<Vec<crate::spec::ActionKind>>,
 
     /// Plural (and table name) for words the pluralizer gets wrong.
     #[arg(long, value_name = "WORD")]

@@ -12,7 +12,7 @@ use clap::ValueEnum;
 
 use crate::error::Error;
 use crate::naming::{self, Names};
-use crate::spec::{field, ident, Access, ResourceSpec, Role};
+use crate::spec::{field, ident, Access, ActionKind, ResourceSpec, Role};
 
 /// What a question-asker can do. Each method returns [`Error::Cancelled`] when the user aborts.
 pub trait Prompter {
@@ -27,6 +27,13 @@ pub trait Prompter {
     fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize, Error>;
     /// Yes or no.
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, Error>;
+    /// Any number of `items`, by index, starting from `checked`.
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        checked: &[bool],
+    ) -> Result<Vec<usize>, Error>;
 }
 
 /// Whether scaffold may ask: stdin and stderr are terminals and neither `--yes` nor
@@ -92,6 +99,20 @@ impl Prompter for Terminal {
         dialoguer::Confirm::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .default(default)
+            .interact()
+            .map_err(terminal_error)
+    }
+
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        checked: &[bool],
+    ) -> Result<Vec<usize>, Error> {
+        dialoguer::MultiSelect::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .items(items)
+            .defaults(checked)
             .interact()
             .map_err(terminal_error)
     }
@@ -165,6 +186,29 @@ impl Prompter for Scripted {
             other => panic!("{prompt}: answer y or n, not {other:?}"),
         }
     }
+
+    /// The answer lists the chosen items' first words separated by commas; empty keeps the
+    /// checked ones.
+    fn multi_select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        checked: &[bool],
+    ) -> Result<Vec<usize>, Error> {
+        let answer = self.next(prompt)?;
+        if answer.is_empty() {
+            return Ok((0..items.len()).filter(|&i| checked[i]).collect());
+        }
+        Ok(items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| {
+                let word = item.split(' ').next().unwrap_or_default();
+                answer.split(',').any(|chosen| chosen == word)
+            })
+            .map(|(i, _)| i)
+            .collect())
+    }
 }
 
 /// What the wizard learned: the words of the equivalent command line.
@@ -175,6 +219,7 @@ pub struct ResourceAnswers {
     pub fields: Vec<String>,
     pub access: Access,
     pub write_role: Option<Role>,
+    pub actions: Vec<ActionKind>,
 }
 
 impl ResourceAnswers {
@@ -187,7 +232,8 @@ impl ResourceAnswers {
             self.access,
             tenant,
             self.write_role,
-        )
+        )?
+        .with_actions(&self.actions)
     }
 }
 
@@ -198,6 +244,7 @@ pub struct Given {
     pub plural: Option<String>,
     pub access: Option<Access>,
     pub write_role: Option<Role>,
+    pub actions: Option<Vec<ActionKind>>,
     /// The access mode to offer first (scaffold.toml's `default_access`).
     pub default_access: Option<Access>,
 }
@@ -302,13 +349,32 @@ pub fn resource(prompter: &mut dyn Prompter, given: &Given) -> Result<ResourceAn
         )?),
         (_, role) => role,
     };
+    let actions = match &given.actions {
+        Some(actions) => actions.clone(),
+        None => choose_actions(prompter)?,
+    };
     Ok(ResourceAnswers {
         name,
         plural,
         fields,
         access,
         write_role,
+        actions,
     })
+}
+
+/// Which server actions to write: all are checked; at least one must stay.
+fn choose_actions(prompter: &mut dyn Prompter) -> Result<Vec<ActionKind>, Error> {
+    let options = variants::<ActionKind>();
+    let labels: Vec<String> = options.iter().map(|(_, label)| label.clone()).collect();
+    let mut prompt = "Server actions to write (space toggles, enter accepts)".to_string();
+    loop {
+        let chosen = prompter.multi_select(&prompt, &labels, &vec![true; labels.len()])?;
+        if !chosen.is_empty() {
+            return Ok(chosen.into_iter().map(|i| options[i].0).collect());
+        }
+        prompt = "Choose at least one server action (space toggles, enter accepts)".to_string();
+    }
 }
 
 /// Asks for one field and returns its token, `NAME:TYPE[:MODIFIER...]`.
@@ -457,7 +523,7 @@ mod tests {
                 // body: text, optional, ...; access owner.
                 &[
                     "note", "<initial>", "<initial>", "title", "text", "y", "n", "", "200", "",
-                    "y", "body", "text", "n", "n", "", "", "", "n", "owner",
+                    "y", "body", "text", "n", "n", "", "", "", "n", "owner", "",
                 ],
                 "scaffold resource note title:text:max=200 body:text:optional",
             ),
@@ -465,19 +531,19 @@ mod tests {
                 &[
                     "projects", "<initial>", "<initial>", "status", "enum", "active,archived",
                     "y", "n", "active", "y", "budget", "numeric", "y", "n", "0", "", "", "y",
-                    "owner_id", "ref", "people", "n", "restrict", "n", "public-read",
+                    "owner_id", "ref", "people", "n", "restrict", "n", "public-read", "",
                 ],
                 "scaffold resource projects status:enum=active,archived:default=active budget:numeric:min=0 owner_id:ref=people:optional:on-delete=restrict --access public-read",
             ),
             (
                 &[
                     "person", "<initial>", "persons", "due_on", "date", "y", "n", "today", "n",
-                    "workspace", "admin",
+                    "workspace", "admin", "list,create",
                 ],
-                "scaffold resource person due_on:date:default=today --access workspace --write-role admin --plural persons",
+                "scaffold resource person due_on:date:default=today --access workspace --write-role admin --plural persons --actions create,list",
             ),
             (
-                &["line_item", "<initial>", "<initial>", "project", "ref", "<initial>", "y", "", "n", ""],
+                &["line_item", "<initial>", "<initial>", "project", "ref", "<initial>", "y", "", "n", "", ""],
                 "scaffold resource line_item project:ref",
             ),
         ];
@@ -496,6 +562,7 @@ mod tests {
                 false,
                 result.write_role,
             )
+            .and_then(|spec| spec.with_actions(&result.actions))
             .unwrap();
             assert_eq!(spec, result.spec(false).unwrap(), "{want}");
         }
@@ -596,13 +663,62 @@ mod tests {
             access: Some(Access::PublicRead),
             ..Given::default()
         };
-        let (result, scripted) = run(given, &["title", "text", "y", "n", "", "", "", "n"]);
+        let (result, scripted) = run(given, &["title", "text", "y", "n", "", "", "", "n", ""]);
         assert_eq!(
             command_line(&result.unwrap()),
             "scaffold resource note title:text --access public-read --plural notes"
         );
         assert_eq!(scripted.asked[0], "Field 1: name");
         assert!(!scripted.asked.iter().any(|a| a == "Access"));
+
+        let given = Given {
+            name: Some("note".into()),
+            plural: Some("notes".into()),
+            access: Some(Access::Owner),
+            actions: Some(vec![ActionKind::Get]),
+            ..Given::default()
+        };
+        let (result, scripted) = run(given, &["title", "text", "y", "n", "", "", "", "n"]);
+        assert_eq!(
+            command_line(&result.unwrap()),
+            "scaffold resource note title:text --plural notes --actions get"
+        );
+        assert!(!scripted.asked.iter().any(|a| a.contains("Server actions")));
+    }
+
+    #[test]
+    fn at_least_one_action_is_chosen() {
+        let (result, scripted) = run(
+            Given::default(),
+            &[
+                "note",
+                "<initial>",
+                "<initial>",
+                "title",
+                "text",
+                "y",
+                "n",
+                "",
+                "",
+                "",
+                "n",
+                "",
+                "none",
+                "get",
+            ],
+        );
+        assert_eq!(
+            command_line(&result.unwrap()),
+            "scaffold resource note title:text --actions get"
+        );
+        assert!(
+            scripted
+                .asked
+                .iter()
+                .any(|a| a.starts_with("Choose at least one server action")),
+            "{:?}",
+            scripted.asked
+        );
     }
 
     #[test]

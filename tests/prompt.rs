@@ -95,6 +95,7 @@ fn the_wizard_writes_what_the_command_line_writes() {
             Line("`body`: default", ""),
             Key("Add another field?", "n"),
             Line("Access", ""),
+            Line("Server actions to write", ""),
             See("create  app/actions/notes.ts"),
             Key("Write these files?", "y"),
             See("To do this again without the questions:"),
@@ -160,8 +161,10 @@ fn choices_come_from_lists_and_the_command_line_skips_what_it_gave() {
             Key("`state`: unique?", "n"),
             Line("`state`: default", "open"),
             Key("Add another field?", "n"),
+            // All are checked: uncheck update and delete.
+            Line("Server actions to write", "\x1b[B \x1b[B "),
             Key("Write these files?", "y"),
-            See("scaffold resource task state:enum=open,done:default=open --access public-read"),
+            See("scaffold resource task state:enum=open,done:default=open --access public-read --actions create,get,list"),
         ],
     );
     session.exp_eof().unwrap();
@@ -175,6 +178,20 @@ fn choices_come_from_lists_and_the_command_line_skips_what_it_gave() {
         "{migration}"
     );
     assert!(!dir.path().join(".claude").exists(), "--no-session");
+    let actions = std::fs::read_to_string(dir.path().join("app/actions/tasks.ts")).unwrap();
+    for (function, written) in [
+        ("createTask", true),
+        ("updateTask", false),
+        ("deleteTask", false),
+        ("getTask", true),
+        ("listTasks", true),
+    ] {
+        assert_eq!(
+            actions.contains(&format!("export async function {function}(")),
+            written,
+            "{function}"
+        );
+    }
 }
 
 #[test]
@@ -207,6 +224,7 @@ fn ctrl_c_or_no_at_any_prompt_leaves_nothing_written() {
                 Line("default", ""),
                 Key("Add another field?", "n"),
                 Line("Access", ""),
+                Line("Server actions", ""),
                 See("Write these files?"),
             ],
         ),
@@ -242,6 +260,7 @@ fn ctrl_c_or_no_at_any_prompt_leaves_nothing_written() {
             Line("default", ""),
             Key("Add another field?", "n"),
             Line("Access", ""),
+            Line("Server actions", ""),
             Key("Write these files?", "n"),
             See("cancelled; nothing was written"),
         ],

@@ -367,6 +367,28 @@ fn generate_into(dir: &Path) -> (Vec<Plan>, Vec<String>) {
     ));
     // `scaffold init`: the admin client, the Next.js proxy and its session refresh.
     generated.extend(planned_files(dir, &["init", "--yes"]));
+    // Resources with only some actions (`--actions`): each module imports exactly what it uses.
+    for (offset, args) in [
+        (101, &["memo", "title:text", "--actions", "create,list"][..]),
+        (
+            102,
+            &[
+                "bookmark",
+                "url:url",
+                "--access",
+                "public-read",
+                "--actions",
+                "get,list",
+            ],
+        ),
+        (103, &["draft", "body:text", "--actions", "update,delete"]),
+    ] {
+        let timestamp = (common::TIMESTAMP + offset).to_string();
+        let mut all = vec!["resource"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--timestamp", &timestamp, "--yes"]);
+        generated.extend(planned_files(dir, &all));
+    }
     (plans, generated)
 }
 

@@ -116,6 +116,7 @@ struct Context {
     zod_fields: Vec<ZodField>,
     actions: Actions,
     read_doc: ReadDoc,
+    selected: Selected,
     create_doc: String,
     update_doc: String,
     delete_doc: String,
@@ -532,7 +533,8 @@ impl Context {
 
         let (pascal, plural) = (&names.pascal, &names.pascal_plural);
         let tenant_word = tenancy.singular.clone();
-        Ok(Context {
+        let mut context = Context {
+            selected: Selected::default(),
             command: spec.command_line(),
             summary: match mode {
                 "owner" => "each row belongs to the user who created it; only they can read or change it.",
@@ -624,7 +626,84 @@ impl Context {
                 },
             },
             table,
-        })
+        };
+        context.selected = Selected::new(spec, &context);
+        Ok(context)
+    }
+}
+
+/// The server actions to write (`--actions`), and the imports exactly those need.
+#[derive(Serialize, Default)]
+struct Selected {
+    create: bool,
+    update: bool,
+    delete: bool,
+    get: bool,
+    list: bool,
+    /// Some action changes rows, so the module imports `revalidatePath`.
+    revalidate: bool,
+    /// Some action parses form input, so the module imports `parseInput`.
+    parse_input: bool,
+    result_imports: Vec<String>,
+    validation_imports: Vec<String>,
+    /// The written actions' function names, in order.
+    names: Vec<String>,
+}
+
+impl Selected {
+    fn new(spec: &ResourceSpec, context: &Context) -> Selected {
+        use crate::spec::ActionKind::{Create, Delete, Get, List, Update};
+        let has = |a| spec.has(a);
+        let by_id = has(Update) || has(Delete) || has(Get);
+        let reads_signed_in = !context.public_read && (has(Get) || has(List));
+        let writes = has(Create) || has(Update) || has(Delete);
+        let (schemas, types) = (&context.schemas, &context.types);
+        let keep = |items: Vec<(bool, String)>| -> Vec<String> {
+            items
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, name)| name)
+                .collect()
+        };
+        Selected {
+            create: has(Create),
+            update: has(Update),
+            delete: has(Delete),
+            get: has(Get),
+            list: has(List),
+            names: [
+                (Create, &context.actions.create),
+                (Update, &context.actions.update),
+                (Delete, &context.actions.delete),
+                (Get, &context.actions.get),
+                (List, &context.actions.list),
+            ]
+            .into_iter()
+            .filter(|(action, _)| has(*action))
+            .map(|(_, name)| name.clone())
+            .collect(),
+            revalidate: writes,
+            parse_input: has(Create) || has(Update),
+            result_imports: keep(vec![
+                (true, "type ActionResult".into()),
+                (true, "fromDatabaseError".into()),
+                (true, "invalid".into()),
+                (by_id, "notFound".into()),
+                (true, "ok".into()),
+                (has(List), "type Page".into()),
+                (writes || reads_signed_in, "unauthorized".into()),
+            ]),
+            validation_imports: keep(vec![
+                (has(Create), format!("type {}", types.create_input)),
+                (has(Create), schemas.create.clone()),
+                (has(List), format!("type {}", types.list_input)),
+                (has(List), schemas.list.clone()),
+                (has(Create) || has(Update), context.form_fields.clone()),
+                (by_id, schemas.id.clone()),
+                (has(Update), format!("type {}", types.update_input)),
+                (has(Update), schemas.update.clone()),
+            ]),
+        }
     }
 }
 

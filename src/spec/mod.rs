@@ -67,6 +67,9 @@ pub struct ResourceSpec {
     pub tenant: bool,
     /// The lowest workspace role that may create, change and delete rows (workspace access).
     pub write_role: Role,
+    /// The server actions to write, in [`ActionKind::ALL`] order: all of them unless
+    /// `--actions` says otherwise.
+    pub actions: Vec<ActionKind>,
     /// The `--plural` the user gave, kept to write the command line back.
     #[serde(skip)]
     plural_override: Option<String>,
@@ -137,6 +140,7 @@ impl ResourceSpec {
             access,
             tenant,
             write_role: write_role.unwrap_or(Role::Member),
+            actions: ActionKind::ALL.to_vec(),
             plural_override: plural.map(str::to_string),
             name_as_typed: name.to_string(),
         };
@@ -198,7 +202,68 @@ impl ResourceSpec {
         if let Some(plural) = &self.plural_override {
             words.push(format!("--plural {plural}"));
         }
+        if self.actions != ActionKind::ALL {
+            let tokens: Vec<&str> = self.actions.iter().map(|a| a.token()).collect();
+            words.push(format!("--actions {}", tokens.join(",")));
+        }
         words.join(" ")
+    }
+
+    /// Keeps only the given server actions (`--actions`); at least one, order and repeats
+    /// don't matter.
+    pub fn with_actions(mut self, actions: &[ActionKind]) -> Result<ResourceSpec, Error> {
+        if actions.is_empty() {
+            return Err(Error::input(
+                "`--actions` needs at least one of create, update, delete, get, list",
+            ));
+        }
+        self.actions = ActionKind::ALL
+            .iter()
+            .copied()
+            .filter(|a| actions.contains(a))
+            .collect();
+        Ok(self)
+    }
+
+    /// Whether the server action is written.
+    pub fn has(&self, action: ActionKind) -> bool {
+        self.actions.contains(&action)
+    }
+}
+
+/// The server actions a resource can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// Insert a row owned by the caller.
+    Create,
+    /// Change some fields of a row.
+    Update,
+    /// Delete a row.
+    Delete,
+    /// Read one row by id.
+    Get,
+    /// List rows, newest first, a page at a time.
+    List,
+}
+
+impl ActionKind {
+    pub const ALL: [ActionKind; 5] = [
+        ActionKind::Create,
+        ActionKind::Update,
+        ActionKind::Delete,
+        ActionKind::Get,
+        ActionKind::List,
+    ];
+
+    pub fn token(self) -> &'static str {
+        match self {
+            ActionKind::Create => "create",
+            ActionKind::Update => "update",
+            ActionKind::Delete => "delete",
+            ActionKind::Get => "get",
+            ActionKind::List => "list",
+        }
     }
 }
 

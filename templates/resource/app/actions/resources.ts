@@ -1,14 +1,19 @@
 "use server";
 
+{% if selected.revalidate %}
 import { revalidatePath } from "next/cache";
 
-{{ ts_import(["type ActionResult", "fromDatabaseError", "invalid", "notFound", "ok", "type Page", "unauthorized"], imports.action_result) }}
+{% endif %}
+{{ ts_import(selected.result_imports, imports.action_result) }}
 {{ ts_import(["createClient"], imports.server) }}
+{% if selected.parse_input %}
 {{ ts_import(["parseInput"], imports.form_data) }}
-{{ ts_import(["type " ~ types.create_input, schemas.create, "type " ~ types.list_input, schemas.list, form_fields, schemas.id, "type " ~ types.update_input, schemas.update], imports.validation) }}
+{% endif %}
+{{ ts_import(selected.validation_imports, imports.validation) }}
 import type { Tables } from "{{ imports.types }}";
 
 {{ ts_alias("export type " ~ types.row, "Tables", "\"" ~ table ~ "\"") }}
+{% if selected.create %}
 
 /** {{ create_doc }} */
 {{ ts_signature("export async function " ~ actions.create, ["input: " ~ types.create_input ~ " | FormData"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
@@ -54,6 +59,8 @@ import type { Tables } from "{{ imports.types }}";
   revalidatePath("{{ route }}");
   return ok(data);
 }
+{% endif %}
+{% if selected.update %}
 
 /** {{ update_doc }} */
 {{ ts_signature("export async function " ~ actions.update, ["id: string", "input: " ~ types.update_input ~ " | FormData"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
@@ -79,6 +86,8 @@ import type { Tables } from "{{ imports.types }}";
   revalidatePath(`{{ route }}/${data.id}`);
   return ok(data);
 }
+{% endif %}
+{% if selected.delete %}
 
 /** {{ delete_doc }} */
 {{ ts_signature("export async function " ~ actions.delete, ["id: string"], "Promise<ActionResult<{ id: string }>>") }}
@@ -102,6 +111,8 @@ import type { Tables } from "{{ imports.types }}";
   revalidatePath(`{{ route }}/${data.id}`);
   return ok(data);
 }
+{% endif %}
+{% if selected.get %}
 
 /** {{ read_doc.get }} */
 {{ ts_signature("export async function " ~ actions.get, ["id: string"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
@@ -124,6 +135,8 @@ import type { Tables } from "{{ imports.types }}";
 
   return ok(data);
 }
+{% endif %}
+{% if selected.list %}
 
 /** {{ read_doc.list }} */
 {{ ts_signature("export async function " ~ actions.list, ["input: " ~ types.list_input ~ (" = {}" if mode != "workspace" else "")], "Promise<ActionResult<Page<" ~ types.row ~ ">>>") }}
@@ -155,3 +168,4 @@ import type { Tables } from "{{ imports.types }}";
 
   return ok({ items: data, page, pageSize, total: count ?? 0 });
 }
+{% endif %}
