@@ -89,10 +89,16 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
         terminal.as_mut().map(|t| t as &mut dyn prompt::Prompter),
     )?;
     if asked {
-        println!(
+        let again = format!(
             "To do this again without the questions:\n  {}",
             spec.command_line()
         );
+        // With --json, stdout holds only the plan.
+        if args.write.json {
+            eprintln!("{again}");
+        } else {
+            println!("{again}");
+        }
     }
     Ok(())
 }
