@@ -58,6 +58,7 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
                 access: args.access,
                 write_role: args.write_role,
                 actions: args.actions.clone(),
+                tenant: args.tenant,
                 default_access: Some(project.layout.access()?),
             };
             let prompter = terminal.insert(prompt::Terminal::default());

@@ -245,6 +245,8 @@ pub struct Given {
     pub access: Option<Access>,
     pub write_role: Option<Role>,
     pub actions: Option<Vec<ActionKind>>,
+    /// `--tenant`: a tenant root's access is its membership, so access is not asked.
+    pub tenant: bool,
     /// The access mode to offer first (scaffold.toml's `default_access`).
     pub default_access: Option<Access>,
 }
@@ -339,6 +341,7 @@ pub fn resource(prompter: &mut dyn Prompter, given: &Given) -> Result<ResourceAn
 
     let access = match given.access {
         Some(access) => access,
+        None if given.tenant => Access::Owner,
         None => choose(prompter, "Access", given.default_access.as_ref())?,
     };
     let write_role = match (access, given.write_role) {
@@ -684,6 +687,22 @@ mod tests {
             "scaffold resource note title:text --plural notes --actions get"
         );
         assert!(!scripted.asked.iter().any(|a| a.contains("Server actions")));
+    }
+
+    #[test]
+    fn a_tenant_root_is_not_asked_for_access() {
+        let given = Given {
+            name: Some("team".into()),
+            plural: Some("teams".into()),
+            tenant: true,
+            ..Given::default()
+        };
+        let (result, scripted) = run(given, &["name", "text", "y", "n", "", "", "", "n", ""]);
+        assert_eq!(
+            result.unwrap().spec(true).unwrap().command_line(),
+            "scaffold resource team name:text --tenant --plural teams"
+        );
+        assert!(!scripted.asked.iter().any(|a| a == "Access"));
     }
 
     #[test]
