@@ -13,6 +13,7 @@ Examples:
   scaffold resource note title:text --json --yes
   scaffold resource task title:text project:ref:on-delete=cascade --access public-read
   scaffold resource event title:text starts_at:timestamptz --actions get,list
+  scaffold resource            # on a terminal: asks for the name, fields, access and actions
   scaffold resource workspace name:text:max=80 slug:text:unique --tenant
   scaffold resource invoice amount:numeric:min=0 --access workspace --write-role admin
 

@@ -235,7 +235,7 @@ impl ResourceSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
-    /// Insert a row owned by the caller.
+    /// Insert a row.
     Create,
     /// Change some fields of a row.
     Update,
