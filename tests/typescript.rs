@@ -86,11 +86,10 @@ fn vitest_proves_the_schemas_and_actions_of_every_spec() {
             .unwrap_or(name);
         counts.insert(relative.to_string(), passed);
     }
-    eprintln!("typescript: vitest passed tests per file: {counts:#?}");
     for case in &project.cases {
         let file = format!("tests/ts/resources/{case}.test.ts");
         assert!(
-            counts.get(&file).is_some_and(|&passed| passed > 50),
+            counts.get(&file).is_some_and(|&passed| passed >= 30),
             "vitest ran too few tests of {file}: {counts:#?}"
         );
     }
@@ -303,58 +302,36 @@ struct Plan {
 
 /// Generates every spec of the matrix, in order, into `dir` (what a user's project holds
 /// after running each command once). Later generators join here.
+/// Resources with only some of the five actions (`--actions`), beyond the matrix: each module
+/// must import exactly what it uses, and the tests cover exactly the actions written.
+const PARTIAL_ACTIONS: &[(&str, &[&str])] = &[
+    (
+        "memo_create_list",
+        &["memo", "title:text", "--actions", "create,list"],
+    ),
+    (
+        "bookmark_public_get_list",
+        &[
+            "bookmark",
+            "url:url",
+            "--access",
+            "public-read",
+            "--actions",
+            "get,list",
+        ],
+    ),
+    (
+        "draft_update_delete",
+        &["draft", "body:text", "--actions", "update,delete"],
+    ),
+];
+
 fn generate_into(dir: &Path) -> (Vec<Plan>, Vec<String>) {
-    let plans: Vec<Plan> = common::MATRIX
+    let mut plans: Vec<Plan> = common::MATRIX
         .iter()
         .enumerate()
         .map(|(index, (case, args))| {
-            let timestamp = (common::TIMESTAMP + index as u64).to_string();
-            let mut all = vec!["resource"];
-            all.extend_from_slice(args);
-            all.extend_from_slice(&["--timestamp", &timestamp, "--yes"]);
-            let files = planned_files(dir, &all);
-            let find = |prefix: &str, exclude: &str| -> String {
-                files
-                    .iter()
-                    .find(|f| f.starts_with(prefix) && !f.ends_with(exclude))
-                    .unwrap_or_else(|| panic!("{case}: no {prefix}* file in the plan {files:?}"))
-                    .clone()
-            };
-            let migration = find("supabase/migrations/", ".down.sql");
-            let table = migration
-                .rsplit_once("_create_")
-                .and_then(|(_, rest)| rest.strip_suffix(".sql"))
-                .unwrap_or_else(|| panic!("{case}: cannot read the table from {migration}"))
-                .to_string();
-            // The resource's own actions are named after its table; a tenant root also
-            // writes its members' actions.
-            let actions_file = format!("app/actions/{}.ts", table.replace('_', "-"));
-            assert!(
-                files.contains(&actions_file),
-                "{case}: {actions_file} is not in the plan {files:?}"
-            );
-            let extra_actions = files
-                .iter()
-                .filter(|f| f.starts_with("app/actions/") && **f != actions_file)
-                .cloned()
-                .collect();
-            let actions_source = std::fs::read_to_string(dir.join(&actions_file)).unwrap();
-            let validations_file = actions_source
-                .split("from \"@/lib/validations/")
-                .skip(1)
-                .filter_map(|rest| rest.split_once('"').map(|(stem, _)| stem))
-                .find(|stem| *stem != "form-data")
-                .map(|stem| format!("lib/validations/{stem}.ts"))
-                .unwrap_or_else(|| panic!("{case}: {actions_file} imports no schemas"));
-            Plan {
-                case: case.to_string(),
-                args: args.iter().map(|a| a.to_string()).collect(),
-                actions_file,
-                extra_actions,
-                validations_file,
-                files,
-                table,
-            }
+            generate_resource(dir, case, common::TIMESTAMP + index as u64, args)
         })
         .collect();
 
@@ -367,29 +344,59 @@ fn generate_into(dir: &Path) -> (Vec<Plan>, Vec<String>) {
     ));
     // `scaffold init`: the admin client, the Next.js proxy and its session refresh.
     generated.extend(planned_files(dir, &["init", "--yes"]));
-    // Resources with only some actions (`--actions`): each module imports exactly what it uses.
-    for (offset, args) in [
-        (101, &["memo", "title:text", "--actions", "create,list"][..]),
-        (
-            102,
-            &[
-                "bookmark",
-                "url:url",
-                "--access",
-                "public-read",
-                "--actions",
-                "get,list",
-            ],
-        ),
-        (103, &["draft", "body:text", "--actions", "update,delete"]),
-    ] {
-        let timestamp = (common::TIMESTAMP + offset).to_string();
-        let mut all = vec!["resource"];
-        all.extend_from_slice(args);
-        all.extend_from_slice(&["--timestamp", &timestamp, "--yes"]);
-        generated.extend(planned_files(dir, &all));
+    for (offset, (case, args)) in PARTIAL_ACTIONS.iter().enumerate() {
+        let plan = generate_resource(dir, case, common::TIMESTAMP + 101 + offset as u64, args);
+        generated.extend(plan.files.clone());
+        plans.push(plan);
     }
     (plans, generated)
+}
+
+/// `scaffold resource ARGS` into `dir`, and which files it wrote.
+fn generate_resource(dir: &Path, case: &str, timestamp: u64, args: &[&str]) -> Plan {
+    let timestamp = timestamp.to_string();
+    let mut all = vec!["resource"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--timestamp", &timestamp, "--yes"]);
+    let files = planned_files(dir, &all);
+    let migration = files
+        .iter()
+        .find(|f| f.starts_with("supabase/migrations/"))
+        .unwrap_or_else(|| panic!("{case}: no migration in the plan {files:?}"));
+    let table = migration
+        .rsplit_once("_create_")
+        .and_then(|(_, rest)| rest.strip_suffix(".sql"))
+        .unwrap_or_else(|| panic!("{case}: cannot read the table from {migration}"))
+        .to_string();
+    // The resource's own actions are named after its table; a tenant root also writes its
+    // members' actions.
+    let actions_file = format!("app/actions/{}.ts", table.replace('_', "-"));
+    assert!(
+        files.contains(&actions_file),
+        "{case}: {actions_file} is not in the plan {files:?}"
+    );
+    let extra_actions = files
+        .iter()
+        .filter(|f| f.starts_with("app/actions/") && **f != actions_file)
+        .cloned()
+        .collect();
+    let actions_source = std::fs::read_to_string(dir.join(&actions_file)).unwrap();
+    let validations_file = actions_source
+        .split("from \"@/lib/validations/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('"').map(|(stem, _)| stem))
+        .find(|stem| *stem != "form-data")
+        .map(|stem| format!("lib/validations/{stem}.ts"))
+        .unwrap_or_else(|| panic!("{case}: {actions_file} imports no schemas"));
+    Plan {
+        case: case.to_string(),
+        args: args.iter().map(|a| a.to_string()).collect(),
+        actions_file,
+        extra_actions,
+        validations_file,
+        files,
+        table,
+    }
 }
 
 /// Runs the CLI with `--json` and returns the paths of its plan.
@@ -638,6 +645,9 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
     let mut fields = Vec::new();
     let mut access = "owner".to_string();
     let mut tenant = false;
+    let mut actions: Vec<String> = ["create", "update", "delete", "get", "list"]
+        .map(String::from)
+        .to_vec();
     let mut rest = plan.args[1..].iter();
     while let Some(arg) = rest.next() {
         match arg.strip_prefix("--") {
@@ -646,8 +656,10 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
                 let value = rest
                     .next()
                     .unwrap_or_else(|| panic!("--{flag} needs a value"));
-                if flag == "access" {
-                    access = value.clone();
+                match flag {
+                    "access" => access = value.clone(),
+                    "actions" => actions = value.split(',').map(str::to_string).collect(),
+                    _ => {}
                 }
             }
             None => fields.push(field_json(arg)),
@@ -692,6 +704,7 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         "files": { "actions": plan.actions_file, "validations": plan.validations_file },
         "names": names,
         "fields": fields,
+        "actions": actions,
         "columns": columns,
     });
     let n = |key: &str| names[key].as_str().unwrap().to_string();
@@ -743,51 +756,60 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         "// Type-level proofs (checked by tsc): the inferred input and result types of every\n\
          // action, derived from the spec and the database, and no `any` in any exported action."
     );
-    let mut proofs = vec![
-        "NoAnyInActions<typeof actions>".to_string(),
-        format!("Equal<{create_in}, {}>", ts_input_type(&fields, false)),
-        format!("Equal<{update_in}, {}>", ts_input_type(&fields, true)),
-        format!(
+    let row = format!("Tables<\"{table}\">");
+    let mut proofs =
+        vec![
+            "NoAnyInActions<typeof actions>".to_string(),
+            format!("Equal<{create_in}, {}>", ts_input_type(&fields, false)),
+            format!("Equal<{update_in}, {}>", ts_input_type(&fields, true)),
+            format!(
             "Equal<{list_in}, {{ {}page?: number | undefined; pageSize?: number | undefined }}>",
             if mode == "workspace" { "workspaceId: string; " } else { "" }
         ),
-        format!("Equal<actions.{s}, Tables<\"{table}\">>"),
-        format!(
-            "Equal<Parameters<typeof actions.{}>, [{create_in} | FormData]>",
-            n("create")
+            format!("Equal<actions.{s}, {row}>"),
+        ];
+    // Each action written: its parameters and its result, exactly.
+    let signatures = [
+        (
+            "create",
+            format!("[{create_in} | FormData]"),
+            format!("ActionResult<{row}>"),
         ),
-        format!(
-            "Equal<ReturnType<typeof actions.{}>, Promise<ActionResult<Tables<\"{table}\">>>>",
-            n("create")
+        (
+            "update",
+            format!("[string, {update_in} | FormData]"),
+            format!("ActionResult<{row}>"),
         ),
-        format!(
-            "Equal<Parameters<typeof actions.{}>, [string, {update_in} | FormData]>",
-            n("update")
+        (
+            "delete",
+            "[string]".to_string(),
+            "ActionResult<{ id: string }>".to_string(),
         ),
-        format!(
-            "Equal<ReturnType<typeof actions.{}>, Promise<ActionResult<Tables<\"{table}\">>>>",
-            n("update")
+        (
+            "get",
+            "[string]".to_string(),
+            format!("ActionResult<{row}>"),
         ),
-        format!("Equal<Parameters<typeof actions.{}>, [string]>", n("delete")),
-        format!(
-            "Equal<ReturnType<typeof actions.{}>, Promise<ActionResult<{{ id: string }}>>>",
-            n("delete")
-        ),
-        format!("Equal<Parameters<typeof actions.{}>, [string]>", n("get")),
-        format!(
-            "Equal<ReturnType<typeof actions.{}>, Promise<ActionResult<Tables<\"{table}\">>>>",
-            n("get")
-        ),
-        format!(
-            "Equal<Parameters<typeof actions.{}>, [input{}: {list_in}]>",
-            n("list"),
-            if mode == "workspace" { "" } else { "?" }
-        ),
-        format!(
-            "Equal<ReturnType<typeof actions.{}>, Promise<ActionResult<Page<Tables<\"{table}\">>>>>",
-            n("list")
+        (
+            "list",
+            format!(
+                "[input{}: {list_in}]",
+                if mode == "workspace" { "" } else { "?" }
+            ),
+            format!("ActionResult<Page<{row}>>"),
         ),
     ];
+    for (kind, parameters, result) in signatures {
+        if actions.iter().any(|a| a == kind) {
+            let action = n(kind);
+            proofs.push(format!(
+                "Equal<Parameters<typeof actions.{action}>, {parameters}>"
+            ));
+            proofs.push(format!(
+                "Equal<ReturnType<typeof actions.{action}>, Promise<{result}>>"
+            ));
+        }
+    }
     for extra in &plan.extra_actions {
         proofs.push(format!(
             "NoAnyInActions<typeof import(\"{}\")>",

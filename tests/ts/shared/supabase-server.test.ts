@@ -67,8 +67,17 @@ describe(`${WHERE}: createClient`, () => {
   it("writes refreshed session cookies with setAll", async () => {
     const cookies = await cookieMethods();
     cookies.setAll(
-      [{ name: "sb-project-ref-auth-token", value: "refreshed", options: { path: "/" } }],
-      { "Cache-Control": "private, no-cache, no-store, must-revalidate, max-age=0" },
+      [
+        {
+          name: "sb-project-ref-auth-token",
+          value: "refreshed",
+          options: { path: "/" },
+        },
+      ],
+      {
+        "Cache-Control":
+          "private, no-cache, no-store, must-revalidate, max-age=0",
+      },
     );
     expect(cookieJar.set, WHERE).toHaveBeenCalledWith(
       "sb-project-ref-auth-token",
@@ -80,7 +89,9 @@ describe(`${WHERE}: createClient`, () => {
   it("ignores a refresh from a Server Component, where cookies cannot be set", async () => {
     const cookies = await cookieMethods();
     cookieJar.set.mockImplementationOnce(() => {
-      throw new Error("Cookies can only be modified in a Server Action or Route Handler.");
+      throw new Error(
+        "Cookies can only be modified in a Server Action or Route Handler.",
+      );
     });
     expect(
       () => cookies.setAll([{ name: "a", value: "b", options: {} }], {}),

@@ -43,7 +43,8 @@ export function describeMembers(spec: MembersSpec, module: object): void {
   };
   const action = (name: string): Action => {
     const value = (module as Record<string, unknown>)[name];
-    if (typeof value !== "function") throw new Error(`${file} does not export ${name}`);
+    if (typeof value !== "function")
+      throw new Error(`${file} does not export ${name}`);
     return value as Action;
   };
   const lines = readFileSync(file, "utf8").split("\n");
@@ -97,25 +98,44 @@ export function describeMembers(spec: MembersSpec, module: object): void {
       "%s: a signed-out caller gets unauthorized and no query",
       async (key, name) => {
         supabase.signOut();
-        failed(await action(name)(valid[key as keyof typeof names]), "unauthorized", line(name));
+        failed(
+          await action(name)(valid[key as keyof typeof names]),
+          "unauthorized",
+          line(name),
+        );
         noQuery(line(name));
       },
     );
 
     const invalid: [string, string, unknown][] = [
       [names.list, "a tenant id that is not a uuid", "42"],
-      [names.add, "an email that is not one", { [idKey]: TENANT, email: "grace" }],
-      [names.add, "an unknown role", { [idKey]: TENANT, email: "grace@example.com", role: "god" }],
+      [
+        names.add,
+        "an email that is not one",
+        { [idKey]: TENANT, email: "grace" },
+      ],
+      [
+        names.add,
+        "an unknown role",
+        { [idKey]: TENANT, email: "grace@example.com", role: "god" },
+      ],
       [names.changeRole, "no role", { [idKey]: TENANT, userId: MEMBER }],
-      [names.changeRole, "a user id that is not a uuid", { [idKey]: TENANT, userId: "me", role: "admin" }],
+      [
+        names.changeRole,
+        "a user id that is not a uuid",
+        { [idKey]: TENANT, userId: "me", role: "admin" },
+      ],
       [names.remove, "no user", { [idKey]: TENANT }],
       [names.leave, "a tenant id that is not a uuid", ""],
     ];
-    it.each(invalid)("%s: %s never reaches the database", async (name, _, input) => {
-      supabase.signIn(ME);
-      failed(await action(name)(input), "validation", line(name));
-      noQuery(line(name));
-    });
+    it.each(invalid)(
+      "%s: %s never reaches the database",
+      async (name, _, input) => {
+        supabase.signIn(ME);
+        failed(await action(name)(input), "validation", line(name));
+        noQuery(line(name));
+      },
+    );
 
     it(`${names.list}: reads the members of that ${spec.tenant}, oldest first`, async () => {
       supabase.signIn(ME);
@@ -150,22 +170,48 @@ export function describeMembers(spec: MembersSpec, module: object): void {
     });
 
     const addErrors: [string, () => Reply, string][] = [
-      ["P0002 no such user in reach", () => ({ status: 400, error: { code: "P0002", message: "no user with that email in reach", details: null, hint: null } }), "not_found"],
-      ["23505 already a member", () => postgrest.uniqueViolation(spec.table, "pkey"), "conflict"],
-      ["42501 not an admin", () => postgrest.rlsDenied(spec.table), "forbidden"],
+      [
+        "P0002 no such user in reach",
+        () => ({
+          status: 400,
+          error: {
+            code: "P0002",
+            message: "no user with that email in reach",
+            details: null,
+            hint: null,
+          },
+        }),
+        "not_found",
+      ],
+      [
+        "23505 already a member",
+        () => postgrest.uniqueViolation(spec.table, "pkey"),
+        "conflict",
+      ],
+      [
+        "42501 not an admin",
+        () => postgrest.rlsDenied(spec.table),
+        "forbidden",
+      ],
       ["a network failure", () => postgrest.networkFailure(), "unexpected"],
     ];
-    it.each(addErrors)(`${names.add}: maps %s to its documented result`, async (_, reply, code) => {
-      supabase.signIn(ME);
-      supabase.reply(reply());
-      failed(await action(names.add)(valid.add), code, line(names.add));
-      expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
-    });
+    it.each(addErrors)(
+      `${names.add}: maps %s to its documented result`,
+      async (_, reply, code) => {
+        supabase.signIn(ME);
+        supabase.reply(reply());
+        failed(await action(names.add)(valid.add), code, line(names.add));
+        expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
+      },
+    );
 
     it(`${names.changeRole}: changes only the role of that membership`, async () => {
       supabase.signIn(ME);
       supabase.reply({ rows: [membership("admin")] });
-      expect(await action(names.changeRole)(valid.changeRole), line(names.changeRole)).toEqual({
+      expect(
+        await action(names.changeRole)(valid.changeRole),
+        line(names.changeRole),
+      ).toEqual({
         ok: true,
         data: membership("admin"),
       });
@@ -180,7 +226,10 @@ export function describeMembers(spec: MembersSpec, module: object): void {
     it(`${names.remove}: removes that membership`, async () => {
       supabase.signIn(ME);
       supabase.reply({ rows: [{ user_id: MEMBER }] });
-      expect(await action(names.remove)(valid.remove), line(names.remove)).toEqual({
+      expect(
+        await action(names.remove)(valid.remove),
+        line(names.remove),
+      ).toEqual({
         ok: true,
         data: { userId: MEMBER },
       });
@@ -200,7 +249,9 @@ export function describeMembers(spec: MembersSpec, module: object): void {
       });
       const [request] = supabase.requests;
       expect(request?.method).toBe("DELETE");
-      expect(request?.params.get("user_id"), line(names.leave)).toBe(`eq.${ME}`);
+      expect(request?.params.get("user_id"), line(names.leave)).toBe(
+        `eq.${ME}`,
+      );
       expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(spec.route);
     });
 
@@ -218,11 +269,14 @@ export function describeMembers(spec: MembersSpec, module: object): void {
         expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
       },
     );
-    it.each(changes)("%s: maps a 42501 denial to forbidden", async (name, run) => {
-      supabase.signIn(ME);
-      supabase.reply(postgrest.rlsDenied(spec.table));
-      failed(await run(), "forbidden", line(name));
-      expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
-    });
+    it.each(changes)(
+      "%s: maps a 42501 denial to forbidden",
+      async (name, run) => {
+        supabase.signIn(ME);
+        supabase.reply(postgrest.rlsDenied(spec.table));
+        failed(await run(), "forbidden", line(name));
+        expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
+      },
+    );
   });
 }

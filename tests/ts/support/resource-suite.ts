@@ -51,6 +51,8 @@ export type ResourceSpec = {
     formFields: string;
   };
   fields: FieldSpec[];
+  /** The actions written: all of create, update, delete, get and list unless `--actions`. */
+  actions: ("create" | "update" | "delete" | "get" | "list")[];
   columns: {
     name: string;
     type: string;
@@ -156,7 +158,10 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         const samples = samplesFor(field);
         describe(c, () => {
           it.each(cases(samples.accepted))("accepts %s", (_, sample) => {
-            const result = create.safeParse({ ...validInput, [c]: sample.value });
+            const result = create.safeParse({
+              ...validInput,
+              [c]: sample.value,
+            });
             expect(
               result.success,
               `${fieldLine(c)}: ${names.createSchema} must accept ${c} = ${show(sample.value)} (${sample.because}); Zod said: ${issues(result)}`,
@@ -170,10 +175,16 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
             "rejects %s",
             (_, sample) => {
               for (const [name, s, input] of [
-                [names.createSchema, create, { ...validInput, [c]: sample.value }],
+                [
+                  names.createSchema,
+                  create,
+                  { ...validInput, [c]: sample.value },
+                ],
                 ...(field.fixed
                   ? []
-                  : ([[names.updateSchema, update, { [c]: sample.value }]] as const)),
+                  : ([
+                      [names.updateSchema, update, { [c]: sample.value }],
+                    ] as const)),
               ] as const) {
                 const result = s.safeParse(input);
                 expect(
@@ -217,7 +228,9 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         "changes %s alone",
         (c, field) => {
           const result = update.safeParse({ [c]: validValue(field) });
-          expect(result.success, `${fieldLine(c)}: ${issues(result)}`).toBe(true);
+          expect(result.success, `${fieldLine(c)}: ${issues(result)}`).toBe(
+            true,
+          );
           expect(result.data).toEqual({ [c]: validValue(field) });
         },
       );
@@ -237,7 +250,9 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           ).toBe(false);
           if (other) {
             const change = { [other.column]: validValue(other) };
-            expect(update.parse({ ...change, [field.column]: value })).toEqual(change);
+            expect(update.parse({ ...change, [field.column]: value })).toEqual(
+              change,
+            );
           }
         });
       }
@@ -270,10 +285,15 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           { pageSize: 101 },
           { page: "2" },
         ]) {
-          expect(list.safeParse({ ...scope, ...bad }).success, show(bad)).toBe(false);
+          expect(list.safeParse({ ...scope, ...bad }).success, show(bad)).toBe(
+            false,
+          );
         }
         if (spec.mode === "workspace") {
-          expect(list.safeParse({}).success, "a list without its workspace").toBe(false);
+          expect(
+            list.safeParse({}).success,
+            "a list without its workspace",
+          ).toBe(false);
           expect(list.safeParse({ workspaceId: "1" }).success).toBe(false);
         }
       });
@@ -324,7 +344,11 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         it.each(cases(all))(`${c} = %s`, (_, sample) => {
           const object = { ...validInput, [c]: sample.value };
           const fromObject = parseInput(create, object, formFields);
-          const fromForm = parseInput(create, toForm(object, formFields), formFields);
+          const fromForm = parseInput(
+            create,
+            toForm(object, formFields),
+            formFields,
+          );
           const where = `${fieldLine(c)}: ${c} = ${show(sample.value)} as form text ${show(formText(sample.value, formKind(field)))}`;
           expect(fromForm.success, `${where}: ${issues(fromForm)}`).toBe(
             fromObject.success,
@@ -335,11 +359,31 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
     });
 
     describe(`${files.actions}: the actions against a recording Supabase client`, () => {
-      const create = action(names.create);
-      const update = action(names.update);
-      const remove = action(names.delete);
-      const get = action(names.get);
-      const list = action(names.list);
+      // `--actions` writes only some of the five; every test of an action that was not
+      // written is left out, and the module must not export it.
+      const present = new Set(spec.actions);
+      const lazy =
+        (name: string): Action =>
+        (...args) =>
+          action(name)(...args);
+      const create = lazy(names.create);
+      const update = lazy(names.update);
+      const remove = lazy(names.delete);
+      const get = lazy(names.get);
+      const list = lazy(names.list);
+      const kinds = ["create", "update", "delete", "get", "list"] as const;
+
+      it(`exports exactly the actions asked for (${spec.actions.join(", ")})`, () => {
+        for (const kind of kinds) {
+          const value = (modules.actions as Record<string, unknown>)[
+            names[kind]
+          ];
+          expect(
+            typeof value,
+            `${files.actions}: ${names[kind]} ${present.has(kind) ? "must" : "must not"} be exported`,
+          ).toBe(present.has(kind) ? "function" : "undefined");
+        }
+      });
       const publicRead = spec.mode === "public-read";
       const workspace = spec.mode === "workspace";
       const tenant = spec.mode === "tenant";
@@ -371,7 +415,10 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           supabase.requests.map((r) => `${r.method} ${r.table}?${r.params}`),
           `${where}: must not query the database`,
         ).toEqual([]);
-        expect(cacheMocks.revalidatePath, `${where}: nothing to revalidate`).not.toHaveBeenCalled();
+        expect(
+          cacheMocks.revalidatePath,
+          `${where}: nothing to revalidate`,
+        ).not.toHaveBeenCalled();
       };
       /** The one request the action made: its method, table and `id` filter. */
       const onlyRequest = (where: string, method: string, id?: string) => {
@@ -383,7 +430,11 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           })),
           `${where}: expected exactly one ${method} of ${spec.table}`,
         ).toEqual([
-          { method, table: spec.table, id: id === undefined ? null : `eq.${id}` },
+          {
+            method,
+            table: spec.table,
+            id: id === undefined ? null : `eq.${id}`,
+          },
         ]);
         return supabase.requests[0] as RecordedRequest;
       };
@@ -404,38 +455,62 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         return s ? [[f.column, s] as const] : [];
       });
 
-      const signedOut: [string, () => Promise<Result>][] = [
-        [names.create, () => create(validInput)],
-        [names.update, () => update(ROW_ID, change)],
-        [names.delete, () => remove(ROW_ID)],
-      ];
-      if (!publicRead) {
-        signedOut.push(
-          [names.get, () => get(ROW_ID)],
-          [names.list, () => list(listInput)],
+      const signedOut = (
+        [
+          ["create", names.create, () => create(validInput)],
+          ["update", names.update, () => update(ROW_ID, change)],
+          ["delete", names.delete, () => remove(ROW_ID)],
+          ["get", names.get, () => get(ROW_ID)],
+          ["list", names.list, () => list(listInput)],
+        ] as const
+      )
+        .filter(([kind]) => present.has(kind))
+        .filter(
+          ([kind]) => !(publicRead && (kind === "get" || kind === "list")),
+        )
+        .map(([, name, run]): [string, () => Promise<Result>] => [name, run]);
+      if (signedOut.length > 0)
+        it.each(signedOut)(
+          "%s: a signed-out caller gets unauthorized and no query",
+          async (name, run) => {
+            supabase.signOut();
+            const result = await run();
+            failed(result, "unauthorized", line(name));
+            noQuery(line(name));
+          },
         );
-      }
-      it.each(signedOut)(
-        "%s: a signed-out caller gets unauthorized and no query",
-        async (name, run) => {
-          supabase.signOut();
-          const result = await run();
-          failed(result, "unauthorized", line(name));
-          noQuery(line(name));
-        },
-      );
 
-      if (publicRead) {
-        it(`${names.get}, ${names.list}: anyone may read, signed in or not`, async () => {
+      if (publicRead && present.has("get")) {
+        it(`${names.get}: anyone may read, signed in or not`, async () => {
           supabase.signOut();
-          supabase.reply({ rows: [row()] }, { rows: [row()], total: 1 });
-          expect(await get(ROW_ID)).toEqual({ ok: true, data: row() });
-          expect(await list(listInput)).toMatchObject({ ok: true, data: { total: 1 } });
-          expect(supabase.requests.map((r) => r.method)).toEqual(["GET", "GET"]);
+          supabase.reply({ rows: [row()] });
+          expect(await get(ROW_ID), line(names.get)).toEqual({
+            ok: true,
+            data: row(),
+          });
+          expect(supabase.requests.map((r) => r.method)).toEqual(["GET"]);
+        });
+      }
+      if (publicRead && present.has("list")) {
+        it(`${names.list}: anyone may read, signed in or not`, async () => {
+          supabase.signOut();
+          supabase.reply({ rows: [row()], total: 1 });
+          expect(await list(listInput), line(names.list)).toMatchObject({
+            ok: true,
+            data: { total: 1 },
+          });
+          expect(supabase.requests.map((r) => r.method)).toEqual(["GET"]);
         });
       }
 
-      describe(names.create, () => {
+      const describeAction = (
+        kind: (typeof kinds)[number],
+        body: () => void,
+      ) => {
+        if (present.has(kind)) describe(names[kind], body);
+      };
+
+      describeAction("create", () => {
         it.each(invalidSamples)(
           "invalid %s never reaches the database",
           async (c, sample: Sample) => {
@@ -489,11 +564,17 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           supabase.signIn(OWNER);
           replyCreated();
           await create(validInput);
-          const fromObject = supabase.requests[0]?.body as Record<string, unknown>;
+          const fromObject = supabase.requests[0]?.body as Record<
+            string,
+            unknown
+          >;
           supabase.requests = [];
           replyCreated();
           await create(toForm({ ...validInput, ...FORGED }, formFields));
-          const fromForm = supabase.requests[0]?.body as Record<string, unknown>;
+          const fromForm = supabase.requests[0]?.body as Record<
+            string,
+            unknown
+          >;
           // A tenant root's new id is random; everything else is the same.
           const { id: _a, ...objectBody } = fromObject;
           const { id: _b, ...formBody } = fromForm;
@@ -511,32 +592,42 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         );
       });
 
-      describe(names.update, () => {
+      describeAction("update", () => {
         const invalidUpdates: [string, () => Promise<Result>][] = [
           ["an id that is not a uuid", () => update("42", change)],
           ["no field to change", () => update(ROW_ID, {})],
           ["only ids and owners", () => update(ROW_ID, FORGED)],
-          ...invalidSamples.map(
-            ([c, s]): [string, () => Promise<Result>] => [
-              `invalid ${c}: ${show(s.value)}`,
-              () => update(ROW_ID, { [c]: s.value }),
-            ],
-          ),
+          ...invalidSamples.map(([c, s]): [string, () => Promise<Result>] => [
+            `invalid ${c}: ${show(s.value)}`,
+            () => update(ROW_ID, { [c]: s.value }),
+          ]),
         ];
-        it.each(invalidUpdates)("%s never reaches the database", async (_, run) => {
-          supabase.signIn(OWNER);
-          failed(await run(), "validation", line(names.update));
-          noQuery(line(names.update));
-        });
+        it.each(invalidUpdates)(
+          "%s never reaches the database",
+          async (_, run) => {
+            supabase.signIn(OWNER);
+            failed(await run(), "validation", line(names.update));
+            noQuery(line(names.update));
+          },
+        );
 
         it("changes only the given fields of that row, never its owner, and revalidates", async () => {
           supabase.signIn(OWNER);
           supabase.reply({ rows: [row(change)] });
           const fixed = Object.fromEntries(
-            spec.fields.filter((f) => f.fixed).map((f) => [f.column, WORKSPACE]),
+            spec.fields
+              .filter((f) => f.fixed)
+              .map((f) => [f.column, WORKSPACE]),
           );
-          const result = await update(ROW_ID, { ...change, ...FORGED, ...fixed });
-          expect(result, line(names.update)).toEqual({ ok: true, data: row(change) });
+          const result = await update(ROW_ID, {
+            ...change,
+            ...FORGED,
+            ...fixed,
+          });
+          expect(result, line(names.update)).toEqual({
+            ok: true,
+            data: row(change),
+          });
           const request = onlyRequest(line(names.update), "PATCH", ROW_ID);
           expect(request.body, line(names.update)).toEqual(change);
           expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(spec.route);
@@ -573,7 +664,7 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         );
       });
 
-      describe(names.delete, () => {
+      describeAction("delete", () => {
         it("an id that is not a uuid never reaches the database", async () => {
           supabase.signIn(OWNER);
           failed(await remove("42"), "validation", line(names.delete));
@@ -612,7 +703,7 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         );
       });
 
-      describe(names.get, () => {
+      describeAction("get", () => {
         it("an id that is not a uuid never reaches the database", async () => {
           supabase.signIn(OWNER);
           failed(await get("42"), "validation", line(names.get));
@@ -622,7 +713,10 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         it("reads that row, and revalidates nothing", async () => {
           supabase.signIn(OWNER);
           supabase.reply({ rows: [row()] });
-          expect(await get(ROW_ID), line(names.get)).toEqual({ ok: true, data: row() });
+          expect(await get(ROW_ID), line(names.get)).toEqual({
+            ok: true,
+            data: row(),
+          });
           onlyRequest(line(names.get), "GET", ROW_ID);
           expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
         });
@@ -644,7 +738,7 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         );
       });
 
-      describe(names.list, () => {
+      describeAction("list", () => {
         it("reads page 1 of 20, newest first, with the exact total", async () => {
           supabase.signIn(OWNER);
           supabase.reply({ rows: [row()], total: 41 });
@@ -676,8 +770,16 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
 
         it("an invalid page never reaches the database", async () => {
           supabase.signIn(OWNER);
-          failed(await list({ ...listInput, pageSize: 101 }), "validation", line(names.list));
-          failed(await list({ ...listInput, page: 0 }), "validation", line(names.list));
+          failed(
+            await list({ ...listInput, pageSize: 101 }),
+            "validation",
+            line(names.list),
+          );
+          failed(
+            await list({ ...listInput, page: 0 }),
+            "validation",
+            line(names.list),
+          );
           if (workspace) {
             failed(await list({}), "validation", line(names.list));
           }
@@ -701,30 +803,82 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
 /** The database errors a write can meet, as PostgREST sends them, and the documented results. */
 function writeErrors(table: string, verb: "insert" | "update" | "delete") {
   const cases: ErrorCase[] = [
-    { name: "23505 unique violation", reply: () => postgrest.uniqueViolation(table, "slug"), code: "conflict" },
-    { name: "23503 foreign key violation", reply: () => postgrest.foreignKeyViolation(table), code: "conflict" },
-    { name: "42501 row level security denial", reply: () => postgrest.rlsDenied(table), code: "forbidden" },
-    { name: "57014 statement timeout", reply: () => postgrest.statementTimeout(), code: "unexpected" },
-    { name: "a network failure", reply: () => postgrest.networkFailure(), code: "unexpected" },
+    {
+      name: "23505 unique violation",
+      reply: () => postgrest.uniqueViolation(table, "slug"),
+      code: "conflict",
+    },
+    {
+      name: "23503 foreign key violation",
+      reply: () => postgrest.foreignKeyViolation(table),
+      code: "conflict",
+    },
+    {
+      name: "42501 row level security denial",
+      reply: () => postgrest.rlsDenied(table),
+      code: "forbidden",
+    },
+    {
+      name: "57014 statement timeout",
+      reply: () => postgrest.statementTimeout(),
+      code: "unexpected",
+    },
+    {
+      name: "a network failure",
+      reply: () => postgrest.networkFailure(),
+      code: "unexpected",
+    },
   ];
   if (verb !== "delete") {
     cases.push(
-      { name: "23514 check violation", reply: () => postgrest.checkViolation(table), code: "validation" },
-      { name: "22P05 a NUL character, which text cannot hold", reply: () => postgrest.nulInText(), code: "validation" },
+      {
+        name: "23514 check violation",
+        reply: () => postgrest.checkViolation(table),
+        code: "validation",
+      },
+      {
+        name: "22P05 a NUL character, which text cannot hold",
+        reply: () => postgrest.nulInText(),
+        code: "validation",
+      },
     );
   }
   if (verb === "insert") {
     // RLS lets the insert through but hides the row from the select that returns it.
-    cases.push({ name: "PGRST116 (no row returned)", reply: () => ({ rows: [] }), code: "not_found" });
+    cases.push({
+      name: "PGRST116 (no row returned)",
+      reply: () => ({ rows: [] }),
+      code: "not_found",
+    });
   }
   return cases.map((c) => [c.name, c.reply, c.code] as const);
 }
 
 function readErrors() {
   const cases: ErrorCase[] = [
-    { name: "42501 permission denied", reply: () => ({ status: 403, error: { code: "42501", message: "permission denied for table", details: null, hint: null } }), code: "forbidden" },
-    { name: "57014 statement timeout", reply: () => postgrest.statementTimeout(), code: "unexpected" },
-    { name: "a network failure (after supabase-js' retries)", reply: () => postgrest.networkFailure(), code: "unexpected" },
+    {
+      name: "42501 permission denied",
+      reply: () => ({
+        status: 403,
+        error: {
+          code: "42501",
+          message: "permission denied for table",
+          details: null,
+          hint: null,
+        },
+      }),
+      code: "forbidden",
+    },
+    {
+      name: "57014 statement timeout",
+      reply: () => postgrest.statementTimeout(),
+      code: "unexpected",
+    },
+    {
+      name: "a network failure (after supabase-js' retries)",
+      reply: () => postgrest.networkFailure(),
+      code: "unexpected",
+    },
   ];
   return cases.map((c) => [c.name, c.reply, c.code] as const);
 }

@@ -70,7 +70,10 @@ export function samplesFor(field: FieldSpec): Samples {
         ok(repeat("😀", min), `char_length(${c}) >= ${min} (code points)`);
         no(repeat("😀", min - 1), `char_length(${c}) >= ${min} (code points)`);
         if (min >= 3) {
-          no(repeat("e\u0301", Math.floor((min - 1) / 2)), `char_length(${c}) >= ${min} (a combining accent counts)`);
+          no(
+            repeat("e\u0301", Math.floor((min - 1) / 2)),
+            `char_length(${c}) >= ${min} (a combining accent counts)`,
+          );
         }
       }
       if (max !== null) {
@@ -79,7 +82,10 @@ export function samplesFor(field: FieldSpec): Samples {
         ok(repeat("😀", max), `char_length(${c}) <= ${max} (code points)`);
         no(repeat("😀", max + 1), `char_length(${c}) <= ${max} (code points)`);
         if (max >= 2) {
-          no(repeat("e\u0301", Math.floor(max / 2) + 1), `char_length(${c}) <= ${max} (a combining accent counts)`);
+          no(
+            repeat("e\u0301", Math.floor(max / 2) + 1),
+            `char_length(${c}) <= ${max} (a combining accent counts)`,
+          );
         }
       } else {
         ok(repeat("long text ", 1000), `${c} is text without a maximum`);
@@ -101,7 +107,10 @@ export function samplesFor(field: FieldSpec): Samples {
       if (max !== null) {
         const at = "@example.com";
         ok(repeat("a", max - at.length) + at, `char_length(${c}) <= ${max}`);
-        no(repeat("a", max + 1 - at.length) + at, `char_length(${c}) <= ${max}`);
+        no(
+          repeat("a", max + 1 - at.length) + at,
+          `char_length(${c}) <= ${max}`,
+        );
       }
       break;
     }
@@ -150,7 +159,8 @@ export function samplesFor(field: FieldSpec): Samples {
       const type = field.type === "float" ? "double precision" : "numeric";
       ok(min ?? -12.5, `${c} is ${type}`);
       ok(max ?? 1234.5678, `${c} is ${type}`);
-      if (min !== null && max !== null) ok((min + max) / 2, `between the bounds`);
+      if (min !== null && max !== null)
+        ok((min + max) / 2, `between the bounds`);
       if (min !== null) no(min - 0.01, `${c} >= ${min}`);
       if (max !== null) no(max + 0.01, `${c} <= ${max}`);
       no("1.5", `${c} is ${type}, not text`);
@@ -191,7 +201,10 @@ export function samplesFor(field: FieldSpec): Samples {
       );
       strict("2025-01-31", "a date, not an instant");
       no("2025-02-30T00:00:00Z", "date/time field value out of range");
-      no("half past noon", "invalid input syntax for type timestamp with time zone");
+      no(
+        "half past noon",
+        "invalid input syntax for type timestamp with time zone",
+      );
       break;
     }
     case "uuid":
@@ -199,7 +212,10 @@ export function samplesFor(field: FieldSpec): Samples {
       ok("0b8f2a5e-3c1d-4e6f-9a7b-1c2d3e4f5a6b", `${c} is uuid (v4)`);
       ok("0190f7c1-8a6d-7e3b-b4c2-5d6e7f8091a2", `${c} is uuid (v7)`);
       no("not-a-uuid", "invalid input syntax for type uuid");
-      no("0b8f2a5e-3c1d-4e6f-9a7b-1c2d3e4f5a6", "invalid input syntax for type uuid (too short)");
+      no(
+        "0b8f2a5e-3c1d-4e6f-9a7b-1c2d3e4f5a6",
+        "invalid input syntax for type uuid (too short)",
+      );
       no(42, `${c} is uuid, not a number`);
       strict(
         "0b8f2a5e3c1d4e6f9a7b1c2d3e4f5a6b",
@@ -209,13 +225,22 @@ export function samplesFor(field: FieldSpec): Samples {
     }
     case "jsonb": {
       ok({}, `${c} is jsonb`);
-      ok({ tags: ["a", "b"], nested: { n: 1, ok: true, none: null } }, `${c} is jsonb`);
+      ok(
+        { tags: ["a", "b"], nested: { n: 1, ok: true, none: null } },
+        `${c} is jsonb`,
+      );
       ok([1, "two", null], `${c} is jsonb (an array)`);
       ok("text", `${c} is jsonb (a string)`);
       ok(0, `${c} is jsonb (a number)`);
       strict(Number.NaN, "NaN is not JSON (JSON.stringify would send null)");
-      strict({ at: new Date(0) }, "a Date is not JSON (JSON.stringify would send a string)");
-      strict(() => 1, "a function is not JSON (JSON.stringify would drop the key)");
+      strict(
+        { at: new Date(0) },
+        "a Date is not JSON (JSON.stringify would send a string)",
+      );
+      strict(
+        () => 1,
+        "a function is not JSON (JSON.stringify would drop the key)",
+      );
       break;
     }
     case "enum": {
@@ -243,12 +268,19 @@ export function validValue(field: FieldSpec): unknown {
 
 /** JSON that round-trips through JSON.stringify unchanged. */
 function isJson(value: unknown): boolean {
-  if (value === null || typeof value === "string" || typeof value === "boolean") {
+  if (
+    value === null ||
+    typeof value === "string" ||
+    typeof value === "boolean"
+  ) {
     return true;
   }
   if (typeof value === "number") return Number.isFinite(value);
   if (Array.isArray(value)) return value.every(isJson);
-  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+  if (
+    typeof value === "object" &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
     return Object.values(value as object).every(isJson);
   }
   return false;
@@ -287,7 +319,10 @@ export function show(value: unknown): string {
   if (typeof value === "number") return String(value);
   if (value instanceof Date) return "a Date";
   try {
-    return JSON.stringify(value, (_k, v) => (v instanceof Date ? "Date" : v)) ?? String(value);
+    return (
+      JSON.stringify(value, (_k, v) => (v instanceof Date ? "Date" : v)) ??
+      String(value)
+    );
   } catch {
     return String(value);
   }

@@ -229,10 +229,13 @@ class SupabaseDouble {
     if ("error" in reply) return json(reply.status, reply.error);
     const rows = reply.rows;
     const representation = headers["prefer"]?.includes("return=representation");
-    const write = !["GET", "HEAD"].includes(request.method) && !path.startsWith("rpc/");
+    const write =
+      !["GET", "HEAD"].includes(request.method) && !path.startsWith("rpc/");
     if (write && !representation) {
       // An insert, update or delete without `.select()`: PostgREST returns no body.
-      return new Response(null, { status: request.method === "POST" ? 201 : 204 });
+      return new Response(null, {
+        status: request.method === "POST" ? 201 : 204,
+      });
     }
     const single = headers["accept"]?.startsWith(
       "application/vnd.pgrst.object+json",

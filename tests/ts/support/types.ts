@@ -31,23 +31,24 @@ export type ContainsAny<T, Depth extends unknown[] = []> =
           : T extends readonly (infer E)[]
             ? ContainsAny<E, [...Depth, 0]>
             : T extends (...args: infer A) => infer R
-            ? ContainsAny<A, [...Depth, 0]> | ContainsAny<R, [...Depth, 0]> extends false
-              ? false
-              : true
-            : T extends object
-              ? true extends {
-                  [K in keyof T]-?: ContainsAny<T[K], [...Depth, 0]>;
-                }[keyof T]
-                ? true
-                : false
-              : false;
+              ?
+                  | ContainsAny<A, [...Depth, 0]>
+                  | ContainsAny<R, [...Depth, 0]> extends false
+                ? false
+                : true
+              : T extends object
+                ? true extends {
+                    [K in keyof T]-?: ContainsAny<T[K], [...Depth, 0]>;
+                  }[keyof T]
+                  ? true
+                  : false
+                : false;
 
 /** `true` when no exported function of module M has `any` in its parameters or result. */
-export type NoAnyInActions<M> =
-  true extends {
-    [K in keyof M]: M[K] extends (...args: never[]) => unknown
-      ? ContainsAny<M[K]>
-      : false;
-  }[keyof M]
-    ? false
-    : true;
+export type NoAnyInActions<M> = true extends {
+  [K in keyof M]: M[K] extends (...args: never[]) => unknown
+    ? ContainsAny<M[K]>
+    : false;
+}[keyof M]
+  ? false
+  : true;
