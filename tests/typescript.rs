@@ -37,7 +37,8 @@ const REPO: &str = env!("CARGO_MANIFEST_DIR");
 #[test]
 fn generated_typescript_typechecks_with_strict_settings_and_no_any_in_action_signatures() {
     let project = project();
-    project.run_ok("tsc", &["tsc", "--noEmit", "--pretty", "false"]);
+    // --pretty prints each failing line, so a failed proof shows its comment.
+    project.run_ok("tsc", &["tsc", "--noEmit", "--pretty", "true"]);
 }
 
 /// `prettier --check` with default settings over every generated `.ts`/`.tsx` file.
@@ -186,11 +187,11 @@ impl Project {
             .env("NEXT_TELEMETRY_DISABLED", "1")
             .output()
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
-        let text = format!(
+        let text = strip_ansi(&format!(
             "{}{}",
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
-        );
+        ));
         eprintln!("typescript: {what} took {:.1?}", started.elapsed());
         assert!(
             output.status.success(),
@@ -210,6 +211,24 @@ impl Project {
         ));
         std::env::join_paths(paths).unwrap()
     }
+}
+
+/// Removes terminal colour sequences (`ESC [ ... m`), which tsc prints even with NO_COLOR.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            for next in chars.by_ref() {
+                if next.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `scripts/npm-fixture.sh`: installs the fixture's node_modules when missing or stale and
@@ -757,17 +776,33 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
          // action, derived from the spec and the database, and no `any` in any exported action."
     );
     let row = format!("Tables<\"{table}\">");
-    let mut proofs =
-        vec![
+    let (af, vf) = (&plan.actions_file, &plan.validations_file);
+    // Each proof with a comment naming what it is about; tsc prints the line.
+    let mut proofs: Vec<(String, String)> = vec![
+        (
             "NoAnyInActions<typeof actions>".to_string(),
-            format!("Equal<{create_in}, {}>", ts_input_type(&fields, false)),
-            format!("Equal<{update_in}, {}>", ts_input_type(&fields, true)),
-            format!(
-            "Equal<{list_in}, {{ {}page?: number | undefined; pageSize?: number | undefined }}>",
-            if mode == "workspace" { "workspaceId: string; " } else { "" }
+            format!("{af}: no `any` in the signature of any exported action"),
         ),
+        (
+            format!("Equal<{create_in}, {}>", ts_input_type(&fields, false)),
+            format!("{vf}: the create input mirrors the spec's fields"),
+        ),
+        (
+            format!("Equal<{update_in}, {}>", ts_input_type(&fields, true)),
+            format!("{vf}: the update input is every changeable field, optional"),
+        ),
+        (
+            format!(
+                "Equal<{list_in}, {{ {}page?: number | undefined; pageSize?: number | undefined }}>",
+                if mode == "workspace" { "workspaceId: string; " } else { "" }
+            ),
+            format!("{vf}: the list input"),
+        ),
+        (
             format!("Equal<actions.{s}, {row}>"),
-        ];
+            format!("{af}: the row type is the database's"),
+        ),
+    ];
     // Each action written: its parameters and its result, exactly.
     let signatures = [
         (
@@ -802,23 +837,25 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
     for (kind, parameters, result) in signatures {
         if actions.iter().any(|a| a == kind) {
             let action = n(kind);
-            proofs.push(format!(
-                "Equal<Parameters<typeof actions.{action}>, {parameters}>"
+            proofs.push((
+                format!("Equal<Parameters<typeof actions.{action}>, {parameters}>"),
+                format!("{af}: the parameters of {action}"),
             ));
-            proofs.push(format!(
-                "Equal<ReturnType<typeof actions.{action}>, Promise<{result}>>"
+            proofs.push((
+                format!("Equal<ReturnType<typeof actions.{action}>, Promise<{result}>>"),
+                format!("{af}: the result of {action}"),
             ));
         }
     }
     for extra in &plan.extra_actions {
-        proofs.push(format!(
-            "NoAnyInActions<typeof import(\"{}\")>",
-            import_path(extra)
+        proofs.push((
+            format!("NoAnyInActions<typeof import(\"{}\")>", import_path(extra)),
+            format!("{extra}: no `any` in the signature of any exported action"),
         ));
     }
     let _ = writeln!(out, "export type TypeProofs = [");
-    for proof in proofs {
-        let _ = writeln!(out, "  Expect<{proof}>,");
+    for (proof, about) in proofs {
+        let _ = writeln!(out, "  Expect<{proof}>, // {about}");
     }
     let _ = writeln!(out, "];\n");
     let _ = writeln!(
