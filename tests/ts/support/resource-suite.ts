@@ -471,12 +471,19 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         .map(([, name, run]): [string, () => Promise<Result>] => [name, run]);
       if (signedOut.length > 0)
         it.each(signedOut)(
-          "%s: a signed-out caller gets unauthorized and no query",
+          "%s: a signed-out caller, or one whose token fails verification, gets unauthorized and no query",
           async (name, run) => {
-            supabase.signOut();
-            const result = await run();
-            failed(result, "unauthorized", line(name));
-            noQuery(line(name));
+            for (const expired of [false, true]) {
+              supabase.signOut(expired);
+              const result = await run();
+              failed(result, "unauthorized", line(name));
+              noQuery(line(name));
+            }
+            // Identity is checked with getClaims, which verifies the token; never getSession.
+            expect(supabase.authCalls, line(name)).toEqual([
+              "getClaims",
+              "getClaims",
+            ]);
           },
         );
 

@@ -14,7 +14,10 @@
 // The fake also knows every table's columns (from the real database, see tests/typescript.rs)
 // and fails the request, and the test, when the generated code names a column or table that
 // does not exist, pointing at the line of the generated `.from(...)` call.
-import { createClient as createSupabaseClient } from "@supabase/supabase-js";
+import {
+  AuthInvalidJwtError,
+  createClient as createSupabaseClient,
+} from "@supabase/supabase-js";
 import { vi } from "vitest";
 
 export const SUPABASE_URL = "https://project-ref.supabase.co";
@@ -129,6 +132,9 @@ class SupabaseDouble {
   /** Generated code that named a missing table or column. */
   schemaErrors: string[] = [];
   clientsCreated = 0;
+  /** The auth methods the generated code called, in order. */
+  authCalls: string[] = [];
+  private expiredToken = false;
   private replies: Reply[] = [];
   private columns: Columns = {};
   private lastFromCall = "";
@@ -144,6 +150,8 @@ class SupabaseDouble {
     this.schemaErrors = [];
     this.replies = [];
     this.clientsCreated = 0;
+    this.authCalls = [];
+    this.expiredToken = false;
   }
 
   signIn(userId: string): Claims {
@@ -163,8 +171,10 @@ class SupabaseDouble {
     return this.claims;
   }
 
-  signOut(): void {
+  /** Signed out: no session, or (`expired`) a session whose token fails verification. */
+  signOut(expired = false): void {
     this.claims = null;
+    this.expiredToken = expired;
   }
 
   /** Queues the replies to the next requests, in order. */
@@ -182,18 +192,31 @@ class SupabaseDouble {
       },
       global: { fetch: (input, init) => this.fetch(input, init) },
     });
-    vi.spyOn(client.auth, "getClaims").mockImplementation(async () =>
-      this.claims
-        ? {
-            data: {
-              claims: this.claims,
-              header: { alg: "ES256", typ: "JWT", kid: "test-key" },
-              signature: new Uint8Array(64),
-            },
-            error: null,
-          }
-        : { data: null, error: null },
-    );
+    vi.spyOn(client.auth, "getClaims").mockImplementation(async () => {
+      this.authCalls.push("getClaims");
+      if (this.claims) {
+        return {
+          data: {
+            claims: this.claims,
+            header: { alg: "ES256", typ: "JWT", kid: "test-key" },
+            signature: new Uint8Array(64),
+          },
+          error: null,
+        };
+      }
+      // No session, or a token that fails verification.
+      return this.expiredToken
+        ? { data: null, error: new AuthInvalidJwtError("JWT has expired") }
+        : { data: null, error: null };
+    });
+    // Identity comes from getClaims only: getSession's user is not verified on the server.
+    for (const method of ["getSession", "getUser"] as const) {
+      const original = client.auth[method].bind(client.auth);
+      vi.spyOn(client.auth, method).mockImplementation(((...args: never[]) => {
+        this.authCalls.push(method);
+        return (original as (...a: never[]) => unknown)(...args);
+      }) as never);
+    }
     const from = client.from.bind(client);
     client.from = ((table: string) => {
       this.lastFromCall = callerOutsideLibraries(new Error().stack ?? "");
