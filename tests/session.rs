@@ -266,3 +266,67 @@ fn concurrent_writers_lose_no_entry() {
     }
     assert_eq!(text.matches(session::HEADER).count(), 1);
 }
+
+#[test]
+fn entries_follow_the_access_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(generate(
+        dir.path(),
+        &["workspace", "name:text", "--tenant"],
+    ));
+    ok(generate(
+        dir.path(),
+        &[
+            "invoice",
+            "amount:numeric",
+            "--access",
+            "workspace",
+            "--write-role",
+            "admin",
+        ],
+    ));
+    ok(generate(
+        dir.path(),
+        &["article", "title:text", "--access", "public-read"],
+    ));
+    let text = read(dir.path());
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "resource:workspaces",
+            &[
+                "Membership actions in `app/actions/workspace-members.ts`",
+                "`addWorkspaceMember(input: AddWorkspaceMemberInput)`",
+                "Members table `public.workspace_members`",
+            ],
+            &[],
+        ),
+        (
+            "resource:invoices",
+            &[
+                "`listInvoices(input: ListInvoicesInput)`",
+                "Generated with `scaffold resource invoice amount:numeric --access workspace --write-role admin`.",
+            ],
+            &["ListInvoicesInput = {}", "Membership actions"],
+        ),
+        (
+            "resource:articles",
+            &[
+                "`getArticle(id: string)` → `ActionResult<Article>`: Reads one article; anyone may, signed in or not.",
+                "Grant select to anon.",
+            ],
+            &["Membership actions"],
+        ),
+    ];
+    for (key, present, absent) in cases {
+        let body = entry(&text, key);
+        for want in *present {
+            assert!(body.contains(want), "{key}: {want:?} in\n{body}");
+        }
+        for unwanted in *absent {
+            assert!(
+                !body.contains(unwanted),
+                "{key}: no {unwanted:?} in\n{body}"
+            );
+        }
+    }
+}
