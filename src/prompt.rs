@@ -49,6 +49,7 @@ pub struct Terminal {
 
 impl Default for Terminal {
     fn default() -> Terminal {
+        restore_cursor_on_ctrl_c();
         let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Terminal {
             theme: if plain {
@@ -60,9 +61,25 @@ impl Default for Terminal {
     }
 }
 
+/// Ctrl-C at a prompt stops scaffold (exit code 130) before anything is written. dialoguer
+/// hides the cursor while a list is shown, and a bare SIGINT would leave it hidden in the
+/// user's shell, so it is shown again first.
+fn restore_cursor_on_ctrl_c() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Failing to install the handler only loses the cursor fix: Ctrl-C still stops us.
+        let _ = ctrlc::set_handler(|| {
+            let _ = dialoguer::console::Term::stderr().show_cursor();
+            eprintln!();
+            std::process::exit(130);
+        });
+    });
+}
+
 fn terminal_error(error: dialoguer::Error) -> Error {
     let dialoguer::Error::IO(error) = error;
     if error.kind() == std::io::ErrorKind::Interrupted {
+        let _ = dialoguer::console::Term::stderr().show_cursor();
         Error::Cancelled
     } else {
         Error::io(std::path::Path::new("the terminal"), error)
