@@ -189,10 +189,11 @@ impl Prompter for Scripted {
         if answer.is_empty() {
             return Ok(default);
         }
-        items
+        let index = items
             .iter()
             .position(|item| item.split(' ').next() == Some(answer.as_str()))
-            .ok_or_else(|| panic!("{prompt}: no item {answer:?} in {items:?}"))
+            .unwrap_or_else(|| panic!("{prompt}: no item {answer:?} in {items:?}"));
+        Ok(index)
     }
 
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, Error> {

@@ -114,7 +114,8 @@ pub fn paths(layout: &Layout) -> InitPaths {
     }
 }
 
-/// Plans everything `init` writes. `existing_env` is the current `.env.example`, if any.
+/// Plans everything `init` writes: only-if-missing modules, `.env.example` with what it lacks,
+/// and the context documents.
 pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
     #[derive(Serialize)]
     struct Context<'a> {
