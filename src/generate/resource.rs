@@ -432,7 +432,7 @@ impl Context {
                 key: "workspace_id".into(),
                 head: "z",
                 calls: vec!["uuid()".into()],
-                form_kind: "text",
+                form_kind: "formatted",
             });
         }
         let mut uses_email = false;
@@ -816,7 +816,10 @@ fn zod_field(field: &Field, column: &str, enum_list: Option<&str>) -> ZodField {
             FieldType::Int | FieldType::Bigint | FieldType::Numeric | FieldType::Float => "number",
             FieldType::Bool => "boolean",
             FieldType::Jsonb => "json",
-            _ => "text",
+            // An empty input is a value of free text, but no date, uuid, email, URL or enum
+            // value: it means none.
+            FieldType::Text => "text",
+            _ => "formatted",
         },
     }
 }

@@ -906,8 +906,11 @@ function formKind(field: FieldSpec): string {
       return "boolean";
     case "jsonb":
       return "json";
-    default:
+    case "text":
       return "text";
+    default:
+      // date, timestamptz, uuid, ref, email, url, enum: an empty input means none.
+      return "formatted";
   }
 }
 

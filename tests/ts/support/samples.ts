@@ -291,10 +291,14 @@ function isJson(value: unknown): boolean {
  * form cannot express it (a number typed into a text input is text; null is an empty input).
  */
 export function formText(value: unknown, kind: string): string | undefined {
+  // An empty input: the empty string for free text, none (null) for everything else.
   if (value === null) return kind === "text" ? undefined : "";
   switch (kind) {
     case "text":
       return typeof value === "string" ? value : undefined;
+    case "formatted":
+      // An empty formatted input is none (null), never the empty string.
+      return typeof value === "string" && value !== "" ? value : undefined;
     case "number":
       return typeof value === "number" ? String(value) : undefined;
     case "boolean":

@@ -1,7 +1,12 @@
 import type * as z from "zod";
 
-/** How a form field's text is read: as text, a number, a boolean or JSON. */
-export type FormFieldKind = "text" | "number" | "boolean" | "json";
+/**
+ * How a form field's text is read: as free text (an empty input is the empty string), as a
+ * formatted value such as a date, a uuid, an email, a URL or one of a list (an empty input
+ * means none: null), or as a number, a boolean or JSON.
+ */
+export type FormFieldKind =
+  "text" | "formatted" | "number" | "boolean" | "json";
 
 export type FormFields = Record<string, FormFieldKind>;
 
@@ -11,6 +16,7 @@ const NOT_JSON = Symbol("not JSON");
 function decode(text: string, kind: FormFieldKind): unknown {
   switch (kind) {
     case "text":
+    case "formatted":
       return text;
     case "number":
       return text.trim() === "" ? null : Number(text);
