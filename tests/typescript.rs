@@ -52,7 +52,31 @@ fn generated_typescript_is_formatted_as_prettier_formats_it() {
         "expected the actions and schemas of every spec and the shared modules, found {:?}",
         project.generated_ts
     );
-    project.run_ok("prettier", &args);
+    let (ok, output) = project.run("prettier", &args);
+    if ok {
+        return;
+    }
+    // Show what Prettier would change, with line numbers, for each file it flags.
+    let mut diffs = String::new();
+    for path in output.lines().filter_map(|l| l.strip_prefix("[warn] ")) {
+        let Ok(generated) = std::fs::read_to_string(project.dir.join(path)) else {
+            continue; // the summary line
+        };
+        let formatted = project.run_ok("prettier", &["prettier", path]);
+        let diff = similar::TextDiff::from_lines(&generated, &formatted);
+        let _ = write!(
+            diffs,
+            "{}",
+            diff.unified_diff().context_radius(2).header(
+                &format!("{path} (generated)"),
+                &format!("{path} (prettier)")
+            )
+        );
+    }
+    panic!(
+        "prettier --check failed in {}:\n{output}\n{diffs}",
+        project.dir.display()
+    );
 }
 
 /// Vitest over every `*.test.ts` under `tests/`: the Zod schemas against tables of values
@@ -175,6 +199,20 @@ impl Project {
     /// Runs `node_modules/.bin/<args[0]>` in the project on Node 22; panics with its output
     /// unless it exits 0. Returns stdout and stderr.
     fn run_ok(&self, what: &str, args: &[&str]) -> String {
+        let (ok, text) = self.run(what, args);
+        assert!(
+            ok,
+            "{what} failed in {}\n(paths are relative to that folder; the project is kept \
+             until the next run)\n$ {}\n{text}",
+            self.dir.display(),
+            args.join(" ")
+        );
+        text
+    }
+
+    /// Runs `node_modules/.bin/<args[0]>` in the project on Node 22: whether it exited 0, and
+    /// its stdout and stderr.
+    fn run(&self, what: &str, args: &[&str]) -> (bool, String) {
         let started = Instant::now();
         let bin = self.dir.join("node_modules/.bin").join(args[0]);
         let output = Command::new(&bin)
@@ -193,15 +231,7 @@ impl Project {
             String::from_utf8_lossy(&output.stderr)
         ));
         eprintln!("typescript: {what} took {:.1?}", started.elapsed());
-        assert!(
-            output.status.success(),
-            "{what} failed ({}) in {}\n(paths are relative to that folder; the project is kept \
-             until the next run)\n$ {}\n{text}",
-            output.status,
-            self.dir.display(),
-            args.join(" ")
-        );
-        text
+        (output.status.success(), text)
     }
 
     fn path_env(&self) -> std::ffi::OsString {
