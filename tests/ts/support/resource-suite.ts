@@ -589,8 +589,8 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         });
 
         it.each(writeErrors(spec.table, "insert"))(
-          "maps %s to its documented result, without revalidating",
-          async (_, reply, code) => {
+          "maps %s to %s, without revalidating",
+          async (_, code, reply) => {
             supabase.signIn(OWNER);
             supabase.reply(reply());
             failed(await create(validInput), code, line(names.create));
@@ -661,8 +661,8 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         });
 
         it.each(writeErrors(spec.table, "update"))(
-          "maps %s to its documented result, without revalidating",
-          async (_, reply, code) => {
+          "maps %s to %s, without revalidating",
+          async (_, code, reply) => {
             supabase.signIn(OWNER);
             supabase.reply(reply());
             failed(await update(ROW_ID, change), code, line(names.update));
@@ -700,8 +700,8 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         });
 
         it.each(writeErrors(spec.table, "delete"))(
-          "maps %s to its documented result, without revalidating",
-          async (_, reply, code) => {
+          "maps %s to %s, without revalidating",
+          async (_, code, reply) => {
             supabase.signIn(OWNER);
             supabase.reply(reply());
             failed(await remove(ROW_ID), code, line(names.delete));
@@ -734,15 +734,12 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           failed(await get(ROW_ID), "not_found", line(names.get));
         });
 
-        it.each(readErrors())(
-          "maps %s to its documented result",
-          async (_, reply, code) => {
-            vi.useFakeTimers();
-            supabase.signIn(OWNER);
-            for (let i = 0; i < 4; i++) supabase.reply(reply());
-            failed(await settle(get(ROW_ID)), code, line(names.get));
-          },
-        );
+        it.each(readErrors())("maps %s to %s", async (_, code, reply) => {
+          vi.useFakeTimers();
+          supabase.signIn(OWNER);
+          for (let i = 0; i < 4; i++) supabase.reply(reply());
+          failed(await settle(get(ROW_ID)), code, line(names.get));
+        });
       });
 
       describeAction("list", () => {
@@ -793,15 +790,12 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           noQuery(line(names.list));
         });
 
-        it.each(readErrors())(
-          "maps %s to its documented result",
-          async (_, reply, code) => {
-            vi.useFakeTimers();
-            supabase.signIn(OWNER);
-            for (let i = 0; i < 4; i++) supabase.reply(reply());
-            failed(await settle(list(listInput)), code, line(names.list));
-          },
-        );
+        it.each(readErrors())("maps %s to %s", async (_, code, reply) => {
+          vi.useFakeTimers();
+          supabase.signIn(OWNER);
+          for (let i = 0; i < 4; i++) supabase.reply(reply());
+          failed(await settle(list(listInput)), code, line(names.list));
+        });
       });
     });
   });
@@ -810,11 +804,6 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
 /** The database errors a write can meet, as PostgREST sends them, and the documented results. */
 function writeErrors(table: string, verb: "insert" | "update" | "delete") {
   const cases: ErrorCase[] = [
-    {
-      name: "23505 unique violation",
-      reply: () => postgrest.uniqueViolation(table, "slug"),
-      code: "conflict",
-    },
     {
       name: "23503 foreign key violation",
       reply: () => postgrest.foreignKeyViolation(table),
@@ -839,6 +828,11 @@ function writeErrors(table: string, verb: "insert" | "update" | "delete") {
   if (verb !== "delete") {
     cases.push(
       {
+        name: "23505 unique violation",
+        reply: () => postgrest.uniqueViolation(table, "slug"),
+        code: "conflict",
+      },
+      {
         name: "23514 check violation",
         reply: () => postgrest.checkViolation(table),
         code: "validation",
@@ -858,7 +852,7 @@ function writeErrors(table: string, verb: "insert" | "update" | "delete") {
       code: "not_found",
     });
   }
-  return cases.map((c) => [c.name, c.reply, c.code] as const);
+  return cases.map((c) => [c.name, c.code, c.reply] as const);
 }
 
 function readErrors() {
@@ -887,7 +881,7 @@ function readErrors() {
       code: "unexpected",
     },
   ];
-  return cases.map((c) => [c.name, c.reply, c.code] as const);
+  return cases.map((c) => [c.name, c.code, c.reply] as const);
 }
 
 /** `[printable value, sample]` rows for it.each. */

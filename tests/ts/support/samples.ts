@@ -313,11 +313,11 @@ export function formText(value: unknown, kind: string): string | undefined {
 /** A short printable form of a sample value for test names. */
 export function show(value: unknown): string {
   if (typeof value === "string") {
-    const text =
-      value.length > 40
-        ? `${JSON.stringify(value.slice(0, 12))}… (${value.length} chars)`
-        : JSON.stringify(value);
-    return text;
+    // Characters as Postgres' char_length counts them: code points.
+    const chars = [...value];
+    return chars.length > 40
+      ? `${JSON.stringify(chars.slice(0, 12).join(""))}… (${chars.length} characters)`
+      : JSON.stringify(value);
   }
   if (typeof value === "function") return "a function";
   if (typeof value === "number") return String(value);
