@@ -1,7 +1,8 @@
 //! The generated TypeScript, proven with the real toolchain in a real Next.js project.
 //!
 //! Once per run, [`project`] copies `fixtures/next-app` into a temporary folder (its
-//! `node_modules` symlinked), generates every spec of [`common::MATRIX`] into it with the
+//! `node_modules` symlinked), generates every spec of [`common::MATRIX`], the
+//! [`PARTIAL_ACTIONS`] specs, `scaffold webhook stripe` and `scaffold init` into it with the
 //! real binary, applies the generated migrations to a throwaway PostgreSQL database and
 //! writes `types/supabase.ts` from that database with postgres-meta's typegen (the code
 //! `supabase gen types typescript` runs). It then copies the TypeScript tests of `tests/ts/`
@@ -23,7 +24,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use serde_json::{json, Value};
@@ -136,8 +137,6 @@ struct Project {
 /// with the same message.
 fn project() -> &'static Project {
     static PROJECT: OnceLock<Result<Project, String>> = OnceLock::new();
-    static PREPARING: Mutex<()> = Mutex::new(());
-    let _guard = PREPARING.lock().unwrap_or_else(|p| p.into_inner());
     let prepared = PROJECT.get_or_init(|| {
         std::panic::catch_unwind(prepare).map_err(|panic| {
             panic
