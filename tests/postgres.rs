@@ -51,6 +51,15 @@ const SPEC_CHECKS: &[(&str, Check)] = &[
     ("parity", parity),
 ];
 
+/// The other generators, generated after the resource matrix into the same project, as an app
+/// would: they join every matrix trial, and get these checks of their own.
+const GENERATORS: &[(&str, &[&str])] = &[("webhook_stripe", &["webhook", "stripe"])];
+const GENERATOR_CHECKS: &[(&str, Check)] = &[
+    ("pgtap", pgtap),
+    ("rollback", rollback),
+    ("isolation", isolation),
+];
+
 fn trials() -> Vec<Trial> {
     let mut trials = vec![
         Trial::test("matrix::supabase_migration_up", || {
@@ -82,15 +91,17 @@ fn trials() -> Vec<Trial> {
             with_suite(rollback_in_reverse)
         }),
     ];
-    for (index, (name, _)) in common::MATRIX.iter().enumerate() {
-        for &(check_name, check) in SPEC_CHECKS {
+    let resources = common::MATRIX.iter().map(|(name, _)| (*name, SPEC_CHECKS));
+    let generators = GENERATORS.iter().map(|(name, _)| (*name, GENERATOR_CHECKS));
+    for (index, (name, checks)) in resources.chain(generators).enumerate() {
+        for &(check_name, check) in checks {
             trials.push(Trial::test(format!("{name}::{check_name}"), move || {
                 with_suite(|suite| {
                     let spec = &suite.specs[index];
                     check(suite, spec).map_err(|lines| {
                         lines
                             .iter()
-                            .map(|line| format!("public.{}: {check_name}: {line}", spec.table))
+                            .map(|line| format!("{}: {check_name}: {line}", spec.label()))
                             .collect::<Vec<_>>()
                             .join("\n")
                     })
@@ -148,6 +159,8 @@ enum Access {
     Workspace {
         write_role: &'static str,
     },
+    /// `scaffold webhook stripe`: billing tables that only the service role writes.
+    Billing,
 }
 
 /// One spec of the matrix and what generating it wrote.
@@ -183,6 +196,30 @@ impl Suite {
         let mut specs = Vec::new();
         for (index, (name, args)) in common::MATRIX.iter().enumerate() {
             common::generate_case(project.path(), index, name, args);
+            let new: Vec<String> = common::files(project.path())
+                .into_iter()
+                .map(|(path, _)| path)
+                .filter(|path| seen.insert(path.clone()))
+                .collect();
+            specs.push(Spec::from_generated(
+                project.path(),
+                index,
+                name,
+                args,
+                &new,
+            ));
+        }
+        for (offset, (name, args)) in GENERATORS.iter().enumerate() {
+            let index = common::MATRIX.len() + offset;
+            let timestamp = (common::TIMESTAMP + index as u64).to_string();
+            let mut all = args.to_vec();
+            all.extend(["--timestamp", &timestamp, "--yes"]);
+            let output = common::scaffold(project.path(), &all);
+            assert!(
+                output.status.success(),
+                "generating {name} failed:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
             let new: Vec<String> = common::files(project.path())
                 .into_iter()
                 .map(|(path, _)| path)
@@ -325,6 +362,20 @@ impl Spec {
             .iter()
             .position(|a| *a == "--plural")
             .map(|i| args[i + 1]);
+        if GENERATORS.iter().any(|(g, _)| *g == name) {
+            return Spec {
+                name,
+                index,
+                table,
+                access: Access::Billing,
+                fields: Vec::new(),
+                migrations,
+                versions,
+                rollbacks,
+                pgtap: pick("supabase/tests/", ".sql"),
+                validation: PathBuf::new(),
+            };
+        }
         let kebab = scaffold::naming::Names::derive(args[0], plural).kebab;
         let validation = pick("lib/validations/", &format!("/{kebab}.ts"));
         assert_eq!(
@@ -383,6 +434,14 @@ impl Spec {
             rollbacks,
             pgtap: pick("supabase/tests/", ".sql"),
             validation: validation.into_iter().next().unwrap(),
+        }
+    }
+
+    /// How failures name it: the table, or the generator and its migration.
+    fn label(&self) -> String {
+        match self.access {
+            Access::Billing => format!("{} ({})", self.name, self.table),
+            _ => format!("public.{}", self.table),
         }
     }
 
@@ -891,6 +950,7 @@ fn isolation(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
         Access::Owner | Access::PublicRead => owner_probes(suite, &db, &p),
         Access::Tenant => tenant_probes(suite, &db, &p),
         Access::Workspace { write_role } => workspace_probes(suite, &db, &p, write_role),
+        Access::Billing => billing_probes(&db),
     }
     .map_err(|e| vec![format!("setup: {e}")])?;
     let mut failures: Vec<String> = probes.iter().filter_map(|p| p.run(&db).err()).collect();
@@ -1051,6 +1111,120 @@ fn owner_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec
         )
         .then(p.count(&format!("id = '{a}'")), "0"),
     ])
+}
+
+/// `scaffold webhook stripe`: users read their own customer and subscriptions, everyone reads
+/// what is for sale, only the service role writes, and nobody else sees the webhook's events.
+fn billing_probes(db: &Database<'_>) -> Result<Vec<Probe>, String> {
+    db.psql(&format!(
+        "insert into public.customers (user_id, stripe_customer_id) values ('{ALICE}', 'cus_alice'), ('{BOB}', 'cus_bob');
+         insert into public.products (id, active, name, last_event_at) values
+           ('prod_on', true, 'On sale', now()), ('prod_off', false, 'Retired', now());
+         insert into public.prices (id, product_id, active, currency, unit_amount, type, last_event_at) values
+           ('price_on', 'prod_on', true, 'usd', 1000, 'recurring', now()),
+           ('price_off', 'prod_on', false, 'usd', 2000, 'recurring', now());
+         insert into public.subscriptions (id, user_id, status, price_id, current_period_start, current_period_end, created, last_event_at) values
+           ('sub_alice', '{ALICE}', 'active', 'price_on', now(), now() + interval '1 month', now(), now()),
+           ('sub_bob', '{BOB}', 'active', 'price_on', now(), now() + interval '1 month', now(), now());
+         insert into public.stripe_webhook_events (id, type) values ('evt_1', 'invoice.paid');"
+    ))?;
+    let alice_sub = "select status from public.subscriptions where id = 'sub_alice'";
+    let mut probes = vec![
+        probe(
+            "a user reads their own customer, and no one else's",
+            OWNER,
+            "select stripe_customer_id from public.customers".into(),
+            prints("cus_alice"),
+        ),
+        probe(
+            "a user reads their own subscriptions, and no one else's",
+            OWNER,
+            "select id from public.subscriptions order by id".into(),
+            prints("sub_alice"),
+        ),
+        probe(
+            "another user sees none of them",
+            OTHER,
+            format!("select count(*) from public.subscriptions where user_id = '{ALICE}'"),
+            prints("0"),
+        ),
+        probe(
+            "anyone signed in reads the active products and prices only",
+            OTHER,
+            "select string_agg(id, ',' order by id) from (select id from public.products union all select id from public.prices) x".into(),
+            prints("price_on,prod_on"),
+        ),
+        probe(
+            "anon reads the active products and prices only",
+            ANON,
+            "select string_agg(id, ',' order by id) from (select id from public.products union all select id from public.prices) x".into(),
+            prints("price_on,prod_on"),
+        ),
+        probe("anon cannot read customers", ANON, "select count(*) from public.customers".into(), Expect::Denied),
+        probe("anon cannot read subscriptions", ANON, "select count(*) from public.subscriptions".into(), Expect::Denied),
+        probe(
+            "a user cannot give themselves a subscription",
+            OWNER,
+            format!("insert into public.subscriptions (id, user_id, status, price_id, current_period_start, current_period_end, created, last_event_at) values ('sub_free', '{ALICE}', 'active', 'price_on', now(), now() + interval '1 year', now(), now())"),
+            Expect::Denied,
+        )
+        .then("select count(*) from public.subscriptions".into(), "2"),
+        probe(
+            "a user cannot change their subscription's status",
+            OWNER,
+            "update public.subscriptions set status = 'active', current_period_end = now() + interval '10 years' where id = 'sub_alice'".into(),
+            Expect::Denied,
+        )
+        .then(alice_sub.into(), "active"),
+        probe(
+            "a user cannot point their customer at another Stripe customer",
+            OWNER,
+            "update public.customers set stripe_customer_id = 'cus_bob2'".into(),
+            Expect::Denied,
+        )
+        .then(format!("select stripe_customer_id from public.customers where user_id = '{ALICE}'"), "cus_alice"),
+        probe(
+            "a user cannot put a retired product on sale",
+            OWNER,
+            "update public.products set active = true where id = 'prod_off'".into(),
+            Expect::Denied,
+        ),
+        probe(
+            "a user cannot delete their subscription record",
+            OWNER,
+            "delete from public.subscriptions where id = 'sub_alice'".into(),
+            Expect::Denied,
+        )
+        .then(alice_sub.into(), "active"),
+        probe(
+            "nobody but the service role reads the webhook's events",
+            OWNER,
+            "select count(*) from public.stripe_webhook_events".into(),
+            Expect::Denied,
+        ),
+        probe(
+            "nobody but the service role records an event (which would make the webhook skip it)",
+            OWNER,
+            "insert into public.stripe_webhook_events (id, type) values ('evt_2', 'invoice.paid')".into(),
+            Expect::Denied,
+        )
+        .then("select count(*) from public.stripe_webhook_events".into(), "1"),
+    ];
+    for caller in [OWNER, ANON] {
+        probes.push(
+            probe(
+                "nobody but the service role claims an event",
+                caller,
+                "select public.claim_stripe_webhook_event('evt_3', 'invoice.paid')".into(),
+                Expect::Denied,
+            )
+            .then(
+                "select count(*) from public.stripe_webhook_events".into(),
+                "1",
+            ),
+        );
+    }
+    Ok(probes)
 }
 
 /// Workspace 1 (alice owns it; carol is a member, dave an admin) and workspace 2 (bob's).
