@@ -69,8 +69,18 @@ fn trials() -> Vec<Trial> {
             with_suite(|suite| {
                 let db = suite.matrix()?;
                 db.supabase_db_lint()
-                    .map(|_| ())
-                    .map_err(|e| format!("matrix: supabase db lint: reports problems:\n{e}"))
+                    .map_err(|e| format!("matrix: supabase db lint: reports problems:\n{e}"))?;
+                // The CLI skips trigger functions; check those against each table they serve.
+                let findings = db
+                    .psql(TRIGGER_CHECK_SQL)
+                    .map_err(|e| format!("matrix: plpgsql_check of trigger functions: {e}"))?;
+                if findings.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "matrix: plpgsql_check of trigger functions (which supabase db lint skips) reports:\n{findings}"
+                    ))
+                }
             })
         }),
         Trial::test("matrix::splinter_lint", || {
@@ -111,6 +121,26 @@ fn trials() -> Vec<Trial> {
     }
     trials
 }
+
+/// plpgsql_check over every PL/pgSQL trigger function of the app schemas, once per table it
+/// is a trigger of, at the level `supabase db lint --level warning` reports (in a transaction
+/// rolled back, as the CLI does, so the extension never stays).
+const TRIGGER_CHECK_SQL: &str = "
+begin;
+create extension if not exists plpgsql_check;
+select format('%s on %s: %s %s: %s', p.oid::regprocedure, t.tgrelid::regclass, r.level, r.sqlstate,
+              r.message) || coalesce(' (' || r.detail || ')', '')
+from pg_trigger t
+join pg_proc p on p.oid = t.tgfoid
+join pg_language l on l.oid = p.prolang and l.lanname = 'plpgsql'
+join pg_namespace n on n.oid = p.pronamespace
+cross join lateral plpgsql_check_function_tb(p.oid, t.tgrelid) r
+where not t.tgisinternal
+  and n.nspname not in ('pg_catalog', 'information_schema', 'extensions', 'auth')
+  and r.level in ('error', 'warning', 'warning extra')
+order by 1;
+rollback;
+";
 
 // ---------------------------------------------------------------------------
 // The shared state: the matrix generated into one project, and the cluster.
@@ -809,6 +839,8 @@ enum Expect {
     Denied,
     /// Denied, or runs touching no row: the check afterwards decides.
     Refused,
+    /// Fails with this SQLSTATE.
+    Fails(&'static str),
 }
 
 fn prints(text: &str) -> Expect {
@@ -851,6 +883,13 @@ impl Probe {
             (Expect::Output(want), Ok(got)) if *want == got => {}
             (Expect::Refused, Ok(got)) if got.is_empty() => {}
             (Expect::Denied | Expect::Refused, Err(e)) if denied(&e) => {}
+            (Expect::Fails(code), Err(e)) if e.contains(&format!("ERROR:  {code}")) => {}
+            (Expect::Fails(code), outcome) => {
+                return Err(format!(
+                    "{}: {who}: expected SQLSTATE {code}, got {outcome:?}\n  sql: {}",
+                    self.what, self.sql
+                ))
+            }
             (Expect::Output(want), Ok(got)) => {
                 return Err(format!(
                     "{}: {who} got {got:?}, expected {want:?}\n  sql: {}",
@@ -1315,6 +1354,47 @@ fn tenant_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Ve
             .then(role_of(BOB), "none"),
         probe("an admin cannot demote the owner", ADMIN, set_role(ALICE, "member"), Expect::Denied)
             .then(role_of(ALICE), "owner"),
+        probe(
+            "an outsider cannot add anyone by email",
+            OTHER,
+            format!("select public.add_workspace_member('{w1}', 'bob@example.com', 'member')"),
+            Expect::Fails("P0002"),
+        )
+        .then(role_of(BOB), "none"),
+        probe(
+            "an outsider cannot find out who has an account by email",
+            OTHER,
+            format!("select private.workspace_member_id_by_email('{w1}', 'alice@example.com')"),
+            prints(""),
+        ),
+        probe(
+            "a member cannot add anyone by email",
+            MEMBER,
+            format!("select public.add_workspace_member('{w1}', 'bob@example.com', 'member')"),
+            Expect::Fails("P0002"),
+        )
+        .then(role_of(BOB), "none"),
+        probe(
+            "an admin cannot add an owner by email",
+            ADMIN,
+            format!("select public.add_workspace_member('{w1}', 'bob@example.com', 'owner')"),
+            Expect::Denied,
+        )
+        .then(role_of(BOB), "none"),
+        probe(
+            "an admin adds a member by email",
+            ADMIN,
+            format!("select (public.add_workspace_member('{w1}', 'bob@example.com', 'member')).role"),
+            prints("member"),
+        )
+        .then(role_of(BOB), "member"),
+        probe(
+            "an admin removes a member",
+            ADMIN,
+            format!("delete from {members} where workspace_id = '{w1}' and user_id = '{BOB}'"),
+            prints(""),
+        )
+        .then(role_of(BOB), "none"),
         probe("an admin cannot delete the workspace", ADMIN, p.delete(&w1), Expect::Refused)
             .then(p.count(&here), "1"),
         probe("an admin can update it", ADMIN, p.change(&w1), prints(""))
