@@ -153,6 +153,26 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         );
       });
 
+      it("an empty input means null where the field takes null, and not given elsewhere", () => {
+        for (const field of spec.fields.filter(
+          (f) => !f.fixed && formKind(f) !== "text",
+        )) {
+          const form = toForm(validInput, formFields);
+          form.set(field.column, "");
+          const parsed = parseInput(create, form, formFields);
+          const data = parsed.data as Record<string, unknown> | undefined;
+          const where = `${fieldLine(field.column)}: ${field.column} left empty`;
+          if (field.optional) {
+            expect(data?.[field.column], where).toBeNull();
+          } else if (field.default !== null) {
+            expect(parsed.success, `${where}: ${issues(parsed)}`).toBe(true);
+            expect(data && field.column in data, where).toBe(false);
+          } else {
+            expect(parsed.success, where).toBe(false);
+          }
+        }
+      });
+
       for (const field of spec.fields) {
         const c = field.column;
         const samples = samplesFor(field);
@@ -339,7 +359,10 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           ...samples.accepted,
           ...samples.rejected,
           ...samples.stricter,
-        ].filter((s) => formText(s.value, formKind(field)) !== undefined);
+        ].filter(
+          (s) =>
+            formText(s.value, formKind(field), field.optional) !== undefined,
+        );
         if (all.length === 0) continue;
         it.each(cases(all))(`${c} = %s`, (_, sample) => {
           const object = { ...validInput, [c]: sample.value };

@@ -288,11 +288,16 @@ function isJson(value: unknown): boolean {
 
 /**
  * How a browser form would submit the value for a field read as `kind`, or undefined when a
- * form cannot express it (a number typed into a text input is text; null is an empty input).
+ * form cannot express it (a number typed into a text input is text; null is an empty input,
+ * and only for a field that takes null: elsewhere an empty input means "not given").
  */
-export function formText(value: unknown, kind: string): string | undefined {
+export function formText(
+  value: unknown,
+  kind: string,
+  nullable = true,
+): string | undefined {
   // An empty input: the empty string for free text, none (null) for everything else.
-  if (value === null) return kind === "text" ? undefined : "";
+  if (value === null) return kind === "text" || !nullable ? undefined : "";
   switch (kind) {
     case "text":
       return typeof value === "string" ? value : undefined;

@@ -40,7 +40,7 @@ export const {{ schemas.create }} = z.object({
 .omit({ workspace_id: true })
 {% endif %}
 .partial()
-.refine((values) => Object.keys(values).length > 0, {
+.refine((values) => Object.values(values).some((v) => v !== undefined), {
   error: "Provide at least one field to change.",
 });
 {% endset %}

@@ -33,14 +33,23 @@ function decode(text: string, kind: FormFieldKind): unknown {
   }
 }
 
+/** Whether the schema's field takes null: then an empty input means "none". */
+function acceptsNull(schema: z.ZodType | undefined, name: string): boolean {
+  const shape = (schema as { shape?: Record<string, z.ZodType> } | undefined)
+    ?.shape;
+  return shape?.[name]?.safeParse(null).success ?? true;
+}
+
 /**
  * Reads the named fields of a form into the object a schema expects: fields missing from the
- * form stay missing, empty non-text fields become null, and numbers, booleans and JSON are
- * decoded, so a form and a plain object with the same values parse the same way.
+ * form stay missing, and numbers, booleans and JSON are decoded. An empty non-text input is
+ * null where the field takes null and is left out otherwise, so the database's default applies
+ * and a required field reads as missing: a form and a plain object parse the same way.
  */
 export function formDataToObject(
   formData: FormData,
   fields: FormFields,
+  schema?: z.ZodType,
 ): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [name, kind] of Object.entries(fields)) {
@@ -49,7 +58,7 @@ export function formDataToObject(
     if (typeof value !== "string") {
       values[name] = value;
     } else if (value === "" && kind !== "text") {
-      values[name] = null;
+      if (acceptsNull(schema, name)) values[name] = null;
     } else {
       values[name] = decode(value, kind);
     }
@@ -64,6 +73,6 @@ export function parseInput<T extends z.ZodType>(
   fields: FormFields,
 ): z.ZodSafeParseResult<z.output<T>> {
   const values =
-    input instanceof FormData ? formDataToObject(input, fields) : input;
+    input instanceof FormData ? formDataToObject(input, fields, schema) : input;
   return schema.safeParse(values);
 }
