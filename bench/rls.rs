@@ -184,11 +184,30 @@ fn measure_row(
         "{label}: returns other rows than the generated policy"
     );
     eprintln!("  {label}: count {count_ms:.3} ms, page {page_ms:.3} ms");
+    if std::env::var_os("RLS_BENCH_PLANS").is_some() {
+        for query in [&count, &page] {
+            eprintln!("{}", plan(db, who, query));
+        }
+    }
     Row {
         label: label.to_string(),
         count_ms,
         page_ms,
     }
+}
+
+/// `explain (analyze, buffers)` of `query` as `who`, in text (with `RLS_BENCH_PLANS=1`).
+fn plan(db: &Database<'_>, who: &As<'_>, query: &str) -> String {
+    let mut script = String::from("begin;\n");
+    if let As::User(id) = who {
+        let _ = writeln!(
+            script,
+            "\\o /dev/null\nselect set_config('role', 'authenticated', true), \
+             set_config('request.jwt.claims', '{{\"sub\":\"{id}\",\"role\":\"authenticated\"}}', true);\n\\o"
+        );
+    }
+    let _ = writeln!(script, "explain (analyze, buffers) {query};\ncommit;");
+    sql(db, &script)
 }
 
 fn ms(value: f64) -> String {

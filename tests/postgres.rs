@@ -1,19 +1,21 @@
-//! The generated SQL, proven on a real PostgreSQL 15 (issue 4), for every spec of the matrix.
+//! The generated SQL, proven on a real PostgreSQL 15 (issue 4), for every spec of the matrix
+//! (tests/common/mod.rs) and every other generator (`GENERATORS` below).
 //!
 //! One throwaway cluster (tests/support/pg.rs) serves the whole run; every check gets its own
 //! database. Each (spec × check) is its own named trial, so a failure reads like
 //! `note::rollback ... FAILED` followed by `public.notes: rollback: dump differs ...`.
+//! Run one with `cargo test --test postgres -- note::rollback`.
 //!
-//! | trial                            | what it proves                                                      |
-//! |----------------------------------|---------------------------------------------------------------------|
-//! | `matrix::supabase_migration_up`  | the whole matrix, generated into one project, applies through the real Supabase CLI, in order |
-//! | `matrix::supabase_db_lint`       | `supabase db lint` (plpgsql_check) finds nothing                    |
-//! | `matrix::splinter_lint`          | the catalog checks of Supabase's linter (fixtures/sql/lint.sql) find nothing |
-//! | `matrix::rollback_in_reverse`    | every migration up, then every rollback in reverse order, restores the original dump |
-//! | `<spec>::pgtap`                  | the generated pgTAP file passes under `pg_prove`                    |
-//! | `<spec>::rollback`               | up + down leaves the dump byte-for-byte as it was; up applies again |
-//! | `<spec>::isolation`              | a second user and an anonymous caller, probed from outside (table below) |
-//! | `<spec>::parity`                 | per field, a table of boundary values: the database's verdict equals Zod's |
+//! | trial                           | what it proves |
+//! |---------------------------------|----------------|
+//! | `matrix::supabase_migration_up` | everything, generated into one project in order, applies through the real Supabase CLI, which records every version |
+//! | `matrix::supabase_db_lint`      | `supabase db lint --level warning` finds nothing, nor does plpgsql_check on the trigger functions the CLI skips |
+//! | `matrix::splinter_lint`         | the catalog checks of Supabase's linter (fixtures/sql/lint.sql) find nothing |
+//! | `matrix::rollback_in_reverse`   | every migration up, then every rollback in reverse order, restores the original dump; up applies again |
+//! | `<spec>::pgtap`                 | the generated pgTAP file passes under `pg_prove` |
+//! | `<spec>::rollback`              | after the earlier specs, up + down leaves the dump byte-for-byte as it was; up again gives the same schema |
+//! | `<spec>::isolation`             | probes from outside as the owner, another user, workspace members and admins, and anon: reads, updates, deletes, inserts across owners, changing the owner or workspace, upserts, role escalation; every generated function refused to anon, trigger functions to signed-in users too |
+//! | `<spec>::parity`                | per field, a table of boundary values (lengths, ranges, enum members, formats, null, left out) sent as PostgREST sends them: the database's verdict and the Zod schema's are the expected one |
 //!
 //! Why `harness = false` with libtest-mimic: the cluster starts once, on first use, and is
 //! stopped after the last trial whatever happened (a `#[test]` binary never drops statics), each
