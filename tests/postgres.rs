@@ -219,6 +219,9 @@ struct Suite {
     /// `supabase migration up` of the whole matrix into database `matrix`, run once.
     matrix: OnceLock<Result<(), String>>,
     pgtap: OnceLock<Result<(), String>>,
+    /// pg_prove runs one at a time: the generated tests insert the same users, and two of them
+    /// at once would wait on each other's rows (or deadlock, if they listed them in other orders).
+    pg_prove: Mutex<()>,
 }
 
 impl Suite {
@@ -280,6 +283,7 @@ impl Suite {
             cluster: Cluster::start(),
             matrix: OnceLock::new(),
             pgtap: OnceLock::new(),
+            pg_prove: Mutex::new(()),
         }
     }
 
@@ -521,6 +525,7 @@ fn pgtap(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
     for file in &spec.pgtap {
         std::fs::copy(file, dir.path().join(file.file_name().unwrap())).expect("copy test");
     }
+    let _one_at_a_time = suite.pg_prove.lock().unwrap_or_else(|p| p.into_inner());
     let output = db
         .pg_prove(dir.path())
         .map_err(|e| vec![format!("pg_prove fails:\n{e}")])?;
