@@ -1068,7 +1068,7 @@ fn owner_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec
     let both = both.join("\n");
     let ours = format!("id in ('{a}', '{b}')");
 
-    Ok(vec![
+    let mut probes = vec![
         probe(
             "each new row belongs to whoever created it (user_id defaults to auth.uid())",
             OWNER,
@@ -1167,7 +1167,39 @@ fn owner_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec
             prints(""),
         )
         .then(p.count(&format!("id = '{a}'")), "0"),
-    ])
+    ];
+
+    // A foreign key check bypasses row level security, so the policies themselves must stop a
+    // row from pointing at a row its writer cannot read (it would block or cascade the owner's
+    // deletes). A ref to the table itself is outside what a policy can check (42P17).
+    for field in &spec.fields {
+        let FieldType::Ref { table } = &field.ty else {
+            continue;
+        };
+        let Some(target) = suite.spec_of_table(table).filter(|t| t.table != spec.table) else {
+            continue;
+        };
+        let readable = target.access == Access::PublicRead;
+        let mut row = valid_row(suite, db, spec, BOB, new_seq())?;
+        let alices = insert_valid_row(suite, db, target, ALICE, new_seq())?;
+        row.insert(field.column(), json!(alices));
+        probes.push(
+            probe(
+                &format!(
+                    "another user's row is a valid {} only if they may read it",
+                    field.column()
+                ),
+                OTHER,
+                insert_sql(spec, &row, ""),
+                if readable { prints("") } else { Expect::Denied },
+            )
+            .then(
+                p.count(&format!("{} = '{alices}'", quote_ident(&field.column()))),
+                if readable { "1" } else { "0" },
+            ),
+        );
+    }
+    Ok(probes)
 }
 
 /// `scaffold webhook stripe`: users read their own customer and subscriptions, everyone reads

@@ -17,6 +17,8 @@ use crate::spec::{ident, Access, Field, FieldType, ResourceSpec, Role, TENANT};
 const TEST_OWNER: &str = "11111111-1111-4111-8111-111111111111";
 const TEST_OTHER: &str = "22222222-2222-4222-8222-222222222222";
 const TEST_ROW: &str = "33333333-3333-4333-8333-333333333333";
+const TEST_PARENT: &str = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
+const TEST_OTHER_PARENT: &str = "cccccccc-cccc-4ccc-8ccc-cccccccccccc";
 const TEST_ADMIN: &str = "66666666-6666-4666-8666-666666666666";
 const TEST_MEMBER: &str = "77777777-7777-4777-8777-777777777777";
 const TEST_NEWCOMER: &str = "88888888-8888-4888-8888-888888888888";
@@ -303,7 +305,10 @@ struct PgTap {
     columns: String,
     values: String,
     update: PgTapUpdate,
-    foreign_keys: Vec<String>,
+    /// Tables the resource refers to, each needing rows the owner can see.
+    parents: Vec<String>,
+    first_parent_row: &'static str,
+    second_parent_row: &'static str,
     policy_names: String,
 }
 
@@ -425,7 +430,6 @@ impl Context {
                 why: "Backs the public newest-first list.".into(),
             });
         }
-        let mut foreign_keys = Vec::new();
         let mut zod_fields = Vec::new();
         if mode == "workspace" {
             zod_fields.push(ZodField {
@@ -464,7 +468,7 @@ impl Context {
                 FieldType::Ref { table: target } => {
                     let fk = check_identifier(format!("{column}_fkey"), &field.name)?;
                     foreign_key = Some((
-                        fk.clone(),
+                        fk,
                         format!("public.{} (id)", ident::quote(target)),
                         field.effective_on_delete().sql(),
                     ));
@@ -473,7 +477,6 @@ impl Context {
                         columns: format!("({column_sql})"),
                         why: format!("Covers the foreign key {column} → {target}."),
                     });
-                    foreign_keys.push(fk);
                     "uuid".to_string()
                 }
                 other => sql_type(other).to_string(),
@@ -511,9 +514,12 @@ impl Context {
         }
 
         let function = schema_identifier(format!("{table}_set_updated_at"));
-        let policies = policies(mode, owner_column, &tenancy);
+        let policies = with_reference_checks(
+            policies(mode, owner_column, &tenancy),
+            &reference_checks(spec),
+        );
         let grants = grants(spec.access);
-        let t = pgtap(spec, &policies, foreign_keys);
+        let t = pgtap(spec, &policies);
 
         let mut patterns = Vec::new();
         if uses_email {
@@ -851,6 +857,46 @@ fn js_regex(pattern: &str) -> String {
     pattern.replace('/', r"\/")
 }
 
+/// For each ref, the condition that the row it points at is one the caller can read: a foreign
+/// key check bypasses row level security, so without it anyone who learns an id could attach
+/// rows to someone else's data (and so block or cascade their deletes). A ref to the table itself
+/// is left out: PostgreSQL rejects a policy that reads its own table (infinite recursion).
+fn reference_checks(spec: &ResourceSpec) -> Vec<String> {
+    let table = ident::quote(spec.table());
+    spec.fields
+        .iter()
+        .filter_map(|field| match &field.ty {
+            FieldType::Ref { table: target } if target != spec.table() => {
+                let column = format!("{table}.{}", ident::quote(&field.column()));
+                let visible = format!(
+                    "exists (select 1 from public.{} referenced where referenced.id = {column})",
+                    ident::quote(target)
+                );
+                Some(if field.optional {
+                    format!("({column} is null or {visible})")
+                } else {
+                    visible
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Adds the reference checks to the `with check` of the policies that write rows.
+fn with_reference_checks(mut policies: Vec<Policy>, checks: &[String]) -> Vec<Policy> {
+    if checks.is_empty() {
+        return policies;
+    }
+    for policy in &mut policies {
+        if let Some(check) = &policy.with_check {
+            let lines: String = checks.iter().map(|c| format!("\n  and {c}")).collect();
+            policy.with_check = Some(format!("\n  {check}{lines}\n"));
+        }
+    }
+    policies
+}
+
 fn policies(mode: &str, owner: &str, tenancy: &Tenancy) -> Vec<Policy> {
     let policy =
         |name: &str, command, roles, using: Option<&str>, with_check: Option<&str>| Policy {
@@ -1011,7 +1057,7 @@ fn grants(access: Access) -> Vec<Grant> {
     grants
 }
 
-fn pgtap(spec: &ResourceSpec, policies: &[Policy], foreign_keys: Vec<String>) -> PgTap {
+fn pgtap(spec: &ResourceSpec, policies: &[Policy]) -> PgTap {
     let samples: Vec<(String, String)> = spec.fields.iter().map(sample_values).collect();
     let columns = spec
         .fields
@@ -1042,7 +1088,21 @@ fn pgtap(spec: &ResourceSpec, policies: &[Policy], foreign_keys: Vec<String>) ->
             matches: format!("{first} = {after}"),
             revert: format!("{first} = {before}"),
         },
-        foreign_keys,
+        parents: spec
+            .fields
+            .iter()
+            .filter_map(|f| match &f.ty {
+                FieldType::Ref { table } => Some(format!("public.{}", ident::quote(table))),
+                _ => None,
+            })
+            .fold(Vec::new(), |mut parents, table| {
+                if !parents.contains(&table) {
+                    parents.push(table);
+                }
+                parents
+            }),
+        first_parent_row: TEST_PARENT,
+        second_parent_row: TEST_OTHER_PARENT,
         policy_names: policies
             .iter()
             .map(|p| render::sql_string(&p.name))
@@ -1086,10 +1146,11 @@ fn sample_values(field: &Field) -> (String, String) {
         FieldType::Bool => ("true".into(), "false".into()),
         FieldType::Date => quoted("2024-01-31", "2024-02-29"),
         FieldType::Timestamptz => quoted("2024-01-31T12:00:00Z", "2024-02-29T12:00:00Z"),
-        FieldType::Uuid | FieldType::Ref { .. } => quoted(
+        FieldType::Uuid => quoted(
             "44444444-4444-4444-8444-444444444444",
             "55555555-5555-4555-8555-555555555555",
         ),
+        FieldType::Ref { .. } => quoted(TEST_PARENT, TEST_OTHER_PARENT),
         FieldType::Jsonb => (r#"'{"sample": 1}'"#.into(), r#"'{"sample": 2}'"#.into()),
         FieldType::Enum { values } => {
             let first = &values[0];

@@ -11,9 +11,7 @@ insert into auth.users (id, email) values
   ('{{ t.member }}', 'member@example.com'),
   ('{{ t.other }}', 'outsider@example.com'),
   ('{{ t.newcomer }}', 'newcomer@example.com');
-{% for fk in t.foreign_keys %}
-alter table {{ table_sql }} drop constraint {{ fk }};
-{% endfor %}
+{% include "resource/supabase/tests/database/parents.sql" %}
 
 select ok(
   (select relrowsecurity from pg_class where oid = '{{ table_sql }}'::regclass),

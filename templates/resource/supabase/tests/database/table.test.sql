@@ -9,14 +9,7 @@ select * from no_plan();
 insert into auth.users (id, email) values
   ('{{ t.owner }}', 'owner@example.com'),
   ('{{ t.other }}', 'other@example.com');
-{% if t.foreign_keys %}
-
--- The rows this table refers to belong to other tables' tests: drop the foreign keys for the
--- length of this transaction (rolled back at the end) so the fixtures need no parent rows.
-{% for fk in t.foreign_keys %}
-alter table {{ table_sql }} drop constraint {{ fk }};
-{% endfor %}
-{% endif %}
+{% include "resource/supabase/tests/database/parents.sql" %}
 
 select has_table('public', {{ table | sql_string }}, '{{ table }} exists');
 select ok(
@@ -44,7 +37,7 @@ select is(
   'a new {{ singular }} belongs to the user who created it'
 );
 select results_eq(
-  $$ select id from {{ table_sql }} $$,
+  $$ select id from {{ table_sql }} where id = '{{ t.row }}' $$,
   $$ values ('{{ t.row }}'::uuid) $$,
   'the owner sees their {{ singular }}'
 );
@@ -69,7 +62,7 @@ set local request.jwt.claims to '{"sub":"{{ t.other }}","role":"authenticated"}'
 
 {% if public_read %}
 select results_eq(
-  $$ select id from {{ table_sql }} $$,
+  $$ select id from {{ table_sql }} where id = '{{ t.row }}' $$,
   $$ values ('{{ t.row }}'::uuid) $$,
   'another signed-in user can read {{ table }}'
 );
@@ -94,7 +87,7 @@ set local request.jwt.claims to '{"role":"anon"}';
 
 {% if public_read %}
 select results_eq(
-  $$ select id from {{ table_sql }} $$,
+  $$ select id from {{ table_sql }} where id = '{{ t.row }}' $$,
   $$ values ('{{ t.row }}'::uuid) $$,
   'an anonymous caller can read {{ table }}'
 );

@@ -15,13 +15,11 @@ insert into auth.users (id, email) values
 -- length of this transaction (rolled back at the end) and add the memberships directly.
 alter table {{ tenancy.members_table_sql }} drop constraint {{ tenancy.fk_column }}_fkey;
 alter table {{ table_sql }} drop constraint workspace_id_fkey;
-{% for fk in t.foreign_keys %}
-alter table {{ table_sql }} drop constraint {{ fk }};
-{% endfor %}
 insert into {{ tenancy.members_table_sql }} ({{ tenancy.fk_column }}, user_id, role) values
   ('{{ t.workspace }}', '{{ t.owner }}', 'owner'),
   ('{{ t.workspace }}', '{{ t.member }}', 'member'),
   ('{{ t.other_workspace }}', '{{ t.other }}', 'owner');
+{% include "resource/supabase/tests/database/parents.sql" %}
 
 select has_table('public', {{ table | sql_string }}, '{{ table }} exists');
 select ok(
@@ -63,7 +61,7 @@ select throws_ok(
 set local request.jwt.claims to '{"sub":"{{ t.member }}","role":"authenticated"}';
 
 select results_eq(
-  $$ select id from {{ table_sql }} $$,
+  $$ select id from {{ table_sql }} where id = '{{ t.row }}' $$,
   $$ values ('{{ t.row }}'::uuid) $$,
   'a member reads the workspace''s {{ table }}'
 );
