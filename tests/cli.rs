@@ -149,6 +149,33 @@ fn rerunning_is_a_no_op_that_reports_every_file_identical() {
 }
 
 #[test]
+fn a_bad_timestamp_is_bad_input_even_when_the_migration_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(scaffold(dir.path(), NOTE).status.success());
+    let before = files(dir.path());
+    for bad in ["20251301000000", "99999999999999", "2025"] {
+        let output = scaffold(
+            dir.path(),
+            &[
+                "resource",
+                "note",
+                "title:text:max=200",
+                "body:text",
+                "--timestamp",
+                bad,
+            ],
+        );
+        assert_eq!(output.status.code(), Some(2), "{bad}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(&format!("`--timestamp {bad}`")),
+            "{bad}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(files(dir.path()), before);
+}
+
+#[test]
 fn json_reports_path_action_and_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let output = scaffold(dir.path(), &[NOTE, &["--json"]].concat());

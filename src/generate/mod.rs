@@ -138,6 +138,7 @@ impl Migration {
         name: &str,
         timestamp: Option<&str>,
     ) -> Result<Migration, Error> {
+        let timestamp = timestamp.map(parse_timestamp).transpose()?;
         let suffix = format!("_{name}.sql");
         let existing = project
             .list(&project.layout.migrations_dir)?
@@ -151,10 +152,8 @@ impl Migration {
                 stem: file.trim_end_matches(".sql").to_string(),
             });
         }
-        let timestamp = match timestamp {
-            Some(ts) => parse_timestamp(ts)?,
-            None => jiff::Timestamp::now().strftime("%Y%m%d%H%M%S").to_string(),
-        };
+        let timestamp = timestamp
+            .unwrap_or_else(|| jiff::Timestamp::now().strftime("%Y%m%d%H%M%S").to_string());
         Ok(Migration {
             stem: format!("{timestamp}_{name}"),
         })
