@@ -1129,8 +1129,10 @@ fn sample_values(field: &Field) -> (String, String) {
             let length = 6.clamp(min, max.max(min));
             quoted(&"a".repeat(length), &"b".repeat(length))
         }
-        FieldType::Email => quoted("owner@example.com", "owner@example.org"),
-        FieldType::Url => quoted("https://example.com/a", "https://example.com/b"),
+        FieldType::Email | FieldType::Url => {
+            let (first, second) = (bounded_sample(field, 'a'), bounded_sample(field, 'b'));
+            quoted(&first, &second)
+        }
         FieldType::Int | FieldType::Bigint | FieldType::Numeric | FieldType::Float => {
             let bound = |b: &Option<String>| b.as_deref().and_then(|v| v.parse::<f64>().ok());
             let (min, max) = (bound(&field.min), bound(&field.max));
@@ -1159,6 +1161,32 @@ fn sample_values(field: &Field) -> (String, String) {
     }
 }
 
+/// An email address or URL of a length within the field's bounds, made of `letter`s.
+fn bounded_sample(field: &Field, letter: char) -> String {
+    let bound = |b: &Option<String>| b.as_deref().and_then(|v| v.parse::<usize>().ok());
+    let (min, max) = (
+        bound(&field.min).unwrap_or(0),
+        bound(&field.max).unwrap_or(usize::MAX),
+    );
+    let fill = |n: usize| letter.to_string().repeat(n);
+    if field.ty == FieldType::Email {
+        let length = 17.clamp(min, max.max(min));
+        match length.checked_sub("@example.com".len()) {
+            Some(local) if local > 0 => format!("{}@example.com", fill(local)),
+            _ => format!("{}@b.co", fill(length.saturating_sub("@b.co".len()).max(1))),
+        }
+    } else {
+        let length = 21.clamp(min, max.max(min));
+        match length.checked_sub("https://example.com/".len()) {
+            Some(path) => format!("https://example.com/{}", fill(path)),
+            None => format!(
+                "http://{}.bc",
+                fill(length.saturating_sub("http://.bc".len()).max(1))
+            ),
+        }
+    }
+}
+
 fn number_literal(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
@@ -1170,6 +1198,39 @@ fn number_literal(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn email_and_url_samples_fit_their_bounds() {
+        for token in [
+            "m:email",
+            "m:email:max=6",
+            "m:email:max=9",
+            "m:email:min=40",
+            "m:email:min=8:max=8",
+            "u:url",
+            "u:url:max=11",
+            "u:url:max=15",
+            "u:url:min=60",
+            "u:url:min=20:max=20",
+        ] {
+            let field = crate::spec::field::parse(token).unwrap();
+            for letter in ['a', 'b'] {
+                let sample = bounded_sample(&field, letter);
+                let within = |b: &Option<String>, ok: fn(usize, usize) -> bool| {
+                    b.as_deref()
+                        .is_none_or(|b| ok(sample.len(), b.parse().unwrap()))
+                };
+                assert!(
+                    within(&field.min, |l, b| l >= b) && within(&field.max, |l, b| l <= b),
+                    "{token}: {sample}"
+                );
+                assert!(
+                    crate::spec::formats::check_default(&field, &sample).is_ok(),
+                    "{token}: {sample} must be valid"
+                );
+            }
+        }
+    }
 
     #[test]
     fn numbers_are_written_as_prettier_writes_them() {

@@ -336,6 +336,19 @@ fn validate(field: &Field) -> Result<(), String> {
             ));
         }
     }
+    let shortest = match ty {
+        FieldType::Email => Some(("an email address", formats::SHORTEST_EMAIL)),
+        FieldType::Url => Some(("a URL", formats::SHORTEST_URL)),
+        _ => None,
+    };
+    if let (Some((what, example)), Some(max)) = (shortest, &field.max) {
+        if max.parse::<usize>().is_ok_and(|max| max < example.len()) {
+            return Err(format!(
+                "`max={max}` leaves no valid value: {what} takes at least {} characters ({example})",
+                example.len()
+            ));
+        }
+    }
     if let (Some(min), Some(max)) = (&field.min, &field.max) {
         if formats::decimal_cmp(min, max).is_gt() {
             return Err(format!("`min={min}` is greater than `max={max}`"));
@@ -512,6 +525,8 @@ mod tests {
             ("owner:ref=Users", "`Users` is not a valid table name"),
             ("title:text:unique=yes", "takes no value"),
             ("title:text:max", "needs a value"),
+            ("mail:email:max=5", "`max=5` leaves no valid value"),
+            ("site:url:max=10", "`max=10` leaves no valid value"),
             ("n:text=5", "takes no `=` value"),
         ];
         for (token, want) in cases {

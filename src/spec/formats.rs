@@ -19,6 +19,10 @@ pub const EMAIL_PATTERN: &str = r"^[A-Za-z0-9_'+-]+(\.[A-Za-z0-9_'+-]+)*@([A-Za-
 pub const URL_PATTERN: &str =
     r"^https?://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}(:[0-9]{1,4})?([/?#]\S*)?$";
 
+/// The shortest strings the email and URL patterns accept.
+pub const SHORTEST_EMAIL: &str = "a@b.co";
+pub const SHORTEST_URL: &str = "http://a.bc";
+
 const UUID_PATTERN: &str =
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
@@ -131,7 +135,7 @@ mod tests {
     #[test]
     fn email_and_url_patterns_accept_and_reject() {
         let emails: &[(&str, bool)] = &[
-            ("a@b.co", true),
+            (SHORTEST_EMAIL, true),
             ("first.last+tag@sub.example.com", true),
             ("o'neil@example.ie", true),
             ("a@b", false),
@@ -145,6 +149,7 @@ mod tests {
         }
         let urls: &[(&str, bool)] = &[
             ("https://example.com", true),
+            (SHORTEST_URL, true),
             ("http://a.example.org:8080/p?q=1#f", true),
             ("ftp://example.com", false),
             ("https://localhost", false),
