@@ -1063,6 +1063,8 @@ fn owner_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec
         &upsert_row,
         "on conflict (id) do update set user_id = excluded.user_id, updated_at = excluded.updated_at",
     );
+    let mut backdated = valid_row(suite, db, spec, BOB, 6)?;
+    backdated.insert("created_at".into(), json!("2000-01-01T00:00:00Z"));
     let mut both = [a.clone(), b.clone()];
     both.sort();
     let both = both.join("\n");
@@ -1147,6 +1149,20 @@ fn owner_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec
         probe("anon cannot update", ANON, p.change(&a), Expect::Denied).then(p.print(&a), &a_print),
         probe("anon cannot delete", ANON, p.delete(&a), Expect::Denied)
             .then(p.count(&format!("id = '{a}'")), "1"),
+        probe(
+            "not even the owner writes the timestamps: they are the database's",
+            OWNER,
+            p.set("created_at", "2000-01-01T00:00:00Z", &a),
+            Expect::Denied,
+        )
+        .then(p.print(&a), &a_print),
+        probe(
+            "nobody inserts a row with a timestamp of their choosing",
+            OTHER,
+            insert_sql(spec, &backdated, ""),
+            Expect::Denied,
+        )
+        .then(p.count("true"), "2"),
         probe(
             "the owner can update their row, and the trigger moves updated_at",
             OWNER,

@@ -288,7 +288,7 @@ struct Policy {
 
 #[derive(Serialize)]
 struct Grant {
-    privileges: &'static str,
+    privileges: String,
     role: &'static str,
 }
 
@@ -518,7 +518,7 @@ impl Context {
             policies(mode, owner_column, &tenancy),
             &reference_checks(spec),
         );
-        let grants = grants(spec.access);
+        let grants = grants(spec, mode, owner_column);
         let t = pgtap(spec, &policies);
 
         let mut patterns = Vec::new();
@@ -1039,19 +1039,41 @@ fn policies(mode: &str, owner: &str, tenancy: &Tenancy) -> Vec<Policy> {
     }
 }
 
-fn grants(access: Access) -> Vec<Grant> {
+/// What each API role may do. Signed-in users write only the columns a client should: on insert
+/// the fields, the owner column and (client-chosen ids being fine) `id`; on update the fields
+/// (and, for workspace rows, the workspace, which the policies check). Timestamps are the
+/// database's, and ownership never changes by update.
+fn grants(spec: &ResourceSpec, mode: &str, owner_column: &str) -> Vec<Grant> {
+    let fields: Vec<String> = spec
+        .fields
+        .iter()
+        .map(|f| ident::quote(&f.column()))
+        .collect();
+    let insert = [
+        vec!["id".to_string(), owner_column.to_string()],
+        fields.clone(),
+    ]
+    .concat();
+    let mut update = fields;
+    if mode == "workspace" {
+        update.push(owner_column.to_string());
+    }
     let mut grants = vec![Grant {
-        privileges: "select, insert, update, delete",
+        privileges: format!(
+            "select, insert ({}), update ({}), delete",
+            insert.join(", "),
+            update.join(", ")
+        ),
         role: "authenticated",
     }];
-    if access == Access::PublicRead {
+    if spec.access == Access::PublicRead {
         grants.push(Grant {
-            privileges: "select",
+            privileges: "select".into(),
             role: "anon",
         });
     }
     grants.push(Grant {
-        privileges: "all",
+        privileges: "all".into(),
         role: "service_role",
     });
     grants

@@ -82,7 +82,8 @@ with check ({{ p.with_check }});
 {% endfor %}
 
 -- Grants: new Supabase projects expose no table to the API roles by default, so each role gets
--- exactly the privileges its policies use.
+-- exactly the privileges its policies use, on the columns a client may write: timestamps are the
+-- database's, and ownership never changes by update.
 revoke all on table {{ table_sql }} from public, anon, authenticated, service_role;
 {% for g in grants %}
 grant {{ g.privileges }} on table {{ table_sql }} to {{ g.role }};

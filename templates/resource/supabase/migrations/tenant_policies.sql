@@ -32,7 +32,8 @@ using (
 );
 
 revoke all on table {{ tenancy.members_table_sql }} from public, anon, authenticated, service_role;
-grant select, insert, update, delete on table {{ tenancy.members_table_sql }} to authenticated;
+-- A membership's workspace and user never change; only its role does.
+grant select, insert ({{ tenancy.fk_column }}, user_id, role), update (role), delete on table {{ tenancy.members_table_sql }} to authenticated;
 grant all on table {{ tenancy.members_table_sql }} to service_role;
 
 -- The user id behind an email, answered only to an admin or owner of the {{ tenancy.singular }}:
