@@ -11,17 +11,7 @@ insert into auth.users (id, email) values
   ('{{ t.other }}', 'other@example.com');
 {% include "resource/supabase/tests/database/parents.sql" %}
 
-select has_table('public', {{ table | sql_string }}, '{{ table }} exists');
-select ok(
-  (select relrowsecurity from pg_class where oid = '{{ table_sql }}'::regclass),
-  'row level security is enabled on {{ table }}'
-);
-select policies_are(
-  'public',
-  {{ table | sql_string }},
-  array[{{ t.policy_names }}],
-  '{{ table }} has exactly the generated policies'
-);
+{% include "resource/supabase/tests/database/structure.sql" %}
 
 -- The owner.
 set local role authenticated;

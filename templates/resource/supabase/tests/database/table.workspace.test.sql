@@ -21,17 +21,7 @@ insert into {{ tenancy.members_table_sql }} ({{ tenancy.fk_column }}, user_id, r
   ('{{ t.other_workspace }}', '{{ t.other }}', 'owner');
 {% include "resource/supabase/tests/database/parents.sql" %}
 
-select has_table('public', {{ table | sql_string }}, '{{ table }} exists');
-select ok(
-  (select relrowsecurity from pg_class where oid = '{{ table_sql }}'::regclass),
-  'row level security is enabled on {{ table }}'
-);
-select policies_are(
-  'public',
-  {{ table | sql_string }},
-  array[{{ t.policy_names }}],
-  '{{ table }} has exactly the generated policies'
-);
+{% include "resource/supabase/tests/database/structure.sql" %}
 
 -- The workspace owner.
 set local role authenticated;
