@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use heck::{ToKebabCase, ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use include_dir::{include_dir, Dir};
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, UndefinedBehavior};
@@ -54,6 +55,10 @@ impl Renderer {
                 .and_then(|f| f.contents_utf8())
                 .map(str::to_string))
         });
+        env.add_filter("snake_case", |text: &str| text.to_snake_case());
+        env.add_filter("camel_case", |text: &str| text.to_lower_camel_case());
+        env.add_filter("pascal_case", |text: &str| text.to_upper_camel_case());
+        env.add_filter("kebab_case", |text: &str| text.to_kebab_case());
         env.add_filter("ident", |name: &str| ident::quote(name));
         env.add_filter("indefinite", |word: &str| crate::naming::indefinite(word));
         env.add_filter("sql_string", |text: &str| sql_string(text));
@@ -130,5 +135,42 @@ pub fn ts_string(text: &str) -> String {
         format!("'{inner}'")
     } else {
         json
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_get_case_filters_and_strict_undefined() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join(OVERRIDE_DIR).join("probe.txt");
+        std::fs::create_dir_all(own.parent().unwrap()).unwrap();
+        std::fs::write(
+            &own,
+            "{{ name | snake_case }} {{ name | camel_case }} {{ name | pascal_case }} {{ name | kebab_case }} {{ name | indefinite }} {{ \"it's\" | sql_string }} {{ 'say \"hi\"' | ts_string }} {{ 'order' | ident }}",
+        )
+        .unwrap();
+        let renderer = Renderer::new(dir.path());
+        #[derive(Serialize)]
+        struct Context {
+            name: &'static str,
+        }
+        assert_eq!(
+            renderer
+                .render("probe.txt", Context { name: "line_item" })
+                .unwrap(),
+            r#"line_item lineItem LineItem line-item a line_item 'it''s' 'say "hi"' "order""#
+        );
+        std::fs::write(own.with_file_name("strict.txt"), "{{ name }} {{ missing }}").unwrap();
+        let err = renderer
+            .render("strict.txt", Context { name: "x" })
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("strict.txt") && err.contains("undefined"),
+            "{err}"
+        );
     }
 }
