@@ -183,6 +183,11 @@ fn write_confirmed(
     };
     let entries = std::mem::take(&mut plan.session);
     let resolved = plan.resolve(project, on_conflict)?;
+    if !args.json {
+        for warning in &resolved.warnings {
+            report_warning(warning);
+        }
+    }
     if args.dry_run {
         if args.json {
             println!("{}", resolved.to_json(true));
@@ -232,6 +237,11 @@ fn print_plan(resolved: &Resolved) {
         let style = Style::new().fg_color(Some(color.into()));
         let _ = writeln!(out, "{style}{word:>10}{style:#}  {}", entry.path);
     }
+}
+
+fn report_warning(warning: &str) {
+    let style = Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()));
+    eprintln!("{style}warning:{style:#} {warning}");
 }
 
 /// Reports an error on stderr the way every command does.

@@ -37,6 +37,9 @@ pub struct Plan {
     pub files: Vec<PlannedFile>,
     /// What the run did, for the session record: written after the files, never on a dry run.
     pub session: Vec<SessionEntry>,
+    /// Things the user should know that do not stop the run, such as a table the output needs
+    /// and no migration creates.
+    pub warnings: Vec<String>,
 }
 
 impl Plan {
@@ -121,6 +124,7 @@ pub struct Entry {
 #[derive(Debug, Clone, Serialize)]
 pub struct Resolved {
     pub files: Vec<Entry>,
+    pub warnings: Vec<String>,
 }
 
 impl Plan {
@@ -147,7 +151,10 @@ impl Plan {
                 existing,
             });
         }
-        Ok(Resolved { files })
+        Ok(Resolved {
+            files,
+            warnings: self.warnings,
+        })
     }
 }
 
@@ -204,10 +211,12 @@ impl Resolved {
         struct Report<'a> {
             dry_run: bool,
             files: &'a [Entry],
+            warnings: &'a [String],
         }
         serde_json::to_string_pretty(&Report {
             dry_run,
             files: &self.files,
+            warnings: &self.warnings,
         })
         .expect("a plan serializes")
     }

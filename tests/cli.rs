@@ -176,6 +176,62 @@ fn a_bad_timestamp_is_bad_input_even_when_the_migration_exists() {
 }
 
 #[test]
+fn a_table_no_migration_creates_is_a_warning_that_says_what_to_run() {
+    let cases: &[(&[&str], &[&str], &str)] = &[
+        (
+            &["resource", "board", "title:text", "--access", "workspace"],
+            &["resource", "workspace", "name:text", "--tenant"],
+            "generate the tenant root first, e.g. `scaffold resource workspace name:text --tenant`",
+        ),
+        (
+            &["resource", "task", "title:text", "project:ref"],
+            &["resource", "project", "name:text"],
+            "`project:ref` refers to public.projects and no migration in supabase/migrations creates it",
+        ),
+    ];
+    for (args, first, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let output = scaffold(
+            dir.path(),
+            &[args, &["--timestamp", "20250101000001"][..]].concat(),
+        );
+        assert!(
+            output.status.success(),
+            "{args:?}: a warning does not stop the run"
+        );
+        assert!(
+            stderr(&output).contains("warning:") && stderr(&output).contains(want),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+
+        let json = scaffold(dir.path(), &[args, &["--json", "--dry-run"][..]].concat());
+        let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+        assert!(
+            report["warnings"][0].as_str().unwrap().contains(want),
+            "{args:?}: {report}"
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        assert!(scaffold(
+            dir.path(),
+            &[first, &["--timestamp", "20250101000000"][..]].concat()
+        )
+        .status
+        .success());
+        let output = scaffold(
+            dir.path(),
+            &[args, &["--timestamp", "20250101000001"][..]].concat(),
+        );
+        assert!(
+            !stderr(&output).contains("warning:"),
+            "{args:?} after {first:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
 fn json_reports_path_action_and_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let output = scaffold(dir.path(), &[NOTE, &["--json"]].concat());

@@ -33,7 +33,10 @@ pub fn plan(
     migration: &Migration,
 ) -> Result<Plan, Error> {
     let context = Context::new(spec, project, migration)?;
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        warnings: missing_tables(spec, project)?,
+        ..Plan::default()
+    };
     for (template, path) in [
         (
             "resource/supabase/migrations/create_table.sql",
@@ -75,6 +78,37 @@ pub fn plan(
         },
     )?);
     Ok(plan)
+}
+
+/// Tables the migration refers to that no migration of the project creates (by the name
+/// scaffold gives one), each as a warning that says what to run: applying would fail.
+fn missing_tables(spec: &ResourceSpec, project: &Project) -> Result<Vec<String>, Error> {
+    let migrations = project.list(&project.layout.migrations_dir)?;
+    let created = |table: &str| {
+        let suffix = format!("_create_{table}.sql");
+        migrations.iter().any(|file| file.ends_with(&suffix))
+    };
+    let mut warnings = Vec::new();
+    if spec.access == Access::Workspace {
+        let tenant = Names::derive(TENANT, None);
+        if !created(&tenant.plural) {
+            warnings.push(format!(
+                "`--access workspace` refers to public.{} and no migration in {} creates it: generate the tenant root first, e.g. `scaffold resource {TENANT} name:text --tenant`",
+                tenant.plural, project.layout.migrations_dir
+            ));
+        }
+    }
+    for field in &spec.fields {
+        if let FieldType::Ref { table } = &field.ty {
+            if table != spec.table() && !created(table) {
+                warnings.push(format!(
+                    "`{field}` refers to public.{table} and no migration in {} creates it: generate it first (scaffold resource {table} ...), or ignore this if your own migration creates it",
+                    project.layout.migrations_dir
+                ));
+            }
+        }
+    }
+    Ok(warnings)
 }
 
 fn test_template(context: &Context) -> &'static str {
