@@ -102,7 +102,15 @@ pub const MATRIX: &[(&str, &[&str])] = &[
     ),
     (
         "card_workspace_owners_write_refs",
-        &["card", "title:text", "board:ref", "--access", "workspace", "--write-role", "owner"],
+        &[
+            "card",
+            "title:text",
+            "board:ref",
+            "--access",
+            "workspace",
+            "--write-role",
+            "owner",
+        ],
     ),
     (
         "invoice_workspace_admins_write",
