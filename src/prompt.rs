@@ -483,20 +483,7 @@ fn ask_field(
     };
     if let Some(what) = bounds {
         for (key, label) in [("min", "minimum"), ("max", "maximum")] {
-            let answer = prompter.input(
-                &format!("`{name}`: {label} {what} (empty for none)"),
-                "",
-                &|value| {
-                    if value.is_empty() {
-                        Ok(())
-                    } else {
-                        parses(&format!("{token}:{key}={value}"))
-                    }
-                },
-            )?;
-            if !answer.is_empty() {
-                token = format!("{token}:{key}={answer}");
-            }
+            token = ask_modifier(prompter, &format!("`{name}`: {label} {what}"), token, key)?;
         }
     }
     let hint = match kind {
@@ -505,21 +492,37 @@ fn ask_field(
         "uuid" => " (a uuid, or `random`)",
         _ => "",
     };
-    let default = prompter.input(
-        &format!("`{name}`: default{hint} (empty for none)"),
-        "",
-        &|value| {
-            if value.is_empty() {
-                Ok(())
-            } else {
-                parses(&format!("{token}:default={value}"))
-            }
-        },
-    )?;
-    if !default.is_empty() {
-        token = format!("{token}:default={default}");
-    }
-    Ok(token)
+    ask_modifier(
+        prompter,
+        &format!("`{name}`: default{hint}"),
+        token,
+        "default",
+    )
+}
+
+/// Asks for an optional `KEY=VALUE` modifier, checked as the command line checks the token with
+/// it added; returns the token with it, or unchanged when the answer is empty.
+fn ask_modifier(
+    prompter: &mut dyn Prompter,
+    prompt: &str,
+    token: String,
+    key: &str,
+) -> Result<String, Error> {
+    let with = |value: &str| format!("{token}:{key}={value}");
+    let answer = prompter.input(&format!("{prompt} (empty for none)"), "", &|value| {
+        if value.is_empty() {
+            Ok(())
+        } else {
+            field::parse(&with(value))
+                .map(drop)
+                .map_err(|e| e.to_string())
+        }
+    })?;
+    Ok(if answer.is_empty() {
+        token
+    } else {
+        with(&answer)
+    })
 }
 
 #[cfg(test)]
