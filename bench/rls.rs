@@ -115,6 +115,19 @@ enum As<'a> {
     User(&'a str),
 }
 
+/// The results the count and page queries must give, from the superuser with RLS out of the
+/// way and the filter `explicit` (`where ...`) written out.
+fn expected_results(db: &Database<'_>, t: &str, explicit: &str) -> (String, String) {
+    let count = format!("{} {explicit}", COUNT.replace("{t}", t));
+    let page = PAGE
+        .replace("{t}", t)
+        .replace(" order by", &format!(" {explicit} order by"));
+    (
+        measure(db, &As::Superuser, &count, 0).1,
+        measure(db, &As::Superuser, &page, 0).1,
+    )
+}
+
 /// The median execution time in ms of `query` over `runs` runs (after a warm-up run, for the
 /// fast forms), and its result, run once more outside `explain`.
 fn measure(db: &Database<'_>, who: &As<'_>, query: &str, runs: usize) -> (f64, String) {
@@ -305,24 +318,7 @@ fn owner_access(cluster: &Cluster, report: &mut String) -> bool {
     let t = "public.notes";
     let explicit = format!("where user_id = '{user}'");
 
-    let expect = (
-        measure(
-            &db,
-            &As::Superuser,
-            &format!("{} {explicit}", COUNT.replace("{t}", t)),
-            0,
-        )
-        .1,
-        measure(
-            &db,
-            &As::Superuser,
-            &PAGE
-                .replace("{t}", t)
-                .replace(" order by", &format!(" {explicit} order by")),
-            0,
-        )
-        .1,
-    );
+    let expect = expected_results(&db, t, &explicit);
     let mut rows = vec![
         measure_row(
             &db,
@@ -441,24 +437,7 @@ fn workspace_access(cluster: &Cluster, report: &mut String) -> bool {
         "select string_agg(quote_literal(md5('ws' || i)::uuid), ', ') from generate_series(1, 3) i",
     );
     let explicit = format!("where workspace_id in ({ids})");
-    let expect = (
-        measure(
-            &db,
-            &As::Superuser,
-            &format!("{} {explicit}", COUNT.replace("{t}", t)),
-            0,
-        )
-        .1,
-        measure(
-            &db,
-            &As::Superuser,
-            &PAGE
-                .replace("{t}", t)
-                .replace(" order by", &format!(" {explicit} order by")),
-            0,
-        )
-        .1,
-    );
+    let expect = expected_results(&db, t, &explicit);
     let mut rows = vec![
         measure_row(
             &db,
