@@ -14,7 +14,7 @@ use crate::generate::{self, Migration};
 use crate::plan::{Action, OnConflict, Plan, Resolved};
 use crate::project::Project;
 use crate::render::{Renderer, EMBEDDED, OVERRIDE_DIR};
-use crate::spec::{ActionKind, ResourceSpec};
+use crate::spec::{Access, ActionKind, ResourceSpec};
 use crate::{prompt, session};
 
 pub fn run(cli: Cli) -> Result<(), Error> {
@@ -42,15 +42,18 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
     let project = Project::open(dir)?;
     let mut terminal = None;
     let spec = match (&args.name, args.fields.is_empty()) {
-        (Some(name), false) => ResourceSpec::with_tenancy(
-            name,
-            args.plural.as_deref(),
-            &args.fields,
-            args.access.unwrap_or(project.layout.access()?),
-            args.tenant,
-            args.write_role,
-        )?
-        .with_actions(args.actions.as_deref().unwrap_or(&ActionKind::ALL))?,
+        (Some(name), false) => {
+            let plural = args.plural.as_deref();
+            let access = Access::from_args(
+                name,
+                plural,
+                args.access.unwrap_or(project.layout.default_access),
+                args.tenant,
+                args.write_role,
+            )?;
+            ResourceSpec::new(name, plural, &args.fields, access)?
+                .with_actions(args.actions.as_deref().unwrap_or(&ActionKind::ALL))?
+        }
         _ if prompt::can_prompt(args.write.yes, args.write.no_input) => {
             let given = prompt::Given {
                 name: args.name.clone(),
@@ -59,7 +62,7 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
                 write_role: args.write_role,
                 actions: args.actions.clone(),
                 tenant: args.tenant,
-                default_access: Some(project.layout.access()?),
+                default_access: Some(project.layout.default_access),
             };
             let prompter = terminal.insert(prompt::Terminal::default());
             prompt::resource(prompter, &given)?.spec(args.tenant)?

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::spec::Access;
+use crate::spec::AccessArg;
 
 const RESOURCE_EXAMPLES: &str = "\
 Examples:
@@ -107,7 +107,7 @@ pub struct ResourceArgs {
     /// Who may read and write rows.
     /// [default: owner, or default_access in scaffold.toml]
     #[arg(long, value_enum)]
-    pub access: Option<Access>,
+    pub access: Option<AccessArg>,
 
     /// Make this resource a tenant root (workspace, team): members with roles own its rows.
     #[arg(long)]

@@ -3,6 +3,10 @@
 //! Data flows one way: command line → [`spec`] → [`plan`] (rendered by [`generate`] through
 //! [`render`]) → written all at once by [`plan::Resolved::apply`].
 
+// Every decision on an enum (access mode, field type, ...) is an exhaustive match: a new variant
+// must not compile (clippy, run by scripts/test) until each place that decides on it handles it.
+#![deny(clippy::wildcard_enum_match_arm)]
+
 pub mod app;
 pub mod cli;
 pub mod error;
@@ -14,5 +18,6 @@ pub mod prettier;
 pub mod project;
 pub mod prompt;
 pub mod render;
+pub mod schema;
 pub mod session;
 pub mod spec;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::spec::Access;
+use crate::spec::AccessArg;
 use clap::ValueEnum;
 
 /// The project's conventions: every path is relative to the project root, with `/` separators.
@@ -26,7 +26,7 @@ pub struct Layout {
     /// The session record every generation documents itself in (see [`crate::session`]).
     pub session_file: String,
     /// The `--access` of `scaffold resource` when none is given: `owner`, `public-read`, ...
-    pub default_access: String,
+    pub default_access: AccessArg,
 }
 
 impl Layout {
@@ -53,7 +53,7 @@ impl Layout {
             rollbacks_dir: "supabase/rollbacks".to_string(),
             tests_dir: "supabase/tests/database".to_string(),
             session_file: crate::session::DEFAULT_PATH.to_string(),
-            default_access: Access::Owner.token().to_string(),
+            default_access: AccessArg::Owner,
         }
     }
 
@@ -64,6 +64,9 @@ impl Layout {
         let given: toml::Table = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
         let mut merged = toml::Table::try_from(&detected).expect("a layout is a table");
         for (key, value) in given {
+            if key == "default_access" {
+                check_access(&value).map_err(bad)?;
+            }
             if !merged.contains_key(&key) {
                 let keys: Vec<&str> = merged.keys().map(String::as_str).collect();
                 return Err(bad(format!(
@@ -93,7 +96,6 @@ impl Layout {
                 layout.import_alias
             )));
         }
-        layout.access()?;
         Ok(layout)
     }
 
@@ -112,21 +114,6 @@ impl Layout {
         ]
     }
 
-    /// The default access mode, parsed.
-    pub fn access(&self) -> Result<Access, Error> {
-        Access::from_str(&self.default_access, false).map_err(|_| {
-            let allowed: Vec<String> = Access::value_variants()
-                .iter()
-                .filter_map(|a| a.to_possible_value().map(|v| v.get_name().to_string()))
-                .collect();
-            Error::input(format!(
-                "{CONFIG_FILE}: `default_access = \"{}\"` is not an access mode; use one of {}",
-                self.default_access,
-                allowed.join(", ")
-            ))
-        })
-    }
-
     /// The import specifier of a TypeScript file: `src/lib/x.ts` → `@/lib/x`.
     pub fn import_path(&self, file: &str) -> String {
         let without_ext = file
@@ -142,6 +129,22 @@ impl Layout {
         };
         format!("{}{relative}", self.import_alias)
     }
+}
+
+/// Why a `default_access` value is not an access mode, naming the allowed ones.
+fn check_access(value: &toml::Value) -> Result<(), String> {
+    let given = value.as_str();
+    if given.is_some_and(|g| AccessArg::from_str(g, false).is_ok()) {
+        return Ok(());
+    }
+    let allowed: Vec<&str> = AccessArg::value_variants()
+        .iter()
+        .map(|a| a.token())
+        .collect();
+    Err(format!(
+        "`default_access = {value}` is not an access mode; use one of {}",
+        allowed.join(", ")
+    ))
 }
 
 /// The file `scaffold init` writes, holding every convention; optional.
@@ -297,7 +300,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(layout.actions_dir, "app/_actions");
-        assert_eq!(layout.access().unwrap(), Access::PublicRead);
+        assert_eq!(layout.default_access, AccessArg::PublicRead);
         assert_eq!(layout.migrations_dir, detected.migrations_dir);
         let written = toml::to_string(&detected).unwrap();
         assert_eq!(

@@ -12,7 +12,8 @@ use clap::ValueEnum;
 
 use crate::error::Error;
 use crate::naming::{self, Names};
-use crate::spec::{field, ident, Access, ActionKind, ResourceSpec, Role};
+use crate::spec::field::{Bounds, FieldKind, OnDelete};
+use crate::spec::{field, ident, Access, AccessArg, ActionKind, ResourceSpec, Role};
 
 /// What a question-asker can do. Each method returns [`Error::Cancelled`] when the user aborts.
 pub trait Prompter {
@@ -235,7 +236,7 @@ pub struct ResourceAnswers {
     pub name: String,
     pub plural: Option<String>,
     pub fields: Vec<String>,
-    pub access: Access,
+    pub access: AccessArg,
     pub write_role: Option<Role>,
     pub actions: Vec<ActionKind>,
 }
@@ -243,15 +244,9 @@ pub struct ResourceAnswers {
 impl ResourceAnswers {
     /// The spec, validated exactly as the command line validates it.
     pub fn spec(&self, tenant: bool) -> Result<ResourceSpec, Error> {
-        ResourceSpec::with_tenancy(
-            &self.name,
-            self.plural.as_deref(),
-            &self.fields,
-            self.access,
-            tenant,
-            self.write_role,
-        )?
-        .with_actions(&self.actions)
+        let plural = self.plural.as_deref();
+        let access = Access::from_args(&self.name, plural, self.access, tenant, self.write_role)?;
+        ResourceSpec::new(&self.name, plural, &self.fields, access)?.with_actions(&self.actions)
     }
 }
 
@@ -260,32 +255,14 @@ impl ResourceAnswers {
 pub struct Given {
     pub name: Option<String>,
     pub plural: Option<String>,
-    pub access: Option<Access>,
+    pub access: Option<AccessArg>,
     pub write_role: Option<Role>,
     pub actions: Option<Vec<ActionKind>>,
     /// `--tenant`: a tenant root's access is its membership, so access is not asked.
     pub tenant: bool,
     /// The access mode to offer first (scaffold.toml's `default_access`).
-    pub default_access: Option<Access>,
+    pub default_access: Option<AccessArg>,
 }
-
-/// The field types offered, in the order of the command line's help, with what they become.
-const TYPE_CHOICES: &[(&str, &str)] = &[
-    ("text", "text"),
-    ("int", "integer (32-bit)"),
-    ("bigint", "bigint (64-bit)"),
-    ("numeric", "exact decimal"),
-    ("float", "double precision"),
-    ("bool", "boolean"),
-    ("date", "calendar date"),
-    ("timestamptz", "timestamp with time zone"),
-    ("uuid", "uuid"),
-    ("email", "text checked as an email address"),
-    ("url", "text checked as an http(s) URL"),
-    ("jsonb", "JSON document"),
-    ("enum", "one of a list of values"),
-    ("ref", "a foreign key to another table"),
-];
 
 fn variants<E: ValueEnum>() -> Vec<(E, String)> {
     E::value_variants()
@@ -359,11 +336,11 @@ pub fn resource(prompter: &mut dyn Prompter, given: &Given) -> Result<ResourceAn
 
     let access = match given.access {
         Some(access) => access,
-        None if given.tenant => Access::Owner,
+        None if given.tenant => AccessArg::Owner,
         None => choose(prompter, "Access", given.default_access.as_ref())?,
     };
     let write_role = match (access, given.write_role) {
-        (Access::Workspace, None) => Some(choose(
+        (AccessArg::Workspace, None) => Some(choose(
             prompter,
             "Lowest role that may create, change and delete rows",
             Some(&Role::Member),
@@ -418,15 +395,15 @@ fn ask_field(
     let number = before.len() + 1;
     let name = prompter.input(&format!("Field {number}: name"), "", &name_check)?;
 
-    let labels: Vec<String> = TYPE_CHOICES
+    let labels: Vec<String> = FieldKind::ALL
         .iter()
-        .map(|(ty, what)| format!("{ty} ({what})"))
+        .map(|kind| format!("{} ({})", kind.keyword(), kind.describe()))
         .collect();
-    let ty = TYPE_CHOICES[prompter.select(&format!("`{name}`: type"), &labels, 0)?].0;
+    let kind = FieldKind::ALL[prompter.select(&format!("`{name}`: type"), &labels, 0)?];
     let parses = |token: &str| field::parse(token).map(drop).map_err(|e| e.to_string());
 
-    let ty = match ty {
-        "enum" => {
+    let ty = match kind {
+        FieldKind::Enum => {
             let values = prompter.input(
                 &format!("`{name}`: values, comma-separated (e.g. draft,published)"),
                 "",
@@ -434,7 +411,7 @@ fn ask_field(
             )?;
             format!("enum={values}")
         }
-        "ref" => {
+        FieldKind::Ref => {
             let derived = naming::pluralize(name.strip_suffix("_id").unwrap_or(&name));
             let table =
                 prompter.input(&format!("`{name}`: referenced table"), &derived, &|table| {
@@ -446,55 +423,55 @@ fn ask_field(
                 format!("ref={table}")
             }
         }
-        simple => simple.to_string(),
+        FieldKind::Text
+        | FieldKind::Int
+        | FieldKind::Bigint
+        | FieldKind::Numeric
+        | FieldKind::Float
+        | FieldKind::Bool
+        | FieldKind::Date
+        | FieldKind::Timestamptz
+        | FieldKind::Uuid
+        | FieldKind::Email
+        | FieldKind::Url
+        | FieldKind::Jsonb => kind.keyword().to_string(),
     };
     let mut token = format!("{name}:{ty}");
-    let kind = ty.split('=').next().unwrap_or_default();
 
     if !prompter.confirm(&format!("`{name}`: required?"), true)? {
         token.push_str(":optional");
     }
-    if kind == "ref" {
+    if kind == FieldKind::Ref {
         let optional = token.ends_with(":optional");
-        let actions = ["cascade", "restrict", "set-null"];
-        let labels: Vec<String> = actions
+        let labels: Vec<String> = OnDelete::ALL
             .iter()
-            .map(|a| format!("{a} (when the referenced row is deleted)"))
+            .map(|a| format!("{} (when the referenced row is deleted)", a.token()))
             .collect();
         let default = if optional { 2 } else { 0 };
         let chosen = prompter.select(&format!("`{name}`: on delete"), &labels, default)?;
         if chosen != default {
-            let with = format!("{token}:on-delete={}", actions[chosen]);
+            let with = format!("{token}:on-delete={}", OnDelete::ALL[chosen].token());
             // set-null on a required field is refused with the command line's message.
             field::parse(&with)?;
             token = with;
         }
         return Ok(token);
     }
-    if !matches!(kind, "bool" | "jsonb")
-        && prompter.confirm(&format!("`{name}`: unique?"), false)?
-    {
+    if kind.can_be_unique() && prompter.confirm(&format!("`{name}`: unique?"), false)? {
         token.push_str(":unique");
     }
-    let bounds = match kind {
-        "text" | "email" | "url" => Some("length"),
-        "int" | "bigint" | "numeric" | "float" => Some("value"),
-        _ => None,
-    };
-    if let Some(what) = bounds {
+    if let Some(bounds) = kind.bounds() {
+        let what = match bounds {
+            Bounds::Length => "length",
+            Bounds::Value(_) => "value",
+        };
         for (key, label) in [("min", "minimum"), ("max", "maximum")] {
             token = ask_modifier(prompter, &format!("`{name}`: {label} {what}"), token, key)?;
         }
     }
-    let hint = match kind {
-        "date" => " (a date, or `today`)",
-        "timestamptz" => " (a timestamp, or `now`)",
-        "uuid" => " (a uuid, or `random`)",
-        _ => "",
-    };
     ask_modifier(
         prompter,
-        &format!("`{name}`: default{hint}"),
+        &format!("`{name}`: default{}", kind.default_hint()),
         token,
         "default",
     )
@@ -578,13 +555,19 @@ mod tests {
             assert_eq!(command_line(&result), *want);
             assert!(scripted.refusals.is_empty(), "{:?}", scripted.refusals);
             let words: Vec<String> = shell_words(want);
-            let spec = ResourceSpec::with_tenancy(
+            let access = Access::from_args(
                 &words[2],
                 result.plural.as_deref(),
-                &words[3..3 + result.fields.len()],
                 result.access,
                 false,
                 result.write_role,
+            )
+            .unwrap();
+            let spec = ResourceSpec::new(
+                &words[2],
+                result.plural.as_deref(),
+                &words[3..3 + result.fields.len()],
+                access,
             )
             .and_then(|spec| spec.with_actions(&result.actions))
             .unwrap();
@@ -684,7 +667,7 @@ mod tests {
         let given = Given {
             name: Some("note".into()),
             plural: Some("notes".into()),
-            access: Some(Access::PublicRead),
+            access: Some(AccessArg::PublicRead),
             ..Given::default()
         };
         let (result, scripted) = run(given, &["title", "text", "y", "n", "", "", "", "n", ""]);
@@ -698,7 +681,7 @@ mod tests {
         let given = Given {
             name: Some("note".into()),
             plural: Some("notes".into()),
-            access: Some(Access::Owner),
+            access: Some(AccessArg::Owner),
             actions: Some(vec![ActionKind::Get]),
             ..Given::default()
         };

@@ -56,6 +56,36 @@ fn bad_input_exits_2_names_the_token_and_writes_nothing() {
             &["resource", "note", "n:int:default=1.5"],
             "`default=1.5` does not fit int",
         ),
+        // Exact numbers: both bounds round to the same double, and a default compared as a
+        // double would pass its own check constraint's bound.
+        (
+            &[
+                "resource",
+                "meter",
+                "n:bigint:min=9007199254740993:default=9007199254740992",
+            ],
+            "`default=9007199254740992` does not fit bigint: 9007199254740992 is below min=9007199254740993",
+        ),
+        (
+            &[
+                "resource",
+                "meter",
+                "x:numeric:min=0.30000000000000001:default=0.3",
+            ],
+            "`default=0.3` does not fit numeric: 0.3 is below min=0.30000000000000001",
+        ),
+        (
+            &["resource", "meter", "n:bigint:max=9223372036854775808"],
+            "`max=9223372036854775808` is outside the range of bigint (64-bit)",
+        ),
+        (
+            &[
+                "resource",
+                "meter",
+                "x:numeric:max=1.23456789012345678901234567890",
+            ],
+            "at most 28 significant digits",
+        ),
         (&["resource", &"a".repeat(64), "title:text"], "63"),
         (
             &["resource", "note", &format!("{}:text", "b".repeat(64))],

@@ -32,6 +32,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use scaffold::spec::field::{self, Field, FieldType};
+use scaffold::spec::value::Bound;
 use serde_json::{json, Map, Value};
 use support::pg::{Cluster, Database};
 
@@ -650,11 +651,12 @@ fn create_users(db: &Database<'_>) -> Result<(), Vec<String>> {
     .map_err(|e| vec![format!("setup: creating users: {e}")])
 }
 
-/// The `min=`/`max=` of a field as a number.
-fn bound(value: &Option<String>) -> Option<f64> {
+/// The `min=`/`max=` of a field as a number (the test's boundary values only need to be one
+/// decimal place past it: a double is close enough).
+fn bound(value: &Option<Bound>) -> Option<f64> {
     value
         .as_ref()
-        .map(|v| v.parse::<f64>().expect("numeric bound"))
+        .map(|v| v.to_string().parse::<f64>().expect("numeric bound"))
 }
 
 fn number(text: &str) -> Value {
@@ -1917,7 +1919,8 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
                 let decimals = bound.split_once('.').map_or(0, |(_, d)| d.len()) + 1;
                 (10f64.powi(-(decimals as i32)), decimals)
             };
-            if let (Some(m), Some(text)) = (min, &field.min) {
+            if let (Some(m), Some(text)) = (min, field.min.map(|b| b.to_string())) {
+                let text = text.as_str();
                 let (d, places) = step(text);
                 cases.push(case(
                     format!("{:.places$} (just below min)", m - d),
@@ -1926,7 +1929,8 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
                 ));
                 cases.push(case(format!("{text} (min)"), number(text), Accept));
             }
-            if let (Some(m), Some(text)) = (max, &field.max) {
+            if let (Some(m), Some(text)) = (max, field.max.map(|b| b.to_string())) {
+                let text = text.as_str();
                 let (d, places) = step(text);
                 cases.push(case(format!("{text} (max)"), number(text), Accept));
                 cases.push(case(

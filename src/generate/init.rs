@@ -237,7 +237,7 @@ fn defines(text: &str, key: &str) -> bool {
 
 fn access_modes() -> String {
     use clap::ValueEnum;
-    crate::spec::Access::value_variants()
+    crate::spec::AccessArg::value_variants()
         .iter()
         .filter_map(|a| a.to_possible_value().map(|v| v.get_name().to_string()))
         .collect::<Vec<_>>()

@@ -2,6 +2,7 @@
 
 pub mod context;
 pub mod init;
+pub mod pgtap;
 pub mod resource;
 pub mod webhook_stripe;
 
@@ -16,6 +17,71 @@ use crate::spec::ident::MAX_IDENT_BYTES;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_template_named_in_rust_is_built_in() {
+        let named = [resource::templates::ALL, webhook_stripe::templates::ALL].concat();
+        for name in named {
+            assert!(
+                crate::render::EMBEDDED.get_file(name).is_some(),
+                "templates/{name} does not exist"
+            );
+        }
+    }
+
+    /// Templates branch on the access mode by its serialized kind: a misspelt kind would
+    /// silently take the `else` branch, so every kind a template names must be a real one.
+    #[test]
+    fn templates_compare_access_kinds_that_exist() {
+        use crate::spec::{Access, Role};
+        let kinds: Vec<String> = [
+            Access::Owner,
+            Access::PublicRead,
+            Access::Workspace {
+                write_role: Role::Member,
+            },
+            Access::TenantRoot,
+        ]
+        .iter()
+        .map(|a| {
+            serde_json::to_value(a).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+        let mut stack = vec![&crate::render::EMBEDDED];
+        let mut compared = 0;
+        while let Some(folder) = stack.pop() {
+            stack.extend(folder.dirs());
+            for file in folder.files() {
+                let text = file.contents_utf8().unwrap_or_default();
+                for (at, _) in text.match_indices("access.kind ") {
+                    let rest = &text[at + "access.kind ".len()..];
+                    let quoted = rest
+                        .trim_start_matches(['=', '!', ' '])
+                        .strip_prefix('"')
+                        .and_then(|r| r.split('"').next())
+                        .unwrap_or_else(|| {
+                            panic!(
+                                "{}: `access.kind` compared with a non-literal",
+                                file.path().display()
+                            )
+                        });
+                    assert!(
+                        kinds.iter().any(|k| k == quoted),
+                        "{}: compares access.kind with \"{quoted}\"; kinds: {kinds:?}",
+                        file.path().display()
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert!(
+            compared > 10,
+            "templates compare the access kind {compared} times"
+        );
+    }
 
     #[test]
     fn long_schema_identifiers_are_shortened_stably() {

@@ -6,15 +6,34 @@
 use serde::Serialize;
 
 use super::init::{self, EnvEntry};
+use super::pgtap::{TestIds, IDS};
 use super::{imports, Migration};
 use crate::error::Error;
 use crate::plan::{Ownership, Plan};
 use crate::project::{Layout, Project};
 use crate::render::Renderer;
+use crate::schema::policy::{self, owned_by_caller};
+use crate::schema::{ApiRole, Command, Grant, Policy, Privilege};
 use crate::session::SessionEntry;
 
 /// The migration's name, after its timestamp.
 pub const MIGRATION_NAME: &str = "create_stripe_billing";
+
+/// The templates this generator renders, by what they write.
+pub mod templates {
+    pub const MIGRATION: &str = "webhook_stripe/supabase/migrations/create_stripe_billing.sql";
+    pub const ROLLBACK: &str = "webhook_stripe/supabase/rollbacks/create_stripe_billing.down.sql";
+    pub const TEST: &str = "webhook_stripe/supabase/tests/database/stripe_billing.test.sql";
+    pub const ROUTE: &str = "webhook_stripe/app/api/webhooks/stripe/route.ts";
+    pub const STRIPE: &str = "webhook_stripe/lib/stripe/server.ts";
+    pub const SYNC: &str = "webhook_stripe/lib/stripe/sync.ts";
+    pub const ACTIONS: &str = "webhook_stripe/app/actions/billing.ts";
+    pub const SESSION: &str = "webhook_stripe/session.md";
+
+    pub const ALL: &[&str] = &[
+        MIGRATION, ROLLBACK, TEST, ROUTE, STRIPE, SYNC, ACTIONS, SESSION,
+    ];
+}
 
 /// The handler in `lib/stripe/sync.ts` that processes an event type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -123,25 +142,13 @@ pub fn plan(
     let paths = &context.paths;
     let mut plan = Plan::default();
     for (template, path) in [
-        (
-            "webhook_stripe/supabase/migrations/create_stripe_billing.sql",
-            &paths.migration,
-        ),
-        (
-            "webhook_stripe/supabase/rollbacks/create_stripe_billing.down.sql",
-            &paths.rollback,
-        ),
-        (
-            "webhook_stripe/supabase/tests/database/stripe_billing.test.sql",
-            &paths.test,
-        ),
-        (
-            "webhook_stripe/app/api/webhooks/stripe/route.ts",
-            &paths.route,
-        ),
-        ("webhook_stripe/lib/stripe/server.ts", &paths.stripe),
-        ("webhook_stripe/lib/stripe/sync.ts", &paths.sync),
-        ("webhook_stripe/app/actions/billing.ts", &paths.actions),
+        (templates::MIGRATION, &paths.migration),
+        (templates::ROLLBACK, &paths.rollback),
+        (templates::TEST, &paths.test),
+        (templates::ROUTE, &paths.route),
+        (templates::STRIPE, &paths.stripe),
+        (templates::SYNC, &paths.sync),
+        (templates::ACTIONS, &paths.actions),
     ] {
         plan.generated(path.clone(), renderer.render(template, &context)?);
     }
@@ -157,7 +164,7 @@ pub fn plan(
     plan.record(SessionEntry::render(
         renderer,
         "webhook:stripe",
-        "webhook_stripe/session.md",
+        templates::SESSION,
         &context,
     )?);
     Ok(plan)
@@ -177,9 +184,9 @@ struct Context {
     paths: Paths,
     imports: Imports,
     env: Vec<&'static str>,
-    tables: Vec<TableTest>,
+    tables: Vec<BillingTable>,
     writes: Vec<Write>,
-    t: TestIds,
+    test: TestIds,
 }
 
 /// Event types that share a handler: one group of `case` labels in the route's switch.
@@ -212,10 +219,85 @@ struct Imports {
     actions: String,
 }
 
+/// A billing table's row level security: what the API roles may read, and that only the
+/// service role writes.
 #[derive(Serialize)]
-struct TableTest {
+struct BillingTable {
     name: &'static str,
-    policies: &'static str,
+    name_sql: String,
+    policies: Vec<Policy>,
+    /// The pgTAP `policies_are` list.
+    policy_names: String,
+    /// What the API roles may do: read, at most.
+    client_grants: Vec<Grant>,
+    service_grant: Grant,
+}
+
+impl BillingTable {
+    fn new(name: &'static str, policies: Vec<Policy>, readers: &[ApiRole]) -> BillingTable {
+        let client_grants = if readers.is_empty() {
+            Vec::new()
+        } else {
+            vec![Grant::new(vec![Privilege::Select], readers)]
+        };
+        BillingTable {
+            name,
+            name_sql: format!("public.{name}"),
+            policy_names: policy::names_sql(&policies),
+            policies,
+            client_grants,
+            service_grant: Grant::service_role(),
+        }
+    }
+}
+
+/// The tables of the migration, in the order it creates them. Users read their own customer and
+/// subscriptions, everyone reads what is for sale; no API role writes (the webhook and the
+/// billing actions write with the service role, which bypasses row level security).
+fn billing_tables() -> Vec<BillingTable> {
+    let signed_in = &[ApiRole::Authenticated];
+    let everyone = &[ApiRole::Anon, ApiRole::Authenticated];
+    let read = |name: &str, roles: &[ApiRole], using: String| {
+        vec![Policy::new(name, Command::Select, roles, Some(using), None)]
+    };
+    let own = || owned_by_caller("user_id");
+    vec![
+        BillingTable::new(
+            "customers",
+            read("users can read their customer", signed_in, own()),
+            signed_in,
+        ),
+        BillingTable::new(
+            "products",
+            read("anyone can read active products", everyone, "active".into()),
+            everyone,
+        ),
+        BillingTable::new(
+            "prices",
+            read("anyone can read active prices", everyone, "active".into()),
+            everyone,
+        ),
+        BillingTable::new(
+            "subscriptions",
+            read("users can read their subscriptions", signed_in, own()),
+            signed_in,
+        ),
+        BillingTable::new(
+            "stripe_webhook_events",
+            vec![Policy::new(
+                "no client access",
+                Command::All,
+                everyone,
+                Some("false".into()),
+                Some("false".into()),
+            )
+            .restrictive()
+            .commented(
+                "Only the webhook (the service role, which bypasses row level security) touches events; this\nsays so explicitly, and holds even if someone grants the table to the API roles later.",
+            )],
+            &[],
+        ),
+    ]
 }
 
 #[derive(Serialize)]
@@ -223,21 +305,6 @@ struct Write {
     what: &'static str,
     sql: &'static str,
 }
-
-#[derive(Serialize)]
-struct TestIds {
-    owner: &'static str,
-    other: &'static str,
-}
-
-/// Each table of the migration with its policies, as the pgTAP test lists them.
-const TABLES: &[(&str, &str)] = &[
-    ("customers", "'users can read their customer'"),
-    ("products", "'anyone can read active products'"),
-    ("prices", "'anyone can read active prices'"),
-    ("subscriptions", "'users can read their subscriptions'"),
-    ("stripe_webhook_events", "'no client access'"),
-];
 
 /// Writes no API role may make: the pgTAP test expects each to fail for `anon` and
 /// `authenticated` alike.
@@ -339,18 +406,12 @@ impl Context {
                 .chain(STRIPE_ENV)
                 .map(|entry| entry.key)
                 .collect(),
-            tables: TABLES
-                .iter()
-                .map(|(name, policies)| TableTest { name, policies })
-                .collect(),
+            tables: billing_tables(),
             writes: WRITES
                 .iter()
                 .map(|(what, sql)| Write { what, sql })
                 .collect(),
-            t: TestIds {
-                owner: "11111111-1111-4111-8111-111111111111",
-                other: "22222222-2222-4222-8222-222222222222",
-            },
+            test: IDS,
         }
     }
 }

@@ -2,10 +2,9 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
 use super::formats;
 use super::ident;
+use super::value::{self, Bound, DefaultValue};
 use crate::error::Error;
 use crate::naming;
 
@@ -16,8 +15,8 @@ pub const TYPES: &str =
 pub const MODIFIERS: &str =
     "optional, unique, index, default=VALUE, min=N, max=N, on-delete=cascade|restrict|set-null";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// A field's type, with what the type itself needs (an enum's values, a ref's table).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldType {
     Text,
     Int,
@@ -35,8 +34,204 @@ pub enum FieldType {
     Ref { table: String },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+/// The kinds of field, without their arguments: what TYPE names on the command line, and what
+/// the wizard offers. Every question about a type is an exhaustive match on this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Int,
+    Bigint,
+    Numeric,
+    Float,
+    Bool,
+    Date,
+    Timestamptz,
+    Uuid,
+    Email,
+    Url,
+    Jsonb,
+    Enum,
+    Ref,
+}
+
+/// What `min=` and `max=` bound for a kind of field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bounds {
+    Length,
+    Value(NumberKind),
+}
+
+/// How a number type's values are held, exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberKind {
+    /// `int`: 32 bits.
+    Int32,
+    /// `bigint`: 64 bits.
+    Int64,
+    /// `numeric` and `float`: written as plain decimals.
+    Decimal,
+}
+
+/// Text the database checks against a pattern shared with the Zod schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Email,
+    Url,
+}
+
+impl Format {
+    pub fn pattern(self) -> &'static str {
+        match self {
+            Format::Email => formats::EMAIL_PATTERN,
+            Format::Url => formats::URL_PATTERN,
+        }
+    }
+
+    /// What a value is, in a message, and the shortest value the pattern accepts.
+    pub fn shortest(self) -> (&'static str, &'static str) {
+        match self {
+            Format::Email => ("an email address", formats::SHORTEST_EMAIL),
+            Format::Url => ("a URL", formats::SHORTEST_URL),
+        }
+    }
+}
+
+impl FieldKind {
+    /// Every kind, in the order of the command line's help.
+    pub const ALL: [FieldKind; 14] = [
+        FieldKind::Text,
+        FieldKind::Int,
+        FieldKind::Bigint,
+        FieldKind::Numeric,
+        FieldKind::Float,
+        FieldKind::Bool,
+        FieldKind::Date,
+        FieldKind::Timestamptz,
+        FieldKind::Uuid,
+        FieldKind::Email,
+        FieldKind::Url,
+        FieldKind::Jsonb,
+        FieldKind::Enum,
+        FieldKind::Ref,
+    ];
+
+    pub fn keyword(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::Int => "int",
+            FieldKind::Bigint => "bigint",
+            FieldKind::Numeric => "numeric",
+            FieldKind::Float => "float",
+            FieldKind::Bool => "bool",
+            FieldKind::Date => "date",
+            FieldKind::Timestamptz => "timestamptz",
+            FieldKind::Uuid => "uuid",
+            FieldKind::Email => "email",
+            FieldKind::Url => "url",
+            FieldKind::Jsonb => "jsonb",
+            FieldKind::Enum => "enum",
+            FieldKind::Ref => "ref",
+        }
+    }
+
+    /// What the type becomes, in a few words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::Int => "integer (32-bit)",
+            FieldKind::Bigint => "bigint (64-bit)",
+            FieldKind::Numeric => "exact decimal",
+            FieldKind::Float => "double precision",
+            FieldKind::Bool => "boolean",
+            FieldKind::Date => "calendar date",
+            FieldKind::Timestamptz => "timestamp with time zone",
+            FieldKind::Uuid => "uuid",
+            FieldKind::Email => "text checked as an email address",
+            FieldKind::Url => "text checked as an http(s) URL",
+            FieldKind::Jsonb => "JSON document",
+            FieldKind::Enum => "one of a list of values",
+            FieldKind::Ref => "a foreign key to another table",
+        }
+    }
+
+    /// What `min=`/`max=` bound, if they apply.
+    pub fn bounds(self) -> Option<Bounds> {
+        match self {
+            FieldKind::Text | FieldKind::Email | FieldKind::Url => Some(Bounds::Length),
+            FieldKind::Int => Some(Bounds::Value(NumberKind::Int32)),
+            FieldKind::Bigint => Some(Bounds::Value(NumberKind::Int64)),
+            FieldKind::Numeric | FieldKind::Float => Some(Bounds::Value(NumberKind::Decimal)),
+            FieldKind::Bool
+            | FieldKind::Date
+            | FieldKind::Timestamptz
+            | FieldKind::Uuid
+            | FieldKind::Jsonb
+            | FieldKind::Enum
+            | FieldKind::Ref => None,
+        }
+    }
+
+    /// The pattern the value must match, for text checked as a format.
+    pub fn format(self) -> Option<Format> {
+        match self {
+            FieldKind::Email => Some(Format::Email),
+            FieldKind::Url => Some(Format::Url),
+            FieldKind::Text
+            | FieldKind::Int
+            | FieldKind::Bigint
+            | FieldKind::Numeric
+            | FieldKind::Float
+            | FieldKind::Bool
+            | FieldKind::Date
+            | FieldKind::Timestamptz
+            | FieldKind::Uuid
+            | FieldKind::Jsonb
+            | FieldKind::Enum
+            | FieldKind::Ref => None,
+        }
+    }
+
+    /// Whether `unique` makes sense: not for a yes/no value or a JSON document.
+    pub fn can_be_unique(self) -> bool {
+        match self {
+            FieldKind::Bool | FieldKind::Jsonb => false,
+            FieldKind::Text
+            | FieldKind::Int
+            | FieldKind::Bigint
+            | FieldKind::Numeric
+            | FieldKind::Float
+            | FieldKind::Date
+            | FieldKind::Timestamptz
+            | FieldKind::Uuid
+            | FieldKind::Email
+            | FieldKind::Url
+            | FieldKind::Enum
+            | FieldKind::Ref => true,
+        }
+    }
+
+    /// The values the database computes that `default=` accepts besides literals.
+    pub fn default_hint(self) -> &'static str {
+        match self {
+            FieldKind::Date => " (a date, or `today`)",
+            FieldKind::Timestamptz => " (a timestamp, or `now`)",
+            FieldKind::Uuid => " (a uuid, or `random`)",
+            FieldKind::Text
+            | FieldKind::Int
+            | FieldKind::Bigint
+            | FieldKind::Numeric
+            | FieldKind::Float
+            | FieldKind::Bool
+            | FieldKind::Email
+            | FieldKind::Url
+            | FieldKind::Jsonb
+            | FieldKind::Enum
+            | FieldKind::Ref => "",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnDelete {
     Cascade,
     Restrict,
@@ -44,6 +239,8 @@ pub enum OnDelete {
 }
 
 impl OnDelete {
+    pub const ALL: [OnDelete; 3] = [OnDelete::Cascade, OnDelete::Restrict, OnDelete::SetNull];
+
     pub fn sql(self) -> &'static str {
         match self {
             OnDelete::Cascade => "cascade",
@@ -52,7 +249,7 @@ impl OnDelete {
         }
     }
 
-    fn token(self) -> &'static str {
+    pub fn token(self) -> &'static str {
         match self {
             OnDelete::Cascade => "cascade",
             OnDelete::Restrict => "restrict",
@@ -62,7 +259,7 @@ impl OnDelete {
 }
 
 /// A field as the user described it, validated: every combination here is one we can generate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
     /// The name as typed (`project` for `project:ref`).
     pub name: String,
@@ -70,59 +267,60 @@ pub struct Field {
     pub optional: bool,
     pub unique: bool,
     pub index: bool,
-    pub default: Option<String>,
+    pub default: Option<DefaultValue>,
     /// Lower bound: a length for text-like types, a value for numbers.
-    pub min: Option<String>,
-    pub max: Option<String>,
+    pub min: Option<Bound>,
+    pub max: Option<Bound>,
     pub on_delete: Option<OnDelete>,
     /// Whether the user wrote the ref target (`ref=TABLE`) rather than letting it be derived.
-    #[serde(skip)]
     explicit_ref_table: bool,
 }
 
 impl FieldType {
-    fn keyword(&self) -> &'static str {
+    pub fn kind(&self) -> FieldKind {
         match self {
-            FieldType::Text => "text",
-            FieldType::Int => "int",
-            FieldType::Bigint => "bigint",
-            FieldType::Numeric => "numeric",
-            FieldType::Float => "float",
-            FieldType::Bool => "bool",
-            FieldType::Date => "date",
-            FieldType::Timestamptz => "timestamptz",
-            FieldType::Uuid => "uuid",
-            FieldType::Email => "email",
-            FieldType::Url => "url",
-            FieldType::Jsonb => "jsonb",
-            FieldType::Enum { .. } => "enum",
-            FieldType::Ref { .. } => "ref",
+            FieldType::Text => FieldKind::Text,
+            FieldType::Int => FieldKind::Int,
+            FieldType::Bigint => FieldKind::Bigint,
+            FieldType::Numeric => FieldKind::Numeric,
+            FieldType::Float => FieldKind::Float,
+            FieldType::Bool => FieldKind::Bool,
+            FieldType::Date => FieldKind::Date,
+            FieldType::Timestamptz => FieldKind::Timestamptz,
+            FieldType::Uuid => FieldKind::Uuid,
+            FieldType::Email => FieldKind::Email,
+            FieldType::Url => FieldKind::Url,
+            FieldType::Jsonb => FieldKind::Jsonb,
+            FieldType::Enum { .. } => FieldKind::Enum,
+            FieldType::Ref { .. } => FieldKind::Ref,
         }
+    }
+
+    pub fn keyword(&self) -> &'static str {
+        self.kind().keyword()
     }
 
     /// Text-like types, whose `min`/`max` bound the length.
     pub fn is_textual(&self) -> bool {
-        matches!(self, FieldType::Text | FieldType::Email | FieldType::Url)
+        self.kind().bounds() == Some(Bounds::Length)
     }
 
-    pub fn is_numeric(&self) -> bool {
-        matches!(
-            self,
-            FieldType::Int | FieldType::Bigint | FieldType::Numeric | FieldType::Float
-        )
-    }
-
-    pub fn is_integer(&self) -> bool {
-        matches!(self, FieldType::Int | FieldType::Bigint)
+    /// How a number type holds its values; `None` for other types.
+    pub fn number_kind(&self) -> Option<NumberKind> {
+        match self.kind().bounds() {
+            Some(Bounds::Value(kind)) => Some(kind),
+            Some(Bounds::Length) | None => None,
+        }
     }
 }
 
 impl Field {
     /// The database column: refs get an `_id` suffix (`project:ref` → `project_id`).
     pub fn column(&self) -> String {
-        match &self.ty {
-            FieldType::Ref { .. } if !self.name.ends_with("_id") => format!("{}_id", self.name),
-            _ => self.name.clone(),
+        if self.ref_table().is_some() && !self.name.ends_with("_id") {
+            format!("{}_id", self.name)
+        } else {
+            self.name.clone()
         }
     }
 
@@ -133,6 +331,33 @@ impl Field {
         } else {
             OnDelete::Cascade
         })
+    }
+
+    /// The table a ref points at, for refs.
+    pub fn ref_table(&self) -> Option<&str> {
+        if let FieldType::Ref { table } = &self.ty {
+            Some(table)
+        } else {
+            None
+        }
+    }
+
+    /// The lower and upper length bounds of a text-like field.
+    pub fn length_bounds(&self) -> (Option<u32>, Option<u32>) {
+        let length = |b: Option<Bound>| match b {
+            Some(Bound::Length(n)) => Some(n),
+            _ => None,
+        };
+        (length(self.min), length(self.max))
+    }
+
+    /// The lower and upper value bounds of a numeric field.
+    pub fn value_bounds(&self) -> (Option<value::Number>, Option<value::Number>) {
+        let number = |b: Option<Bound>| match b {
+            Some(Bound::Value(n)) => Some(n),
+            _ => None,
+        };
+        (number(self.min), number(self.max))
     }
 }
 
@@ -161,6 +386,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         max: None,
         on_delete: None,
     };
+    let mut default: Option<String> = None;
 
     let rest: Vec<&str> = parts.collect();
     let mut i = 0;
@@ -177,7 +403,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
             ("unique", None) if !field.unique => field.unique = true,
             ("index", None) if !field.index => field.index = true,
             ("optional" | "unique" | "index", None) => return Err(repeated()),
-            ("default", Some(value)) if field.default.is_none() => {
+            ("default", Some(value)) if default.is_none() => {
                 // A default may itself contain colons (a URL, a time): it runs to the next modifier.
                 let mut value = value.to_string();
                 while i < rest.len() && !is_modifier(rest[i]) {
@@ -185,10 +411,14 @@ fn parse_inner(token: &str) -> Result<Field, String> {
                     value.push_str(rest[i]);
                     i += 1;
                 }
-                field.default = Some(value);
+                default = Some(value);
             }
-            ("min", Some(value)) if field.min.is_none() => field.min = Some(value.to_string()),
-            ("max", Some(value)) if field.max.is_none() => field.max = Some(value.to_string()),
+            ("min", Some(value)) if field.min.is_none() => {
+                field.min = Some(value::parse_bound(&field.ty, key, value)?)
+            }
+            ("max", Some(value)) if field.max.is_none() => {
+                field.max = Some(value::parse_bound(&field.ty, key, value)?)
+            }
             ("on-delete", Some(value)) if field.on_delete.is_none() => {
                 field.on_delete = Some(match value {
                     "cascade" => OnDelete::Cascade,
@@ -212,6 +442,16 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         }
     }
     validate(&field)?;
+    if let Some(text) = default {
+        if field.ref_table().is_some() {
+            return Err("a ref cannot have a default; drop `default=`".into());
+        }
+        let kw = field.ty.keyword();
+        let value = value::parse_default(&field.ty, &text)
+            .and_then(|value| value::check_bounds(&value, field.min, field.max).map(|()| value))
+            .map_err(|why| format!("`default={text}` does not fit {kw}: {why}"))?;
+        field.default = Some(value);
+    }
     Ok(field)
 }
 
@@ -301,60 +541,25 @@ fn parse_enum(list: &str) -> Result<FieldType, String> {
 }
 
 fn validate(field: &Field) -> Result<(), String> {
-    let ty = &field.ty;
-    let kw = ty.keyword();
-    for (key, bound) in [("min", &field.min), ("max", &field.max)] {
-        let Some(bound) = bound else { continue };
-        if ty.is_textual() {
-            bound.parse::<u32>().map_err(|_| {
-                format!("`{key}={bound}`: a {kw} length must be a whole number ≥ 0, e.g. {key}=200")
-            })?;
-        } else if ty.is_numeric() {
-            let valid = if ty.is_integer() {
-                bound.parse::<i64>().is_ok()
-            } else {
-                formats::is_decimal(bound)
-            };
-            if !valid {
-                let what = if ty.is_integer() {
-                    "a whole number"
-                } else {
-                    "a number"
-                };
-                return Err(format!(
-                    "`{key}={bound}`: {kw} bounds must be {what}, e.g. {key}=0"
-                ));
-            }
-            if *ty == FieldType::Int && bound.parse::<i32>().is_err() {
-                return Err(format!(
-                    "`{key}={bound}` is outside the range of int (32-bit)"
-                ));
-            }
-        } else {
-            return Err(format!(
-                "`{key}=` does not apply to {kw}; it bounds the length of text, email and url and the value of int, bigint, numeric and float"
-            ));
-        }
-    }
-    let shortest = match ty {
-        FieldType::Email => Some(("an email address", formats::SHORTEST_EMAIL)),
-        FieldType::Url => Some(("a URL", formats::SHORTEST_URL)),
-        _ => None,
-    };
-    if let (Some((what, example)), Some(max)) = (shortest, &field.max) {
-        if max.parse::<usize>().is_ok_and(|max| max < example.len()) {
+    let kw = field.ty.keyword();
+    let shortest = field.ty.kind().format().map(Format::shortest);
+    if let (Some((what, example)), (_, Some(max))) = (shortest, field.length_bounds()) {
+        if (max as usize) < example.len() {
             return Err(format!(
                 "`max={max}` leaves no valid value: {what} takes at least {} characters ({example})",
                 example.len()
             ));
         }
     }
-    if let (Some(min), Some(max)) = (&field.min, &field.max) {
-        if formats::decimal_cmp(min, max).is_gt() {
-            return Err(format!("`min={min}` is greater than `max={max}`"));
-        }
+    let inverted = match (field.min, field.max) {
+        (Some(Bound::Length(min)), Some(Bound::Length(max))) => min > max,
+        (Some(Bound::Value(min)), Some(Bound::Value(max))) => min > max,
+        _ => false,
+    };
+    if let (true, Some(min), Some(max)) = (inverted, field.min, field.max) {
+        return Err(format!("`min={min}` is greater than `max={max}`"));
     }
-    let is_ref = matches!(ty, FieldType::Ref { .. });
+    let is_ref = field.ref_table().is_some();
     if field.on_delete.is_some() && !is_ref {
         return Err(format!("`on-delete` applies to ref fields only, not {kw}"));
     }
@@ -370,13 +575,6 @@ fn validate(field: &Field) -> Result<(), String> {
     if field.index && is_ref {
         return Err("`index` is redundant: ref columns always get an index".into());
     }
-    if let Some(default) = &field.default {
-        if is_ref {
-            return Err("a ref cannot have a default; drop `default=`".into());
-        }
-        formats::check_default(field, default)
-            .map_err(|why| format!("`default={default}` does not fit {kw}: {why}"))?;
-    }
     Ok(())
 }
 
@@ -384,10 +582,12 @@ fn validate(field: &Field) -> Result<(), String> {
 impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:", self.name)?;
-        match &self.ty {
-            FieldType::Enum { values } => write!(f, "enum={}", values.join(","))?,
-            FieldType::Ref { table } if self.explicit_ref_table => write!(f, "ref={table}")?,
-            other => f.write_str(other.keyword())?,
+        if let FieldType::Enum { values } = &self.ty {
+            write!(f, "enum={}", values.join(","))?;
+        } else if let (Some(table), true) = (self.ref_table(), self.explicit_ref_table) {
+            write!(f, "ref={table}")?;
+        } else {
+            f.write_str(self.ty.keyword())?;
         }
         for (on, word) in [
             (self.optional, "optional"),
@@ -398,14 +598,14 @@ impl fmt::Display for Field {
                 write!(f, ":{word}")?;
             }
         }
-        for (key, value) in [
-            ("min", &self.min),
-            ("max", &self.max),
-            ("default", &self.default),
-        ] {
-            if let Some(value) = value {
-                write!(f, ":{key}={value}")?;
-            }
+        if let Some(min) = self.min {
+            write!(f, ":min={min}")?;
+        }
+        if let Some(max) = self.max {
+            write!(f, ":max={max}")?;
+        }
+        if let Some(default) = &self.default {
+            write!(f, ":default={default}")?;
         }
         if let Some(action) = self.on_delete {
             write!(f, ":on-delete={}", action.token())?;
@@ -427,7 +627,7 @@ mod tests {
                 values: vec!["active".into(), "archived".into()]
             }
         );
-        assert_eq!(f.default.as_deref(), Some("active"));
+        assert_eq!(f.default, Some(DefaultValue::Literal("active".into())));
 
         let f = parse("project:ref:on-delete=restrict").unwrap();
         assert_eq!(
@@ -444,13 +644,16 @@ mod tests {
         assert_eq!(f.effective_on_delete(), OnDelete::SetNull);
 
         let f = parse("site:url:default=https://example.com:8080/x:optional").unwrap();
-        assert_eq!(f.default.as_deref(), Some("https://example.com:8080/x"));
+        assert_eq!(
+            f.default,
+            Some(DefaultValue::Literal("https://example.com:8080/x".into()))
+        );
         assert!(f.optional);
 
         let f = parse("budget:numeric:min=0:max=1000.50").unwrap();
         assert_eq!(
-            (f.min.as_deref(), f.max.as_deref()),
-            (Some("0"), Some("1000.50"))
+            (f.min.unwrap().to_string(), f.max.unwrap().to_string()),
+            ("0".to_string(), "1000.5".to_string())
         );
     }
 

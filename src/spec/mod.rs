@@ -1,79 +1,32 @@
 //! The resource model: what the user asked for, validated, independent of how it is written out.
 
+pub mod access;
 pub mod field;
 pub mod formats;
 pub mod ident;
+pub mod value;
 
 use serde::Serialize;
 
-pub use field::{Field, FieldType, OnDelete};
+pub use access::{Access, AccessArg, Role, TENANT};
+pub use field::{Field, FieldKind, FieldType, OnDelete};
 
 use crate::error::Error;
 use crate::naming::Names;
 
-/// Who may read and write a resource's rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum Access {
-    /// Each row belongs to the user who created it; only they can see or change it.
-    Owner,
-    /// Anyone, signed in or not, may read; only the row's owner may change it.
-    PublicRead,
-    /// Each row belongs to a workspace; its members read it, members with the write role change it.
-    Workspace,
-}
-
-/// A member's role in a workspace, highest first: each role can do what the ones below it can.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Owner,
-    Admin,
-    Member,
-}
-
-impl Role {
-    pub fn token(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Admin => "admin",
-            Role::Member => "member",
-        }
-    }
-}
-
-/// The tenant a workspace-owned resource belongs to, and the resource that is a tenant root.
-pub const TENANT: &str = "workspace";
-
-impl Access {
-    pub fn token(self) -> &'static str {
-        match self {
-            Access::Owner => "owner",
-            Access::PublicRead => "public-read",
-            Access::Workspace => "workspace",
-        }
-    }
-}
-
 /// Columns every generated table has; a field may not reuse their names.
 const GENERATED_COLUMNS: &[&str] = &["id", "created_at", "updated_at"];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceSpec {
     pub names: Names,
     pub fields: Vec<Field>,
     pub access: Access,
-    /// A tenant root: users belong to its rows through a members table with roles.
-    pub tenant: bool,
-    /// The lowest workspace role that may create, change and delete rows (workspace access).
-    pub write_role: Role,
     /// The server actions to write, in [`ActionKind::ALL`] order: all of them unless
     /// `--actions` says otherwise.
     pub actions: Vec<ActionKind>,
     /// The `--plural` the user gave, kept to write the command line back.
-    #[serde(skip)]
     plural_override: Option<String>,
-    #[serde(skip)]
     name_as_typed: String,
 }
 
@@ -85,34 +38,6 @@ impl ResourceSpec {
         field_tokens: &[String],
         access: Access,
     ) -> Result<ResourceSpec, Error> {
-        ResourceSpec::with_tenancy(name, plural, field_tokens, access, false, None)
-    }
-
-    /// Like [`ResourceSpec::new`], for tenant roots (`--tenant`) and workspace-owned resources.
-    pub fn with_tenancy(
-        name: &str,
-        plural: Option<&str>,
-        field_tokens: &[String],
-        access: Access,
-        tenant: bool,
-        write_role: Option<Role>,
-    ) -> Result<ResourceSpec, Error> {
-        if tenant && access != Access::Owner {
-            return Err(Error::input(format!(
-                "`--tenant` and `--access {}` do not combine: a tenant root's access is its membership",
-                access.token()
-            )));
-        }
-        if write_role.is_some() && access != Access::Workspace {
-            return Err(Error::input(
-                "`--write-role` applies to `--access workspace` only".to_string(),
-            ));
-        }
-        if access == Access::Workspace && Names::derive(name, plural).singular == TENANT {
-            return Err(Error::input(format!(
-                "`{name}` is the tenant root; generate it with `--tenant`, not `--access workspace`"
-            )));
-        }
         ident::check(name)
             .map_err(|why| Error::input(format!("`{name}` is not a valid resource name: {why}")))?;
         if let Some(plural) = plural {
@@ -138,8 +63,6 @@ impl ResourceSpec {
             names,
             fields,
             access,
-            tenant,
-            write_role: write_role.unwrap_or(Role::Member),
             actions: ActionKind::ALL.to_vec(),
             plural_override: plural.map(str::to_string),
             name_as_typed: name.to_string(),
@@ -150,11 +73,7 @@ impl ResourceSpec {
 
     /// The column that ties a row to whoever controls it.
     pub fn owner_column(&self) -> &'static str {
-        match (self.tenant, self.access) {
-            (true, _) => "created_by",
-            (false, Access::Owner | Access::PublicRead) => "user_id",
-            (false, Access::Workspace) => "workspace_id",
-        }
+        self.access.owner_column()
     }
 
     fn check_columns(&self, tokens: &[String]) -> Result<(), Error> {
@@ -190,15 +109,7 @@ impl ResourceSpec {
             self.name_as_typed.clone(),
         ];
         words.extend(self.fields.iter().map(|f| shell_word(&f.to_string())));
-        if self.tenant {
-            words.push("--tenant".into());
-        }
-        if self.access != Access::Owner {
-            words.push(format!("--access {}", self.access.token()));
-        }
-        if self.access == Access::Workspace && self.write_role != Role::Member {
-            words.push(format!("--write-role {}", self.write_role.token()));
-        }
+        words.extend(self.access.flags().into_iter().map(str::to_string));
         if let Some(plural) = &self.plural_override {
             words.push(format!("--plural {plural}"));
         }

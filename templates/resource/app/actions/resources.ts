@@ -24,7 +24,7 @@ import type { Tables } from "{{ imports.types }}";
 {{ ts_call(2, "const parsed = ", "parseInput", [schemas.create, "input", form_fields], ";") }}
   if (!parsed.success) return invalid(parsed.error);
 
-{% if mode == "tenant" %}
+{% if access.kind == "tenant-root" %}
   // The creator becomes a member when the insert statement ends, so the row is read back
   // afterwards instead of being returned by the insert.
   const id = crypto.randomUUID();
@@ -39,7 +39,7 @@ import type { Tables } from "{{ imports.types }}";
     .eq("id", id)
     .single();
   if (error) return fromDatabaseError(error);
-{% elif mode == "workspace" %}
+{% elif access.kind == "workspace" %}
   // Row level security rejects a workspace the caller may not write to.
   const { data, error } = await supabase
     .from("{{ table }}")
@@ -117,7 +117,7 @@ import type { Tables } from "{{ imports.types }}";
 /** {{ read_doc.get }} */
 {{ ts_signature("export async function " ~ actions.get, ["id: string"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
   const supabase = await createClient();
-{% if not public_read %}
+{% if access.kind != "public-read" %}
   const { data: auth } = await supabase.auth.getClaims();
   if (!auth) return unauthorized();
 {% endif %}
@@ -139,16 +139,16 @@ import type { Tables } from "{{ imports.types }}";
 {% if selected.list %}
 
 /** {{ read_doc.list }} */
-{{ ts_signature("export async function " ~ actions.list, ["input: " ~ types.list_input ~ (" = {}" if mode != "workspace" else "")], "Promise<ActionResult<Page<" ~ types.row ~ ">>>") }}
+{{ ts_signature("export async function " ~ actions.list, ["input: " ~ types.list_input ~ (" = {}" if access.kind != "workspace" else "")], "Promise<ActionResult<Page<" ~ types.row ~ ">>>") }}
   const supabase = await createClient();
-{% if not public_read %}
+{% if access.kind != "public-read" %}
   const { data: auth } = await supabase.auth.getClaims();
   if (!auth) return unauthorized();
 {% endif %}
 
   const parsed = {{ schemas.list }}.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
-{% if mode == "workspace" %}
+{% if access.kind == "workspace" %}
   const { workspaceId, page, pageSize } = parsed.data;
 {% else %}
   const { page, pageSize } = parsed.data;
@@ -158,7 +158,7 @@ import type { Tables } from "{{ imports.types }}";
   const { data, error, count } = await supabase
     .from("{{ table }}")
     .select("*", { count: "exact" })
-{% if mode == "workspace" %}
+{% if access.kind == "workspace" %}
     .eq("workspace_id", workspaceId)
 {% endif %}
     .order("created_at", { ascending: false })

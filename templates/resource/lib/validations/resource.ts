@@ -30,13 +30,13 @@ export const {{ schemas.create }} = z.object({
 {% endfor %}
 });
 
-{% if mode == "workspace" %}
+{% if access.kind == "workspace" %}
 /** Changes to {{ singular | indefinite }}: any subset of its fields, at least one; it stays in its workspace. */
 {% else %}
 /** Changes to {{ singular | indefinite }}: any subset of its fields, at least one. */
 {% endif %}
 {% set update_chain %}
-{% if mode == "workspace" %}
+{% if access.kind == "workspace" %}
 .omit({ workspace_id: true })
 {% endif %}
 .partial()
@@ -56,7 +56,7 @@ export const {{ schemas.update }} =
 export const {{ schemas.id }} = z.uuid();
 
 export const {{ schemas.list }} = z.object({
-{% if mode == "workspace" %}
+{% if access.kind == "workspace" %}
   workspaceId: z.uuid(),
 {% endif %}
   page: z.int().min(1).default(1),

@@ -1,40 +1,17 @@
+{% import "schema/rls.sql" as rls %}
 
 -- Members see who else belongs; admins and owners add, change and remove members (the trigger
 -- above keeps owners above admins); anyone may remove themselves, which is how they leave.
 alter table {{ tenancy.members_table_sql }} enable row level security;
 
-create policy "members can read the member list"
-on {{ tenancy.members_table_sql }}
-for select
-to authenticated
-using ({{ tenancy.fk_column }} = any (array(select {{ tenancy.ids_fn_sql }}())));
-
-create policy "admins can add members"
-on {{ tenancy.members_table_sql }}
-for insert
-to authenticated
-with check ({{ tenancy.fk_column }} = any (array(select {{ tenancy.ids_fn_sql }}('admin'))));
-
-create policy "admins can change roles"
-on {{ tenancy.members_table_sql }}
-for update
-to authenticated
-using ({{ tenancy.fk_column }} = any (array(select {{ tenancy.ids_fn_sql }}('admin'))))
-with check ({{ tenancy.fk_column }} = any (array(select {{ tenancy.ids_fn_sql }}('admin'))));
-
-create policy "admins remove members, anyone leaves"
-on {{ tenancy.members_table_sql }}
-for delete
-to authenticated
-using (
-  {{ tenancy.fk_column }} = any (array(select {{ tenancy.ids_fn_sql }}('admin')))
-  or user_id = (select auth.uid())
-);
-
+{% for p in members.policies %}
+{{ rls.create_policy(p, tenancy.members_table_sql) }}
+{% endfor %}
 revoke all on table {{ tenancy.members_table_sql }} from public, anon, authenticated, service_role;
 -- A membership's workspace and user never change; only its role does.
-grant select, insert ({{ tenancy.fk_column }}, user_id, role), update (role), delete on table {{ tenancy.members_table_sql }} to authenticated;
-grant all on table {{ tenancy.members_table_sql }} to service_role;
+{% for g in members.grants %}
+{{ rls.grant(g, tenancy.members_table_sql) -}}
+{% endfor %}
 
 -- The user id behind an email, answered only to an admin or owner of the {{ tenancy.singular }}:
 -- auth.users stays unexposed, and this security definer function lives outside the API schema.

@@ -5,18 +5,18 @@ import * as z from "zod";
 
 {{ ts_import(["type ActionResult", "fromDatabaseError", "invalid", "notFound", "ok", "unauthorized"], imports.action_result) }}
 {{ ts_import(["createClient"], imports.server) }}
-{{ ts_import(["type " ~ m.add_input, m.add_schema, "type " ~ m.change_input, m.change_schema, "type " ~ m.input, m.schema], m.validation_import) }}
+{{ ts_import(["type " ~ members.add_input, members.add_schema, "type " ~ members.change_input, members.change_schema, "type " ~ members.input, members.schema], members.validation_import) }}
 import type { Tables } from "{{ imports.types }}";
 
-{{ ts_alias("export type " ~ m.row, "Tables", "\"" ~ tenancy.members_table ~ "\"") }}
+{{ ts_alias("export type " ~ members.row, "Tables", "\"" ~ tenancy.members_table ~ "\"") }}
 
 /** Lists the members of {{ tenancy.singular | indefinite }} the signed-in user belongs to. */
-{{ ts_signature("export async function " ~ m.list, [m.id_key ~ ": string"], "Promise<ActionResult<" ~ m.row ~ "[]>>") }}
+{{ ts_signature("export async function " ~ members.list, [members.id_key ~ ": string"], "Promise<ActionResult<" ~ members.row ~ "[]>>") }}
   const supabase = await createClient();
   const { data: auth } = await supabase.auth.getClaims();
   if (!auth) return unauthorized();
 
-  const parsedId = z.uuid().safeParse({{ m.id_key }});
+  const parsedId = z.uuid().safeParse({{ members.id_key }});
   if (!parsedId.success) return invalid(parsedId.error);
 
   const { data, error } = await supabase
@@ -30,18 +30,18 @@ import type { Tables } from "{{ imports.types }}";
 }
 
 /** Adds an existing user by email; only admins and owners can, and only owners add owners. */
-{{ ts_signature("export async function " ~ m.add, ["input: " ~ m.add_input], "Promise<ActionResult<" ~ m.row ~ ">>") }}
+{{ ts_signature("export async function " ~ members.add, ["input: " ~ members.add_input], "Promise<ActionResult<" ~ members.row ~ ">>") }}
   const supabase = await createClient();
   const { data: auth } = await supabase.auth.getClaims();
   if (!auth) return unauthorized();
 
-  const parsed = {{ m.add_schema }}.safeParse(input);
+  const parsed = {{ members.add_schema }}.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
 
   // The lookup by email happens in the database and answers only an admin of this {{ tenancy.singular }}.
   const { data, error } = await supabase
     .rpc("{{ tenancy.add_member_fn }}", {
-      target_{{ tenancy.fk_column }}: parsed.data.{{ m.id_key }},
+      target_{{ tenancy.fk_column }}: parsed.data.{{ members.id_key }},
       member_email: parsed.data.email,
       member_role: parsed.data.role,
     })
@@ -53,18 +53,18 @@ import type { Tables } from "{{ imports.types }}";
 }
 
 /** Changes a member's role; the database refuses raising your own role or acting above it. */
-{{ ts_signature("export async function " ~ m.change, ["input: " ~ m.change_input], "Promise<ActionResult<" ~ m.row ~ ">>") }}
+{{ ts_signature("export async function " ~ members.change, ["input: " ~ members.change_input], "Promise<ActionResult<" ~ members.row ~ ">>") }}
   const supabase = await createClient();
   const { data: auth } = await supabase.auth.getClaims();
   if (!auth) return unauthorized();
 
-  const parsed = {{ m.change_schema }}.safeParse(input);
+  const parsed = {{ members.change_schema }}.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
 
   const { data, error } = await supabase
     .from("{{ tenancy.members_table }}")
     .update({ role: parsed.data.role })
-    .eq("{{ tenancy.fk_column }}", parsed.data.{{ m.id_key }})
+    .eq("{{ tenancy.fk_column }}", parsed.data.{{ members.id_key }})
     .eq("user_id", parsed.data.userId)
     .select()
     .maybeSingle();
@@ -76,18 +76,18 @@ import type { Tables } from "{{ imports.types }}";
 }
 
 /** Removes a member; admins and owners can, and the last owner cannot be removed. */
-{{ ts_signature("export async function " ~ m.remove, ["input: " ~ m.input], "Promise<ActionResult<{ userId: string }>>") }}
+{{ ts_signature("export async function " ~ members.remove, ["input: " ~ members.input], "Promise<ActionResult<{ userId: string }>>") }}
   const supabase = await createClient();
   const { data: auth } = await supabase.auth.getClaims();
   if (!auth) return unauthorized();
 
-  const parsed = {{ m.schema }}.safeParse(input);
+  const parsed = {{ members.schema }}.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
 
   const { data, error } = await supabase
     .from("{{ tenancy.members_table }}")
     .delete()
-    .eq("{{ tenancy.fk_column }}", parsed.data.{{ m.id_key }})
+    .eq("{{ tenancy.fk_column }}", parsed.data.{{ members.id_key }})
     .eq("user_id", parsed.data.userId)
     .select("user_id")
     .maybeSingle();
@@ -99,12 +99,12 @@ import type { Tables } from "{{ imports.types }}";
 }
 
 /** Leaves {{ tenancy.singular | indefinite }}; its last owner cannot. */
-{{ ts_signature("export async function " ~ m.leave, [m.id_key ~ ": string"], "Promise<ActionResult<{ " ~ m.id_key ~ ": string }>>") }}
+{{ ts_signature("export async function " ~ members.leave, [members.id_key ~ ": string"], "Promise<ActionResult<{ " ~ members.id_key ~ ": string }>>") }}
   const supabase = await createClient();
   const { data: auth } = await supabase.auth.getClaims();
   if (!auth) return unauthorized();
 
-  const parsedId = z.uuid().safeParse({{ m.id_key }});
+  const parsedId = z.uuid().safeParse({{ members.id_key }});
   if (!parsedId.success) return invalid(parsedId.error);
 
   const { data, error } = await supabase
@@ -118,5 +118,5 @@ import type { Tables } from "{{ imports.types }}";
   if (!data) return notFound();
 
   revalidatePath("{{ route }}");
-  return ok({ {{ m.id_key }}: data.{{ tenancy.fk_column }} });
+  return ok({ {{ members.id_key }}: data.{{ tenancy.fk_column }} });
 }

@@ -1,28 +1,28 @@
 import * as z from "zod";
 
 /** Roles in {{ tenancy.singular | indefinite }}, highest first, as the database's enum orders them. */
-{{ ts_array("export const " ~ m.roles, ["\"owner\"", "\"admin\"", "\"member\""], " as const") }}
+{{ ts_array("export const " ~ members.roles, ["\"owner\"", "\"admin\"", "\"member\""], " as const") }}
 
 /** One membership: which user in which {{ tenancy.singular }}. */
-export const {{ m.schema }} = z.object({
-  {{ m.id_key }}: z.uuid(),
+export const {{ members.schema }} = z.object({
+  {{ members.id_key }}: z.uuid(),
   userId: z.uuid(),
 });
 
 /** Adds an existing user, found by the email they signed up with. */
-export const {{ m.add_schema }} = z.object({
-  {{ m.id_key }}: z.uuid(),
+export const {{ members.add_schema }} = z.object({
+  {{ members.id_key }}: z.uuid(),
   email: z.email(),
-  role: z.enum({{ m.roles }}).default("member"),
+  role: z.enum({{ members.roles }}).default("member"),
 });
 
 /** A new role for one membership. */
-export const {{ m.change_schema }} = z.object({
-  {{ m.id_key }}: z.uuid(),
+export const {{ members.change_schema }} = z.object({
+  {{ members.id_key }}: z.uuid(),
   userId: z.uuid(),
-  role: z.enum({{ m.roles }}),
+  role: z.enum({{ members.roles }}),
 });
 
-{{ ts_alias("export type " ~ m.input, "z.input", "typeof " ~ m.schema) }}
-{{ ts_alias("export type " ~ m.add_input, "z.input", "typeof " ~ m.add_schema) }}
-{{ ts_alias("export type " ~ m.change_input, "z.input", "typeof " ~ m.change_schema) }}
+{{ ts_alias("export type " ~ members.input, "z.input", "typeof " ~ members.schema) }}
+{{ ts_alias("export type " ~ members.add_input, "z.input", "typeof " ~ members.add_schema) }}
+{{ ts_alias("export type " ~ members.change_input, "z.input", "typeof " ~ members.change_schema) }}

@@ -1,4 +1,4 @@
-{% if t.parents %}
+{% if test.parents %}
 
 -- The rows this table refers to: bare rows the owner can see, in tables that other tests prove.
 -- Their own constraints are lifted for the length of this transaction (rolled back at the end),
@@ -29,8 +29,8 @@ begin
   loop
     names := names || ', ' || quote_ident(item.attname);
     vals := vals || ', ' || quote_literal(case item.attname
-      when 'workspace_id' then '{{ t.workspace }}'
-      else '{{ t.owner }}'
+      when 'workspace_id' then '{{ test.workspace }}'
+      else '{{ test.owner }}'
     end);
     if item.attname = 'workspace_id' then
       -- Rows of a workspace are visible to its members: make the owner one.
@@ -42,7 +42,7 @@ begin
         execute format('alter table {{ tenancy.members_table_sql }} drop constraint %I', item.conname);
       end loop;
       insert into {{ tenancy.members_table_sql }} ({{ tenancy.fk_column }}, user_id, role)
-      values ('{{ t.workspace }}', '{{ t.owner }}', 'owner')
+      values ('{{ test.workspace }}', '{{ test.owner }}', 'owner')
       on conflict do nothing;
     end if;
   end loop;
@@ -52,9 +52,9 @@ $fn$;
 
 do $$
 begin
-{% for parent in t.parents %}
-  perform pg_temp.visible_row('{{ parent }}', '{{ t.first_parent_row }}');
-  perform pg_temp.visible_row('{{ parent }}', '{{ t.second_parent_row }}');
+{% for parent in test.parents %}
+  perform pg_temp.visible_row('{{ parent }}', '{{ test.first_parent_row }}');
+  perform pg_temp.visible_row('{{ parent }}', '{{ test.second_parent_row }}');
 {% endfor %}
 end;
 $$;

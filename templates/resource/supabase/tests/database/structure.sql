@@ -6,6 +6,6 @@ select ok(
 select policies_are(
   'public',
   {{ table | sql_string }},
-  array[{{ t.policy_names }}],
+  array[{{ test.policy_names }}],
   '{{ table }} has exactly the generated policies'
 );

@@ -6,11 +6,11 @@ begin;
 select * from no_plan();
 
 insert into auth.users (id, email) values
-  ('{{ t.owner }}', 'owner@example.com'),
-  ('{{ t.admin }}', 'admin@example.com'),
-  ('{{ t.member }}', 'member@example.com'),
-  ('{{ t.other }}', 'outsider@example.com'),
-  ('{{ t.newcomer }}', 'newcomer@example.com');
+  ('{{ test.owner }}', 'owner@example.com'),
+  ('{{ test.admin }}', 'admin@example.com'),
+  ('{{ test.member }}', 'member@example.com'),
+  ('{{ test.other }}', 'outsider@example.com'),
+  ('{{ test.newcomer }}', 'newcomer@example.com');
 {% include "resource/supabase/tests/database/parents.sql" %}
 
 select ok(
@@ -30,38 +30,38 @@ select is(
 
 -- The creator becomes the first owner, in the same statement.
 set local role authenticated;
-set local request.jwt.claims to '{"sub":"{{ t.owner }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.owner }}","role":"authenticated"}';
 
 select lives_ok(
-  $$ insert into {{ table_sql }} (id, {{ t.columns }}) values ('{{ t.row }}', {{ t.values }}) $$,
+  $$ insert into {{ table_sql }} (id, {{ test.columns }}) values ('{{ test.row }}', {{ test.values }}) $$,
   'a signed-in user can create {{ tenancy.singular | indefinite }}'
 );
 select is(
-  (select role::text from {{ tenancy.members_table_sql }} where {{ tenancy.fk_column }} = '{{ t.row }}' and user_id = '{{ t.owner }}'),
+  (select role::text from {{ tenancy.members_table_sql }} where {{ tenancy.fk_column }} = '{{ test.row }}' and user_id = '{{ test.owner }}'),
   'owner',
   'its creator is its first owner'
 );
 select lives_ok(
-  $$ select {{ tenancy.add_member_fn_sql }}('{{ t.row }}', 'admin@example.com', 'admin') $$,
+  $$ select {{ tenancy.add_member_fn_sql }}('{{ test.row }}', 'admin@example.com', 'admin') $$,
   'an owner can add an admin by email'
 );
 select lives_ok(
-  $$ select {{ tenancy.add_member_fn_sql }}('{{ t.row }}', 'member@example.com') $$,
+  $$ select {{ tenancy.add_member_fn_sql }}('{{ test.row }}', 'member@example.com') $$,
   'an owner can add a member by email'
 );
 select throws_ok(
-  $$ select {{ tenancy.add_member_fn_sql }}('{{ t.row }}', 'nobody@example.com') $$,
+  $$ select {{ tenancy.add_member_fn_sql }}('{{ test.row }}', 'nobody@example.com') $$,
   'P0002',
   null,
   'adding an email with no account fails'
 );
 
 -- A member.
-set local request.jwt.claims to '{"sub":"{{ t.member }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.member }}","role":"authenticated"}';
 
 select results_eq(
   $$ select id from {{ table_sql }} $$,
-  $$ values ('{{ t.row }}'::uuid) $$,
+  $$ values ('{{ test.row }}'::uuid) $$,
   'a member reads the {{ tenancy.singular }}'
 );
 select is(
@@ -69,120 +69,120 @@ select is(
   3,
   'a member sees the member list'
 );
-update {{ table_sql }} set {{ t.update.set }} where id = '{{ t.row }}';
-delete from {{ table_sql }} where id = '{{ t.row }}';
-update {{ tenancy.members_table_sql }} set role = 'owner' where user_id = '{{ t.member }}';
+update {{ table_sql }} set {{ test.update.set }} where id = '{{ test.row }}';
+delete from {{ table_sql }} where id = '{{ test.row }}';
+update {{ tenancy.members_table_sql }} set role = 'owner' where user_id = '{{ test.member }}';
 select is(
-  (select count(*)::int from {{ table_sql }} where id = '{{ t.row }}' and {{ t.update.matches }}),
+  (select count(*)::int from {{ table_sql }} where id = '{{ test.row }}' and {{ test.update.matches }}),
   0,
   'a member can neither update nor delete the {{ tenancy.singular }}'
 );
 select is(
-  (select role::text from {{ tenancy.members_table_sql }} where user_id = '{{ t.member }}'),
+  (select role::text from {{ tenancy.members_table_sql }} where user_id = '{{ test.member }}'),
   'member',
   'a member cannot raise their own role'
 );
 select throws_ok(
-  $$ select {{ tenancy.add_member_fn_sql }}('{{ t.row }}', 'newcomer@example.com') $$,
+  $$ select {{ tenancy.add_member_fn_sql }}('{{ test.row }}', 'newcomer@example.com') $$,
   'P0002',
   null,
   'a member cannot add members, nor learn whether an email has an account'
 );
 
 -- An outsider.
-set local request.jwt.claims to '{"sub":"{{ t.other }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.other }}","role":"authenticated"}';
 
 select is_empty($$ select id from {{ table_sql }} $$, 'an outsider sees no {{ tenancy.plural }}');
 select is_empty($$ select user_id from {{ tenancy.members_table_sql }} $$, 'an outsider sees no members');
 select throws_ok(
-  $$ insert into {{ tenancy.members_table_sql }} ({{ tenancy.fk_column }}, user_id, role) values ('{{ t.row }}', '{{ t.other }}', 'owner') $$,
+  $$ insert into {{ tenancy.members_table_sql }} ({{ tenancy.fk_column }}, user_id, role) values ('{{ test.row }}', '{{ test.other }}', 'owner') $$,
   '42501',
   null,
   'an outsider cannot add themselves'
 );
 select throws_ok(
-  $$ select {{ tenancy.add_member_fn_sql }}('{{ t.row }}', 'outsider@example.com') $$,
+  $$ select {{ tenancy.add_member_fn_sql }}('{{ test.row }}', 'outsider@example.com') $$,
   'P0002',
   null,
   'an outsider cannot add themselves by email'
 );
 
 -- An admin.
-set local request.jwt.claims to '{"sub":"{{ t.admin }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.admin }}","role":"authenticated"}';
 
 select lives_ok(
-  $$ update {{ table_sql }} set {{ t.update.set }} where id = '{{ t.row }}' $$,
+  $$ update {{ table_sql }} set {{ test.update.set }} where id = '{{ test.row }}' $$,
   'an admin can update the {{ tenancy.singular }}'
 );
 select is(
-  (select count(*)::int from {{ table_sql }} where id = '{{ t.row }}' and {{ t.update.matches }}),
+  (select count(*)::int from {{ table_sql }} where id = '{{ test.row }}' and {{ test.update.matches }}),
   1,
   'the admin''s update took effect'
 );
-delete from {{ table_sql }} where id = '{{ t.row }}';
+delete from {{ table_sql }} where id = '{{ test.row }}';
 select is(
-  (select count(*)::int from {{ table_sql }} where id = '{{ t.row }}'),
+  (select count(*)::int from {{ table_sql }} where id = '{{ test.row }}'),
   1,
   'an admin cannot delete the {{ tenancy.singular }}'
 );
 select throws_ok(
-  $$ select {{ tenancy.add_member_fn_sql }}('{{ t.row }}', 'newcomer@example.com', 'owner') $$,
+  $$ select {{ tenancy.add_member_fn_sql }}('{{ test.row }}', 'newcomer@example.com', 'owner') $$,
   '42501',
   null,
   'an admin cannot add an owner'
 );
 select lives_ok(
-  $$ select {{ tenancy.add_member_fn_sql }}('{{ t.row }}', 'newcomer@example.com') $$,
+  $$ select {{ tenancy.add_member_fn_sql }}('{{ test.row }}', 'newcomer@example.com') $$,
   'an admin can add a member by email'
 );
 select throws_ok(
-  $$ update {{ tenancy.members_table_sql }} set role = 'owner' where user_id = '{{ t.admin }}' $$,
+  $$ update {{ tenancy.members_table_sql }} set role = 'owner' where user_id = '{{ test.admin }}' $$,
   '42501',
   null,
   'an admin cannot raise their own role'
 );
 select throws_ok(
-  $$ update {{ tenancy.members_table_sql }} set role = 'member' where user_id = '{{ t.owner }}' $$,
+  $$ update {{ tenancy.members_table_sql }} set role = 'member' where user_id = '{{ test.owner }}' $$,
   '42501',
   null,
   'an admin cannot demote an owner'
 );
 select throws_ok(
-  $$ delete from {{ tenancy.members_table_sql }} where user_id = '{{ t.owner }}' $$,
+  $$ delete from {{ tenancy.members_table_sql }} where user_id = '{{ test.owner }}' $$,
   '42501',
   null,
   'an admin cannot remove an owner'
 );
 select lives_ok(
-  $$ update {{ tenancy.members_table_sql }} set role = 'admin' where user_id = '{{ t.member }}' $$,
+  $$ update {{ tenancy.members_table_sql }} set role = 'admin' where user_id = '{{ test.member }}' $$,
   'an admin can promote a member to admin'
 );
 select lives_ok(
-  $$ delete from {{ tenancy.members_table_sql }} where user_id = '{{ t.newcomer }}' $$,
+  $$ delete from {{ tenancy.members_table_sql }} where user_id = '{{ test.newcomer }}' $$,
   'an admin can remove a member'
 );
 
 -- The owner.
-set local request.jwt.claims to '{"sub":"{{ t.owner }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.owner }}","role":"authenticated"}';
 
 select throws_ok(
-  $$ delete from {{ tenancy.members_table_sql }} where user_id = '{{ t.owner }}' $$,
+  $$ delete from {{ tenancy.members_table_sql }} where user_id = '{{ test.owner }}' $$,
   '42501',
   null,
   'the last owner cannot leave'
 );
 select throws_ok(
-  $$ update {{ tenancy.members_table_sql }} set role = 'admin' where user_id = '{{ t.owner }}' $$,
+  $$ update {{ tenancy.members_table_sql }} set role = 'admin' where user_id = '{{ test.owner }}' $$,
   '42501',
   null,
   'the last owner cannot step down'
 );
 select lives_ok(
-  $$ update {{ tenancy.members_table_sql }} set role = 'owner' where user_id = '{{ t.admin }}' $$,
+  $$ update {{ tenancy.members_table_sql }} set role = 'owner' where user_id = '{{ test.admin }}' $$,
   'an owner can make an admin an owner'
 );
 select lives_ok(
-  $$ delete from {{ tenancy.members_table_sql }} where user_id = '{{ t.owner }}' $$,
+  $$ delete from {{ tenancy.members_table_sql }} where user_id = '{{ test.owner }}' $$,
   'an owner can leave once another owner remains'
 );
 select is_empty($$ select id from {{ table_sql }} $$, 'a user who left no longer sees the {{ tenancy.singular }}');
@@ -194,7 +194,7 @@ set local request.jwt.claims to '{"role":"anon"}';
 select throws_ok($$ select id from {{ table_sql }} $$, '42501', null, 'an anonymous caller cannot read {{ tenancy.plural }}');
 select throws_ok($$ select user_id from {{ tenancy.members_table_sql }} $$, '42501', null, 'an anonymous caller cannot read members');
 select throws_ok(
-  $$ select {{ tenancy.add_member_fn_sql }}('{{ t.row }}', 'owner@example.com') $$,
+  $$ select {{ tenancy.add_member_fn_sql }}('{{ test.row }}', 'owner@example.com') $$,
   '42501',
   null,
   'an anonymous caller cannot call {{ tenancy.add_member_fn }}'
@@ -203,15 +203,15 @@ select throws_ok($$ select {{ tenancy.ids_fn_sql }}() $$, '42501', null, 'an ano
 
 -- The new owner deletes the {{ tenancy.singular }}; its memberships go with it.
 set local role authenticated;
-set local request.jwt.claims to '{"sub":"{{ t.admin }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.admin }}","role":"authenticated"}';
 
 select lives_ok(
-  $$ delete from {{ table_sql }} where id = '{{ t.row }}' $$,
+  $$ delete from {{ table_sql }} where id = '{{ test.row }}' $$,
   'an owner can delete the {{ tenancy.singular }}'
 );
 reset role;
 select is(
-  (select count(*)::int from {{ tenancy.members_table_sql }} where {{ tenancy.fk_column }} = '{{ t.row }}'),
+  (select count(*)::int from {{ tenancy.members_table_sql }} where {{ tenancy.fk_column }} = '{{ test.row }}'),
   0,
   'its memberships are gone with it'
 );

@@ -7,53 +7,53 @@ select * from no_plan();
 
 -- Two signed-up users: the owner of a row, and someone else.
 insert into auth.users (id, email) values
-  ('{{ t.owner }}', 'owner@example.com'),
-  ('{{ t.other }}', 'other@example.com');
+  ('{{ test.owner }}', 'owner@example.com'),
+  ('{{ test.other }}', 'other@example.com');
 {% include "resource/supabase/tests/database/parents.sql" %}
 
 {% include "resource/supabase/tests/database/structure.sql" %}
 
 -- The owner.
 set local role authenticated;
-set local request.jwt.claims to '{"sub":"{{ t.owner }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.owner }}","role":"authenticated"}';
 
 select lives_ok(
-  $$ insert into {{ table_sql }} (id, {{ t.columns }}) values ('{{ t.row }}', {{ t.values }}) $$,
+  $$ insert into {{ table_sql }} (id, {{ test.columns }}) values ('{{ test.row }}', {{ test.values }}) $$,
   'a signed-in user can create {{ singular | indefinite }}'
 );
 select is(
-  (select {{ owner_column }} from {{ table_sql }} where id = '{{ t.row }}'),
-  '{{ t.owner }}'::uuid,
+  (select {{ owner_column }} from {{ table_sql }} where id = '{{ test.row }}'),
+  '{{ test.owner }}'::uuid,
   'a new {{ singular }} belongs to the user who created it'
 );
 select results_eq(
-  $$ select id from {{ table_sql }} where id = '{{ t.row }}' $$,
-  $$ values ('{{ t.row }}'::uuid) $$,
+  $$ select id from {{ table_sql }} where id = '{{ test.row }}' $$,
+  $$ values ('{{ test.row }}'::uuid) $$,
   'the owner sees their {{ singular }}'
 );
 select lives_ok(
-  $$ update {{ table_sql }} set {{ t.update.set }} where id = '{{ t.row }}' $$,
+  $$ update {{ table_sql }} set {{ test.update.set }} where id = '{{ test.row }}' $$,
   'the owner can update their {{ singular }}'
 );
 select is(
-  (select count(*)::int from {{ table_sql }} where id = '{{ t.row }}' and {{ t.update.matches }}),
+  (select count(*)::int from {{ table_sql }} where id = '{{ test.row }}' and {{ test.update.matches }}),
   1,
   'the owner''s update took effect'
 );
 select throws_ok(
-  $$ update {{ table_sql }} set {{ owner_column }} = '{{ t.other }}' where id = '{{ t.row }}' $$,
+  $$ update {{ table_sql }} set {{ owner_column }} = '{{ test.other }}' where id = '{{ test.row }}' $$,
   '42501',
   null,
   'the owner cannot hand their {{ singular }} to another user'
 );
 
 -- Someone else.
-set local request.jwt.claims to '{"sub":"{{ t.other }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.other }}","role":"authenticated"}';
 
-{% if public_read %}
+{% if access.kind == "public-read" %}
 select results_eq(
-  $$ select id from {{ table_sql }} where id = '{{ t.row }}' $$,
-  $$ values ('{{ t.row }}'::uuid) $$,
+  $$ select id from {{ table_sql }} where id = '{{ test.row }}' $$,
+  $$ values ('{{ test.row }}'::uuid) $$,
   'another signed-in user can read {{ table }}'
 );
 {% else %}
@@ -63,22 +63,22 @@ select is_empty(
 );
 {% endif %}
 select throws_ok(
-  $$ insert into {{ table_sql }} ({{ owner_column }}, {{ t.columns }}) values ('{{ t.owner }}', {{ t.values }}) $$,
+  $$ insert into {{ table_sql }} ({{ owner_column }}, {{ test.columns }}) values ('{{ test.owner }}', {{ test.values }}) $$,
   '42501',
   null,
   'nobody can create {{ singular | indefinite }} owned by someone else'
 );
-update {{ table_sql }} set {{ t.update.revert }} where id = '{{ t.row }}';
-delete from {{ table_sql }} where id = '{{ t.row }}';
+update {{ table_sql }} set {{ test.update.revert }} where id = '{{ test.row }}';
+delete from {{ table_sql }} where id = '{{ test.row }}';
 
 -- An anonymous caller.
 set local role anon;
 set local request.jwt.claims to '{"role":"anon"}';
 
-{% if public_read %}
+{% if access.kind == "public-read" %}
 select results_eq(
-  $$ select id from {{ table_sql }} where id = '{{ t.row }}' $$,
-  $$ values ('{{ t.row }}'::uuid) $$,
+  $$ select id from {{ table_sql }} where id = '{{ test.row }}' $$,
+  $$ values ('{{ test.row }}'::uuid) $$,
   'an anonymous caller can read {{ table }}'
 );
 {% else %}
@@ -90,19 +90,19 @@ select throws_ok(
 );
 {% endif %}
 select throws_ok(
-  $$ insert into {{ table_sql }} ({{ t.columns }}) values ({{ t.values }}) $$,
+  $$ insert into {{ table_sql }} ({{ test.columns }}) values ({{ test.values }}) $$,
   '42501',
   null,
   'an anonymous caller cannot create {{ table }}'
 );
 select throws_ok(
-  $$ update {{ table_sql }} set {{ t.update.revert }} where id = '{{ t.row }}' $$,
+  $$ update {{ table_sql }} set {{ test.update.revert }} where id = '{{ test.row }}' $$,
   '42501',
   null,
   'an anonymous caller cannot update {{ table }}'
 );
 select throws_ok(
-  $$ delete from {{ table_sql }} where id = '{{ t.row }}' $$,
+  $$ delete from {{ table_sql }} where id = '{{ test.row }}' $$,
   '42501',
   null,
   'an anonymous caller cannot delete {{ table }}'
@@ -110,24 +110,24 @@ select throws_ok(
 
 -- Back to the owner: what the others tried changed nothing.
 set local role authenticated;
-set local request.jwt.claims to '{"sub":"{{ t.owner }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.owner }}","role":"authenticated"}';
 
 select is(
-  (select count(*)::int from {{ table_sql }} where id = '{{ t.row }}'),
+  (select count(*)::int from {{ table_sql }} where id = '{{ test.row }}'),
   1,
   'another user cannot delete the owner''s {{ singular }}'
 );
 select is(
-  (select count(*)::int from {{ table_sql }} where id = '{{ t.row }}' and {{ t.update.matches }}),
+  (select count(*)::int from {{ table_sql }} where id = '{{ test.row }}' and {{ test.update.matches }}),
   1,
   'another user cannot update the owner''s {{ singular }}'
 );
 select lives_ok(
-  $$ delete from {{ table_sql }} where id = '{{ t.row }}' $$,
+  $$ delete from {{ table_sql }} where id = '{{ test.row }}' $$,
   'the owner can delete their {{ singular }}'
 );
 select is_empty(
-  $$ select id from {{ table_sql }} where id = '{{ t.row }}' $$,
+  $$ select id from {{ table_sql }} where id = '{{ test.row }}' $$,
   'the deleted {{ singular }} is gone'
 );
 

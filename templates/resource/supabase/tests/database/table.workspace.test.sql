@@ -7,96 +7,96 @@ select * from no_plan();
 
 -- Users: an owner and a member of one workspace, and an outsider who owns another.
 insert into auth.users (id, email) values
-  ('{{ t.owner }}', 'owner@example.com'),
-  ('{{ t.member }}', 'member@example.com'),
-  ('{{ t.other }}', 'outsider@example.com');
+  ('{{ test.owner }}', 'owner@example.com'),
+  ('{{ test.member }}', 'member@example.com'),
+  ('{{ test.other }}', 'outsider@example.com');
 
 -- The workspaces themselves are the tenant's tests' concern: drop the foreign keys for the
 -- length of this transaction (rolled back at the end) and add the memberships directly.
 alter table {{ tenancy.members_table_sql }} drop constraint {{ tenancy.fk_column }}_fkey;
 alter table {{ table_sql }} drop constraint workspace_id_fkey;
 insert into {{ tenancy.members_table_sql }} ({{ tenancy.fk_column }}, user_id, role) values
-  ('{{ t.workspace }}', '{{ t.owner }}', 'owner'),
-  ('{{ t.workspace }}', '{{ t.member }}', 'member'),
-  ('{{ t.other_workspace }}', '{{ t.other }}', 'owner');
+  ('{{ test.workspace }}', '{{ test.owner }}', 'owner'),
+  ('{{ test.workspace }}', '{{ test.member }}', 'member'),
+  ('{{ test.other_workspace }}', '{{ test.other }}', 'owner');
 {% include "resource/supabase/tests/database/parents.sql" %}
 
 {% include "resource/supabase/tests/database/structure.sql" %}
 
 -- The workspace owner.
 set local role authenticated;
-set local request.jwt.claims to '{"sub":"{{ t.owner }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.owner }}","role":"authenticated"}';
 
 select lives_ok(
-  $$ insert into {{ table_sql }} (id, workspace_id, {{ t.columns }}) values ('{{ t.row }}', '{{ t.workspace }}', {{ t.values }}) $$,
+  $$ insert into {{ table_sql }} (id, workspace_id, {{ test.columns }}) values ('{{ test.row }}', '{{ test.workspace }}', {{ test.values }}) $$,
   'a workspace owner can create {{ singular | indefinite }} in it'
 );
 select lives_ok(
-  $$ update {{ table_sql }} set {{ t.update.set }} where id = '{{ t.row }}' $$,
+  $$ update {{ table_sql }} set {{ test.update.set }} where id = '{{ test.row }}' $$,
   'a workspace owner can update its {{ singular }}'
 );
 select is(
-  (select count(*)::int from {{ table_sql }} where id = '{{ t.row }}' and {{ t.update.matches }}),
+  (select count(*)::int from {{ table_sql }} where id = '{{ test.row }}' and {{ test.update.matches }}),
   1,
   'the owner''s update took effect'
 );
 select throws_ok(
-  $$ update {{ table_sql }} set workspace_id = '{{ t.other_workspace }}' where id = '{{ t.row }}' $$,
+  $$ update {{ table_sql }} set workspace_id = '{{ test.other_workspace }}' where id = '{{ test.row }}' $$,
   '42501',
   null,
   '{{ singular | indefinite }} cannot be moved to a workspace the caller does not belong to'
 );
 
 -- A member of the same workspace.
-set local request.jwt.claims to '{"sub":"{{ t.member }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.member }}","role":"authenticated"}';
 
 select results_eq(
-  $$ select id from {{ table_sql }} where id = '{{ t.row }}' $$,
-  $$ values ('{{ t.row }}'::uuid) $$,
+  $$ select id from {{ table_sql }} where id = '{{ test.row }}' $$,
+  $$ values ('{{ test.row }}'::uuid) $$,
   'a member reads the workspace''s {{ table }}'
 );
-{% if tenancy.write_role != "member" %}
+{% if access.write_role != "member" %}
 select throws_ok(
-  $$ insert into {{ table_sql }} (workspace_id, {{ t.columns }}) values ('{{ t.workspace }}', {{ t.values }}) $$,
+  $$ insert into {{ table_sql }} (workspace_id, {{ test.columns }}) values ('{{ test.workspace }}', {{ test.values }}) $$,
   '42501',
   null,
-  'a plain member cannot create {{ table }}: writes need an {{ tenancy.write_role }}'
+  'a plain member cannot create {{ table }}: writes need an {{ access.write_role }}'
 );
-update {{ table_sql }} set {{ t.update.revert }} where id = '{{ t.row }}';
-delete from {{ table_sql }} where id = '{{ t.row }}';
+update {{ table_sql }} set {{ test.update.revert }} where id = '{{ test.row }}';
+delete from {{ table_sql }} where id = '{{ test.row }}';
 select is(
-  (select count(*)::int from {{ table_sql }} where id = '{{ t.row }}' and {{ t.update.matches }}),
+  (select count(*)::int from {{ table_sql }} where id = '{{ test.row }}' and {{ test.update.matches }}),
   1,
   'a plain member can neither update nor delete {{ table }}'
 );
 {% else %}
 select lives_ok(
-  $$ update {{ table_sql }} set {{ t.update.revert }} where id = '{{ t.row }}' $$,
+  $$ update {{ table_sql }} set {{ test.update.revert }} where id = '{{ test.row }}' $$,
   'a member can update the workspace''s {{ table }}'
 );
 select is(
-  (select count(*)::int from {{ table_sql }} where id = '{{ t.row }}' and {{ t.update.revert }}),
+  (select count(*)::int from {{ table_sql }} where id = '{{ test.row }}' and {{ test.update.revert }}),
   1,
   'the member''s update took effect'
 );
-update {{ table_sql }} set {{ t.update.set }} where id = '{{ t.row }}';
+update {{ table_sql }} set {{ test.update.set }} where id = '{{ test.row }}';
 {% endif %}
 
 -- An outsider.
-set local request.jwt.claims to '{"sub":"{{ t.other }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.other }}","role":"authenticated"}';
 
 select is_empty(
   $$ select id from {{ table_sql }} $$,
   'an outsider sees none of the workspace''s {{ table }}'
 );
 select throws_ok(
-  $$ insert into {{ table_sql }} (workspace_id, {{ t.columns }}) values ('{{ t.workspace }}', {{ t.values }}) $$,
+  $$ insert into {{ table_sql }} (workspace_id, {{ test.columns }}) values ('{{ test.workspace }}', {{ test.values }}) $$,
   '42501',
   null,
   'an outsider cannot create {{ table }} in a workspace they do not belong to'
 );
-update {{ table_sql }} set {{ t.update.revert }} where id = '{{ t.row }}';
-delete from {{ table_sql }} where id = '{{ t.row }}';
+update {{ table_sql }} set {{ test.update.revert }} where id = '{{ test.row }}';
+delete from {{ table_sql }} where id = '{{ test.row }}';
 
 -- An anonymous caller.
 set local role anon;
@@ -109,7 +109,7 @@ select throws_ok(
   'an anonymous caller cannot read {{ table }}'
 );
 select throws_ok(
-  $$ insert into {{ table_sql }} (workspace_id, {{ t.columns }}) values ('{{ t.workspace }}', {{ t.values }}) $$,
+  $$ insert into {{ table_sql }} (workspace_id, {{ test.columns }}) values ('{{ test.workspace }}', {{ test.values }}) $$,
   '42501',
   null,
   'an anonymous caller cannot create {{ table }}'
@@ -117,19 +117,19 @@ select throws_ok(
 
 -- Back to the owner: what the others tried changed nothing.
 set local role authenticated;
-set local request.jwt.claims to '{"sub":"{{ t.owner }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.owner }}","role":"authenticated"}';
 
 select is(
-  (select count(*)::int from {{ table_sql }} where id = '{{ t.row }}' and {{ t.update.matches }}),
+  (select count(*)::int from {{ table_sql }} where id = '{{ test.row }}' and {{ test.update.matches }}),
   1,
   'an outsider can neither update nor delete the workspace''s {{ singular }}'
 );
 select lives_ok(
-  $$ delete from {{ table_sql }} where id = '{{ t.row }}' $$,
+  $$ delete from {{ table_sql }} where id = '{{ test.row }}' $$,
   'a workspace owner can delete its {{ singular }}'
 );
 select is_empty(
-  $$ select id from {{ table_sql }} where id = '{{ t.row }}' $$,
+  $$ select id from {{ table_sql }} where id = '{{ test.row }}' $$,
   'the deleted {{ singular }} is gone'
 );
 

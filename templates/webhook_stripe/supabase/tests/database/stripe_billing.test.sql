@@ -8,12 +8,12 @@ select * from no_plan();
 
 -- Two signed-up users, each a Stripe customer with a subscription.
 insert into auth.users (id, email) values
-  ('{{ t.owner }}', 'owner@example.com'),
-  ('{{ t.other }}', 'other@example.com');
+  ('{{ test.owner }}', 'owner@example.com'),
+  ('{{ test.other }}', 'other@example.com');
 
 insert into public.customers (user_id, stripe_customer_id) values
-  ('{{ t.owner }}', 'cus_owner'),
-  ('{{ t.other }}', 'cus_other');
+  ('{{ test.owner }}', 'cus_owner'),
+  ('{{ test.other }}', 'cus_other');
 insert into public.products (id, active, name, last_event_at) values
   ('prod_live', true, 'Pro', '2025-01-01 00:00:00+00'),
   ('prod_retired', false, 'Legacy', '2025-01-01 00:00:00+00');
@@ -21,20 +21,20 @@ insert into public.prices (id, product_id, active, currency, unit_amount, type, 
   ('price_live', 'prod_live', true, 'usd', 1000, 'recurring', 'month', 1, '2025-01-01 00:00:00+00'),
   ('price_retired', 'prod_retired', false, 'usd', 500, 'recurring', 'month', 1, '2025-01-01 00:00:00+00');
 insert into public.subscriptions (id, user_id, status, price_id, current_period_start, current_period_end, created, last_event_at) values
-  ('sub_owner', '{{ t.owner }}', 'active', 'price_live', '2025-01-01 00:00:00+00', '2025-02-01 00:00:00+00', '2025-01-01 00:00:00+00', '2025-01-01 00:00:00+00'),
-  ('sub_other', '{{ t.other }}', 'active', 'price_live', '2025-01-01 00:00:00+00', '2025-02-01 00:00:00+00', '2025-01-01 00:00:00+00', '2025-01-01 00:00:00+00');
+  ('sub_owner', '{{ test.owner }}', 'active', 'price_live', '2025-01-01 00:00:00+00', '2025-02-01 00:00:00+00', '2025-01-01 00:00:00+00', '2025-01-01 00:00:00+00'),
+  ('sub_other', '{{ test.other }}', 'active', 'price_live', '2025-01-01 00:00:00+00', '2025-02-01 00:00:00+00', '2025-01-01 00:00:00+00', '2025-01-01 00:00:00+00');
 {% for table in tables %}
 
 select ok(
   (select relrowsecurity from pg_class where oid = 'public.{{ table.name }}'::regclass),
   'row level security is enabled on {{ table.name }}'
 );
-select policies_are('public', '{{ table.name }}', array[{{ table.policies }}], '{{ table.name }} has exactly the generated policies');
+select policies_are('public', '{{ table.name }}', array[{{ table.policy_names }}], '{{ table.name }} has exactly the generated policies');
 {% endfor %}
 
 -- A signed-in user.
 set local role authenticated;
-set local request.jwt.claims to '{"sub":"{{ t.owner }}","role":"authenticated"}';
+set local request.jwt.claims to '{"sub":"{{ test.owner }}","role":"authenticated"}';
 
 select results_eq(
   $$ select stripe_customer_id from public.customers $$,
@@ -188,7 +188,7 @@ select is(
   'the subscription starts active'
 );
 insert into public.subscriptions (id, user_id, status, price_id, current_period_start, current_period_end, created, last_event_at)
-values ('sub_owner', '{{ t.owner }}', 'incomplete', 'price_live', '2025-01-01 00:00:00+00', '2025-02-01 00:00:00+00', '2025-01-01 00:00:00+00', '2024-12-31 00:00:00+00')
+values ('sub_owner', '{{ test.owner }}', 'incomplete', 'price_live', '2025-01-01 00:00:00+00', '2025-02-01 00:00:00+00', '2025-01-01 00:00:00+00', '2024-12-31 00:00:00+00')
 on conflict (id) do update set status = excluded.status, last_event_at = excluded.last_event_at;
 select is(
   (select status from public.subscriptions where id = 'sub_owner'),
@@ -196,7 +196,7 @@ select is(
   'an older subscription event is ignored'
 );
 insert into public.subscriptions (id, user_id, status, price_id, current_period_start, current_period_end, created, last_event_at)
-values ('sub_owner', '{{ t.owner }}', 'incomplete', 'price_live', '2025-01-01 00:00:00+00', '2025-02-01 00:00:00+00', '2025-01-01 00:00:00+00', '2025-01-01 00:00:00+00')
+values ('sub_owner', '{{ test.owner }}', 'incomplete', 'price_live', '2025-01-01 00:00:00+00', '2025-02-01 00:00:00+00', '2025-01-01 00:00:00+00', '2025-01-01 00:00:00+00')
 on conflict (id) do update set status = excluded.status, last_event_at = excluded.last_event_at;
 select is(
   (select status from public.subscriptions where id = 'sub_owner'),
@@ -204,7 +204,7 @@ select is(
   'in the same second, a subscription does not go back to incomplete'
 );
 insert into public.subscriptions (id, user_id, status, price_id, current_period_start, current_period_end, created, last_event_at)
-values ('sub_owner', '{{ t.owner }}', 'canceled', 'price_live', '2025-01-01 00:00:00+00', '2025-02-01 00:00:00+00', '2025-01-01 00:00:00+00', '2025-01-01 00:00:00+00')
+values ('sub_owner', '{{ test.owner }}', 'canceled', 'price_live', '2025-01-01 00:00:00+00', '2025-02-01 00:00:00+00', '2025-01-01 00:00:00+00', '2025-01-01 00:00:00+00')
 on conflict (id) do update set status = excluded.status, last_event_at = excluded.last_event_at;
 select is(
   (select status from public.subscriptions where id = 'sub_owner'),

@@ -1,0 +1,213 @@
+//! `scaffold resource`: a table with row level security, its rollback and pgTAP test, Zod schemas
+//! and server actions. Split by concern, as Phoenix splits `phx.gen`: [`table`] (columns, checks,
+//! indexes), [`access`] (policies and grants), [`tenancy`] (tenant roots and their members),
+//! [`zod`] (validation), [`test_data`] (pgTAP samples), [`actions`] and [`docs`]. This module only
+//! assembles their results into the templates' context and names the files.
+
+mod access;
+mod actions;
+mod docs;
+mod table;
+mod tenancy;
+mod test_data;
+mod zod;
+
+use serde::Serialize;
+
+use super::{imports, Imports, Migration};
+use crate::error::Error;
+use crate::naming::Names;
+use crate::plan::Plan;
+use crate::project::Project;
+use crate::render::Renderer;
+use crate::schema::{Grant, Policy};
+use crate::session::SessionEntry;
+use crate::spec::{Access, FieldType, ResourceSpec, TENANT};
+
+/// The templates this generator renders, by what they write.
+pub mod templates {
+    pub const MIGRATION: &str = "resource/supabase/migrations/create_table.sql";
+    pub const ROLLBACK: &str = "resource/supabase/rollbacks/create_table.down.sql";
+    pub const TEST_OWNER: &str = "resource/supabase/tests/database/table.test.sql";
+    pub const TEST_WORKSPACE: &str = "resource/supabase/tests/database/table.workspace.test.sql";
+    pub const TEST_TENANT: &str = "resource/supabase/tests/database/table.tenant.test.sql";
+    pub const VALIDATION: &str = "resource/lib/validations/resource.ts";
+    pub const ACTIONS: &str = "resource/app/actions/resources.ts";
+    pub const MEMBER_VALIDATION: &str = "tenant/lib/validations/member.ts";
+    pub const MEMBER_ACTIONS: &str = "tenant/app/actions/members.ts";
+    pub const SESSION: &str = "session/resource.md";
+
+    pub const ALL: &[&str] = &[
+        MIGRATION,
+        ROLLBACK,
+        TEST_OWNER,
+        TEST_WORKSPACE,
+        TEST_TENANT,
+        VALIDATION,
+        ACTIONS,
+        MEMBER_VALIDATION,
+        MEMBER_ACTIONS,
+        SESSION,
+    ];
+}
+
+/// Plans every file of one resource.
+pub fn plan(
+    spec: &ResourceSpec,
+    project: &Project,
+    renderer: &Renderer,
+    migration: &Migration,
+) -> Result<Plan, Error> {
+    let context = Context::new(spec, project, migration)?;
+    let paths = &context.paths;
+    let test_template = match spec.access {
+        Access::Owner | Access::PublicRead => templates::TEST_OWNER,
+        Access::Workspace { .. } => templates::TEST_WORKSPACE,
+        Access::TenantRoot => templates::TEST_TENANT,
+    };
+    let mut plan = Plan {
+        warnings: missing_tables(spec, project)?,
+        ..Plan::default()
+    };
+    let mut files = vec![
+        (templates::MIGRATION, &paths.migration),
+        (templates::ROLLBACK, &paths.rollback),
+        (test_template, &paths.test),
+        (templates::VALIDATION, &paths.validation),
+        (templates::ACTIONS, &paths.actions),
+    ];
+    if let Some(members) = &context.members {
+        files.push((templates::MEMBER_VALIDATION, &members.validation_file));
+        files.push((templates::MEMBER_ACTIONS, &members.actions_file));
+    }
+    for (template, path) in files {
+        plan.generated(path.clone(), renderer.render(template, &context)?);
+    }
+    super::shared_files(&mut plan, project, renderer)?;
+    plan.record(SessionEntry::render(
+        renderer,
+        format!("resource:{}", spec.table()),
+        templates::SESSION,
+        minijinja::context! {
+            actions_import => project.layout.import_path(&paths.actions),
+            types_file => &project.layout.types_file,
+            ..minijinja::Value::from(minijinja::value::Serde(&context))
+        },
+    )?);
+    Ok(plan)
+}
+
+/// Tables the migration refers to that no migration of the project creates (by the name
+/// scaffold gives one), each as a warning that says what to run: applying would fail.
+fn missing_tables(spec: &ResourceSpec, project: &Project) -> Result<Vec<String>, Error> {
+    let migrations = project.list(&project.layout.migrations_dir)?;
+    let created = |table: &str| {
+        let suffix = format!("_create_{table}.sql");
+        migrations.iter().any(|file| file.ends_with(&suffix))
+    };
+    let mut warnings = Vec::new();
+    match spec.access {
+        Access::Workspace { .. } => {
+            let tenant = Names::derive(TENANT, None);
+            if !created(&tenant.plural) {
+                warnings.push(format!(
+                    "`--access workspace` refers to public.{} and no migration in {} creates it: generate the tenant root first, e.g. `scaffold resource {TENANT} name:text --tenant`",
+                    tenant.plural, project.layout.migrations_dir
+                ));
+            }
+        }
+        Access::Owner | Access::PublicRead | Access::TenantRoot => {}
+    }
+    for field in &spec.fields {
+        if let FieldType::Ref { table } = &field.ty {
+            if table != spec.table() && !created(table) {
+                warnings.push(format!(
+                    "`{field}` refers to public.{table} and no migration in {} creates it: generate it first (scaffold resource {table} ...), or ignore this if your own migration creates it",
+                    project.layout.migrations_dir
+                ));
+            }
+        }
+    }
+    Ok(warnings)
+}
+
+/// Where the resource's files go.
+#[derive(Serialize)]
+pub(crate) struct Paths {
+    pub migration: String,
+    pub rollback: String,
+    pub test: String,
+    pub validation: String,
+    pub actions: String,
+}
+
+/// What the templates see. Every part is decided by its own module.
+#[derive(Serialize)]
+struct Context {
+    command: String,
+    access: Access,
+    table: String,
+    table_sql: String,
+    /// In prose: `line item`.
+    singular: String,
+    owner_column: &'static str,
+    route: String,
+    paths: Paths,
+    imports: Imports,
+    #[serde(flatten)]
+    table_shape: table::Table,
+    policies: Vec<Policy>,
+    grants: Vec<Grant>,
+    tenancy: tenancy::Tenancy,
+    members: Option<tenancy::Members>,
+    #[serde(flatten)]
+    zod: zod::Zod,
+    test: test_data::TestData,
+    actions: actions::Actions,
+    selected: actions::Selected,
+    #[serde(flatten)]
+    docs: docs::Docs,
+}
+
+impl Context {
+    fn new(
+        spec: &ResourceSpec,
+        project: &Project,
+        migration: &Migration,
+    ) -> Result<Context, Error> {
+        let names = &spec.names;
+        let table = spec.table();
+        let layout = &project.layout;
+        let tenancy = tenancy::Tenancy::of(spec);
+        let policies = access::policies(spec, &tenancy);
+        let zod = zod::Zod::new(spec);
+        let actions = actions::Actions::new(spec);
+        Ok(Context {
+            command: spec.command_line(),
+            access: spec.access,
+            table: table.to_string(),
+            table_sql: format!("public.{}", crate::spec::ident::quote(table)),
+            singular: names.singular.replace('_', " "),
+            owner_column: spec.owner_column(),
+            route: format!("/{}", names.kebab_plural),
+            paths: Paths {
+                migration: migration.path(layout),
+                rollback: migration.rollback_path(layout),
+                test: format!("{}/{table}.test.sql", layout.tests_dir),
+                validation: format!("{}/{}.ts", layout.validations_dir, names.kebab),
+                actions: format!("{}/{}.ts", layout.actions_dir, names.kebab_plural),
+            },
+            imports: imports(layout, Some(&names.kebab)),
+            table_shape: table::Table::new(spec, &tenancy.singular)?,
+            test: test_data::TestData::new(spec, &policies),
+            grants: access::grants(spec),
+            policies,
+            members: tenancy::Members::of(spec, &tenancy, layout),
+            docs: docs::Docs::new(spec, &tenancy),
+            selected: actions::Selected::new(spec, &actions, &zod),
+            actions,
+            zod,
+            tenancy,
+        })
+    }
+}
