@@ -131,7 +131,7 @@ fn init(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
 fn context(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
     let project = Project::open(dir)?;
     let renderer = Renderer::new(&project.root);
-    let plan = generate::context::plan(&project, &renderer)?;
+    let plan = generate::agent_context::plan(&project, &renderer)?;
     write(&project, plan, args)
 }
 

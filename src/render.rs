@@ -9,8 +9,8 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::prettier;
 use crate::spec::ident;
+use crate::ts_layout;
 
 /// The templates built into the binary, by the relative path they are looked up with.
 pub static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -66,31 +66,31 @@ impl Renderer {
         env.add_function(
             "ts_chain",
             |indent: usize, prefix: &str, head: &str, calls: Vec<String>, suffix: &str| {
-                prettier::chain(indent, prefix, head, &calls, suffix)
+                ts_layout::chain(indent, prefix, head, &calls, suffix)
             },
         );
         env.add_function(
             "ts_call",
             |indent: usize, prefix: &str, callee: &str, args: Vec<String>, suffix: &str| {
-                prettier::call(indent, prefix, callee, &args, suffix)
+                ts_layout::call(indent, prefix, callee, &args, suffix)
             },
         );
         env.add_function(
             "ts_signature",
             |head: &str, params: Vec<String>, returns: &str| {
-                prettier::signature(head, &params, returns)
+                ts_layout::signature(head, &params, returns)
             },
         );
         env.add_function("ts_import", |names: Vec<String>, from: &str| {
-            prettier::import(&names, from)
+            ts_layout::import(&names, from)
         });
-        env.add_function("ts_fits", |line: &str| prettier::fits(line));
+        env.add_function("ts_fits", |line: &str| ts_layout::fits(line));
         env.add_function("ts_alias", |left: &str, generic: &str, arg: &str| {
-            prettier::alias(left, generic, arg)
+            ts_layout::alias(left, generic, arg)
         });
         env.add_function(
             "ts_array",
-            |left: &str, items: Vec<String>, suffix: &str| prettier::array(left, &items, suffix),
+            |left: &str, items: Vec<String>, suffix: &str| ts_layout::array(left, &items, suffix),
         );
         Renderer { env, overrides }
     }

@@ -36,6 +36,14 @@ pub struct EnvEntry {
     pub value: &'static str,
 }
 
+/// The templates `init` renders, by what they are.
+pub const CONFIG_TEMPLATE: &str = "init/scaffold.toml";
+pub const SESSION_PROXY_TEMPLATE: &str = "init/lib/supabase/proxy.ts";
+pub const PROXY_TEMPLATE: &str = "init/proxy.ts";
+pub const ADMIN_TEMPLATE: &str = "init/lib/supabase/admin.ts";
+/// A block of `.env.example` entries, appended to what the file already has.
+pub const ENV_TEMPLATE: &str = "init/env.example";
+
 /// Where `.env.example` lives.
 pub const ENV_EXAMPLE: &str = ".env.example";
 
@@ -139,22 +147,19 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
         },
     };
     let mut plan = Plan::default();
-    plan.write_once(
-        CONFIG_FILE,
-        renderer.render("init/scaffold.toml", &context)?,
-    );
+    plan.write_once(CONFIG_FILE, renderer.render(CONFIG_TEMPLATE, &context)?);
     super::shared_files(&mut plan, project, renderer)?;
     admin_client(&mut plan, project, renderer)?;
     plan.write_once(
         paths.session_proxy.clone(),
-        renderer.render("init/lib/supabase/proxy.ts", &context)?,
+        renderer.render(SESSION_PROXY_TEMPLATE, &context)?,
     );
     plan.write_once(
         paths.proxy.clone(),
-        renderer.render("init/proxy.ts", &context)?,
+        renderer.render(PROXY_TEMPLATE, &context)?,
     );
     env_example(&mut plan, project, renderer)?;
-    let context_plan = super::context::plan(project, renderer)?;
+    let context_plan = super::agent_context::plan(project, renderer)?;
     plan.files.extend(context_plan.files);
     Ok(plan)
 }
@@ -171,10 +176,7 @@ pub fn admin_client(plan: &mut Plan, project: &Project, renderer: &Renderer) -> 
         let context = Context {
             imports: imports(&project.layout, None),
         };
-        plan.write_once(
-            path,
-            renderer.render("init/lib/supabase/admin.ts", &context)?,
-        );
+        plan.write_once(path, renderer.render(ADMIN_TEMPLATE, &context)?);
     }
     Ok(())
 }
@@ -211,7 +213,7 @@ pub fn append_env(
     struct Context<'a> {
         entries: Vec<&'a EnvEntry>,
     }
-    let block = renderer.render("init/env.example", Context { entries: missing })?;
+    let block = renderer.render(ENV_TEMPLATE, Context { entries: missing })?;
     let mut out = text.to_string();
     if !out.is_empty() {
         if !out.ends_with('\n') {
@@ -247,6 +249,22 @@ fn access_modes() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_template_init_renders_exists() {
+        for template in [
+            CONFIG_TEMPLATE,
+            SESSION_PROXY_TEMPLATE,
+            PROXY_TEMPLATE,
+            ADMIN_TEMPLATE,
+            ENV_TEMPLATE,
+        ] {
+            assert!(
+                crate::render::EMBEDDED.get_file(template).is_some(),
+                "{template}"
+            );
+        }
+    }
 
     #[test]
     fn env_example_gains_only_the_missing_entries() {
