@@ -1,12 +1,14 @@
 //! scaffold: generates the backend of a Next.js + Supabase app the way a senior engineer writes it.
 //!
 //! Data flows one way: command line → [`spec`] → [`plan`] (rendered by [`generate`] through
-//! [`render`]) → written all at once by [`plan::Resolved::apply`].
+//! [`render`]) → written all at once by [`plan::Resolved::apply`] through [`disk`].
 
 pub mod app;
 pub mod cli;
+pub mod disk;
 pub mod error;
 pub mod generate;
+pub mod interrupt;
 pub mod jsonc;
 pub mod naming;
 pub mod plan;

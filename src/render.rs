@@ -8,6 +8,7 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
+use crate::disk;
 use crate::error::Error;
 use crate::spec::ident;
 use crate::ts_layout;
@@ -39,14 +40,13 @@ impl Renderer {
         );
         let search = overrides.clone();
         env.set_loader(move |name| {
-            let own = search.join(name);
-            match std::fs::read_to_string(&own) {
-                Ok(text) => return Ok(Some(text)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            match disk::read_optional(&search.join(name)) {
+                Ok(Some(text)) => return Ok(Some(text)),
+                Ok(None) => {}
                 Err(e) => {
                     return Err(minijinja::Error::new(
                         minijinja::ErrorKind::InvalidOperation,
-                        format!("cannot read {}: {e}", own.display()),
+                        format!("cannot read {e}"),
                     ))
                 }
             }

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::imports;
+use crate::disk;
 use crate::error::Error;
 use crate::plan::{Ownership, Plan};
 use crate::project::{Layout, Project, CONFIG_FILE};
@@ -194,7 +195,8 @@ pub fn merge_env(existing: Option<&str>, renderer: &Renderer) -> Result<String, 
     append_env(existing, ENV_ENTRIES, renderer)
 }
 
-/// `existing` with every missing key of `entries` appended after a blank line. Generators that
+/// `existing` with every missing key of `entries` appended after a blank line
+/// ([`disk::append_block`], the rule the session record follows too). Generators that
 /// read more variables (`scaffold webhook stripe`) add theirs with this.
 pub fn append_env(
     existing: Option<&str>,
@@ -214,17 +216,7 @@ pub fn append_env(
         entries: Vec<&'a EnvEntry>,
     }
     let block = renderer.render(ENV_TEMPLATE, Context { entries: missing })?;
-    let mut out = text.to_string();
-    if !out.is_empty() {
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        if !out.ends_with("\n\n") {
-            out.push('\n');
-        }
-    }
-    out.push_str(&block);
-    Ok(out)
+    Ok(disk::append_block(text, &block))
 }
 
 /// Whether a dotenv file sets `key` (`KEY=...` or `export KEY=...`, commented-out lines aside).
