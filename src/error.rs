@@ -24,9 +24,14 @@ pub enum Error {
         /// Each file that may hold the new content, with why it could not be restored.
         left: Vec<String>,
     },
-    /// A template failed to render: exit code 1 (or 2 for a user's override: see `render`).
-    #[error("{0}")]
-    Template(String),
+    /// A template failed to render (see [`crate::render`]): exit code 2 when a template of the
+    /// user's (`.scaffold/templates/`) is involved, since the fix is in their file; 1 when only
+    /// built-in templates are, since that is a bug in scaffold.
+    #[error("{message}")]
+    Template {
+        message: String,
+        user_override: bool,
+    },
     /// Ctrl-C or an aborted prompt: exit code 130, nothing written.
     #[error("cancelled; nothing was written")]
     Cancelled,
@@ -50,10 +55,14 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) => 2,
-            Error::Conflict(_)
-            | Error::Io { .. }
-            | Error::NotRestored { .. }
-            | Error::Template(_) => 1,
+            Error::Template { user_override, .. } => {
+                if *user_override {
+                    2
+                } else {
+                    1
+                }
+            }
+            Error::Conflict(_) | Error::Io { .. } | Error::NotRestored { .. } => 1,
             Error::Cancelled | Error::Interrupted => 130,
         }
     }
