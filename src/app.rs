@@ -15,7 +15,7 @@ use crate::plan::{Action, OnConflict, Plan, Resolved};
 use crate::project::Project;
 use crate::render::{Renderer, EMBEDDED, OVERRIDE_DIR};
 use crate::spec::{Access, ActionKind, ResourceSpec};
-use crate::{prompt, session};
+use crate::{interrupt, prompt, session};
 
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
@@ -134,7 +134,7 @@ fn init(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
 fn context(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
     let project = Project::open(dir)?;
     let renderer = Renderer::new(&project.root);
-    let plan = generate::context::plan(&project, &renderer)?;
+    let plan = generate::agent_context::plan(&project, &renderer)?;
     write(&project, plan, args)
 }
 
@@ -208,21 +208,24 @@ fn write_confirmed(
             return Err(Error::Cancelled);
         }
     }
-    resolved.apply(&project.root)?;
-    if args.json {
-        println!("{}", resolved.to_json(false));
-    } else {
-        print_plan(&resolved);
-    }
-    if !args.no_session && !entries.is_empty() {
-        let file = &project.layout.session_file;
-        session::record(&project.root, file, &entries)?;
-        if !args.json {
-            let style = Style::new().fg_color(Some(AnsiColor::Cyan.into()));
-            println!("{style}{:>10}{style:#}  {file}", "record");
+    // From here on, Ctrl-C waits for the files and the session record to be written.
+    interrupt::hold(|| {
+        resolved.apply(&project.root)?;
+        if args.json {
+            println!("{}", resolved.to_json(false));
+        } else {
+            print_plan(&resolved);
         }
-    }
-    Ok(())
+        if !args.no_session && !entries.is_empty() {
+            let file = &project.layout.session_file;
+            session::record(&project.root, file, &entries)?;
+            if !args.json {
+                let style = Style::new().fg_color(Some(AnsiColor::Cyan.into()));
+                println!("{style}{:>10}{style:#}  {file}", "record");
+            }
+        }
+        Ok(())
+    })
 }
 
 fn print_plan(resolved: &Resolved) {

@@ -17,12 +17,27 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A template failed to render: exit code 1 (or 2 for a user's override: see `render`).
-    #[error("{0}")]
-    Template(String),
+    /// A write failed and putting back the files already written failed too: exit code 1.
+    #[error("{failure}\nputting the project back failed too; check these files:\n  {}", left.join("\n  "))]
+    NotRestored {
+        failure: Box<Error>,
+        /// Each file that may hold the new content, with why it could not be restored.
+        left: Vec<String>,
+    },
+    /// A template failed to render (see [`crate::render`]): exit code 2 when a template of the
+    /// user's (`.scaffold/templates/`) is involved, since the fix is in their file; 1 when only
+    /// built-in templates are, since that is a bug in scaffold.
+    #[error("{message}")]
+    Template {
+        message: String,
+        user_override: bool,
+    },
     /// Ctrl-C or an aborted prompt: exit code 130, nothing written.
     #[error("cancelled; nothing was written")]
     Cancelled,
+    /// Ctrl-C while files were being written: the write was finished first. Exit code 130.
+    #[error("interrupted: Ctrl-C came while the files were being written, so they were all written first")]
+    Interrupted,
 }
 
 impl Error {
@@ -40,8 +55,15 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) => 2,
-            Error::Conflict(_) | Error::Io { .. } | Error::Template(_) => 1,
-            Error::Cancelled => 130,
+            Error::Template { user_override, .. } => {
+                if *user_override {
+                    2
+                } else {
+                    1
+                }
+            }
+            Error::Conflict(_) | Error::Io { .. } | Error::NotRestored { .. } => 1,
+            Error::Cancelled | Error::Interrupted => 130,
         }
     }
 }

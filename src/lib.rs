@@ -1,7 +1,7 @@
 //! scaffold: generates the backend of a Next.js + Supabase app the way a senior engineer writes it.
 //!
 //! Data flows one way: command line → [`spec`] → [`plan`] (rendered by [`generate`] through
-//! [`render`]) → written all at once by [`plan::Resolved::apply`].
+//! [`render`]) → written all at once by [`plan::Resolved::apply`] through [`disk`].
 
 // Every decision on an enum (access mode, field type, ...) is an exhaustive match: a new variant
 // must not compile (clippy, run by scripts/test) until each place that decides on it handles it.
@@ -9,15 +9,17 @@
 
 pub mod app;
 pub mod cli;
+pub mod disk;
 pub mod error;
 pub mod generate;
+pub mod interrupt;
 pub mod jsonc;
 pub mod naming;
 pub mod plan;
-pub mod prettier;
 pub mod project;
 pub mod prompt;
 pub mod render;
 pub mod schema;
 pub mod session;
 pub mod spec;
+pub mod ts_layout;

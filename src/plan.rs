@@ -1,12 +1,11 @@
 //! The plan: every file a command would write, rendered in memory, compared with the disk,
 //! and then written all together or not at all.
 
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::disk;
 use crate::error::Error;
 use crate::project::Project;
 use crate::session::SessionEntry;
@@ -221,82 +220,15 @@ impl Resolved {
         .expect("a plan serializes")
     }
 
-    /// Writes every file the plan creates or overwrites: all of them, or none.
-    ///
-    /// Each file is first written to a temporary file beside its target; only when every one of
-    /// them is staged are they renamed into place, so a failure leaves no partial file.
+    /// Writes every file the plan creates, overwrites or updates: all of them or none, as
+    /// [`disk::write_all`] describes.
     pub fn apply(&self, root: &Path) -> Result<(), Error> {
-        let mut created_dirs: Vec<PathBuf> = Vec::new();
-        let staged = self.stage(root, &mut created_dirs);
-        let staged = match staged {
-            Ok(staged) => staged,
-            Err(e) => {
-                for dir in created_dirs.iter().rev() {
-                    let _ = fs::remove_dir(dir);
-                }
-                return Err(e);
-            }
-        };
-        for (temp, target) in staged {
-            temp.persist(&target)
-                .map_err(|e| Error::io(&target, e.error))?;
-        }
-        Ok(())
+        let files: Vec<(PathBuf, &str)> = self
+            .files
+            .iter()
+            .filter(|e| e.action.writes())
+            .map(|e| (root.join(&e.path), e.contents.as_str()))
+            .collect();
+        disk::write_all(&files)
     }
-
-    fn stage(
-        &self,
-        root: &Path,
-        created_dirs: &mut Vec<PathBuf>,
-    ) -> Result<Vec<(tempfile::NamedTempFile, PathBuf)>, Error> {
-        let mut staged = Vec::new();
-        for entry in self.files.iter().filter(|e| e.action.writes()) {
-            let target = root.join(&entry.path);
-            let dir = target.parent().unwrap_or(root);
-            create_dir_all(dir, created_dirs)?;
-            let mut temp = tempfile::Builder::new()
-                .prefix(".scaffold-")
-                .tempfile_in(dir)
-                .map_err(|e| Error::io(dir, e))?;
-            temp.write_all(entry.contents.as_bytes())
-                .map_err(|e| Error::io(&target, e))?;
-            set_permissions(&temp, &target)?;
-            staged.push((temp, target));
-        }
-        Ok(staged)
-    }
-}
-
-/// Creates a folder and its missing parents, remembering which ones it made.
-fn create_dir_all(dir: &Path, created: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let mut missing = Vec::new();
-    let mut current = Some(dir);
-    while let Some(path) = current {
-        if path.as_os_str().is_empty() || path.is_dir() {
-            break;
-        }
-        missing.push(path.to_path_buf());
-        current = path.parent();
-    }
-    for path in missing.into_iter().rev() {
-        fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
-        created.push(path);
-    }
-    Ok(())
-}
-
-/// New files get the usual `rw-r--r--`, replaced files keep the mode they had.
-fn set_permissions(temp: &tempfile::NamedTempFile, target: &Path) -> Result<(), Error> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(target)
-            .map(|m| m.permissions().mode())
-            .unwrap_or(0o644);
-        fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io(target, e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = (temp, target);
-    Ok(())
 }

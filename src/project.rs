@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::disk;
 use crate::error::Error;
 use crate::spec::AccessArg;
 use clap::ValueEnum;
@@ -201,10 +202,9 @@ impl Project {
         }
         let detected = Layout::detect(root);
         let config = root.join(CONFIG_FILE);
-        let layout = match std::fs::read_to_string(&config) {
-            Ok(text) => Layout::with_config(detected, &text)?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => detected,
-            Err(e) => return Err(Error::io(&config, e)),
+        let layout = match disk::read_optional(&config)? {
+            Some(text) => Layout::with_config(detected, &text)?,
+            None => detected,
         };
         Ok(Project {
             root: root.to_path_buf(),
@@ -214,31 +214,12 @@ impl Project {
 
     /// Reads a project file, `None` when it does not exist.
     pub fn read(&self, relative: &str) -> Result<Option<String>, Error> {
-        let path = self.root.join(relative);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(Some(text)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(&path, e)),
-        }
+        disk::read_optional(&self.root.join(relative))
     }
 
-    /// Names of the files in a project folder, sorted; empty when it does not exist.
+    /// Names of the entries of a project folder, sorted; empty when it does not exist.
     pub fn list(&self, relative_dir: &str) -> Result<Vec<String>, Error> {
-        let dir = self.root.join(relative_dir);
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io(&dir, e)),
-        };
-        let mut names = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::io(&dir, e))?;
-            if let Some(name) = entry.file_name().to_str() {
-                names.push(name.to_string());
-            }
-        }
-        names.sort();
-        Ok(names)
+        disk::list_names(&self.root.join(relative_dir))
     }
 }
 

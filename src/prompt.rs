@@ -66,14 +66,9 @@ impl Default for Terminal {
 /// hides the cursor while a list is shown, and a bare SIGINT would leave it hidden in the
 /// user's shell, so it is shown again first.
 fn restore_cursor_on_ctrl_c() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        // Failing to install the handler only loses the cursor fix: Ctrl-C still stops us.
-        let _ = ctrlc::set_handler(|| {
-            let _ = dialoguer::console::Term::stderr().show_cursor();
-            eprintln!();
-            std::process::exit(130);
-        });
+    crate::interrupt::on_stop(|| {
+        let _ = dialoguer::console::Term::stderr().show_cursor();
+        eprintln!();
     });
 }
 

@@ -1,16 +1,24 @@
 //! The template environment: embedded templates, the project's overrides, and the filters they use.
+//!
+//! A template that fails is reported so the user can act on it, in release builds too: the
+//! file to open (the user's override under `.scaffold/templates/`, or the built-in template's
+//! name), the line, what went wrong (for an undefined value, the variable or expression), the
+//! lines around it, the templates that included it, and the error's causes.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use heck::{ToKebabCase, ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use include_dir::{include_dir, Dir};
 use minijinja::syntax::SyntaxConfig;
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 
+use crate::disk;
 use crate::error::Error;
-use crate::prettier;
 use crate::spec::ident;
+use crate::ts_layout;
 
 /// The templates built into the binary, by the relative path they are looked up with.
 pub static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -21,39 +29,64 @@ pub const OVERRIDE_DIR: &str = ".scaffold/templates";
 pub struct Renderer {
     env: Environment<'static>,
     overrides: PathBuf,
+    /// The names the loader took from [`OVERRIDE_DIR`] (or failed to read there): an error in
+    /// one of them is the user's to fix. Recorded when loading rather than checked on disk
+    /// when reporting, so the report is about the file that was actually used.
+    overridden: Arc<Mutex<BTreeSet<String>>>,
+}
+
+/// How every template is parsed and rendered.
+fn configure(env: &mut Environment<'_>) {
+    // Release builds start with debug off, which drops the variable's name from "undefined
+    // value" and the template source from errors; the report needs both, in every build.
+    env.set_debug(true);
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // We generate code, not HTML: a value is written as it is, whatever the file's extension
+    // (minijinja's default would HTML-escape `.html` and JSON-escape `.json`, `.js`, `.yaml`
+    // templates). Templates quote values themselves, with `sql_string`, `ts_string`, `tojson`.
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    env.set_syntax(
+        SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("static syntax config"),
+    );
 }
 
 impl Renderer {
     /// A renderer that prefers the project's overrides over the embedded templates.
     pub fn new(project_root: &Path) -> Renderer {
         let overrides = project_root.join(OVERRIDE_DIR);
+        let overridden = Arc::new(Mutex::new(BTreeSet::new()));
         let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_syntax(
-            SyntaxConfig::builder()
-                .trim_blocks(true)
-                .lstrip_blocks(true)
-                .keep_trailing_newline(true)
-                .build()
-                .expect("static syntax config"),
-        );
+        configure(&mut env);
         let search = overrides.clone();
+        let found = Arc::clone(&overridden);
         env.set_loader(move |name| {
-            let own = search.join(name);
-            match std::fs::read_to_string(&own) {
-                Ok(text) => return Ok(Some(text)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(minijinja::Error::new(
-                        minijinja::ErrorKind::InvalidOperation,
-                        format!("cannot read {}: {e}", own.display()),
-                    ))
-                }
+            let own = disk::read_optional(&search.join(name));
+            if !matches!(own, Ok(None)) {
+                found
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(name.to_string());
             }
-            Ok(EMBEDDED
-                .get_file(name)
-                .and_then(|f| f.contents_utf8())
-                .map(str::to_string))
+            match own {
+                Ok(Some(text)) => Ok(Some(text)),
+                Ok(None) => Ok(EMBEDDED
+                    .get_file(name)
+                    .and_then(|f| f.contents_utf8())
+                    .map(str::to_string)),
+                Err(error) => Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    "cannot load a template override",
+                )
+                .with_source(UnreadableOverride {
+                    name: name.to_string(),
+                    error,
+                })),
+            }
         });
         env.add_filter("snake_case", |text: &str| text.to_snake_case());
         env.add_filter("camel_case", |text: &str| text.to_lower_camel_case());
@@ -66,55 +99,216 @@ impl Renderer {
         env.add_function(
             "ts_chain",
             |indent: usize, prefix: &str, head: &str, calls: Vec<String>, suffix: &str| {
-                prettier::chain(indent, prefix, head, &calls, suffix)
+                ts_layout::chain(indent, prefix, head, &calls, suffix)
             },
         );
         env.add_function(
             "ts_call",
             |indent: usize, prefix: &str, callee: &str, args: Vec<String>, suffix: &str| {
-                prettier::call(indent, prefix, callee, &args, suffix)
+                ts_layout::call(indent, prefix, callee, &args, suffix)
             },
         );
         env.add_function(
             "ts_signature",
             |head: &str, params: Vec<String>, returns: &str| {
-                prettier::signature(head, &params, returns)
+                ts_layout::signature(head, &params, returns)
             },
         );
         env.add_function("ts_import", |names: Vec<String>, from: &str| {
-            prettier::import(&names, from)
+            ts_layout::import(&names, from)
         });
-        env.add_function("ts_fits", |line: &str| prettier::fits(line));
+        env.add_function("ts_fits", |line: &str| ts_layout::fits(line));
         env.add_function("ts_alias", |left: &str, generic: &str, arg: &str| {
-            prettier::alias(left, generic, arg)
+            ts_layout::alias(left, generic, arg)
         });
         env.add_function(
             "ts_array",
-            |left: &str, items: Vec<String>, suffix: &str| prettier::array(left, &items, suffix),
+            |left: &str, items: Vec<String>, suffix: &str| ts_layout::array(left, &items, suffix),
         );
-        Renderer { env, overrides }
+        Renderer {
+            env,
+            overrides,
+            overridden,
+        }
     }
 
-    /// Renders one template; errors name the template, the line and, for an override, its file.
+    /// Renders one template; a failure names the file, line and expression to fix (see the
+    /// module documentation).
     pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, Error> {
-        let result = self
-            .env
+        self.env
             .get_template(name)
-            .and_then(|template| template.render(minijinja::value::Serde(&context)));
-        result.map_err(|err| {
-            let own = self.overrides.join(name);
-            let origin = if own.is_file() {
-                format!("your template override {}", own.display())
+            .and_then(|template| template.render(minijinja::value::Serde(&context)))
+            .map_err(|err| self.error(name, &err))
+    }
+
+    /// The report of a failed render of `requested`:
+    ///
+    /// ```text
+    /// your template override /p/.scaffold/templates/resource/.../structure.sql, line 3: undefined value: `no_such_variable` is undefined
+    ///    2 | select has_table('public', {{ table | sql_string }}, 'exists');
+    ///    3 > {{ no_such_variable }}
+    ///      |    ^^^^^^^^^^^^^^^^
+    ///   included from built-in template resource/supabase/tests/database/table.test.sql, line 14
+    /// ```
+    ///
+    /// An error inside an `{% include %}` comes back as "could not render include" against
+    /// the including template, with the included template's error as its source: the report
+    /// leads with the innermost template the error has a place in, and lists the templates
+    /// around it as where it was included from. Other causes follow as `caused by:`.
+    fn error(&self, requested: &str, err: &minijinja::Error) -> Error {
+        let mut frames = vec![Frame::of(err)];
+        let mut causes = Vec::new();
+        let mut source = std::error::Error::source(err);
+        while let Some(cause) = source {
+            if let Some(inner) = cause.downcast_ref::<minijinja::Error>() {
+                frames.push(Frame::of(inner));
+            } else if let Some(unreadable) = cause.downcast_ref::<UnreadableOverride>() {
+                frames.push(Frame {
+                    name: Some(&unreadable.name),
+                    line: None,
+                    what: unreadable.to_string(),
+                    excerpt: None,
+                });
+            } else {
+                causes.push(cause.to_string());
+            }
+            source = cause.source();
+        }
+        let located = frames
+            .iter()
+            .rposition(|f| f.name.is_some())
+            .unwrap_or(frames.len() - 1);
+        let overridden = self
+            .overridden
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let user_override = frames
+            .iter()
+            .filter_map(|f| f.name)
+            .chain([requested])
+            .any(|name| overridden.contains(name));
+        let at = |frame: &Frame| {
+            let name = frame.name.unwrap_or(requested);
+            let origin = if overridden.contains(name) {
+                format!(
+                    "your template override {}",
+                    self.overrides.join(name).display()
+                )
             } else {
                 format!("built-in template {name}")
             };
-            let line = err.line().map(|l| format!(" line {l}")).unwrap_or_default();
-            Error::Template(format!(
-                "{origin}{line}: {err}\n{}",
-                err.display_debug_info()
-            ))
-        })
+            match frame.line {
+                Some(line) => format!("{origin}, line {line}"),
+                None => origin,
+            }
+        };
+
+        let here = &frames[located];
+        let mut message = format!("{}: {}", at(here), here.what);
+        if let Some(excerpt) = &here.excerpt {
+            message.push('\n');
+            message.push_str(excerpt);
+        }
+        // Errors below the located one have no place of their own: they say what failed there.
+        for frame in &frames[located + 1..] {
+            message.push_str(&format!("\n  caused by: {}", frame.what));
+        }
+        for cause in causes {
+            message.push_str(&format!("\n  caused by: {cause}"));
+        }
+        for frame in frames[..located].iter().rev().filter(|f| f.name.is_some()) {
+            message.push_str(&format!("\n  included from {}", at(frame)));
+        }
+        Error::Template {
+            message,
+            user_override,
+        }
     }
+}
+
+/// One template error of a chain, as the report shows it.
+struct Frame<'a> {
+    /// The template it happened in, when known.
+    name: Option<&'a str>,
+    line: Option<usize>,
+    what: String,
+    excerpt: Option<String>,
+}
+
+impl Frame<'_> {
+    fn of(err: &minijinja::Error) -> Frame<'_> {
+        Frame {
+            name: err.name(),
+            line: err.line(),
+            // minijinja's own Display adds `(in NAME:LINE)`, which the report says better.
+            what: match err.detail() {
+                Some(detail) => format!("{}: {detail}", err.kind()),
+                None => err.kind().to_string(),
+            },
+            excerpt: err
+                .template_source()
+                .zip(err.line())
+                .map(|(source, line)| excerpt(source, line, err.range())),
+        }
+    }
+}
+
+/// A template override that exists but cannot be read: the loader's error, naming the template.
+#[derive(Debug)]
+struct UnreadableOverride {
+    name: String,
+    error: Error,
+}
+
+impl std::fmt::Display for UnreadableOverride {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The report already names the file.
+        if let Error::Io { source, .. } = &self.error {
+            write!(f, "cannot be read: {source}")
+        } else {
+            write!(f, "cannot be read: {}", self.error)
+        }
+    }
+}
+
+/// The chain ends here: [`Display`](std::fmt::Display) holds the I/O error.
+impl std::error::Error for UnreadableOverride {}
+
+/// The line of `source` an error is on, with the line before and after, and the failing
+/// expression underlined when its byte `range` starts on that line.
+fn excerpt(source: &str, line: usize, range: Option<std::ops::Range<usize>>) -> String {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (index, text) in source.split_inclusive('\n').enumerate() {
+        let number = index + 1;
+        let start = offset;
+        offset += text.len();
+        let text = text.trim_end_matches(['\n', '\r']);
+        if number + 1 < line {
+            continue;
+        }
+        if number > line + 1 {
+            break;
+        }
+        if number != line {
+            out.push(format!("{number:>4} | {text}"));
+            continue;
+        }
+        out.push(format!("{number:>4} > {text}"));
+        let end = start + text.len();
+        if let Some(range) = range.clone().filter(|r| (start..=end).contains(&r.start)) {
+            let before = &source[start..range.start];
+            let marked = &source[range.start..range.end.clamp(range.start, end)];
+            // Tabs stay tabs so the carets line up under them.
+            let pad: String = before
+                .chars()
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let carets = "^".repeat(marked.chars().count().max(1));
+            out.push(format!("     | {pad}{carets}"));
+        }
+    }
+    out.join("\n")
 }
 
 /// A SQL string literal: `it's` → `'it''s'`.
@@ -142,35 +336,179 @@ pub fn ts_string(text: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn templates_get_case_filters_and_strict_undefined() {
+    #[derive(Serialize)]
+    struct Context {
+        name: &'static str,
+    }
+
+    /// A renderer for a project whose overrides are `files` (path under `.scaffold/templates/`,
+    /// text); an empty text makes a folder where the file would be, which cannot be read.
+    fn with_overrides(files: &[(&str, &str)]) -> (tempfile::TempDir, Renderer) {
         let dir = tempfile::tempdir().unwrap();
-        let own = dir.path().join(OVERRIDE_DIR).join("probe.txt");
-        std::fs::create_dir_all(own.parent().unwrap()).unwrap();
-        std::fs::write(
-            &own,
-            "{{ name | snake_case }} {{ name | camel_case }} {{ name | pascal_case }} {{ name | kebab_case }} {{ name | indefinite }} {{ \"it's\" | sql_string }} {{ 'say \"hi\"' | ts_string }} {{ 'order' | ident }}",
-        )
-        .unwrap();
-        let renderer = Renderer::new(dir.path());
-        #[derive(Serialize)]
-        struct Context {
-            name: &'static str,
+        for (path, text) in files {
+            let own = dir.path().join(OVERRIDE_DIR).join(path);
+            if text.is_empty() {
+                std::fs::create_dir_all(&own).unwrap();
+            } else {
+                std::fs::create_dir_all(own.parent().unwrap()).unwrap();
+                std::fs::write(&own, text).unwrap();
+            }
         }
+        let renderer = Renderer::new(dir.path());
+        (dir, renderer)
+    }
+
+    #[test]
+    fn templates_get_case_filters_and_quoting() {
+        let (_dir, renderer) = with_overrides(&[(
+            "probe.txt",
+            "{{ name | snake_case }} {{ name | camel_case }} {{ name | pascal_case }} {{ name | kebab_case }} {{ name | indefinite }} {{ \"it's\" | sql_string }} {{ 'say \"hi\"' | ts_string }} {{ 'order' | ident }}",
+        )]);
         assert_eq!(
             renderer
                 .render("probe.txt", Context { name: "line_item" })
                 .unwrap(),
             r#"line_item lineItem LineItem line-item a line_item 'it''s' 'say "hi"' "order""#
         );
-        std::fs::write(own.with_file_name("strict.txt"), "{{ name }} {{ missing }}").unwrap();
-        let err = renderer
-            .render("strict.txt", Context { name: "x" })
-            .unwrap_err()
-            .to_string();
+    }
+
+    #[test]
+    fn values_are_written_as_they_are_whatever_the_extension() {
+        let text = "{{ name }}";
+        let names = [
+            "x.html", "x.xml", "x.json", "x.js", "x.yaml", "x.sql", "x.ts", "x.md",
+        ];
+        let files: Vec<(&str, &str)> = names.iter().map(|n| (*n, text)).collect();
+        let (_dir, renderer) = with_overrides(&files);
+        let name = r#"<a href="x">it's & "that"</a>"#;
+        for template in names {
+            assert_eq!(
+                renderer.render(template, Context { name }).unwrap(),
+                name,
+                "{template}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_undefined_value_is_named_in_release_builds_too() {
+        let mut env = Environment::new();
+        // What a release build starts with.
+        env.set_debug(false);
+        configure(&mut env);
+        env.add_template("t.sql", "a\n{{ user.nmae }}\n").unwrap();
+        let err = env
+            .get_template("t.sql")
+            .unwrap()
+            .render(minijinja::context!(user => minijinja::context!(name => "x")))
+            .unwrap_err();
+        assert_eq!(err.detail(), Some("`user.nmae` is undefined"));
         assert!(
-            err.contains("strict.txt") && err.contains("undefined"),
-            "{err}"
+            err.template_source().is_some(),
+            "the source is kept for the excerpt"
         );
+    }
+
+    #[test]
+    fn a_failed_render_names_the_file_line_and_expression_to_fix() {
+        // A built-in template including an override is in tests/cli.rs: it needs a real
+        // resource's context.
+        /// What, the overrides, the template rendered, lines the report holds, exit code.
+        type Case = (
+            &'static str,
+            Overrides,
+            &'static str,
+            &'static [&'static str],
+            u8,
+        );
+        type Overrides = &'static [(&'static str, &'static str)];
+        let cases: &[Case] = &[
+            (
+                "an undefined variable in a top-level override",
+                &[("page.ts", "one\ntwo\nx {{ no_such_variable }} y\nfour\nfive\n")],
+                "page.ts",
+                &[
+                    "your template override {root}/.scaffold/templates/page.ts, line 3: undefined value: `no_such_variable` is undefined",
+                    "   2 | two",
+                    "   3 > x {{ no_such_variable }} y",
+                    "     |      ^^^^^^^^^^^^^^^^",
+                    "   4 | four",
+                ],
+                2,
+            ),
+            (
+                "a built-in template an override includes: the override is where to look",
+                &[("mine.ts", "// mine\n{% include \"init/proxy.ts\" %}\n")],
+                "mine.ts",
+                &[
+                    "built-in template init/proxy.ts, line 3: undefined value: `imports` is undefined",
+                    "  included from your template override {root}/.scaffold/templates/mine.ts, line 2",
+                ],
+                2,
+            ),
+            (
+                "an override included by an override, with tabs before the error",
+                &[
+                    ("outer.sql", "a\n{% include \"inner.sql\" %}\n"),
+                    ("inner.sql", "\t{{ name }} {{ name.nope.deeper }}\n"),
+                ],
+                "outer.sql",
+                &[
+                    "your template override {root}/.scaffold/templates/inner.sql, line 1: undefined value: `name.nope` is undefined",
+                    "   1 > \t{{ name }} {{ name.nope.deeper }}",
+                    "     | \t                  ^^^^^^^^^^^^",
+                    "  included from your template override {root}/.scaffold/templates/outer.sql, line 2",
+                ],
+                2,
+            ),
+            (
+                "a syntax error in an override",
+                &[("broken.ts", "ok\n{% if name %}\nno endif\n")],
+                "broken.ts",
+                &["your template override {root}/.scaffold/templates/broken.ts, line 3: syntax error: unexpected end of input, expected end of block"],
+                2,
+            ),
+            (
+                "an override including a template that does not exist",
+                &[("lonely.ts", "{% include \"nowhere.ts\" %}\n")],
+                "lonely.ts",
+                &["your template override {root}/.scaffold/templates/lonely.ts, line 1: template not found: tried to include non-existing template 'nowhere.ts'",
+                    "   1 > {% include \"nowhere.ts\" %}"],
+                2,
+            ),
+            (
+                "an override that cannot be read",
+                &[("folder.ts", "")],
+                "folder.ts",
+                &["your template override {root}/.scaffold/templates/folder.ts: cannot be read: Is a directory (os error 21)"],
+                2,
+            ),
+            (
+                "a built-in template given too little: our bug",
+                &[],
+                crate::generate::init::PROXY_TEMPLATE,
+                &[
+                    "built-in template init/proxy.ts, line 3: undefined value: `imports` is undefined",
+                    "   3 > import { updateSession } from \"{{ imports.proxy }}\";",
+                ],
+                1,
+            ),
+        ];
+        for (what, overrides, template, want, code) in cases {
+            let (dir, renderer) = with_overrides(overrides);
+            let err = renderer
+                .render(template, Context { name: "x" })
+                .unwrap_err();
+            let message = err.to_string();
+            let root = dir.path().display().to_string();
+            for line in *want {
+                let line = line.replace("{root}", &root);
+                assert!(
+                    message.lines().any(|l| l == line),
+                    "{what}: no line\n{line}\nin\n{message}"
+                );
+            }
+            assert_eq!(err.exit_code(), *code, "{what}: {message}");
+        }
     }
 }

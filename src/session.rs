@@ -10,16 +10,15 @@
 //!   (`<!-- scaffold:begin resource:projects -->` … `<!-- scaffold:end resource:projects -->`);
 //!   recording the same key again replaces that entry in place, a new key is appended;
 //! - every byte outside the markers is kept as it was;
-//! - the file is replaced atomically (temp file + rename) while holding an exclusive lock on a
-//!   sibling `.lock` file, so concurrent `scaffold` processes never lose each other's entries.
+//! - the file is replaced atomically ([`disk::write_atomic`]) while holding an exclusive lock on
+//!   a sibling `.lock` file, so concurrent `scaffold` processes never lose each other's entries.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 
-use fs4::FileExt;
 use serde::Serialize;
 
+use crate::disk;
 use crate::error::Error;
 use crate::render::Renderer;
 
@@ -79,8 +78,8 @@ fn valid_key(key: &str) -> bool {
 }
 
 /// The session file's new text: `existing` (or [`HEADER`] when there is none) with each entry
-/// replacing the block of the same key, or appended after a blank line. Text outside the
-/// markers is kept byte for byte.
+/// replacing the block of the same key, or appended after a blank line
+/// ([`disk::append_block`]). Text outside the markers is kept byte for byte.
 pub fn merge(
     existing: Option<&str>,
     entries: &[SessionEntry],
@@ -95,19 +94,7 @@ pub fn merge(
                 let after_end = line_end(&text, stop + end.len());
                 format!("{}{}{}", &text[..start], entry.block(), &text[after_end..])
             }
-            (None, None) => {
-                let mut text = text;
-                if !text.is_empty() {
-                    if !text.ends_with('\n') {
-                        text.push('\n');
-                    }
-                    if !text.ends_with("\n\n") {
-                        text.push('\n');
-                    }
-                }
-                text.push_str(&entry.block());
-                text
-            }
+            (None, None) => disk::append_block(&text, &entry.block()),
             _ => {
                 return Err(Error::Conflict(format!(
                     "{path}: the markers of `{}` are incomplete or out of order; restore `{begin}` … `{end}` (or delete both) and rerun; the generated files were written",
@@ -149,45 +136,14 @@ pub fn record(root: &Path, relative: &str, entries: &[SessionEntry]) -> Result<b
     let path = root.join(relative);
     let dir = path.parent().unwrap_or(root).to_path_buf();
     fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    let lock_path = lock_path(&path);
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| Error::io(&lock_path, e))?;
-    FileExt::lock(&lock).map_err(|e| Error::io(&lock_path, e))?;
-    let result = (|| {
-        let existing = match fs::read_to_string(&path) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(Error::io(&path, e)),
-        };
-        let merged = merge(existing.as_deref(), entries, relative)?;
-        if existing.as_deref() == Some(merged.as_str()) {
-            return Ok(false);
-        }
-        let mut temp = tempfile::Builder::new()
-            .prefix(".scaffold-")
-            .tempfile_in(&dir)
-            .map_err(|e| Error::io(&dir, e))?;
-        temp.write_all(merged.as_bytes())
-            .and_then(|()| temp.as_file().sync_all())
-            .map_err(|e| Error::io(&path, e))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path)
-                .map(|m| m.permissions().mode())
-                .unwrap_or(0o644);
-            fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode))
-                .map_err(|e| Error::io(&path, e))?;
-        }
-        temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-        Ok(true)
-    })();
-    let _ = FileExt::unlock(&lock);
-    result
+    let _lock = disk::lock(&lock_path(&path))?;
+    let existing = disk::read_optional(&path)?;
+    let merged = merge(existing.as_deref(), entries, relative)?;
+    if existing.as_deref() == Some(merged.as_str()) {
+        return Ok(false);
+    }
+    disk::write_atomic(&path, &merged)?;
+    Ok(true)
 }
 
 /// The lock file beside the session file: `session-current.md` → `.session-current.md.lock`.

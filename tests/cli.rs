@@ -453,18 +453,77 @@ fn templates_can_be_overridden_and_ejected() {
         fs::read_to_string(dir.path().join("app/actions/notes.ts")).unwrap(),
         "// custom actions for notes\n"
     );
+}
 
-    // An override that uses a variable that does not exist fails loudly, naming the file and line.
-    fs::write(&ejected, "line one\n{{ no_such_variable }}\n").unwrap();
-    let output = scaffold(dir.path(), &[NOTE, &["--force"]].concat());
-    assert_eq!(output.status.code(), Some(1));
-    let message = stderr(&output);
-    assert!(
-        message.contains(".scaffold/templates/resource/app/actions/resources.ts"),
-        "{message}"
-    );
-    assert!(message.contains("line 2"), "{message}");
-    assert!(message.contains("undefined"), "{message}");
+/// A broken override is the user's to fix: exit code 2, a message naming their file, the line,
+/// the variable and the line's text, and nothing written.
+#[test]
+fn a_broken_override_names_the_users_file_line_and_variable() {
+    let structure = "resource/supabase/tests/database/structure.sql";
+    let actions = "resource/app/actions/resources.ts";
+    // (what, override, its text (empty: a folder in its place), lines of the message)
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "a template a built-in template includes",
+            structure,
+            "-- my structure checks\nselect has_table('public', {{ table | sql_string }}, 'exists');\n{{ no_such_variable }}\n",
+            &[
+                "error: your template override {root}/.scaffold/templates/resource/supabase/tests/database/structure.sql, line 3: undefined value: `no_such_variable` is undefined",
+                "   3 > {{ no_such_variable }}",
+                "  included from built-in template resource/supabase/tests/database/table.test.sql, line 14",
+            ],
+        ),
+        (
+            "a template a built-in template includes, that cannot be read (a folder)",
+            structure,
+            "",
+            &[
+                "error: your template override {root}/.scaffold/templates/resource/supabase/tests/database/structure.sql: cannot be read: Is a directory (os error 21)",
+                "  included from built-in template resource/supabase/tests/database/table.test.sql, line 14",
+            ],
+        ),
+        (
+            "a top-level template",
+            actions,
+            "// actions for {{ table }}\n{{ no_such_variable }}\n",
+            &[
+                "error: your template override {root}/.scaffold/templates/resource/app/actions/resources.ts, line 2: undefined value: `no_such_variable` is undefined",
+                "   2 > {{ no_such_variable }}",
+            ],
+        ),
+        (
+            "a syntax error",
+            actions,
+            "// actions for {{ table }}\n{% for action in actions %}\n{{ action }}\n",
+            &[
+                "error: your template override {root}/.scaffold/templates/resource/app/actions/resources.ts, line 3: syntax error: unexpected end of input, expected end of block",
+                "   2 | {% for action in actions %}",
+            ],
+        ),
+    ];
+    for (what, path, text, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join(".scaffold/templates").join(path);
+        if text.is_empty() {
+            fs::create_dir_all(own.join("inside")).unwrap();
+        } else {
+            fs::create_dir_all(own.parent().unwrap()).unwrap();
+            fs::write(&own, text).unwrap();
+        }
+        let before = files(dir.path());
+        let output = scaffold(dir.path(), NOTE);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{what}: {message}");
+        let root = dir.path().display().to_string();
+        for line in *want {
+            let line = line.replace("{root}", &root);
+            assert!(
+                message.lines().any(|l| l == line),
+                "{what}: no line\n{line}\nin\n{message}"
+            );
+        }
+        assert_eq!(files(dir.path()), before, "{what}: nothing written");
+    }
 }
 
 #[test]

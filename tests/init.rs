@@ -353,9 +353,12 @@ fn the_context_examples_are_what_scaffold_resource_generates() {
             fs::create_dir_all(dir.path().join(folder)).unwrap();
         }
         ok(scaffold(dir.path(), &["context"]));
-        let mut sample = vec!["resource", scaffold::generate::context::SAMPLE.0];
-        sample.extend_from_slice(scaffold::generate::context::SAMPLE.1);
-        sample.extend_from_slice(&["--timestamp", scaffold::generate::context::SAMPLE_TIMESTAMP]);
+        let mut sample = vec!["resource", scaffold::generate::agent_context::SAMPLE.0];
+        sample.extend_from_slice(scaffold::generate::agent_context::SAMPLE.1);
+        sample.extend_from_slice(&[
+            "--timestamp",
+            scaffold::generate::agent_context::SAMPLE_TIMESTAMP,
+        ]);
         assert_eq!(
             sample[1..4],
             ["note", "title:text:max=200", "body:text:optional"],

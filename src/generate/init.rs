@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::imports;
+use crate::disk;
 use crate::error::Error;
 use crate::plan::{Ownership, Plan};
 use crate::project::{Layout, Project, CONFIG_FILE};
@@ -35,6 +36,14 @@ pub struct EnvEntry {
     pub comment: &'static str,
     pub value: &'static str,
 }
+
+/// The templates `init` renders, by what they are.
+pub const CONFIG_TEMPLATE: &str = "init/scaffold.toml";
+pub const SESSION_PROXY_TEMPLATE: &str = "init/lib/supabase/proxy.ts";
+pub const PROXY_TEMPLATE: &str = "init/proxy.ts";
+pub const ADMIN_TEMPLATE: &str = "init/lib/supabase/admin.ts";
+/// A block of `.env.example` entries, appended to what the file already has.
+pub const ENV_TEMPLATE: &str = "init/env.example";
 
 /// Where `.env.example` lives.
 pub const ENV_EXAMPLE: &str = ".env.example";
@@ -139,22 +148,19 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
         },
     };
     let mut plan = Plan::default();
-    plan.write_once(
-        CONFIG_FILE,
-        renderer.render("init/scaffold.toml", &context)?,
-    );
+    plan.write_once(CONFIG_FILE, renderer.render(CONFIG_TEMPLATE, &context)?);
     super::shared_files(&mut plan, project, renderer)?;
     admin_client(&mut plan, project, renderer)?;
     plan.write_once(
         paths.session_proxy.clone(),
-        renderer.render("init/lib/supabase/proxy.ts", &context)?,
+        renderer.render(SESSION_PROXY_TEMPLATE, &context)?,
     );
     plan.write_once(
         paths.proxy.clone(),
-        renderer.render("init/proxy.ts", &context)?,
+        renderer.render(PROXY_TEMPLATE, &context)?,
     );
     env_example(&mut plan, project, renderer)?;
-    let context_plan = super::context::plan(project, renderer)?;
+    let context_plan = super::agent_context::plan(project, renderer)?;
     plan.files.extend(context_plan.files);
     Ok(plan)
 }
@@ -171,10 +177,7 @@ pub fn admin_client(plan: &mut Plan, project: &Project, renderer: &Renderer) -> 
         let context = Context {
             imports: imports(&project.layout, None),
         };
-        plan.write_once(
-            path,
-            renderer.render("init/lib/supabase/admin.ts", &context)?,
-        );
+        plan.write_once(path, renderer.render(ADMIN_TEMPLATE, &context)?);
     }
     Ok(())
 }
@@ -192,7 +195,8 @@ pub fn merge_env(existing: Option<&str>, renderer: &Renderer) -> Result<String, 
     append_env(existing, ENV_ENTRIES, renderer)
 }
 
-/// `existing` with every missing key of `entries` appended after a blank line. Generators that
+/// `existing` with every missing key of `entries` appended after a blank line
+/// ([`disk::append_block`], the rule the session record follows too). Generators that
 /// read more variables (`scaffold webhook stripe`) add theirs with this.
 pub fn append_env(
     existing: Option<&str>,
@@ -211,18 +215,8 @@ pub fn append_env(
     struct Context<'a> {
         entries: Vec<&'a EnvEntry>,
     }
-    let block = renderer.render("init/env.example", Context { entries: missing })?;
-    let mut out = text.to_string();
-    if !out.is_empty() {
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        if !out.ends_with("\n\n") {
-            out.push('\n');
-        }
-    }
-    out.push_str(&block);
-    Ok(out)
+    let block = renderer.render(ENV_TEMPLATE, Context { entries: missing })?;
+    Ok(disk::append_block(text, &block))
 }
 
 /// Whether a dotenv file sets `key` (`KEY=...` or `export KEY=...`, commented-out lines aside).
@@ -247,6 +241,22 @@ fn access_modes() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_template_init_renders_exists() {
+        for template in [
+            CONFIG_TEMPLATE,
+            SESSION_PROXY_TEMPLATE,
+            PROXY_TEMPLATE,
+            ADMIN_TEMPLATE,
+            ENV_TEMPLATE,
+        ] {
+            assert!(
+                crate::render::EMBEDDED.get_file(template).is_some(),
+                "{template}"
+            );
+        }
+    }
 
     #[test]
     fn env_example_gains_only_the_missing_entries() {

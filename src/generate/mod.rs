@@ -1,6 +1,6 @@
 //! Generators: each turns a spec into a [`Plan`] of files and never touches the disk.
 
-pub mod context;
+pub mod agent_context;
 pub mod init;
 pub mod pgtap;
 pub mod resource;

@@ -1,5 +1,5 @@
-//! `scaffold context` (and `init`): the pattern documents coding agents read from
-//! `.claude/context/`. The rules describe the conventions the templates follow; the examples'
+//! `scaffold context` (and `init`): the documents coding agents read from `.claude/context/`,
+//! rules and examples. The rules describe the conventions the templates follow; the examples'
 //! code blocks are the real templates rendered for [`SAMPLE`], with this project's layout, so
 //! they are exactly what `scaffold resource` writes for it.
 
@@ -23,16 +23,21 @@ pub const SAMPLE_TIMESTAMP: &str = "20250101000000";
 pub const RULES_DIR: &str = ".claude/context/rules";
 pub const EXAMPLES_DIR: &str = ".claude/context/examples";
 
-const RULES: &[&str] = &[
-    "api-auth-patterns.md",
-    "supabase-database-patterns.md",
-    "typescript-patterns.md",
-    "project-organization-patterns.md",
-];
-
-const EXAMPLES: &[&str] = &[
-    "typescript-server-action-examples.md",
-    "typescript-database-examples.md",
+/// The documents, each as the folder it goes in and the template it is rendered from; the
+/// file keeps the template's name.
+pub const DOCUMENTS: &[(&str, &str)] = &[
+    (RULES_DIR, "context/rules/api-auth-patterns.md"),
+    (RULES_DIR, "context/rules/supabase-database-patterns.md"),
+    (RULES_DIR, "context/rules/typescript-patterns.md"),
+    (RULES_DIR, "context/rules/project-organization-patterns.md"),
+    (
+        EXAMPLES_DIR,
+        "context/examples/typescript-server-action-examples.md",
+    ),
+    (
+        EXAMPLES_DIR,
+        "context/examples/typescript-database-examples.md",
+    ),
 ];
 
 /// The spec of [`SAMPLE`].
@@ -119,12 +124,25 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
         },
     };
     let mut plan = Plan::default();
-    for (dir, documents) in [(RULES_DIR, RULES), (EXAMPLES_DIR, EXAMPLES)] {
-        let folder = dir.trim_start_matches(".claude/");
-        for name in documents {
-            let text = renderer.render(&format!("{folder}/{name}"), &context)?;
-            plan.generated(format!("{dir}/{name}"), text);
-        }
+    for (dir, template) in DOCUMENTS {
+        let name = template.rsplit('/').next().unwrap_or(template);
+        plan.generated(
+            format!("{dir}/{name}"),
+            renderer.render(template, &context)?,
+        );
     }
     Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::EMBEDDED;
+
+    #[test]
+    fn every_document_has_its_template() {
+        for (_, template) in DOCUMENTS {
+            assert!(EMBEDDED.get_file(template).is_some(), "{template}");
+        }
+    }
 }

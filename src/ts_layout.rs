@@ -1,4 +1,4 @@
-//! The few layout decisions Prettier (default settings: width 80, two-space indent) makes by
+//! TypeScript laid out line by line as Prettier lays it out: the few layout decisions Prettier (default settings: width 80, two-space indent) makes by
 //! line width, made the same way here so generated TypeScript is already formatted.
 //!
 //! Each function covers one construct the templates emit; the TypeScript suite checks the
