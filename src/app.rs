@@ -14,7 +14,7 @@ use crate::generate::{self, Migration};
 use crate::plan::{Action, OnConflict, Plan, Resolved};
 use crate::project::Project;
 use crate::render::{Renderer, EMBEDDED, OVERRIDE_DIR};
-use crate::spec::{Access, ActionKind, ResourceSpec};
+
 use crate::{interrupt, prompt, session};
 
 pub fn run(cli: Cli) -> Result<(), Error> {
@@ -42,18 +42,7 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
     let project = Project::open(dir)?;
     let mut terminal = None;
     let spec = match (&args.name, args.fields.is_empty()) {
-        (Some(name), false) => {
-            let plural = args.plural.as_deref();
-            let access = Access::from_args(
-                name,
-                plural,
-                args.access.unwrap_or(project.layout.default_access),
-                args.tenant,
-                args.write_role,
-            )?;
-            ResourceSpec::new(name, plural, &args.fields, access)?
-                .with_actions(args.actions.as_deref().unwrap_or(&ActionKind::ALL))?
-        }
+        (Some(name), false) => args.spec(name, project.layout.default_access)?,
         _ if prompt::can_prompt(args.write.yes, args.write.no_input) => {
             let given = prompt::Given {
                 name: args.name.clone(),

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::spec::AccessArg;
+use crate::error::Error;
+use crate::spec::{Access, AccessArg, ActionKind, ResourceSpec};
 
 const RESOURCE_EXAMPLES: &str = "\
 Examples:
@@ -133,6 +134,39 @@ pub struct ResourceArgs {
     pub write: WriteArgs,
 }
 
+impl ResourceArgs {
+    /// The spec these arguments give for a resource `name` with fields, validated exactly as
+    /// the command line is; `default_access` is scaffold.toml's.
+    pub fn spec(&self, name: &str, default_access: AccessArg) -> Result<ResourceSpec, Error> {
+        let plural = self.plural.as_deref();
+        let access = Access::from_args(
+            name,
+            plural,
+            self.access.unwrap_or(default_access),
+            self.tenant,
+            self.write_role,
+        )?;
+        ResourceSpec::new(name, plural, &self.fields, access)?
+            .with_actions(self.actions.as_deref().unwrap_or(&ActionKind::ALL))
+    }
+}
+
+/// The spec a `scaffold resource` command line (as a migration header records it) gives, if it
+/// is one: the words are split as a POSIX shell splits them and parsed as the command line is.
+pub fn resource_spec_of_command(line: &str) -> Option<ResourceSpec> {
+    let words = shell_words::split(line).ok()?;
+    let Ok(Cli {
+        command: Command::Resource(args),
+        ..
+    }) = Cli::try_parse_from(words)
+    else {
+        return None;
+    };
+    let name = args.name.as_deref()?;
+    // Written back by `ResourceSpec::command_line`, which always spells out the access mode.
+    args.spec(name, AccessArg::Owner).ok()
+}
+
 #[derive(Debug, Args)]
 pub struct WriteArgs {
     /// Show the plan and a diff of what would change; write nothing.
@@ -198,4 +232,57 @@ pub struct StripeArgs {
 
     #[command(flatten)]
     pub write: WriteArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spec_survives_its_own_command_line() {
+        let cases: &[&[&str]] = &[
+            &["note", "title:text:max=200", "body:text:optional"],
+            &[
+                "projects",
+                "meta:jsonb:default={\"a\": 1}",
+                "site:url:default=https://example.com:8080/x",
+                "--access",
+                "public-read",
+                "--plural",
+                "projectz",
+            ],
+            &["workspace", "name:text", "--tenant"],
+            &[
+                "invoice",
+                "amount:numeric:min=0.5",
+                "project:ref:on-delete=restrict",
+                "--access",
+                "workspace",
+                "--write-role",
+                "admin",
+                "--actions",
+                "list,create",
+            ],
+            &["note", "title:text:default=it's \"quoted\" $HOME `x`"],
+        ];
+        for words in cases {
+            let mut args = vec!["scaffold", "resource"];
+            args.extend_from_slice(words);
+            let Command::Resource(parsed) = Cli::try_parse_from(&args).unwrap().command else {
+                unreachable!()
+            };
+            let spec = parsed.spec(words[0], AccessArg::Owner).unwrap();
+            let line = spec.command_line();
+            assert_eq!(
+                resource_spec_of_command(&line).as_ref(),
+                Some(&spec),
+                "{line}"
+            );
+        }
+        assert_eq!(resource_spec_of_command("scaffold webhook stripe"), None);
+        assert_eq!(
+            resource_spec_of_command("scaffold resource note 'unclosed"),
+            None
+        );
+    }
 }

@@ -205,17 +205,10 @@ impl Migration {
         timestamp: Option<&str>,
     ) -> Result<Migration, Error> {
         let timestamp = timestamp.map(parse_timestamp).transpose()?;
-        let suffix = format!("_{name}.sql");
-        let existing = project
-            .list(&project.layout.migrations_dir)?
-            .into_iter()
-            .find(|file| {
-                file.strip_suffix(&suffix)
-                    .is_some_and(|ts| ts.len() == 14 && ts.bytes().all(|b| b.is_ascii_digit()))
-            });
-        if let Some(file) = existing {
+        let existing = project.migrations()?.iter().find(|m| m.name == name);
+        if let Some(existing) = existing {
             return Ok(Migration {
-                stem: file.trim_end_matches(".sql").to_string(),
+                stem: format!("{}_{name}", existing.version),
             });
         }
         let timestamp = timestamp

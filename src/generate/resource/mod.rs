@@ -100,10 +100,10 @@ pub fn plan(
 /// Tables the migration refers to that no migration of the project creates (by the name
 /// scaffold gives one), each as a warning that says what to run: applying would fail.
 fn missing_tables(spec: &ResourceSpec, project: &Project) -> Result<Vec<String>, Error> {
-    let migrations = project.list(&project.layout.migrations_dir)?;
+    let migrations = project.migrations()?;
     let created = |table: &str| {
-        let suffix = format!("_create_{table}.sql");
-        migrations.iter().any(|file| file.ends_with(&suffix))
+        let name = format!("create_{table}");
+        migrations.iter().any(|m| m.name == name)
     };
     let mut warnings = Vec::new();
     match spec.access {
