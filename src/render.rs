@@ -38,23 +38,7 @@ impl Renderer {
                 .expect("static syntax config"),
         );
         let search = overrides.clone();
-        env.set_loader(move |name| {
-            let own = search.join(name);
-            match std::fs::read_to_string(&own) {
-                Ok(text) => return Ok(Some(text)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(minijinja::Error::new(
-                        minijinja::ErrorKind::InvalidOperation,
-                        format!("cannot read {}: {e}", own.display()),
-                    ))
-                }
-            }
-            Ok(EMBEDDED
-                .get_file(name)
-                .and_then(|f| f.contents_utf8())
-                .map(str::to_string))
-        });
+        env.set_loader(move |name| load(&search, name));
         env.add_filter("snake_case", |text: &str| text.to_snake_case());
         env.add_filter("camel_case", |text: &str| text.to_lower_camel_case());
         env.add_filter("pascal_case", |text: &str| text.to_upper_camel_case());
@@ -97,10 +81,17 @@ impl Renderer {
 
     /// Renders one template; errors name the template, the line and, for an override, its file.
     pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, Error> {
-        let result = self
-            .env
-            .get_template(name)
-            .and_then(|template| template.render(minijinja::value::Serde(&context)));
+        let context = minijinja::value::Serde(&context);
+        let result = load(&self.overrides, name).and_then(|source| match source {
+            // Parsing is most of what rendering costs, and text without a tag renders as itself.
+            Some(text) if !has_tags(&text) => Ok(text),
+            Some(text) => self.env.render_named_str(name, &text, context),
+            // minijinja reports the missing template its own way.
+            None => self
+                .env
+                .get_template(name)
+                .and_then(|template| template.render(context)),
+        });
         result.map_err(|err| {
             let own = self.overrides.join(name);
             let origin = if own.is_file() {
@@ -115,6 +106,43 @@ impl Renderer {
             ))
         })
     }
+}
+
+/// The text of template `name`: the project's override, else the embedded one, else none.
+fn load(overrides: &Path, name: &str) -> Result<Option<String>, minijinja::Error> {
+    let own = overrides.join(name);
+    match std::fs::read_to_string(&own) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(embedded(name).map(str::to_string))
+        }
+        Err(e) => Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("cannot read {}: {e}", own.display()),
+        )),
+    }
+}
+
+/// The embedded template at `name`, e.g. `resource/app/actions/resources.ts`.
+fn embedded(name: &str) -> Option<&'static str> {
+    // `Dir::get_file` visits every entry of the tree and compares each as a `Path`, component by
+    // component; going down only the folders on the way, comparing bytes, costs a fraction.
+    let mut dir: &Dir<'static> = &EMBEDDED;
+    for (slash, _) in name.match_indices('/') {
+        dir = dir
+            .dirs()
+            .find(|d| d.path().as_os_str() == &name[..slash])?;
+    }
+    dir.files()
+        .find(|f| f.path().as_os_str() == name)?
+        .contents_utf8()
+}
+
+/// Whether `text` holds a minijinja tag: `{{`, `{%` or `{#`.
+fn has_tags(text: &str) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|pair| pair[0] == b'{' && matches!(pair[1], b'{' | b'%' | b'#'))
 }
 
 /// A SQL string literal: `it's` → `'it''s'`.
