@@ -1,5 +1,7 @@
 //! Every name a resource needs, derived once from what the user typed.
 
+mod inflect;
+
 use heck::{ToKebabCase, ToLowerCamelCase, ToUpperCamelCase};
 use serde::Serialize;
 
@@ -46,12 +48,12 @@ impl Names {
 }
 
 /// Inflects only the last word of a snake_case name: `line_item` → `line_items`.
-fn inflect_last_word(name: &str, count: isize) -> String {
+fn inflect_last_word(name: &str, inflect: fn(&str) -> String) -> String {
     let (head, last) = match name.rsplit_once('_') {
         Some((head, last)) => (Some(head), last),
         None => (None, name),
     };
-    let inflected = pluralizer::pluralize(last, count, false);
+    let inflected = inflect(last);
     match head {
         Some(head) => format!("{head}_{inflected}"),
         None => inflected,
@@ -65,11 +67,11 @@ pub fn indefinite(word: &str) -> String {
 }
 
 pub fn pluralize(name: &str) -> String {
-    inflect_last_word(name, 2)
+    inflect_last_word(name, inflect::plural)
 }
 
 pub fn singularize(name: &str) -> String {
-    inflect_last_word(name, 1)
+    inflect_last_word(name, inflect::singular)
 }
 
 #[cfg(test)]

@@ -64,30 +64,7 @@ impl Renderer {
         configure(&mut env);
         let search = overrides.clone();
         let found = Arc::clone(&overridden);
-        env.set_loader(move |name| {
-            let own = disk::read_optional(&search.join(name));
-            if !matches!(own, Ok(None)) {
-                found
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(name.to_string());
-            }
-            match own {
-                Ok(Some(text)) => Ok(Some(text)),
-                Ok(None) => Ok(EMBEDDED
-                    .get_file(name)
-                    .and_then(|f| f.contents_utf8())
-                    .map(str::to_string)),
-                Err(error) => Err(minijinja::Error::new(
-                    minijinja::ErrorKind::InvalidOperation,
-                    "cannot load a template override",
-                )
-                .with_source(UnreadableOverride {
-                    name: name.to_string(),
-                    error,
-                })),
-            }
-        });
+        env.set_loader(move |name| load(&search, &found, name));
         env.add_filter("snake_case", |text: &str| text.to_snake_case());
         env.add_filter("camel_case", |text: &str| text.to_lower_camel_case());
         env.add_filter("pascal_case", |text: &str| text.to_upper_camel_case());
@@ -135,6 +112,12 @@ impl Renderer {
     /// Renders one template; a failure names the file, line and expression to fix (see the
     /// module documentation).
     pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, Error> {
+        // Parsing is most of what rendering costs, and text without a tag renders as itself.
+        if let Ok(Some(text)) = load(&self.overrides, &self.overridden, name) {
+            if !has_tags(&text) {
+                return Ok(text);
+            }
+        }
         self.env
             .get_template(name)
             .and_then(|template| template.render(minijinja::value::Serde(&context)))
@@ -309,6 +292,56 @@ fn excerpt(source: &str, line: usize, range: Option<std::ops::Range<usize>>) -> 
         }
     }
     out.join("\n")
+}
+
+/// The text of template `name`: the project's override (noted in `overridden`), else the
+/// embedded one, else none.
+fn load(
+    overrides: &Path,
+    overridden: &Mutex<BTreeSet<String>>,
+    name: &str,
+) -> Result<Option<String>, minijinja::Error> {
+    let own = disk::read_optional(&overrides.join(name));
+    if !matches!(own, Ok(None)) {
+        overridden
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(name.to_string());
+    }
+    match own {
+        Ok(Some(text)) => Ok(Some(text)),
+        Ok(None) => Ok(embedded(name).map(str::to_string)),
+        Err(error) => Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            "cannot load a template override",
+        )
+        .with_source(UnreadableOverride {
+            name: name.to_string(),
+            error,
+        })),
+    }
+}
+
+/// The embedded template at `name`, e.g. `resource/app/actions/resources.ts`.
+fn embedded(name: &str) -> Option<&'static str> {
+    // `Dir::get_file` visits every entry of the tree and compares each as a `Path`, component by
+    // component; going down only the folders on the way, comparing bytes, costs a fraction.
+    let mut dir: &Dir<'static> = &EMBEDDED;
+    for (slash, _) in name.match_indices('/') {
+        dir = dir
+            .dirs()
+            .find(|d| d.path().as_os_str() == &name[..slash])?;
+    }
+    dir.files()
+        .find(|f| f.path().as_os_str() == name)?
+        .contents_utf8()
+}
+
+/// Whether `text` holds a minijinja tag: `{{`, `{%` or `{#`.
+fn has_tags(text: &str) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|pair| pair[0] == b'{' && matches!(pair[1], b'{' | b'%' | b'#'))
 }
 
 /// A SQL string literal: `it's` → `'it''s'`.
