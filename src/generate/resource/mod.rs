@@ -21,7 +21,7 @@ use crate::plan::Plan;
 use crate::project::Project;
 use crate::render::Renderer;
 use crate::schema::{Grant, Policy};
-use crate::session::SessionEntry;
+use crate::session::PlannedEntry;
 use crate::spec::{Access, FieldType, ResourceSpec, TENANT};
 
 /// The templates this generator renders, by what they write.
@@ -59,6 +59,8 @@ pub fn plan(
     migration: &Migration,
 ) -> Result<Plan, Error> {
     let context = Context::new(spec, project, migration)?;
+    // Converted once, for every template.
+    let value = minijinja::Value::from(minijinja::value::Serde(&context));
     let paths = &context.paths;
     let test_template = match spec.access {
         Access::Owner | Access::PublicRead => templates::TEST_OWNER,
@@ -81,19 +83,18 @@ pub fn plan(
         files.push((templates::MEMBER_ACTIONS, &members.actions_file));
     }
     for (template, path) in files {
-        plan.generated(path.clone(), renderer.render(template, &context)?);
+        plan.generated(path.clone(), renderer.render(template, &value)?);
     }
     super::shared_files(&mut plan, project, renderer)?;
-    plan.record(SessionEntry::render(
-        renderer,
+    plan.record(PlannedEntry::new(
         format!("resource:{}", spec.table()),
         templates::SESSION,
         minijinja::context! {
             actions_import => project.layout.import_path(&paths.actions),
             types_file => &project.layout.types_file,
-            ..minijinja::Value::from(minijinja::value::Serde(&context))
+            ..value
         },
-    )?);
+    ));
     Ok(plan)
 }
 
