@@ -1,10 +1,14 @@
-//! The generated SQL, proven on a real PostgreSQL 15 (issue 4), for every spec of the matrix
-//! (tests/common/mod.rs) and every other generator (`GENERATORS` below).
+//! The generated SQL, proven on a real PostgreSQL 15 (issue 4) and on PostgreSQL 17, what new
+//! Supabase projects run (issue 14), for every spec of the matrix (tests/common/mod.rs) and
+//! every other generator (`GENERATORS` below).
 //!
-//! One throwaway cluster (tests/support/pg.rs) serves the whole run; every check gets its own
-//! database. Each (spec × check) is its own named trial, so a failure reads like
-//! `note::rollback ... FAILED` followed by `public.notes: rollback: dump differs ...`.
-//! Run one with `cargo test --test postgres -- note::rollback`.
+//! The matrix is generated once; one throwaway cluster per version (tests/support/pg.rs)
+//! serves the whole run, and every check gets its own database. Each (version × spec × check)
+//! is its own named trial, so a failure reads like `pg17::note::rollback ... FAILED` followed
+//! by `public.notes: rollback: dump differs ...`. Run one with
+//! `cargo test --test postgres -- pg17::note::rollback` (or `note::rollback` for both versions).
+//! `matrix::supabase_db_lint` runs on 15 only: plpgsql_check, which it needs, is built for 15
+//! only (see `Version::has_plpgsql_check`).
 //!
 //! | trial                           | what it proves |
 //! |---------------------------------|----------------|
@@ -34,13 +38,16 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use scaffold::spec::field::{self, Field, FieldType};
 use scaffold::spec::value::Bound;
 use serde_json::{json, Map, Value};
-use support::pg::{Cluster, Database};
+use support::pg::{Cluster, Database, Version};
 
 fn main() {
     let args = Arguments::from_args();
     let conclusion = libtest_mimic::run(&args, trials());
-    // `exit` runs no destructors: stop the cluster and delete its directory first.
-    drop(SUITE.lock().unwrap_or_else(|p| p.into_inner()).take());
+    // `exit` runs no destructors: stop the clusters and delete their directories first.
+    for slot in &SUITES {
+        drop(slot.lock().unwrap_or_else(|p| p.into_inner()).take());
+    }
+    drop(GENERATED.lock().unwrap_or_else(|p| p.into_inner()).take());
     conclusion.exit();
 }
 
@@ -64,12 +71,19 @@ const GENERATOR_CHECKS: &[(&str, Check)] = &[
 ];
 
 fn trials() -> Vec<Trial> {
-    let mut trials = vec![
-        Trial::test("matrix::supabase_migration_up", || {
-            with_suite(|suite| suite.matrix().map(|_| ()))
-        }),
-        Trial::test("matrix::supabase_db_lint", || {
-            with_suite(|suite| {
+    Version::ALL.into_iter().flat_map(version_trials).collect()
+}
+
+/// Every trial on one PostgreSQL version, named `<pgNN>::<spec>::<check>`.
+fn version_trials(version: Version) -> Vec<Trial> {
+    let label = version.label();
+    let mut trials = vec![Trial::test(
+        format!("{label}::matrix::supabase_migration_up"),
+        move || with_suite(version, |suite| suite.matrix().map(|_| ())),
+    )];
+    if version.has_plpgsql_check() {
+        trials.push(Trial::test(format!("{label}::matrix::supabase_db_lint"), move || {
+            with_suite(version, |suite| {
                 let db = suite.matrix()?;
                 db.supabase_db_lint()
                     .map_err(|e| format!("matrix: supabase db lint: reports problems:\n{e}"))?;
@@ -85,9 +99,12 @@ fn trials() -> Vec<Trial> {
                     ))
                 }
             })
-        }),
-        Trial::test("matrix::splinter_lint", || {
-            with_suite(|suite| {
+        }));
+    }
+    trials.push(Trial::test(
+        format!("{label}::matrix::splinter_lint"),
+        move || {
+            with_suite(version, |suite| {
                 let findings = suite.matrix()?.lint();
                 if findings.is_empty() {
                     Ok(())
@@ -99,27 +116,31 @@ fn trials() -> Vec<Trial> {
                         .join("\n"))
                 }
             })
-        }),
-        Trial::test("matrix::rollback_in_reverse", || {
-            with_suite(rollback_in_reverse)
-        }),
-    ];
+        },
+    ));
+    trials.push(Trial::test(
+        format!("{label}::matrix::rollback_in_reverse"),
+        move || with_suite(version, rollback_in_reverse),
+    ));
     let resources = common::MATRIX.iter().map(|(name, _)| (*name, SPEC_CHECKS));
     let generators = GENERATORS.iter().map(|(name, _)| (*name, GENERATOR_CHECKS));
     for (index, (name, checks)) in resources.chain(generators).enumerate() {
         for &(check_name, check) in checks {
-            trials.push(Trial::test(format!("{name}::{check_name}"), move || {
-                with_suite(|suite| {
-                    let spec = &suite.specs[index];
-                    check(suite, spec).map_err(|lines| {
-                        lines
-                            .iter()
-                            .map(|line| format!("{}: {check_name}: {line}", spec.label()))
-                            .collect::<Vec<_>>()
-                            .join("\n")
+            trials.push(Trial::test(
+                format!("{label}::{name}::{check_name}"),
+                move || {
+                    with_suite(version, |suite| {
+                        let spec = &suite.specs[index];
+                        check(suite, spec).map_err(|lines| {
+                            lines
+                                .iter()
+                                .map(|line| format!("{}: {check_name}: {line}", spec.label()))
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        })
                     })
-                })
-            }));
+                },
+            ));
         }
     }
     trials
@@ -146,26 +167,37 @@ rollback;
 ";
 
 // ---------------------------------------------------------------------------
-// The shared state: the matrix generated into one project, and the cluster.
+// The shared state: the matrix generated into one project, and a cluster per version.
 
-static SUITE: Mutex<Option<Arc<Suite>>> = Mutex::new(None);
-static SUITE_FAILED: OnceLock<String> = OnceLock::new();
+/// One suite per [`Version::ALL`] entry, in that order.
+static SUITES: [Mutex<Option<Arc<Suite>>>; 2] = [Mutex::new(None), Mutex::new(None)];
+static SUITES_FAILED: [OnceLock<String>; 2] = [OnceLock::new(), OnceLock::new()];
+/// The generated project both versions' suites check.
+static GENERATED: Mutex<Option<Generated>> = Mutex::new(None);
 
-/// Runs `f` with the suite, starting it on first use. A failed start fails every trial with
-/// the same message instead of retrying.
-fn with_suite(f: impl FnOnce(&Suite) -> Result<(), String>) -> Result<(), Failed> {
+/// Runs `f` with the suite of `version`, starting it on first use. A failed start fails every
+/// trial of that version with the same message instead of retrying.
+fn with_suite(
+    version: Version,
+    f: impl FnOnce(&Suite) -> Result<(), String>,
+) -> Result<(), Failed> {
+    let index = Version::ALL.iter().position(|v| *v == version).unwrap();
     let suite = {
-        let mut slot = SUITE.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(message) = SUITE_FAILED.get() {
+        let mut slot = SUITES[index].lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(message) = SUITES_FAILED[index].get() {
             return Err(message.clone().into());
         }
         match slot.as_ref() {
             Some(suite) => suite.clone(),
-            None => match std::panic::catch_unwind(Suite::start) {
+            None => match std::panic::catch_unwind(|| Suite::start(version)) {
                 Ok(suite) => slot.insert(Arc::new(suite)).clone(),
                 Err(panic) => {
-                    let message = format!("setting up the suite failed: {}", panic_text(&panic));
-                    let _ = SUITE_FAILED.set(message.clone());
+                    let message = format!(
+                        "setting up the suite on {} failed: {}",
+                        version.label(),
+                        panic_text(&panic)
+                    );
+                    let _ = SUITES_FAILED[index].set(message.clone());
                     return Err(message.into());
                 }
             },
@@ -213,9 +245,16 @@ struct Spec {
     validation: PathBuf,
 }
 
+/// The matrix and the other generators, generated once into one project.
+#[derive(Clone)]
+struct Generated {
+    specs: Arc<Vec<Spec>>,
+    project: Arc<tempfile::TempDir>,
+}
+
 struct Suite {
-    specs: Vec<Spec>,
-    project: tempfile::TempDir,
+    specs: Arc<Vec<Spec>>,
+    project: Arc<tempfile::TempDir>,
     cluster: Cluster,
     /// `supabase migration up` of the whole matrix into database `matrix`, run once.
     matrix: OnceLock<Result<(), String>>,
@@ -226,7 +265,26 @@ struct Suite {
 }
 
 impl Suite {
-    fn start() -> Suite {
+    fn start(version: Version) -> Suite {
+        let generated = {
+            let mut slot = GENERATED.lock().unwrap_or_else(|p| p.into_inner());
+            slot.get_or_insert_with(Generated::new).clone()
+        };
+        Suite {
+            specs: generated.specs,
+            project: generated.project,
+            cluster: Cluster::start_version(version),
+            matrix: OnceLock::new(),
+            pgtap: OnceLock::new(),
+            pg_prove: Mutex::new(()),
+        }
+    }
+}
+
+impl Generated {
+    /// Generates the matrix, then the other generators, into a new project, noting which
+    /// files each added.
+    fn new() -> Generated {
         let project = tempfile::tempdir().expect("temp dir");
         let mut seen = std::collections::BTreeSet::new();
         let mut specs = Vec::new();
@@ -278,16 +336,14 @@ impl Suite {
         let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/next-app/node_modules");
         std::os::unix::fs::symlink(&modules, project.path().join("node_modules"))
             .expect("symlink node_modules");
-        Suite {
-            specs,
-            project,
-            cluster: Cluster::start(),
-            matrix: OnceLock::new(),
-            pgtap: OnceLock::new(),
-            pg_prove: Mutex::new(()),
+        Generated {
+            specs: Arc::new(specs),
+            project: Arc::new(project),
         }
     }
+}
 
+impl Suite {
     /// Database `matrix`: the whole matrix applied by `supabase migration up`, with pgTAP.
     fn matrix(&self) -> Result<Database<'_>, String> {
         let outcome = self.matrix.get_or_init(|| {
@@ -580,7 +636,7 @@ fn rollback(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
 fn rollback_in_reverse(suite: &Suite) -> Result<(), String> {
     let db = suite.cluster.create_database("rollback_all");
     let before = db.schema_dump();
-    for spec in &suite.specs {
+    for spec in suite.specs.iter() {
         apply(&db, &spec.migrations)
             .map_err(|e| format!("public.{}: rollback: migration fails: {e}", spec.table))?;
     }
@@ -601,7 +657,7 @@ fn rollback_in_reverse(suite: &Suite) -> Result<(), String> {
             dump_diff(&before, &after)
         ));
     }
-    for spec in &suite.specs {
+    for spec in suite.specs.iter() {
         apply(&db, &spec.migrations)
             .map_err(|e| format!("public.{}: rollback: does not apply again: {e}", spec.table))?;
     }
@@ -2211,10 +2267,11 @@ fn node() -> Result<PathBuf, String> {
 }
 
 fn zod_verdicts(suite: &Suite, spec: &Spec, cases: &[ParityCase]) -> Result<Vec<Value>, String> {
-    let file = suite
-        .project
-        .path()
-        .join(format!("parity-cases-{}.json", spec.index));
+    let file = suite.project.path().join(format!(
+        "parity-cases-{}-{}.json",
+        suite.cluster.version().label(),
+        spec.index
+    ));
     let payload = json!({
         "module": spec.validation,
         "cases": cases.iter().map(|c| json!({ "mode": c.mode, "input": c.input })).collect::<Vec<_>>(),
