@@ -3,6 +3,18 @@
 use heck::{ToKebabCase, ToLowerCamelCase, ToUpperCamelCase};
 use serde::Serialize;
 
+/// Type names the generated modules of a resource use besides its own (imports, and globals in
+/// type positions): a resource whose row type ([`Names::pascal`]) had one of these names would
+/// shadow it (`page` → `Page`). A test keeps the list in step with the templates' imports.
+pub const TS_TYPES_IN_USE: &[&str] = &[
+    "ActionResult",
+    "FormData",
+    "FormFields",
+    "Page",
+    "Promise",
+    "Tables",
+];
+
 /// The names of one resource: `project` gives table `projects`, type `Project`, files `project.ts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Names {
@@ -75,6 +87,53 @@ pub fn singularize(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every type a resource's modules import, by a literal `import type { ... }` in a template
+    /// or a `"type X"` import the templates or actions.rs list, is in [`TS_TYPES_IN_USE`].
+    #[test]
+    fn the_types_generated_modules_use_are_listed() {
+        let mut sources: Vec<String> = vec![include_str!("generate/resource/actions.rs").into()];
+        for folder in ["resource", "tenant"] {
+            let mut stack = vec![crate::render::EMBEDDED
+                .get_dir(folder)
+                .expect("a template folder")];
+            while let Some(dir) = stack.pop() {
+                stack.extend(dir.dirs());
+                sources.extend(
+                    dir.files()
+                        .filter(|f| f.path().extension().is_some_and(|e| e == "ts"))
+                        .map(|f| f.contents_utf8().unwrap_or_default().to_string()),
+                );
+            }
+        }
+        let mut imported = Vec::new();
+        for text in &sources {
+            for line in text.lines() {
+                if let Some(rest) = line.trim().strip_prefix("import type {") {
+                    let names = rest.split('}').next().unwrap_or_default();
+                    imported.extend(names.split(',').map(|n| n.trim().to_string()));
+                }
+            }
+            for (at, _) in text.match_indices("\"type ") {
+                let name: String = text[at + 6..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                imported.push(name);
+            }
+        }
+        let types: Vec<&String> = imported
+            .iter()
+            .filter(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+            .collect();
+        assert!(types.len() > 3, "found the imported types {types:?}");
+        for name in types {
+            assert!(
+                TS_TYPES_IN_USE.contains(&name.as_str()),
+                "the generated modules import the type {name}: add it to TS_TYPES_IN_USE"
+            );
+        }
+    }
 
     #[test]
     fn derives_every_name_from_either_number() {

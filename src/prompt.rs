@@ -577,7 +577,7 @@ mod tests {
     #[test]
     fn refuses_answers_with_the_command_lines_messages() {
         let cases: &[(&[&str], &str)] = &[
-            (&["select", "note"], "`select` is not a valid resource name"),
+            (&["2fa", "note"], "`2fa` is not a valid resource name"),
             (
                 &["note", "<initial>", "<initial>", "id", "title"],
                 "`id` is a column scaffold generates",
@@ -643,8 +643,8 @@ mod tests {
                 "`default=c` does not fit enum",
             ),
             (
-                &["note", "<initial>", "select", "notes"],
-                "`--plural select` is not a valid table name",
+                &["note", "<initial>", "Notes", "notes"],
+                "`--plural Notes` is not a valid table name",
             ),
         ];
         for (answers, want) in cases {

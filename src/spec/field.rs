@@ -677,7 +677,6 @@ mod tests {
             ("title", "missing type"),
             ("title:txt", "unknown type `txt`"),
             ("Title:text", "`Title` is not a valid field name"),
-            ("select:text", "reserved word"),
             ("user-table; drop:text", "not a valid field name"),
             ("title:text:nullable", "unknown modifier `nullable`"),
             ("title:text:optional:optional", "`optional` is given twice"),

@@ -125,6 +125,18 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "admin",
         ],
     ),
+    (
+        "order_reserved_words",
+        &[
+            "order",
+            "order:int:min=0",
+            "user:text",
+            "group:enum=left,right:optional",
+            "select:bool:default=false",
+            "desc:text:optional:max=500",
+            "table:ref=people:optional",
+        ],
+    ),
 ];
 
 pub fn binary() -> PathBuf {

@@ -48,12 +48,15 @@ impl Table {
                 }
                 FieldType::Ref { table: target } => {
                     foreign_key = Some(ForeignKey {
-                        name: check_identifier(format!("{column}_fkey"), &field.name)?,
+                        name: ident::quote(&check_identifier(
+                            format!("{column}_fkey"),
+                            &field.name,
+                        )?),
                         references_sql: format!("public.{} (id)", ident::quote(target)),
                         on_delete: field.effective_on_delete().sql(),
                     });
                     indexes.push(Index {
-                        name: schema_identifier(format!("{table}_{column}_idx")),
+                        name: index_name(format!("{table}_{column}_idx")),
                         columns: format!("({column_sql})"),
                         why: format!("Covers the foreign key {column} → {target}."),
                     });
@@ -72,13 +75,13 @@ impl Table {
             };
             for (kind, expr) in check_exprs(field, &column_sql) {
                 checks.push(Check {
-                    name: check_identifier(format!("{column}_{kind}"), &field.name)?,
+                    name: ident::quote(&check_identifier(format!("{column}_{kind}"), &field.name)?),
                     expr,
                 });
             }
             if field.index {
                 indexes.push(Index {
-                    name: schema_identifier(format!("{table}_{column}_idx")),
+                    name: index_name(format!("{table}_{column}_idx")),
                     columns: format!("({column_sql})"),
                     why: format!("Requested with `{}:index`.", field.name),
                 });
@@ -112,7 +115,7 @@ fn list_indexes(spec: &ResourceSpec, tenant_word: &str) -> Vec<Index> {
     let table = spec.table();
     let owner = spec.owner_column();
     let per_owner = Index {
-        name: schema_identifier(format!("{table}_{owner}_created_at_idx")),
+        name: index_name(format!("{table}_{owner}_created_at_idx")),
         columns: format!("({owner}, created_at desc)"),
         why: "Backs the policies' owner check, the foreign key to auth.users and the newest-first list.".into(),
     };
@@ -121,24 +124,29 @@ fn list_indexes(spec: &ResourceSpec, tenant_word: &str) -> Vec<Index> {
         Access::PublicRead => vec![
             per_owner,
             Index {
-                name: schema_identifier(format!("{table}_created_at_idx")),
+                name: index_name(format!("{table}_created_at_idx")),
                 columns: "(created_at desc)".into(),
                 why: "Backs the public newest-first list.".into(),
             },
         ],
         Access::Workspace { .. } => vec![Index {
-            name: schema_identifier(format!("{table}_workspace_id_created_at_idx")),
+            name: index_name(format!("{table}_workspace_id_created_at_idx")),
             columns: "(workspace_id, created_at desc)".into(),
             why: format!(
                 "Backs the policies' {tenant_word} check, the foreign key and the newest-first list per {tenant_word}."
             ),
         }],
         Access::TenantRoot => vec![Index {
-            name: schema_identifier(format!("{table}_created_at_idx")),
+            name: index_name(format!("{table}_created_at_idx")),
             columns: "(created_at desc)".into(),
             why: "Backs the newest-first list.".into(),
         }],
     }
+}
+
+/// An index name as SQL: shortened to fit, quoted where needed.
+fn index_name(name: String) -> String {
+    ident::quote(&schema_identifier(name))
 }
 
 /// The enum type of an enum field: `public.<singular>_<column>`.
