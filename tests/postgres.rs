@@ -1814,8 +1814,6 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
                 if let Some(v) = sized(min) {
                     cases.push(case(format!("length {min} (min)"), json!(v), Accept));
                 }
-            } else if field.ty == FieldType::Text {
-                cases.push(case("the empty string (no min)", json!(""), Accept));
             }
             if let Some(max) = max {
                 let max = max as usize;
@@ -1844,6 +1842,23 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
                 ));
             }
             if field.ty == FieldType::Text {
+                // Never blank (whitespace as JavaScript's `\s` has it), and kept as typed.
+                let fits = |len: f64| min.is_none_or(|m| len >= m) && max.is_none_or(|m| len <= m);
+                for (label, value, verdict) in [
+                    ("the empty string", "", Reject),
+                    ("only spaces, tabs and newlines", " \t\n\r", Reject),
+                    (
+                        "only Unicode whitespace (no-break, ideographic, byte order mark)",
+                        "\u{a0}\u{3000}\u{feff}",
+                        Reject,
+                    ),
+                    ("a character between spaces (kept as typed)", " a ", Accept),
+                    ("a zero-width space (not whitespace)", "\u{200b}", Accept),
+                ] {
+                    if verdict == Reject || fits(value.chars().count() as f64) {
+                        cases.push(case(label, json!(value), verdict));
+                    }
+                }
                 // char_length counts code points, and so must Zod: a character outside the Basic
                 // Multilingual Plane is one character, not two UTF-16 code units.
                 if let Some(max) = max {

@@ -191,6 +191,28 @@ impl FieldKind {
         }
     }
 
+    /// Whether a value must not be blank (empty or only whitespace; see
+    /// [`formats::NOT_BLANK_PATTERN`]): free text, whether required or optional (none is
+    /// null, never an empty string). Emails and URLs are held to their patterns instead.
+    pub fn not_blank(self) -> bool {
+        match self {
+            FieldKind::Text => true,
+            FieldKind::Int
+            | FieldKind::Bigint
+            | FieldKind::Numeric
+            | FieldKind::Float
+            | FieldKind::Bool
+            | FieldKind::Date
+            | FieldKind::Timestamptz
+            | FieldKind::Uuid
+            | FieldKind::Email
+            | FieldKind::Url
+            | FieldKind::Jsonb
+            | FieldKind::Enum
+            | FieldKind::Ref => false,
+        }
+    }
+
     /// Whether `unique` makes sense: not for a yes/no value or a JSON document.
     pub fn can_be_unique(self) -> bool {
         match self {
@@ -696,6 +718,14 @@ mod tests {
             (
                 "title:text:max=3:default=toolong",
                 "`default=toolong` does not fit text",
+            ),
+            (
+                "title:text:default=",
+                "`default=` does not fit text: text must not be blank",
+            ),
+            (
+                "title:text:default=  ",
+                "`default=  ` does not fit text: text must not be blank",
             ),
             (
                 "due:date:default=2024-02-30",

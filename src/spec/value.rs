@@ -211,6 +211,9 @@ fn is_plain_decimal(text: &str) -> bool {
 pub fn parse_default(ty: &FieldType, text: &str) -> Result<DefaultValue, String> {
     let literal = || Ok(DefaultValue::Literal(text.to_string()));
     match ty {
+        FieldType::Text if formats::is_blank(text) => {
+            Err("text must not be blank (empty or only whitespace)".into())
+        }
         FieldType::Text => literal(),
         FieldType::Email if formats::is_email(text) => literal(),
         FieldType::Email => Err("not an email address like name@example.com".into()),

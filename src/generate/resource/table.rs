@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::generate::{check_identifier, schema_identifier};
 use crate::render;
 use crate::schema::table::{Check, Column, EnumType, ForeignKey, Index};
+use crate::spec::formats::NOT_BLANK_PATTERN;
 use crate::spec::value::{Bound, DefaultValue};
 use crate::spec::{ident, Access, Field, FieldType, ResourceSpec};
 
@@ -165,6 +166,12 @@ fn enum_type(spec: &ResourceSpec, column: &str, values: &[String]) -> EnumType {
 /// The check constraints of a field, as (name suffix, expression).
 fn check_exprs(field: &Field, column: &str) -> Vec<(&'static str, String)> {
     let mut checks = Vec::new();
+    if field.ty.kind().not_blank() {
+        checks.push((
+            "not_blank",
+            format!("{column} ~ {}", render::sql_string(NOT_BLANK_PATTERN)),
+        ));
+    }
     if let Some(format) = field.ty.kind().format() {
         checks.push((
             "format",

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::spec::formats::{EMAIL_PATTERN, URL_PATTERN};
+use crate::spec::formats::{EMAIL_PATTERN, NOT_BLANK_PATTERN, URL_PATTERN};
 use crate::spec::{Access, Field, FieldType, ResourceSpec};
 
 /// Everything the validation module declares.
@@ -12,6 +12,9 @@ pub struct Zod {
     pub patterns: Vec<Pattern>,
     /// Whether the schema needs `JSON_VALUE`, any JSON but null (a not-null jsonb field).
     pub json_value: bool,
+    /// Whether the schema needs `NOT_BLANK_TEXT`, a string with a character that is not
+    /// whitespace (free text).
+    pub not_blank_text: bool,
     pub enum_lists: Vec<EnumList>,
     pub zod_fields: Vec<ZodField>,
     pub form_fields: String,
@@ -47,9 +50,8 @@ pub struct ZodField {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FormKind {
+    /// Free text, a date, a timestamp, a uuid, an email, a URL or an enum value, as typed.
     Text,
-    /// A date, uuid, email, URL or enum value: an empty input means none.
-    Formatted,
     Number,
     Boolean,
     Json,
@@ -81,7 +83,7 @@ impl Zod {
                 key: "workspace_id".into(),
                 head: "z",
                 calls: vec!["uuid()".into()],
-                form_kind: FormKind::Formatted,
+                form_kind: FormKind::Text,
             }),
             Access::Owner | Access::PublicRead | Access::TenantRoot => {}
         }
@@ -101,6 +103,13 @@ impl Zod {
         }
         let uses = |ty: FieldType| spec.fields.iter().any(|f| f.ty == ty);
         let mut patterns = Vec::new();
+        if spec.fields.iter().any(|f| f.ty.kind().not_blank()) {
+            patterns.push(Pattern {
+                name: "NOT_BLANK",
+                doc: "A character that is not whitespace, as the database's not-blank check lists them.",
+                regex: js_regex(NOT_BLANK_PATTERN),
+            });
+        }
         if uses(FieldType::Email) {
             patterns.push(Pattern {
                 name: "EMAIL_PATTERN",
@@ -116,6 +125,7 @@ impl Zod {
             });
         }
         Zod {
+            not_blank_text: spec.fields.iter().any(|f| f.ty.kind().not_blank()),
             patterns,
             json_value: spec
                 .fields
@@ -143,7 +153,11 @@ impl Zod {
 fn zod_field(field: &Field, column: &str, enum_list: Option<&str>) -> ZodField {
     let mut head = "z";
     let mut calls: Vec<String> = match &field.ty {
-        FieldType::Text => vec!["string()".into()],
+        // Kept as typed (never trimmed), so both sides judge and store the same string.
+        FieldType::Text => {
+            head = "NOT_BLANK_TEXT";
+            vec![]
+        }
         FieldType::Email => vec!["email({ pattern: EMAIL_PATTERN })".into()],
         FieldType::Url => vec!["url()".into(), "regex(URL_PATTERN)".into()],
         FieldType::Int => vec!["int32()".into()],
@@ -188,16 +202,14 @@ fn zod_field(field: &Field, column: &str, enum_list: Option<&str>) -> ZodField {
             }
             FieldType::Bool => FormKind::Boolean,
             FieldType::Jsonb => FormKind::Json,
-            // An empty input is a value of free text, but no date, uuid, email, URL or enum
-            // value: it means none.
-            FieldType::Text => FormKind::Text,
-            FieldType::Email
+            FieldType::Text
+            | FieldType::Email
             | FieldType::Url
             | FieldType::Date
             | FieldType::Timestamptz
             | FieldType::Uuid
             | FieldType::Ref { .. }
-            | FieldType::Enum { .. } => FormKind::Formatted,
+            | FieldType::Enum { .. } => FormKind::Text,
         },
     }
 }

@@ -59,8 +59,14 @@ export function samplesFor(field: FieldSpec): Samples {
       ok("plain text", `${c} is text`);
       no(42, `${c} is text, not a number`);
       no(["a"], `${c} is text, not an array`);
-      if (min === null) ok("", `${c} has no minimum length`);
-      if (min !== null) {
+      // Never blank, and kept as typed: the check and the schema see the same string.
+      no("", `${c}_not_blank: empty`);
+      no(" \t\n", `${c}_not_blank: only whitespace`);
+      no("\u00a0\u3000\ufeff", `${c}_not_blank: only Unicode whitespace`);
+      if ((min ?? 0) <= 3 && (max ?? 3) >= 3) {
+        ok(" a ", `${c}_not_blank: a character between spaces, kept as typed`);
+      }
+      if (min !== null && min > 0) {
         ok(repeat("a", min), `char_length(${c}) >= ${min}`);
         if (min > 0) no(repeat("a", min - 1), `char_length(${c}) >= ${min}`);
       }
@@ -296,14 +302,14 @@ export function formText(
   kind: string,
   nullable = true,
 ): string | undefined {
-  // An empty input: the empty string for free text, none (null) for everything else.
-  if (value === null) return kind === "text" || !nullable ? undefined : "";
+  // An empty input is none (null), of any kind.
+  if (value === null) return nullable ? "" : undefined;
   switch (kind) {
     case "text":
-      return typeof value === "string" ? value : undefined;
-    case "formatted":
-      // An empty formatted input is none (null), never the empty string.
-      return typeof value === "string" && value !== "" ? value : undefined;
+      // Blank text is not a value a form can send: an empty input means none.
+      return typeof value === "string" && value.trim() !== ""
+        ? value
+        : undefined;
     case "number":
       return typeof value === "number" ? String(value) : undefined;
     case "boolean":

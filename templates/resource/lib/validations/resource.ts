@@ -7,6 +7,13 @@ import type { FormFields } from "{{ imports.form_data }}";
 const {{ p.name }} =
   /{{ p.regex }}/;
 {% endfor %}
+{% if not_blank_text %}
+
+/** Text as typed, with a character that is not whitespace: the database's not-blank check. */
+const NOT_BLANK_TEXT = z
+  .string()
+  .regex(NOT_BLANK, { error: "Must not be blank." });
+{% endif %}
 {% if json_value %}
 
 /** Any JSON value but null: the column is not null, and PostgREST stores a JSON null as null. */
