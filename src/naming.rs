@@ -13,6 +13,9 @@ pub const TS_TYPES_IN_USE: &[&str] = &[
     "Page",
     "Promise",
     "Tables",
+    "TablesInsert",
+    "TablesUpdate",
+    "WithDecimals",
 ];
 
 /// The names of one resource: `project` gives table `projects`, type `Project`, files `project.ts`.

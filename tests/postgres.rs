@@ -755,7 +755,11 @@ fn valid_value(field: &Field, seq: usize) -> Value {
             if let Some(max) = max {
                 value = value.min(max);
             }
-            number(&value.to_string())
+            // numeric travels as a decimal string (exact); double precision as a JSON number.
+            match field.ty {
+                FieldType::Numeric => json!(value.to_string()),
+                _ => number(&value.to_string()),
+            }
         }
         FieldType::Bool => json!(true),
         FieldType::Date => json!("2024-01-31"),
@@ -1984,7 +1988,8 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
                 ));
             }
         }
-        FieldType::Numeric | FieldType::Float => {
+        FieldType::Numeric => decimal_boundaries(field, &mut cases),
+        FieldType::Float => {
             // One step past a bound: a tenth of its last decimal place.
             let step = |bound: &str| -> (f64, usize) {
                 let decimals = bound.split_once('.').map_or(0, |(_, d)| d.len()) + 1;
@@ -2013,6 +2018,13 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
             if min.is_none() && max.is_none() {
                 cases.push(case("-1e15", number("-1e15"), Accept));
                 cases.push(case("0.000001", number("0.000001"), Accept));
+            }
+            for special in ["NaN", "Infinity", "-Infinity"] {
+                cases.push(case(
+                    format!("the string {special} (double precision reads it)"),
+                    json!(special),
+                    Reject,
+                ));
             }
         }
         FieldType::Bool => {
@@ -2103,6 +2115,114 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
         _ => {}
     }
     cases
+}
+
+/// The boundary table of a numeric field: decimal strings, exact both ways. A JSON number is
+/// read by the database too, but only a string keeps every digit through JavaScript.
+fn decimal_boundaries(field: &Field, cases: &mut Vec<Boundary>) {
+    use Verdict::{Accept, OnlyZodRejects, Reject};
+    let (min, max) = (bound(&field.min), bound(&field.max));
+    let within = |v: f64| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
+    // One step past a bound: a tenth of its last decimal place, written exactly.
+    let step = |bound: &str, up: bool| -> String {
+        let decimals = bound.split_once('.').map_or(0, |(_, d)| d.len()) + 1;
+        let value = bound.parse::<f64>().unwrap()
+            + if up { 1.0 } else { -1.0 } * 10f64.powi(-(decimals as i32));
+        format!("{value:.decimals$}")
+    };
+    if let Some(text) = field.min.map(|b| b.to_string()) {
+        cases.push(case(format!("\"{text}\" (min)"), json!(text), Accept));
+        let below = step(&text, false);
+        let verdict = match field.digits() {
+            // The database rounds it to the scale first: to min itself, which it accepts.
+            Some(d)
+                if (below.len() - below.find('.').unwrap_or(below.len()) - 1) as u32 > d.scale =>
+            {
+                OnlyZodRejects
+            }
+            _ => Reject,
+        };
+        cases.push(case(
+            format!("\"{below}\" (just below min)"),
+            json!(below),
+            verdict,
+        ));
+    }
+    if let Some(text) = field.max.map(|b| b.to_string()) {
+        cases.push(case(format!("\"{text}\" (max)"), json!(text), Accept));
+        let above = step(&text, true);
+        cases.push(case(
+            format!("\"{above}\" (just above max)"),
+            json!(above),
+            Reject,
+        ));
+    }
+    if field.digits().is_none() && within(0.3) {
+        cases.push(case(
+            "0.30000000000000001, exactly (a double makes it 0.3)",
+            json!("0.30000000000000001"),
+            Accept,
+        ));
+    }
+    if let Some(digits) = field.digits() {
+        let scale = digits.scale as usize;
+        if within(1.0) {
+            cases.push(case(
+                "trailing zeros past the scale (the same value)",
+                json!(format!("1.{}", "0".repeat(scale + 2))),
+                Accept,
+            ));
+            cases.push(case(
+                "a digit past the scale (the database rounds it)",
+                json!(format!("1.{}1", "0".repeat(scale))),
+                OnlyZodRejects,
+            ));
+        }
+        let integer_digits = digits.integer_digits() as usize;
+        if integer_digits < 30 {
+            let largest = format!(
+                "{}.{}",
+                "9".repeat(integer_digits.max(1)),
+                "9".repeat(scale)
+            );
+            if integer_digits > 0 && max.is_none() {
+                cases.push(case(
+                    format!("\"{largest}\" (the largest it holds)"),
+                    json!(largest),
+                    Accept,
+                ));
+            }
+            cases.push(case(
+                format!("10^{integer_digits} (numeric field overflow)"),
+                json!(format!("1{}", "0".repeat(integer_digits))),
+                Reject,
+            ));
+        }
+    }
+    for (label, value) in [
+        ("the string NaN (numeric reads it)", "NaN"),
+        ("the string Infinity", "Infinity"),
+        ("the string -Infinity", "-Infinity"),
+        ("not a number", "twelve"),
+        ("the empty string", ""),
+    ] {
+        cases.push(case(label, json!(value), Reject));
+    }
+    let inside = if within(12.5) { "12.5" } else { "" };
+    if !inside.is_empty() {
+        cases.push(case(
+            "a JSON number (rounded through a double in JavaScript)",
+            number(inside),
+            OnlyZodRejects,
+        ));
+        for (label, value) in [
+            ("an exponent (another spelling)", "1.25e1"),
+            ("surrounding spaces (another spelling)", " 12.5 "),
+            ("a leading plus (another spelling)", "+12.5"),
+        ] {
+            cases.push(case(label, json!(value), OnlyZodRejects));
+        }
+    }
 }
 
 /// One row of the parity table, as both sides see it.

@@ -135,6 +135,8 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "select:bool:default=false",
             "desc:text:optional:max=500",
             "table:ref=people:optional",
+            "total:numeric:precision=12:scale=2:min=0",
+            "tip:numeric:optional:scale=2",
         ],
     ),
 ];

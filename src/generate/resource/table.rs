@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::generate::{check_identifier, schema_identifier};
 use crate::render;
 use crate::schema::table::{Check, Column, EnumType, ForeignKey, Index};
+use crate::spec::field::{Digits, NumberKind};
 use crate::spec::formats::NOT_BLANK_PATTERN;
 use crate::spec::value::{Bound, DefaultValue};
 use crate::spec::{ident, Access, Field, FieldType, ResourceSpec};
@@ -66,7 +67,10 @@ impl Table {
                 FieldType::Text | FieldType::Email | FieldType::Url => "text".into(),
                 FieldType::Int => "integer".into(),
                 FieldType::Bigint => "bigint".into(),
-                FieldType::Numeric => "numeric".into(),
+                FieldType::Numeric => match field.digits() {
+                    Some(Digits { precision, scale }) => format!("numeric({precision}, {scale})"),
+                    None => "numeric".into(),
+                },
                 FieldType::Float => "double precision".into(),
                 FieldType::Bool => "boolean".into(),
                 FieldType::Date => "date".into(),
@@ -170,6 +174,15 @@ fn check_exprs(field: &Field, column: &str) -> Vec<(&'static str, String)> {
         checks.push((
             "not_blank",
             format!("{column} ~ {}", render::sql_string(NOT_BLANK_PATTERN)),
+        ));
+    }
+    if field.ty.number_kind() == Some(NumberKind::Decimal) {
+        // numeric and double precision read the strings 'NaN' and '[-]Infinity' (PostgREST
+        // passes a JSON string through), and NaN sorts above every number, so a min alone
+        // would let it in.
+        checks.push((
+            "finite",
+            format!("{column} not in ('NaN', 'Infinity', '-Infinity')"),
         ));
     }
     if let Some(format) = field.ty.kind().format() {

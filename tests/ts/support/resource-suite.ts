@@ -916,7 +916,6 @@ function formKind(field: FieldSpec): string {
   switch (field.type) {
     case "int":
     case "bigint":
-    case "numeric":
     case "float":
       return "number";
     case "bool":
@@ -924,7 +923,7 @@ function formKind(field: FieldSpec): string {
     case "jsonb":
       return "json";
     default:
-      // text, date, timestamptz, uuid, ref, email, url, enum
+      // text, numeric (a decimal string), date, timestamptz, uuid, ref, email, url, enum
       return "text";
   }
 }

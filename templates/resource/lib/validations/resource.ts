@@ -1,5 +1,8 @@
 import * as z from "zod";
 
+{% if decimal_import %}
+import { decimal } from "{{ decimal_import }}";
+{% endif %}
 import type { FormFields } from "{{ imports.form_data }}";
 {% for p in patterns %}
 
