@@ -30,10 +30,15 @@ fn bad_input_exits_2_names_the_token_and_writes_nothing() {
     let cases: &[(&[&str], &str)] = &[
         (&["resource", "Select", "title:text"], "`Select`"),
         // What a name derives is checked, not the word: `page` would shadow the `Page` type
-        // the list action returns, and Zod reads a left-out `constructor` from Object.prototype.
+        // the list action returns, `client`'s createClient the Supabase client's, and Zod reads
+        // a left-out `constructor` from Object.prototype.
         (
             &["resource", "page", "title:text"],
             "`page` gives the TypeScript type `Page`",
+        ),
+        (
+            &["resource", "client", "name:text"],
+            "`client` gives the server action `createClient`",
         ),
         (
             &["resource", "note", "constructor:text"],

@@ -67,6 +67,16 @@ impl ResourceSpec {
                 names.singular
             )));
         }
+        let clash = ActionKind::ALL
+            .iter()
+            .map(|kind| names.action(*kind))
+            .find(|action| crate::naming::TS_FUNCTIONS_IN_USE.contains(&action.as_str()));
+        if let Some(action) = clash {
+            return Err(Error::input(format!(
+                "`{name}` gives the server action `{action}`, a name the generated actions module already imports; choose another name, e.g. `{}_item`",
+                names.singular
+            )));
+        }
         let fields = field_tokens
             .iter()
             .map(|token| field::parse(token))
@@ -220,6 +230,7 @@ mod tests {
         let cases: &[(&str, &[&str], &str)] = &[
             ("page", &["title:text"], "the TypeScript type `Page`"),
             ("promises", &["title:text"], "the TypeScript type `Promise`"),
+            ("client", &["name:text"], "the server action `createClient`"),
             (
                 "note",
                 &["constructor:text"],
