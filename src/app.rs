@@ -155,7 +155,12 @@ fn eject(dir: &std::path::Path, only: Option<&str>, args: &WriteArgs) -> Result<
 }
 
 /// Compares a plan with the disk, then prints it, or writes it all.
-fn write(project: &Project, renderer: &Renderer, plan: Plan, args: &WriteArgs) -> Result<(), Error> {
+fn write(
+    project: &Project,
+    renderer: &Renderer,
+    plan: Plan,
+    args: &WriteArgs,
+) -> Result<(), Error> {
     write_confirmed(project, renderer, plan, args, None)
 }
 
