@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use scaffold::spec::field::{self, Field, FieldType};
+use scaffold::spec::field::{self, Field, FieldType, OnDelete};
 use scaffold::spec::value::Bound;
 use serde_json::{json, Map, Value};
 use support::pg::{Cluster, Database};
@@ -724,6 +724,13 @@ fn insert_valid_row(
     insert_row(db, spec, user, &mut row)
 }
 
+/// A workspace and a user who may write any row in it (its owner).
+#[derive(Clone, Copy)]
+struct In<'a> {
+    workspace: &'a str,
+    owner: &'a str,
+}
+
 /// Inserts `row` with a new id as `user` (without RETURNING, which needs read access too).
 fn insert_row(
     db: &Database<'_>,
@@ -755,6 +762,8 @@ fn tenant(suite: &Suite) -> Result<(&Spec, String), String> {
     ))
 }
 
+/// A row of `spec` for `user` with every field set; a workspace row goes in a new workspace
+/// `user` owns.
 fn valid_row(
     suite: &Suite,
     db: &Database<'_>,
@@ -762,14 +771,37 @@ fn valid_row(
     user: &str,
     seq: usize,
 ) -> Result<Map<String, Value>, String> {
+    valid_row_in(suite, db, spec, user, seq, None)
+}
+
+/// Like [`valid_row`]; a workspace row goes in `inside` when given. Required refs point at rows
+/// created first: by `user`, or for a ref between workspace tables in the same workspace (their
+/// foreign key includes it), by the workspace's owner.
+fn valid_row_in(
+    suite: &Suite,
+    db: &Database<'_>,
+    spec: &Spec,
+    user: &str,
+    seq: usize,
+    inside: Option<In<'_>>,
+) -> Result<Map<String, Value>, String> {
     let mut row = Map::new();
-    if let Access::Workspace { .. } = spec.access {
-        // A workspace of the user's own, where they are the owner.
-        let (workspaces, _) = tenant(suite)?;
-        row.insert(
-            "workspace_id".into(),
-            json!(insert_valid_row(suite, db, workspaces, user, new_seq())?),
-        );
+    let own: String;
+    let inside = match (spec.access, inside) {
+        (Access::Workspace { .. }, Some(inside)) => Some(inside),
+        (Access::Workspace { .. }, None) => {
+            // A workspace of the user's own, where they are the owner.
+            let (workspaces, _) = tenant(suite)?;
+            own = insert_valid_row(suite, db, workspaces, user, new_seq())?;
+            Some(In {
+                workspace: &own,
+                owner: user,
+            })
+        }
+        _ => None,
+    };
+    if let Some(inside) = inside {
+        row.insert("workspace_id".into(), json!(inside.workspace));
     }
     for field in &spec.fields {
         let value = match &field.ty {
@@ -778,7 +810,15 @@ fn valid_row(
                     .spec_of_table(table)
                     .filter(|t| t.table != spec.table)
                     .ok_or_else(|| format!("{}: no spec generates table {table}", field.name))?;
-                json!(insert_valid_row(suite, db, target, user, new_seq())?)
+                let id = match (target.access, inside) {
+                    (Access::Workspace { .. }, Some(inside)) => {
+                        let mut parent =
+                            valid_row_in(suite, db, target, inside.owner, new_seq(), Some(inside))?;
+                        insert_row(db, target, inside.owner, &mut parent)?
+                    }
+                    _ => insert_valid_row(suite, db, target, user, new_seq())?,
+                };
+                json!(id)
             }
             _ => valid_value(field, seq),
         };
@@ -1013,6 +1053,9 @@ fn isolation(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
     }
     .map_err(|e| vec![format!("setup: {e}")])?;
     let mut failures: Vec<String> = probes.iter().filter_map(|p| p.run(&db).err()).collect();
+    // Then, on rows of their own: refs, unique and cascades across owners and tenants.
+    let relations = relation_probes(suite, &db, &p).map_err(|e| vec![format!("setup: {e}")])?;
+    failures.extend(relations.iter().filter_map(|p| p.run(&db).err()));
 
     // Every function the migration created: never callable by anon; trigger functions not by
     // authenticated either (triggers still fire: EXECUTE is checked when the trigger is created).
@@ -1072,7 +1115,7 @@ fn owner_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec
     let both = both.join("\n");
     let ours = format!("id in ('{a}', '{b}')");
 
-    let mut probes = vec![
+    let probes = vec![
         probe(
             "each new row belongs to whoever created it (user_id defaults to auth.uid())",
             OWNER,
@@ -1187,35 +1230,343 @@ fn owner_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec
         .then(p.count(&format!("id = '{a}'")), "0"),
     ];
 
-    // A foreign key check bypasses row level security, so the policies themselves must stop a
-    // row from pointing at a row its writer cannot read (it would block or cascade the owner's
-    // deletes). A ref to the table itself is outside what a policy can check (42P17).
+    Ok(probes)
+}
+
+/// Who controls a ref's row and the row it points at, as the tests see it (issue 12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Between {
+    /// The same user: the foreign key includes user_id.
+    SameOwner,
+    /// The same workspace: the foreign key includes workspace_id.
+    SameWorkspace,
+    /// Possibly different users or tenants: the writer must be able to read the row.
+    Crossing,
+}
+
+fn between(child: Access, parent: Access) -> Between {
+    match (child, parent) {
+        (Access::Owner | Access::PublicRead, Access::Owner) => Between::SameOwner,
+        (Access::Workspace { .. }, Access::Workspace { .. }) => Between::SameWorkspace,
+        _ => Between::Crossing,
+    }
+}
+
+/// A row of `spec` written by `user` (in `inside` for a workspace row) with `column` set to
+/// `value`: its new id and the statement that inserts it.
+fn insert_with(
+    suite: &Suite,
+    db: &Database<'_>,
+    spec: &Spec,
+    user: &str,
+    inside: Option<In<'_>>,
+    column: &str,
+    value: Value,
+) -> Result<(String, String), String> {
+    let mut row = valid_row_in(suite, db, spec, user, new_seq(), inside)?;
+    row.insert(column.into(), value);
+    let id = new_id();
+    row.insert("id".into(), json!(id));
+    Ok((id, insert_sql(spec, &row, "")))
+}
+
+/// Refs, unique and cascades across owners and tenants (issue 12), each on rows of its own.
+/// Alice controls the rows pointed at; Bob is a stranger to them; in Alice's workspace Carol
+/// is a member and Dave an admin.
+fn relation_probes(
+    suite: &Suite,
+    db: &Database<'_>,
+    p: &Probing<'_>,
+) -> Result<Vec<Probe>, String> {
+    let spec = p.spec;
+    let mut probes = Vec::new();
+    if spec.access == Access::Billing {
+        return Ok(probes);
+    }
+    let workspace_row = matches!(spec.access, Access::Workspace { .. });
+    let uses_workspaces = workspace_row
+        || spec.access == Access::Tenant
+        || spec.fields.iter().any(|f| {
+            f.ref_table()
+                .and_then(|t| suite.spec_of_table(t))
+                .is_some_and(|t| matches!(t.access, Access::Workspace { .. } | Access::Tenant))
+        });
+    // Alice's workspace (Carol a member, Dave an admin), Bob's, and a second one of Alice's.
+    let (w1, w2, w3) = if uses_workspaces {
+        let (one, two, _) = workspaces(suite, db)?;
+        let (workspaces, _) = tenant(suite)?;
+        let three = insert_valid_row(suite, db, workspaces, ALICE, new_seq())?;
+        (one, two, three)
+    } else {
+        Default::default()
+    };
+    // Where each one's rows go, for a workspace resource.
+    let alices = workspace_row.then_some(In {
+        workspace: &w1,
+        owner: ALICE,
+    });
+    let bobs = workspace_row.then_some(In {
+        workspace: &w2,
+        owner: BOB,
+    });
+    let alices_other = workspace_row.then_some(In {
+        workspace: &w3,
+        owner: ALICE,
+    });
+    let random = "00000000-0000-4000-8000-ffffffffffff";
+
     for field in &spec.fields {
-        let FieldType::Ref { table } = &field.ty else {
+        let Some(table) = field.ref_table() else {
             continue;
         };
-        let Some(target) = suite.spec_of_table(table).filter(|t| t.table != spec.table) else {
-            continue;
+        let column = field.column();
+        let col = quote_ident(&column);
+        let target = suite
+            .spec_of_table(table)
+            .ok_or_else(|| format!("{column}: no spec generates {table}"))?;
+        let relation = between(spec.access, target.access);
+        // The row pointed at: Alice's, in her workspace for workspace tables; for a tenant
+        // root, her workspace itself.
+        let parent = match target.access {
+            Access::Workspace { .. } => {
+                let mut row = valid_row_in(
+                    suite,
+                    db,
+                    target,
+                    ALICE,
+                    new_seq(),
+                    Some(In {
+                        workspace: &w1,
+                        owner: ALICE,
+                    }),
+                )?;
+                insert_row(db, target, ALICE, &mut row)?
+            }
+            Access::Tenant => w1.clone(),
+            Access::Owner | Access::PublicRead | Access::Billing => {
+                insert_valid_row(suite, db, target, ALICE, new_seq())?
+            }
         };
-        let readable = target.access == Access::PublicRead;
-        let mut row = valid_row(suite, db, spec, BOB, new_seq())?;
-        let alices = insert_valid_row(suite, db, target, ALICE, new_seq())?;
-        row.insert(field.column(), json!(alices));
-        probes.push(
-            probe(
-                &format!(
-                    "another user's row is a valid {} only if they may read it",
-                    field.column()
-                ),
+        let points_at = |id: &str| p.count(&format!("{col} = '{id}'"));
+        let (denied, what) = match relation {
+            Between::SameOwner => (Expect::Fails("23503"), "its foreign key includes the owner"),
+            Between::SameWorkspace => (
+                Expect::Fails("23503"),
+                "its foreign key includes the workspace",
+            ),
+            Between::Crossing => (Expect::Denied, "the writer must be able to read it"),
+        };
+        let denied_again = || match relation {
+            Between::SameOwner | Between::SameWorkspace => Expect::Fails("23503"),
+            Between::Crossing => Expect::Denied,
+        };
+        if relation != Between::Crossing || target.access != Access::PublicRead {
+            // Issue 12, items 1 and 4: a stranger's row and a random id fail alike, so the
+            // column is no oracle, and nothing of Bob's can block or cascade Alice's delete.
+            let (_, stranger) = insert_with(suite, db, spec, BOB, bobs, &column, json!(parent))?;
+            let (_, made_up) = insert_with(suite, db, spec, BOB, bobs, &column, json!(random))?;
+            probes.push(
+                probe(
+                    &format!("a row of Bob's cannot point {column} at Alice's row ({what})"),
+                    OTHER,
+                    stranger,
+                    denied,
+                )
+                .then(points_at(&parent), "0"),
+            );
+            probes.push(probe(
+                &format!("... and fails the same way with an id that does not exist, so {column} reveals nothing"),
                 OTHER,
-                insert_sql(spec, &row, ""),
-                if readable { prints("") } else { Expect::Denied },
+                made_up,
+                denied_again(),
+            ));
+            // A row of Bob's own (a required ref pointing at a row of his), then the update.
+            let mut row = valid_row_in(suite, db, spec, BOB, new_seq(), bobs)?;
+            let own = insert_row(db, spec, BOB, &mut row)?;
+            probes.push(
+                probe(
+                    &format!("nor can Bob point an existing row's {column} at it by update"),
+                    OTHER,
+                    p.set(&column, &parent, &own),
+                    denied_again(),
+                )
+                .then(points_at(&parent), "0"),
+            );
+        }
+        if workspace_row && relation == Between::SameWorkspace {
+            // Item 4: Alice writes in both her workspaces, and still cannot link across them.
+            let (_, across) =
+                insert_with(suite, db, spec, ALICE, alices_other, &column, json!(parent))?;
+            probes.push(
+                probe(
+                    &format!("a row in one of Alice's workspaces cannot point {column} at a row of her other one"),
+                    OWNER,
+                    across,
+                    Expect::Fails("23503"),
+                )
+                .then(points_at(&parent), "0"),
+            );
+            if field.effective_on_delete() == OnDelete::Restrict {
+                // Within one workspace, restrict is fine: whoever deletes sees what blocks them.
+                let mut row = valid_row_in(suite, db, target, ALICE, new_seq(), alices)?;
+                let parent = insert_row(db, target, ALICE, &mut row)?;
+                let (child, sql) =
+                    insert_with(suite, db, spec, ALICE, alices, &column, json!(parent))?;
+                db.as_user(Some(ALICE), &sql)?;
+                probes.push(
+                    probe(
+                        &format!("deleting a {table} row that a row of {} points at is refused (restrict), and the member sees that row", spec.table),
+                        MEMBER,
+                        format!("delete from {} where id = '{parent}'", target.qualified()),
+                        Expect::Fails("23503"),
+                    )
+                    .then(p.count(&format!("id = '{child}'")), "1"),
+                );
+                probes.push(probe(
+                    "... the row in the way is one the member can read",
+                    MEMBER,
+                    p.count(&format!("id = '{child}'")),
+                    prints("1"),
+                ));
+            }
+        }
+        if relation == Between::Crossing {
+            probes.extend(crossing_probes(suite, db, p, field, target, &parent, &w1)?);
+        }
+    }
+    probes.extend(unique_probes(suite, db, p, alices, bobs)?);
+    Ok(probes)
+}
+
+/// A ref across owners or tenants: who may point at a row (whoever can read it), and what
+/// deleting that row does (cascade: whoever may delete it may delete the rows pointing at it
+/// one by one too; set null: they stay and lose the reference).
+#[allow(clippy::too_many_arguments)]
+fn crossing_probes(
+    suite: &Suite,
+    db: &Database<'_>,
+    p: &Probing<'_>,
+    field: &Field,
+    target: &Spec,
+    parent: &str,
+    w1: &str,
+) -> Result<Vec<Probe>, String> {
+    let spec = p.spec;
+    let column = field.column();
+    let col = quote_ident(&column);
+    // Someone who can read Alice's row without controlling it: anyone for a public row, Carol
+    // (a plain member) for a row of Alice's workspace or that workspace itself.
+    let (reader, reader_id) = match target.access {
+        Access::PublicRead => (OTHER, BOB),
+        Access::Workspace { .. } | Access::Tenant => (MEMBER, CAROL),
+        Access::Owner | Access::Billing => return Ok(Vec::new()),
+    };
+    // The reader's own row (in a workspace of their own, for a workspace resource).
+    let readers_row = |value: Value| insert_with(suite, db, spec, reader_id, None, &column, value);
+    let (child, insert) = readers_row(json!(parent))?;
+    let mut probes = vec![probe(
+        &format!("whoever can read a row may point {column} at it"),
+        reader,
+        insert,
+        prints(""),
+    )
+    .then(p.count(&format!("id = '{child}'")), "1")];
+    let delete_parent = match target.access {
+        Access::Tenant => format!("delete from {} where id = '{w1}'", target.qualified()),
+        _ => format!("delete from {} where id = '{parent}'", target.qualified()),
+    };
+    match field.effective_on_delete() {
+        OnDelete::Cascade => {
+            let stranger = if reader_id == BOB { MEMBER } else { OTHER };
+            probes.extend([
+                probe(
+                    &format!("a stranger to both rows cannot delete the row pointing {column} at Alice's"),
+                    stranger,
+                    format!("delete from {}", p.t),
+                    Expect::Refused,
+                )
+                .then(p.count(&format!("id = '{child}'")), "1"),
+                probe(
+                    &format!("whoever may delete the row {column} points at may delete the rows pointing at it, one by one"),
+                    OWNER,
+                    format!("delete from {}", p.t),
+                    prints(""),
+                )
+                .then(p.count(&format!("id = '{child}'")), "0"),
+            ]);
+            let (again, insert) = readers_row(json!(parent))?;
+            probes.extend([
+                probe("(the reader points at it again)", reader, insert, prints("")),
+                probe(
+                    &format!("deleting the row {column} points at is never blocked, and deletes the rows pointing at it (cascade)"),
+                    OWNER,
+                    delete_parent,
+                    prints(""),
+                )
+                .then(p.count(&format!("id = '{again}'")), "0"),
+            ]);
+        }
+        OnDelete::SetNull => probes.push(
+            probe(
+                &format!("deleting the row {column} points at is never blocked; the rows pointing at it stay, without the reference (set null)"),
+                OWNER,
+                delete_parent,
+                prints(""),
             )
             .then(
-                p.count(&format!("{} = '{alices}'", quote_ident(&field.column()))),
-                if readable { "1" } else { "0" },
+                p.count(&format!("id = '{child}' and {col} is null")),
+                "1",
             ),
-        );
+        ),
+        OnDelete::Restrict => {
+            return Err(format!(
+                "{column}: restrict across owners or tenants is refused by the generator"
+            ))
+        }
+    }
+    Ok(probes)
+}
+
+/// Issue 12, item 6: `unique` is per owner or workspace, so nobody learns another's values or
+/// takes them; `unique=global` collides across them, as documented.
+fn unique_probes(
+    suite: &Suite,
+    db: &Database<'_>,
+    p: &Probing<'_>,
+    alices: Option<In<'_>>,
+    bobs: Option<In<'_>>,
+) -> Result<Vec<Probe>, String> {
+    let spec = p.spec;
+    let mut probes = Vec::new();
+    for field in spec.fields.iter().filter(|f| f.unique.is_some()) {
+        let column = field.column();
+        let value = valid_value(field, new_seq());
+        let (_, first) = insert_with(suite, db, spec, ALICE, alices, &column, value.clone())?;
+        db.as_user(Some(ALICE), &first)?;
+        let (_, bobs_insert) = insert_with(suite, db, spec, BOB, bobs, &column, value.clone())?;
+        let (_, again) = insert_with(suite, db, spec, ALICE, alices, &column, value)?;
+        let global = field.unique == Some(scaffold::spec::Unique::Global);
+        probes.push(if global {
+            probe(
+                &format!("{column} is unique=global: Bob's value collides with Alice's (the documented oracle)"),
+                OTHER,
+                bobs_insert,
+                Expect::Fails("23505"),
+            )
+        } else {
+            probe(
+                &format!("{column} is unique per owner or workspace: Bob may use the value Alice uses, and learns nothing from it"),
+                OTHER,
+                bobs_insert,
+                prints(""),
+            )
+        });
+        probes.push(probe(
+            &format!("{column} is unique within Alice's rows"),
+            OWNER,
+            again,
+            Expect::Fails("23505"),
+        ));
     }
     Ok(probes)
 }
@@ -1337,14 +1688,14 @@ fn billing_probes(db: &Database<'_>) -> Result<Vec<Probe>, String> {
 /// Workspace 1 (alice owns it; carol is a member, dave an admin) and workspace 2 (bob's).
 fn workspaces(suite: &Suite, db: &Database<'_>) -> Result<(String, String, String), String> {
     let (workspaces, members) = tenant(suite)?;
-    let one = insert_valid_row(suite, db, workspaces, ALICE, 1)?;
+    let one = insert_valid_row(suite, db, workspaces, ALICE, new_seq())?;
     db.as_user(
         Some(ALICE),
         &format!(
             "insert into {members} (workspace_id, user_id, role) values ('{one}', '{CAROL}', 'member'), ('{one}', '{DAVE}', 'admin')"
         ),
     )?;
-    let two = insert_valid_row(suite, db, workspaces, BOB, 2)?;
+    let two = insert_valid_row(suite, db, workspaces, BOB, new_seq())?;
     Ok((one, two, members))
 }
 
@@ -1403,6 +1754,13 @@ fn tenant_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Ve
             insert_sql(spec, &stolen, ""),
             Expect::Denied,
         ),
+        probe(
+            "not even an owner changes who created a workspace",
+            OWNER,
+            p.set("created_by", BOB, &w1),
+            Expect::Denied,
+        )
+        .then(format!("select created_by from {t} where {here}"), ALICE),
         probe("a member reads it", MEMBER, p.count(&here), prints("1")),
         probe(
             "a member reads the member list",
@@ -1432,7 +1790,7 @@ fn tenant_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Ve
         probe(
             "an outsider cannot find out who has an account by email",
             OTHER,
-            format!("select private.workspace_member_id_by_email('{w1}', 'alice@example.com')"),
+            format!("select scaffold_private.workspace_member_id_by_email('{w1}', 'alice@example.com')"),
             prints(""),
         ),
         probe(
@@ -1505,10 +1863,10 @@ fn workspace_probes(
 ) -> Result<Vec<Probe>, String> {
     let (spec, t) = (p.spec, &p.t);
     let (w1, w2, members) = workspaces(suite, db)?;
+    let w3 = insert_valid_row(suite, db, tenant(suite)?.0, ALICE, new_seq())?;
     let row_in = |user: &str, workspace: &str, seq: usize| -> Result<Map<String, Value>, String> {
-        let mut row = valid_row(suite, db, spec, user, seq)?;
-        row.insert("workspace_id".into(), json!(workspace));
-        Ok(row)
+        let owner = if workspace == w2 { BOB } else { ALICE };
+        valid_row_in(suite, db, spec, user, seq, Some(In { workspace, owner }))
     };
     let r1 = insert_row(db, spec, ALICE, &mut row_in(ALICE, &w1, 1)?)?;
     let r2 = insert_row(db, spec, BOB, &mut row_in(BOB, &w2, 2)?)?;
@@ -1563,6 +1921,30 @@ fn workspace_probes(
             "nor move a row out to someone else's workspace",
             OWNER,
             p.set("workspace_id", &w2, &r1),
+            Expect::Denied,
+        )
+        .then(workspace_of(&r1), &w1),
+        // Issue 12, item 3: the policies would allow this move (Alice writes in both), the
+        // missing update grant on workspace_id does not.
+        probe(
+            "nor between two workspaces the caller owns: a row never changes workspace",
+            OWNER,
+            p.set("workspace_id", &w3, &r1),
+            Expect::Denied,
+        )
+        .then(workspace_of(&r1), &w1),
+        probe(
+            "nor by upsert on its id",
+            OWNER,
+            insert_sql(
+                spec,
+                &{
+                    let mut row = row_in(ALICE, &w3, 6)?;
+                    row.insert("id".into(), json!(r1));
+                    row
+                },
+                "on conflict (id) do update set workspace_id = excluded.workspace_id",
+            ),
             Expect::Denied,
         )
         .then(workspace_of(&r1), &w1),
@@ -2049,7 +2431,17 @@ fn parity(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
     db.psql(PARITY_SQL)
         .map_err(|e| vec![format!("setup: verdict function: {e}")])?;
     let base = valid_row(suite, &db, spec, ALICE, 1).map_err(|e| vec![e])?;
-    let target = insert_valid_row(suite, &db, spec, ALICE, 2).map_err(|e| vec![e])?;
+    // The row updates change, in the same workspace as `base` (refs within a workspace stay in it).
+    let inside = base
+        .get("workspace_id")
+        .and_then(Value::as_str)
+        .map(|workspace| In {
+            workspace,
+            owner: ALICE,
+        });
+    let target = valid_row_in(suite, &db, spec, ALICE, 2, inside)
+        .and_then(|mut row| insert_row(&db, spec, ALICE, &mut row))
+        .map_err(|e| vec![e])?;
 
     let mut cases = vec![ParityCase {
         mode: "create",
