@@ -103,6 +103,9 @@ fn trials() -> Vec<Trial> {
         Trial::test("matrix::rollback_in_reverse", || {
             with_suite(rollback_in_reverse)
         }),
+        Trial::test("matrix::mutation", || with_suite(mutation)),
+        Trial::test("tenant::last_owner_race", || with_suite(last_owner_race)),
+        Trial::test("tenant::private_schema", || with_suite(private_schema)),
     ];
     let resources = common::MATRIX.iter().map(|(name, _)| (*name, SPEC_CHECKS));
     let generators = GENERATORS.iter().map(|(name, _)| (*name, GENERATOR_CHECKS));
@@ -617,6 +620,402 @@ fn dump_diff(before: &str, after: &str) -> String {
         .unified_diff()
         .context_radius(1)
         .to_string()
+}
+
+// ---------------------------------------------------------------------------
+// (6) mutation: the generated pgTAP tests fail when a policy is loosened or a table over-granted
+
+/// One weakening of the migrated matrix, and the pgTAP files that must catch it.
+struct Mutant {
+    /// `public.notes: policy "owners can update their rows" loosened to true`
+    what: String,
+    sql: String,
+    tests: Vec<PathBuf>,
+}
+
+/// For every policy of every generated table, a copy of the migrated matrix with that policy's
+/// `using` and `with check` made `true`; for every table, a copy granting all privileges to anon
+/// and authenticated. Each copy runs the pgTAP files of the generator that made the table, which
+/// must fail. A policy whose roles hold no privilege on its table cannot be observed whatever it
+/// says: it is not run, and its test must say so in a comment. Fails naming every survivor.
+fn mutation(suite: &Suite) -> Result<(), String> {
+    let base = suite
+        .database_with("mutation_base", suite.specs.len())
+        .map_err(|e| e.join("\n"))?;
+    base.psql("create extension if not exists pgtap with schema extensions;")
+        .map_err(|e| format!("create extension pgtap: {e}"))?;
+    // Which spec's migrations create which table.
+    let mut tests_of: std::collections::BTreeMap<String, &Spec> = Default::default();
+    for spec in &suite.specs {
+        for migration in &spec.migrations {
+            let text = std::fs::read_to_string(migration).expect("read migration");
+            for line in text.lines() {
+                if let Some(rest) = line.strip_prefix("create table public.") {
+                    let table = rest.split_whitespace().next().unwrap_or_default();
+                    tests_of.insert(table.trim_matches('"').to_string(), spec);
+                }
+            }
+        }
+    }
+    let rows = base.psql(
+        "select coalesce(json_agg(json_build_object(
+             'table', c.relname, 'policy', p.polname, 'command', p.polcmd,
+             'using', pg_get_expr(p.polqual, p.polrelid), 'check', pg_get_expr(p.polwithcheck, p.polrelid),
+             'observable', (select bool_or(r = 0 or has_table_privilege(r, c.oid, 'select, insert, update, delete'))
+                            from unnest(p.polroles) r)
+           ) order by c.relname, p.polname), '[]')
+         from pg_policy p join pg_class c on c.oid = p.polrelid
+         join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'",
+    )?;
+    let policies: Vec<Value> = serde_json::from_str(&rows).map_err(|e| format!("{e}: {rows}"))?;
+    let mut mutants = Vec::new();
+    let mut failures = Vec::new();
+    for (table, spec) in &tests_of {
+        let qualified = format!("public.{}", quote_ident(table));
+        let tests = spec.pgtap.clone();
+        let text: String = tests
+            .iter()
+            .map(|t| std::fs::read_to_string(t).expect("read pgTAP file"))
+            .collect();
+        for policy in policies.iter().filter(|p| p["table"] == table.as_str()) {
+            let name = policy["policy"].as_str().unwrap_or_default();
+            let is_true = |key: &str| matches!(policy[key].as_str(), None | Some("true"));
+            if is_true("using") && is_true("check") {
+                continue; // already true: loosening changes nothing
+            }
+            let what = format!("{qualified}: policy \"{name}\" loosened to true");
+            if policy["observable"] != Value::Bool(true) {
+                let comment = format!("policy \"{name}\" on public.{table} is unobservable");
+                if !text.contains(&comment) {
+                    failures.push(format!(
+                        "{what}: its roles hold no privilege on the table, so no test can see it; the generated test must say so (`{comment}`)"
+                    ));
+                }
+                continue;
+            }
+            let clauses = match policy["command"].as_str() {
+                Some("r" | "d") => "using (true)",
+                Some("a") => "with check (true)",
+                _ => "using (true) with check (true)",
+            };
+            mutants.push(Mutant {
+                sql: format!(
+                    "alter policy {} on {qualified} {clauses};",
+                    quote_ident(name)
+                ),
+                what,
+                tests: tests.clone(),
+            });
+        }
+        mutants.push(Mutant {
+            what: format!("{qualified}: all privileges granted to anon and authenticated"),
+            sql: format!("grant all on table {qualified} to anon, authenticated;"),
+            tests,
+        });
+    }
+    // The unmutated copy passes every file: a file failing anyway would kill every mutant.
+    let all: Vec<PathBuf> = suite.specs.iter().flat_map(|s| s.pgtap.clone()).collect();
+    if let Err(e) = prove_mutant(suite, "mutant_none", "", &all)? {
+        return Err(format!(
+            "matrix: mutation: the generated tests fail without any mutation:\n{e}"
+        ));
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let survivors = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(mutant) = mutants.get(i) else { break };
+                let files: Vec<String> = mutant
+                    .tests
+                    .iter()
+                    .map(|t| t.file_name().unwrap().to_string_lossy().into_owned())
+                    .collect();
+                let line =
+                    match prove_mutant(suite, &format!("mutant_{i}"), &mutant.sql, &mutant.tests) {
+                        Ok(Ok(())) => format!("{} survives {}", mutant.what, files.join(", ")),
+                        Ok(Err(_caught)) => continue,
+                        Err(e) => format!("{}: {e}", mutant.what),
+                    };
+                survivors.lock().unwrap().push(line);
+            });
+        }
+    });
+    let mut survivors = survivors.into_inner().unwrap();
+    survivors.sort();
+    failures.extend(survivors);
+    if mutants.len() < 2 * suite.specs.len() {
+        failures.push(format!(
+            "only {} mutants: the catalog query found too few policies",
+            mutants.len()
+        ));
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "matrix: mutation: {} of {} mutants are not caught:\n{}",
+            failures.len(),
+            mutants.len(),
+            failures.join("\n")
+        ))
+    }
+}
+
+/// Copies the migrated matrix as `name`, applies `sql` and runs `tests` with pg_prove:
+/// `Ok(Ok(()))` when they all pass (the mutant survives), `Ok(Err(output))` when one fails;
+/// `Err` when the copy or the mutation itself fails.
+fn prove_mutant(
+    suite: &Suite,
+    name: &str,
+    sql: &str,
+    tests: &[PathBuf],
+) -> Result<Result<(), String>, String> {
+    let admin = suite.cluster.database("postgres");
+    admin
+        .psql(&format!("create database {name} template mutation_base;"))
+        .map_err(|e| format!("copying the matrix: {e}"))?;
+    let db = suite.cluster.database(name);
+    let outcome = if sql.is_empty() {
+        Ok(())
+    } else {
+        db.psql(sql)
+            .map(drop)
+            .map_err(|e| format!("applying the mutant: {e}"))
+    };
+    let outcome = outcome.map(|()| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for file in tests {
+            std::fs::copy(file, dir.path().join(file.file_name().unwrap())).expect("copy test");
+        }
+        db.pg_prove(dir.path()).map(drop)
+    });
+    admin
+        .psql(&format!("drop database {name};"))
+        .map_err(|e| format!("dropping {name}: {e}"))?;
+    outcome
+}
+
+// ---------------------------------------------------------------------------
+// (7) the tenant root against concurrent sessions and schemas it did not create
+
+/// A psql session kept open by the harness, as a second client connection would be: statements
+/// are sent as they are needed, and others watch it through `pg_stat_activity`.
+struct Session {
+    child: std::process::Child,
+    name: String,
+    output: [std::thread::JoinHandle<String>; 2],
+}
+
+impl Session {
+    /// Starts psql on `db` as `application_name` `name`.
+    fn start(db: &Database<'_>, name: &str) -> Session {
+        use std::process::Stdio;
+        let mut child = db
+            .psql_command()
+            .args(["-f", "-"])
+            .env("PGAPPNAME", name)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("psql starts");
+        let read = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                if let Some(mut pipe) = pipe {
+                    let _ = pipe.read_to_string(&mut text);
+                }
+                text
+            })
+        };
+        let stdout = read(child.stdout.take().map(|p| Box::new(p) as _));
+        let stderr = read(child.stderr.take().map(|p| Box::new(p) as _));
+        Session {
+            child,
+            name: name.to_string(),
+            output: [stdout, stderr],
+        }
+    }
+
+    fn send(&mut self, sql: &str) {
+        use std::io::Write as _;
+        let stdin = self.child.stdin.as_mut().expect("stdin open");
+        stdin.write_all(sql.as_bytes()).expect("write to psql");
+        stdin.flush().expect("flush psql's stdin");
+    }
+
+    /// Waits until the session's backend is in `state` (and, with `lock`, waiting for a lock):
+    /// `Err` with what it is doing instead after 15 seconds.
+    fn wait_for(&self, db: &Database<'_>, state: &str, lock: bool) -> Result<(), String> {
+        let query = format!(
+            "select state || case when {lock} then coalesce(' waiting for ' || wait_event_type, '') else '' end from pg_stat_activity where application_name = '{}'",
+            self.name
+        );
+        let want = if lock {
+            format!("{state} waiting for Lock")
+        } else {
+            state.to_string()
+        };
+        let mut seen = String::new();
+        for _ in 0..300 {
+            seen = db.psql(&query)?;
+            if seen == want {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Err(format!("session {} is {seen:?}, not {want:?}", self.name))
+    }
+
+    /// Ends the input, waits for psql to exit: whether it succeeded, its stdout and stderr.
+    fn finish(mut self) -> (bool, String, String) {
+        drop(self.child.stdin.take());
+        let status = self.child.wait().expect("psql exits");
+        let [stdout, stderr] = self.output;
+        (
+            status.success(),
+            stdout.join().unwrap_or_default(),
+            stderr.join().unwrap_or_default(),
+        )
+    }
+}
+
+/// Issue 12, item 7: the two owners of a workspace leave at once, each in a transaction of its
+/// own connection. The second waits for the first (the guard locks the workspace row before
+/// counting owners), then fails; the workspace keeps an owner.
+fn last_owner_race(suite: &Suite) -> Result<(), String> {
+    let (tenant, members) = tenant(suite)?;
+    let db = suite
+        .database_with("last_owner_race", tenant.index + 1)
+        .map_err(|e| e.join("\n"))?;
+    create_users(&db).map_err(|e| e.join("\n"))?;
+    let w = insert_valid_row(suite, &db, tenant, ALICE, new_seq())?;
+    db.as_user(
+        Some(ALICE),
+        &format!(
+            "insert into {members} (workspace_id, user_id, role) values ('{w}', '{BOB}', 'owner')"
+        ),
+    )?;
+    // As PostgREST runs a request: role and claims for the transaction, then the statement.
+    let leave = |user: &str| {
+        format!(
+            "\\set VERBOSITY verbose\nbegin;\n\\o /dev/null\nselect set_config('role', 'authenticated', true), set_config('request.jwt.claims', {}, true);\n\\o\ndelete from {members} where workspace_id = '{w}' and user_id = '{user}';\n",
+            sql_literal(&json!({ "sub": user, "role": "authenticated" }).to_string())
+        )
+    };
+    let mut first = Session::start(&db, "race_first");
+    first.send(&leave(ALICE));
+    let first_left = first.wait_for(&db, "idle in transaction", false);
+    let mut second = Session::start(&db, "race_second");
+    second.send(&format!("{}commit;\n", leave(BOB)));
+    let second_waits = second.wait_for(&db, "active", true);
+    first.send("commit;\n");
+    let (first_ok, _, first_err) = first.finish();
+    let (second_ok, _, second_err) = second.finish();
+    let owners = db.psql(&format!(
+        "select coalesce(string_agg(user_id::text, ','), 'none') from {members} where workspace_id = '{w}' and role = 'owner'"
+    ))?;
+    let mut failures = Vec::new();
+    if let Err(e) = first_left {
+        failures.push(format!(
+            "the first owner's delete did not go through: {e}\n{first_err}"
+        ));
+    }
+    if !first_ok {
+        failures.push(format!(
+            "the first owner's transaction failed:\n{first_err}"
+        ));
+    }
+    if let Err(e) = second_waits {
+        failures.push(format!(
+            "the second owner's delete did not wait for the first transaction: {e}"
+        ));
+    }
+    if second_ok || !second_err.contains("ERROR:  42501: a workspace needs at least one owner") {
+        failures.push(format!(
+            "the second owner's delete should fail once the first has committed (42501), got: {}",
+            if second_ok { "success" } else { &second_err }
+        ));
+    }
+    if owners != BOB {
+        failures.push(format!("owners afterwards: {owners}, expected only {BOB}"));
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("tenant: last owner race: {}", failures.join("\n")))
+    }
+}
+
+/// Issue 12, item 8: the tenant migration keeps its helpers in `scaffold_private`. A project's
+/// own `private` schema is left exactly as it was (no usage granted, rollback exact), and a
+/// `scaffold_private` that scaffold did not create stops the migration.
+fn private_schema(suite: &Suite) -> Result<(), String> {
+    let (tenant, _) = tenant(suite)?;
+    let db = suite
+        .database_with("private_theirs", tenant.index)
+        .map_err(|e| e.join("\n"))?;
+    db.psql(
+        "create schema private;
+         create function private.secret() returns text language sql as $$ select 'theirs' $$;",
+    )?;
+    let before = db.schema_dump();
+    let usage = "select has_schema_privilege('authenticated', 'private', 'usage'), has_schema_privilege('anon', 'private', 'usage')";
+    let mut failures = Vec::new();
+    apply(&db, &tenant.migrations)
+        .map_err(|e| format!("tenant: private schema: migration fails: {e}"))?;
+    let granted = db.psql(usage)?;
+    if granted != "f|f" {
+        failures.push(format!(
+            "the migration granted usage on the project's own `private` schema (authenticated|anon: {granted})"
+        ));
+    }
+    failures.extend(
+        probe(
+            "a signed-in user cannot call a function of the project's own private schema",
+            OWNER,
+            "select private.secret()".into(),
+            Expect::Denied,
+        )
+        .run(&db)
+        .err(),
+    );
+    let reversed: Vec<PathBuf> = tenant.rollbacks.iter().rev().cloned().collect();
+    apply(&db, &reversed).map_err(|e| format!("tenant: private schema: rollback fails: {e}"))?;
+    let after = db.schema_dump();
+    if after != before {
+        failures.push(format!(
+            "up + down changed the project's schema (- before, + after):\n{}",
+            dump_diff(&before, &after)
+        ));
+    }
+
+    let taken = suite
+        .database_with("private_taken", tenant.index)
+        .map_err(|e| e.join("\n"))?;
+    taken.psql("create schema scaffold_private;")?;
+    match apply(&taken, &tenant.migrations) {
+        Ok(()) => failures.push(
+            "the migration ran on a scaffold_private schema that scaffold did not create".into(),
+        ),
+        Err(e) if e.contains("schema scaffold_private exists and scaffold did not create it") => {}
+        Err(e) => failures.push(format!(
+            "the migration failed on a foreign scaffold_private, but not saying why: {e}"
+        )),
+    }
+    let granted = taken.psql(
+        "select has_schema_privilege('authenticated', 'scaffold_private', 'usage') or has_schema_privilege('anon', 'scaffold_private', 'usage')",
+    )?;
+    if granted != "f" {
+        failures.push("the refused migration granted usage on scaffold_private".into());
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("tenant: private schema: {}", failures.join("\n")))
+    }
 }
 
 // ---------------------------------------------------------------------------

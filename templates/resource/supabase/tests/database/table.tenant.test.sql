@@ -148,7 +148,7 @@ set local request.jwt.claims to '{"sub":"{{ test.other }}","role":"authenticated
 select is_empty($$ select id from {{ table_sql }} $$, 'an outsider sees no {{ tenancy.plural }}');
 select is_empty($$ select user_id from {{ tenancy.members_table_sql }} $$, 'an outsider sees no members');
 select throws_ok(
-  $$ insert into {{ table_sql }} (created_by, {{ test.columns }}) values ('{{ test.owner }}', {{ test.values }}) $$,
+  $$ insert into {{ table_sql }} (created_by, {{ test.columns }}) values ('{{ test.owner }}', {{ test.standalone_values }}) $$,
   '42501',
   null,
   'nobody can create {{ tenancy.singular | indefinite }} in someone else''s name'
