@@ -44,8 +44,9 @@ pub struct Ref {
 pub enum Relation {
     /// The same user: the foreign key is `(user_id, <column>)`.
     SameOwner,
-    /// The same workspace: the foreign key is `(workspace_id, <column>)`.
-    SameWorkspace,
+    /// The same workspace: the foreign key is `(workspace_id, <column>)`. The write roles of the
+    /// referencing table and of the referenced one.
+    SameWorkspace { child: Role, parent: Role },
     /// Possibly different users or tenants.
     Crossing,
 }
@@ -76,7 +77,7 @@ pub enum Deleter {
 impl Ref {
     pub fn read_check(&self) -> ReadCheck {
         match self.relation {
-            Relation::SameOwner | Relation::SameWorkspace => ReadCheck::None,
+            Relation::SameOwner | Relation::SameWorkspace { .. } => ReadCheck::None,
             Relation::Crossing if self.target_access.public() => ReadCheck::None,
             Relation::Crossing if self.itself => ReadCheck::Trigger,
             Relation::Crossing => ReadCheck::Policy,
@@ -89,7 +90,7 @@ impl Ref {
         let crossing_cascade = match (self.relation, self.on_delete) {
             (Relation::Crossing, OnDelete::Cascade) => true,
             (Relation::Crossing, OnDelete::Restrict | OnDelete::SetNull)
-            | (Relation::SameOwner | Relation::SameWorkspace, _) => false,
+            | (Relation::SameOwner | Relation::SameWorkspace { .. }, _) => false,
         };
         crossing_cascade.then_some(match self.target_access {
             Access::Owner | Access::PublicRead => Deleter::OwnerOf,
@@ -143,7 +144,9 @@ pub fn resolve(spec: &ResourceSpec, project: &Project) -> Result<Vec<Ref>, Error
 fn relation(child: Access, parent: Access) -> Relation {
     match (child, parent) {
         (Access::Owner | Access::PublicRead, Access::Owner) => Relation::SameOwner,
-        (Access::Workspace { .. }, Access::Workspace { .. }) => Relation::SameWorkspace,
+        (Access::Workspace { write_role: child }, Access::Workspace { write_role: parent }) => {
+            Relation::SameWorkspace { child, parent }
+        }
         (Access::Owner | Access::PublicRead, Access::PublicRead)
         | (Access::Owner | Access::PublicRead, Access::Workspace { .. } | Access::TenantRoot)
         | (Access::Workspace { .. }, Access::Owner | Access::PublicRead | Access::TenantRoot)
@@ -167,17 +170,17 @@ fn check(spec: &ResourceSpec, field: &Field, reference: &Ref) -> Result<(), Erro
     let target_table = target.table();
     match (reference.relation, reference.on_delete) {
         (Relation::SameOwner, _) => Ok(()),
-        (Relation::SameWorkspace, OnDelete::Restrict) => Ok(()),
-        (Relation::SameWorkspace, action @ (OnDelete::Cascade | OnDelete::SetNull)) => {
-            let (Access::Workspace { write_role: child }, Access::Workspace { write_role: parent }) =
-                (spec.access, reference.target_access)
-            else {
-                unreachable!("a same-workspace ref is between workspace resources")
-            };
-            // Role orders owner < admin < member: a lower role is a stronger one.
-            if parent <= child {
-                return Ok(());
-            }
+        (Relation::SameWorkspace { .. }, OnDelete::Restrict) => Ok(()),
+        // Role orders owner < admin < member: a lower role is a stronger one.
+        (Relation::SameWorkspace { child, parent }, OnDelete::Cascade | OnDelete::SetNull)
+            if parent <= child =>
+        {
+            Ok(())
+        }
+        (
+            Relation::SameWorkspace { child, parent },
+            action @ (OnDelete::Cascade | OnDelete::SetNull),
+        ) => {
             let (verb, does) = match action {
                 OnDelete::Cascade => ("delete", "deletes"),
                 OnDelete::SetNull | OnDelete::Restrict => ("change", "changes"),
@@ -247,7 +250,14 @@ mod tests {
             (Access::PublicRead, Access::PublicRead, Relation::Crossing),
             (Access::Owner, ws(Role::Member), Relation::Crossing),
             (Access::Owner, Access::TenantRoot, Relation::Crossing),
-            (ws(Role::Owner), ws(Role::Member), Relation::SameWorkspace),
+            (
+                ws(Role::Owner),
+                ws(Role::Member),
+                Relation::SameWorkspace {
+                    child: Role::Owner,
+                    parent: Role::Member,
+                },
+            ),
             (ws(Role::Member), Access::Owner, Relation::Crossing),
             (ws(Role::Member), Access::TenantRoot, Relation::Crossing),
             (Access::TenantRoot, Access::TenantRoot, Relation::Crossing),

@@ -215,7 +215,7 @@ fn foreign_key(
     let target = reference.target.table();
     let shared = match reference.relation {
         Relation::SameOwner => Some("user_id"),
-        Relation::SameWorkspace => Some("workspace_id"),
+        Relation::SameWorkspace { .. } => Some("workspace_id"),
         Relation::Crossing => None,
     };
     let (columns, references) = match shared {
@@ -235,7 +235,7 @@ fn foreign_key(
     let word = &reference.word;
     let why = match (reference.relation, reference.on_delete) {
         (Relation::SameOwner, _) => format!("The {word} must be the same user's."),
-        (Relation::SameWorkspace, _) => format!("The {word} must be in the same workspace."),
+        (Relation::SameWorkspace { .. }, _) => format!("The {word} must be in the same workspace."),
         (Relation::Crossing, OnDelete::Cascade) => format!(
             "The {word} may be someone else's: deleting it deletes the rows pointing at it, and\nwhoever may delete it may delete those one by one too (see the delete policy)."
         ),
