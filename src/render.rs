@@ -73,6 +73,7 @@ impl Renderer {
         env.add_filter("indefinite", |word: &str| crate::naming::indefinite(word));
         env.add_filter("sql_string", |text: &str| sql_string(text));
         env.add_filter("ts_string", |text: &str| ts_string(text));
+        env.add_filter("sql_comment", |text: &str| sql_comment(text));
         env.add_function(
             "ts_chain",
             |indent: usize, prefix: &str, head: &str, calls: Vec<String>, suffix: &str| {
@@ -349,6 +350,22 @@ pub fn sql_string(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
+/// Text for the rest of a `--` comment line: control characters and Unicode line and paragraph
+/// separators are written as escapes (`\u{a}`), so nothing the text holds can end the comment
+/// and start SQL. (The spec layer refuses control characters in every token already; this is
+/// the second line of defence.)
+pub fn sql_comment(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A TypeScript string literal as Prettier writes it: double quotes, unless the text holds more
 /// double quotes than single ones.
 pub fn ts_string(text: &str) -> String {
@@ -403,6 +420,26 @@ mod tests {
                 .unwrap(),
             r#"line_item lineItem LineItem line-item a line_item 'it''s' 'say "hi"' "order""#
         );
+    }
+
+    /// Whatever reaches a `--` comment stays on its line: the attack of issue 12, a default with
+    /// a newline and a grant after it, and every other line breaker.
+    #[test]
+    fn sql_comments_cannot_be_ended_by_their_text() {
+        let cases = [
+            (
+                "scaffold resource note 'title:text:default=draft\n;grant select on auth.users to anon;--'",
+                r"scaffold resource note 'title:text:default=draft\u{a};grant select on auth.users to anon;--'",
+            ),
+            ("a\rb\u{0}c\td", r"a\u{d}b\u{0}c\u{9}d"),
+            ("a\u{85}b\u{2028}c\u{2029}d", r"a\u{85}b\u{2028}c\u{2029}d"),
+            ("plain: it's fine -- and $$ too", "plain: it's fine -- and $$ too"),
+        ];
+        for (text, want) in cases {
+            let comment = sql_comment(text);
+            assert_eq!(comment, want);
+            assert!(!comment.chars().any(|c| c.is_control()), "{comment:?}");
+        }
     }
 
     #[test]

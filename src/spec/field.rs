@@ -13,7 +13,7 @@ pub const TYPES: &str =
     "text, int, bigint, numeric, float, bool, date, timestamptz, uuid, email, url, jsonb, enum=a,b,c, ref, ref=TABLE";
 /// The modifiers a field may carry.
 pub const MODIFIERS: &str =
-    "optional, unique, index, default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null";
+    "optional, unique, unique=global, index, default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null";
 
 /// The largest precision PostgreSQL accepts in `numeric(precision, scale)`.
 pub const MAX_NUMERIC_PRECISION: u32 = 1000;
@@ -299,6 +299,16 @@ impl OnDelete {
     }
 }
 
+/// What `unique` spans. Scoped by default: a table-wide unique lets anyone who can insert learn
+/// whether a value is taken (in rows they cannot read) and take values first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unique {
+    /// `unique`: unique per owner (`user_id`) or per workspace.
+    Scoped,
+    /// `unique=global`: unique across the whole table.
+    Global,
+}
+
 /// A field as the user described it, validated: every combination here is one we can generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
@@ -306,7 +316,7 @@ pub struct Field {
     pub name: String,
     pub ty: FieldType,
     pub optional: bool,
-    pub unique: bool,
+    pub unique: Option<Unique>,
     pub index: bool,
     pub default: Option<DefaultValue>,
     /// Lower bound: a length for text-like types, a value for numbers.
@@ -420,6 +430,7 @@ impl Field {
 
 /// Parses and validates one field token.
 pub fn parse(token: &str) -> Result<Field, Error> {
+    super::check_printable(token, "field")?;
     parse_inner(token).map_err(|why| Error::input(format!("invalid field `{token}`: {why}")))
 }
 
@@ -436,7 +447,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         explicit_ref_table: type_token.starts_with("ref="),
         ty,
         optional: false,
-        unique: false,
+        unique: None,
         index: false,
         default: None,
         min: None,
@@ -459,9 +470,17 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         let repeated = || format!("`{key}` is given twice");
         match (key, value) {
             ("optional", None) if !field.optional => field.optional = true,
-            ("unique", None) if !field.unique => field.unique = true,
+            ("unique", None) if field.unique.is_none() => field.unique = Some(Unique::Scoped),
+            ("unique", Some("global")) if field.unique.is_none() => {
+                field.unique = Some(Unique::Global)
+            }
+            ("unique", Some(other)) if field.unique.is_none() => {
+                return Err(format!(
+                    "`unique={other}` is not a scope; use `unique` (per owner or workspace) or `unique=global` (across the whole table)"
+                ))
+            }
             ("index", None) if !field.index => field.index = true,
-            ("optional" | "unique" | "index", None) => return Err(repeated()),
+            ("optional" | "index", None) | ("unique", _) => return Err(repeated()),
             ("default", Some(value)) if default.is_none() => {
                 // A default may itself contain colons (a URL, a time): it runs to the next modifier.
                 let mut value = value.to_string();
@@ -499,7 +518,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
             ("default" | "min" | "max" | "precision" | "scale" | "on-delete", Some(_)) => {
                 return Err(repeated())
             }
-            ("optional" | "unique" | "index", Some(_)) => {
+            ("optional" | "index", Some(_)) => {
                 return Err(format!("`{modifier}`: `{key}` takes no value"))
             }
             ("default" | "min" | "max" | "precision" | "scale" | "on-delete", None) => {
@@ -681,7 +700,10 @@ fn validate(field: &Field) -> Result<(), String> {
                 .into(),
         );
     }
-    if field.index && field.unique {
+    if field.unique.is_some() && !field.ty.kind().can_be_unique() {
+        return Err(format!("`unique` does not apply to {kw}"));
+    }
+    if field.index && field.unique.is_some() {
         return Err("`index` is redundant: `unique` already creates an index".into());
     }
     if field.index && is_ref {
@@ -701,14 +723,19 @@ impl fmt::Display for Field {
         } else {
             f.write_str(self.ty.keyword())?;
         }
-        for (on, word) in [
-            (self.optional, "optional"),
-            (self.unique, "unique"),
-            (self.index, "index"),
-        ] {
-            if on {
-                write!(f, ":{word}")?;
-            }
+        let unique = self.unique.map(|scope| match scope {
+            Unique::Scoped => "unique",
+            Unique::Global => "unique=global",
+        });
+        for word in [
+            self.optional.then_some("optional"),
+            unique,
+            self.index.then_some("index"),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            write!(f, ":{word}")?;
         }
         if let Some(precision) = self.precision {
             write!(f, ":precision={precision}")?;
@@ -783,6 +810,7 @@ mod tests {
             "project:ref:optional:on-delete=set-null",
             "owner:ref=people",
             "code:text:unique:min=2:max=8",
+            "slug:text:unique=global",
             "at:timestamptz:default=now",
             "amount:numeric:precision=12:scale=2:min=0",
             "price:numeric:optional:scale=2:default=9.99",
@@ -853,7 +881,10 @@ mod tests {
                 "`unique` already creates an index",
             ),
             ("owner:ref=Users", "`Users` is not a valid table name"),
-            ("title:text:unique=yes", "takes no value"),
+            ("title:text:unique=yes", "`unique=yes` is not a scope"),
+            ("title:text:unique:unique=global", "`unique` is given twice"),
+            ("title:text:index=yes", "takes no value"),
+            ("done:bool:unique", "`unique` does not apply to bool"),
             ("title:text:max", "needs a value"),
             ("mail:email:max=5", "`max=5` leaves no valid value"),
             ("site:url:max=10", "`max=10` leaves no valid value"),

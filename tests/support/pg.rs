@@ -622,7 +622,9 @@ impl Database<'_> {
         }
     }
 
-    fn psql_command(&self) -> Command {
+    /// `psql` on this database, as [`Database::psql`] runs it, for a session the caller drives
+    /// (e.g. two concurrent transactions).
+    pub fn psql_command(&self) -> Command {
         let mut cmd = self.cluster.client("psql");
         cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-d", &self.name]);
         cmd

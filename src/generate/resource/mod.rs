@@ -7,6 +7,7 @@
 mod access;
 mod actions;
 mod docs;
+mod refs;
 mod table;
 mod tenancy;
 mod test_data;
@@ -22,7 +23,7 @@ use crate::project::Project;
 use crate::render::Renderer;
 use crate::schema::{Grant, Policy};
 use crate::session::PlannedEntry;
-use crate::spec::{Access, FieldType, ResourceSpec, TENANT};
+use crate::spec::{Access, ResourceSpec, TENANT};
 
 /// The templates this generator renders, by what they write.
 pub mod templates {
@@ -107,8 +108,9 @@ pub fn plan(
     Ok(plan)
 }
 
-/// Tables the migration refers to that no migration of the project creates (by the name
-/// scaffold gives one), each as a warning that says what to run: applying would fail.
+/// The tenant root a workspace resource belongs to, when no migration of the project creates it
+/// (by the name scaffold gives one): a warning that says what to run, since applying would fail.
+/// (A ref to an unknown table is refused instead, in [`refs::resolve`].)
 fn missing_tables(spec: &ResourceSpec, project: &Project) -> Result<Vec<String>, Error> {
     let migrations = project.migrations()?;
     let created = |table: &str| {
@@ -127,16 +129,6 @@ fn missing_tables(spec: &ResourceSpec, project: &Project) -> Result<Vec<String>,
             }
         }
         Access::Owner | Access::PublicRead | Access::TenantRoot => {}
-    }
-    for field in &spec.fields {
-        if let FieldType::Ref { table } = &field.ty {
-            if table != spec.table() && !created(table) {
-                warnings.push(format!(
-                    "`{field}` refers to public.{table} and no migration in {} creates it: generate it first (scaffold resource {table} ...), or ignore this if your own migration creates it",
-                    project.layout.migrations_dir
-                ));
-            }
-        }
     }
     Ok(warnings)
 }
@@ -191,7 +183,8 @@ impl Context {
         let table = spec.table();
         let layout = &project.layout;
         let tenancy = tenancy::Tenancy::of(spec);
-        let policies = access::policies(spec, &tenancy);
+        let refs = refs::resolve(spec, project)?;
+        let policies = access::policies(spec, &refs, &tenancy)?;
         let decimal = format!("{}/decimal.ts", layout.validations_dir);
         let zod = zod::Zod::new(spec, layout.import_path(&decimal));
         let actions = actions::Actions::new(spec);
@@ -212,7 +205,7 @@ impl Context {
                 decimal,
             },
             imports: imports(layout, Some(&names.kebab)),
-            table_shape: table::Table::new(spec, &tenancy.singular)?,
+            table_shape: table::Table::new(spec, &refs, &tenancy)?,
             test: test_data::TestData::new(spec, &policies),
             grants: access::grants(spec),
             policies,
