@@ -7,7 +7,7 @@ use anstyle::{AnsiColor, Style};
 use clap::CommandFactory;
 
 use crate::cli::{
-    Cli, Command, ResourceArgs, StripeArgs, TemplatesCommand, WebhookCommand, WriteArgs,
+    Cli, Command, Defaults, ResourceArgs, StripeArgs, TemplatesCommand, WebhookCommand, WriteArgs,
 };
 use crate::error::Error;
 use crate::generate::{self, Migration};
@@ -42,7 +42,7 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
     let project = Project::open(dir)?;
     let mut terminal = None;
     let spec = match (&args.name, args.fields.is_empty()) {
-        (Some(name), false) => args.spec(name, project.layout.default_access)?,
+        (Some(name), false) => args.spec(name, &Defaults::of(&project.layout))?,
         _ if prompt::can_prompt(args.write.yes, args.write.no_input) => {
             let given = prompt::Given {
                 name: args.name.clone(),
@@ -54,7 +54,8 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
                 default_access: Some(project.layout.default_access),
             };
             let prompter = terminal.insert(prompt::Terminal::default());
-            prompt::resource(prompter, &given)?.spec(args.tenant)?
+            let answers = prompt::resource(prompter, &given)?.spec(args.tenant)?;
+            args.with_options(answers, &Defaults::of(&project.layout))?
         }
         (Some(name), true) => {
             return Err(Error::input(format!(

@@ -4,9 +4,21 @@
 //! templates lay the values out as SQL, and the rollback and the pgTAP test read the same values,
 //! so a migration, its undo and its test cannot disagree about a name.
 
+pub mod audit;
 pub mod grant;
 pub mod policy;
+pub mod rate_limit;
 pub mod table;
 
 pub use grant::{Grant, Privilege};
 pub use policy::{ApiRole, Command, Policy};
+
+/// Where the functions and tables the API must not reach live (policy helpers, audit triggers,
+/// the rate limiter): a schema the API does not expose, named so that a project cannot already
+/// own it by accident (a migration checks that the schema it finds is scaffold's).
+pub const PRIVATE_SCHEMA: &str = "scaffold_private";
+
+/// The comment scaffold puts on [`PRIVATE_SCHEMA`] when it creates it, and looks for before
+/// using it.
+pub const PRIVATE_SCHEMA_COMMENT: &str =
+    "scaffold: helper functions of the generated row level security policies (not exposed by the API)";

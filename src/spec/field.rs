@@ -13,7 +13,7 @@ pub const TYPES: &str =
     "text, int, bigint, numeric, float, bool, date, timestamptz, uuid, email, url, jsonb, enum=a,b,c, ref, ref=TABLE";
 /// The modifiers a field may carry.
 pub const MODIFIERS: &str =
-    "optional, unique, unique=global, index, default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null";
+    "optional, unique, unique=global, index, sensitive (audit logs it changed, never its value), default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null";
 
 /// The largest precision PostgreSQL accepts in `numeric(precision, scale)`.
 pub const MAX_NUMERIC_PRECISION: u32 = 1000;
@@ -318,6 +318,8 @@ pub struct Field {
     pub optional: bool,
     pub unique: Option<Unique>,
     pub index: bool,
+    /// The audit log records that the column changed, never its value (`--audit`).
+    pub sensitive: bool,
     pub default: Option<DefaultValue>,
     /// Lower bound: a length for text-like types, a value for numbers.
     pub min: Option<Bound>,
@@ -449,6 +451,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         optional: false,
         unique: None,
         index: false,
+        sensitive: false,
         default: None,
         min: None,
         max: None,
@@ -480,7 +483,8 @@ fn parse_inner(token: &str) -> Result<Field, String> {
                 ))
             }
             ("index", None) if !field.index => field.index = true,
-            ("optional" | "index", None) | ("unique", _) => return Err(repeated()),
+            ("sensitive", None) if !field.sensitive => field.sensitive = true,
+            ("optional" | "index" | "sensitive", None) | ("unique", _) => return Err(repeated()),
             ("default", Some(value)) if default.is_none() => {
                 // A default may itself contain colons (a URL, a time): it runs to the next modifier.
                 let mut value = value.to_string();
@@ -518,7 +522,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
             ("default" | "min" | "max" | "precision" | "scale" | "on-delete", Some(_)) => {
                 return Err(repeated())
             }
-            ("optional" | "index", Some(_)) => {
+            ("optional" | "index" | "sensitive", Some(_)) => {
                 return Err(format!("`{modifier}`: `{key}` takes no value"))
             }
             ("default" | "min" | "max" | "precision" | "scale" | "on-delete", None) => {
@@ -559,6 +563,7 @@ fn is_modifier(segment: &str) -> bool {
         "optional"
             | "unique"
             | "index"
+            | "sensitive"
             | "default"
             | "min"
             | "max"
@@ -731,6 +736,7 @@ impl fmt::Display for Field {
             self.optional.then_some("optional"),
             unique,
             self.index.then_some("index"),
+            self.sensitive.then_some("sensitive"),
         ]
         .into_iter()
         .flatten()
@@ -814,6 +820,7 @@ mod tests {
             "at:timestamptz:default=now",
             "amount:numeric:precision=12:scale=2:min=0",
             "price:numeric:optional:scale=2:default=9.99",
+            "tax_id:text:optional:unique:sensitive:max=20",
         ] {
             assert_eq!(parse(token).unwrap().to_string(), token);
         }
@@ -884,6 +891,11 @@ mod tests {
             ("title:text:unique=yes", "`unique=yes` is not a scope"),
             ("title:text:unique:unique=global", "`unique` is given twice"),
             ("title:text:index=yes", "takes no value"),
+            ("ssn:text:sensitive:sensitive", "`sensitive` is given twice"),
+            (
+                "ssn:text:sensitive=yes",
+                "`sensitive=yes`: `sensitive` takes no value",
+            ),
             ("done:bool:unique", "`unique` does not apply to bool"),
             ("title:text:max", "needs a value"),
             ("mail:email:max=5", "`max=5` leaves no valid value"),

@@ -189,7 +189,7 @@ impl Cluster {
         writeln!(
             conf,
             "\n# pgharness\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\n\
-             fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 40\n",
+             fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 100\n",
             dir.path().display()
         )
         .expect("write postgresql.conf");

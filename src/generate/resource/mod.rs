@@ -6,7 +6,9 @@
 
 mod access;
 mod actions;
+mod audit;
 mod docs;
+mod rate_limit;
 mod refs;
 mod table;
 mod tenancy;
@@ -133,6 +135,36 @@ fn missing_tables(spec: &ResourceSpec, project: &Project) -> Result<Vec<String>,
     Ok(warnings)
 }
 
+/// A log table named like a table another resource of the project has (or will have as its
+/// log) would fail the migration: refused, naming both.
+fn check_log_name(
+    spec: &ResourceSpec,
+    audit: Option<&crate::schema::audit::AuditLog>,
+    project: &Project,
+) -> Result<(), Error> {
+    let resources = project.resources()?;
+    if let Some(log) = audit {
+        if resources.contains_key(&log.table) {
+            return Err(Error::input(format!(
+                "the audit log of public.{} would be public.{}, a table scaffold already generated; choose another name (--plural)",
+                spec.table(),
+                log.table
+            )));
+        }
+    }
+    let logged = resources
+        .values()
+        .find(|other| other.audit && audit::table_name(other.table()) == spec.table());
+    if let Some(other) = logged {
+        return Err(Error::input(format!(
+            "public.{} is the audit log of public.{}; choose another name (--plural)",
+            spec.table(),
+            other.table()
+        )));
+    }
+    Ok(())
+}
+
 /// Where the resource's files go.
 #[derive(Serialize)]
 pub(crate) struct Paths {
@@ -164,6 +196,10 @@ struct Context {
     grants: Vec<Grant>,
     tenancy: tenancy::Tenancy,
     members: Option<tenancy::Members>,
+    /// Whether the migration needs the private schema (helpers, audit triggers, the limiter).
+    uses_private_schema: bool,
+    audit: Option<crate::schema::audit::AuditLog>,
+    rate_limiting: Option<rate_limit::RateLimiting>,
     #[serde(flatten)]
     zod: zod::Zod,
     test: test_data::TestData,
@@ -185,6 +221,9 @@ impl Context {
         let tenancy = tenancy::Tenancy::of(spec);
         let refs = refs::resolve(spec, project)?;
         let policies = access::policies(spec, &refs, &tenancy)?;
+        let audit = audit::log(spec, &tenancy);
+        check_log_name(spec, audit.as_ref(), project)?;
+        let rate_limiting = rate_limit::RateLimiting::of(spec);
         let decimal = format!("{}/decimal.ts", layout.validations_dir);
         let zod = zod::Zod::new(spec, layout.import_path(&decimal));
         let actions = actions::Actions::new(spec);
@@ -210,6 +249,14 @@ impl Context {
             grants: access::grants(spec),
             policies,
             members: tenancy::Members::of(spec, &tenancy, layout),
+            uses_private_schema: match spec.access {
+                Access::TenantRoot => true,
+                Access::Owner | Access::PublicRead | Access::Workspace { .. } => {
+                    audit.is_some() || rate_limiting.is_some()
+                }
+            },
+            audit,
+            rate_limiting,
             docs: docs::Docs::new(spec, &tenancy),
             selected: actions::Selected::new(spec, &actions, &zod),
             actions,

@@ -1,0 +1,89 @@
+//! An audited table's log, as data: the log table (columns, constraints, indexes), the policy
+//! and grants that let its readers in and nobody write, and the statement triggers that write
+//! it. Part of the table's model, so that a later migration can find and change every piece by
+//! name (see [`AuditLog`]).
+
+use serde::Serialize;
+
+use super::grant::Grant;
+use super::policy::Policy;
+use super::table::{Column, Constraint, Index};
+
+/// The log of one audited table.
+///
+/// What an alter migration (issue 13) does with it, by what changed in the spec:
+/// - audit turned on: everything here, as a first migration would create it;
+/// - audit turned off: drop the three triggers and their functions, and keep the log table
+///   (its rows are history; dropping them is a separate, deliberate step);
+/// - a field added, removed or renamed: nothing (the triggers read the row as JSON and the
+///   column list from the catalog, so new columns are logged and old entries keep their keys);
+/// - a field's `sensitive` changed: `create or replace` the three functions (the list of
+///   columns logged without values is written into them); entries already written stay as
+///   they are;
+/// - the access mode changed: drop and create the policy (its readers), and re-scope the
+///   log's tenant column if the owner column changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditLog {
+    /// `projects_audit`
+    pub table: String,
+    /// `public.projects_audit`
+    pub table_sql: String,
+    /// The identity column's sequence, named so that its privileges can be revoked by name.
+    pub sequence_sql: String,
+    pub columns: Vec<Column>,
+    pub constraints: Vec<Constraint>,
+    pub indexes: Vec<Index>,
+    /// The log's column naming whose history an entry is (`user_id`, `workspace_id`): the
+    /// owner or workspace of the row, or for a tenant root the row itself.
+    pub scope_column: String,
+    /// The audited row's column that fills it (`user_id`, `workspace_id`, `id`).
+    pub scope_source: String,
+    /// Who may read entries: one select policy.
+    pub policy: Policy,
+    /// The pgTAP `policies_are` list.
+    pub policy_names: String,
+    pub grants: Vec<Grant>,
+    /// Columns logged as changed without their values, as a SQL `text[]`; `None` when there
+    /// are none.
+    pub sensitive_sql: Option<String>,
+    /// The columns, as named in the row's JSON.
+    pub sensitive: Vec<String>,
+    /// One statement trigger per command: a trigger cannot have transition tables for more
+    /// than one event.
+    pub triggers: Vec<AuditTrigger>,
+}
+
+/// A statement-level `after` trigger that logs what one command did, from its transition
+/// tables, through a `security definer` function (the log grants no role any write).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditTrigger {
+    /// `insert`, `update`, `delete`
+    pub command: &'static str,
+    /// `audit_insert`
+    pub name: String,
+    /// `scaffold_private.projects_audit_insert`
+    pub function_sql: String,
+    /// `referencing new table as new_rows`
+    pub referencing: &'static str,
+}
+
+impl AuditTrigger {
+    pub fn all(function_prefix_sql: impl Fn(&str) -> String) -> Vec<AuditTrigger> {
+        [
+            ("insert", "referencing new table as new_rows"),
+            (
+                "update",
+                "referencing old table as old_rows new table as new_rows",
+            ),
+            ("delete", "referencing old table as old_rows"),
+        ]
+        .into_iter()
+        .map(|(command, referencing)| AuditTrigger {
+            command,
+            name: format!("audit_{command}"),
+            function_sql: function_prefix_sql(command),
+            referencing,
+        })
+        .collect()
+    }
+}
