@@ -96,8 +96,15 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Error> {
 /// Writes every `(path, contents)`, creating missing folders: all of them or none (see the
 /// module documentation for exactly what that covers).
 pub fn write_all(files: &[(PathBuf, &str)]) -> Result<(), Error> {
+    write_and_remove(files, &[])
+}
+
+/// Like [`write_all`], and removes the files at `removed` in the same all-or-none step: each
+/// gets a hard link beside it before anything is renamed, so a failure puts it back too.
+/// Folders are left in place, even when empty.
+pub fn write_and_remove(files: &[(PathBuf, &str)], removed: &[PathBuf]) -> Result<(), Error> {
     let mut created_dirs = Vec::new();
-    let result = stage_and_rename(files, &mut created_dirs);
+    let result = stage_and_rename(files, removed, &mut created_dirs);
     if result.is_err() {
         // Children before parents. A folder someone else put a file in meanwhile is not empty
         // and stays: removing it is not ours to do.
@@ -110,6 +117,7 @@ pub fn write_all(files: &[(PathBuf, &str)]) -> Result<(), Error> {
 
 fn stage_and_rename(
     files: &[(PathBuf, &str)],
+    removed: &[PathBuf],
     created_dirs: &mut Vec<PathBuf>,
 ) -> Result<(), Error> {
     let mut staged = Vec::with_capacity(files.len());
@@ -121,13 +129,25 @@ fn stage_and_rename(
         .iter()
         .map(|file| backup(&file.target))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut renamed: Vec<(PathBuf, Option<TempPath>)> = Vec::with_capacity(staged.len());
+    let removed_backups = removed
+        .iter()
+        .map(|target| backup(target))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut renamed: Vec<(PathBuf, Option<TempPath>)> =
+        Vec::with_capacity(staged.len() + removed.len());
     for (file, backup) in staged.into_iter().zip(backups) {
         let Staged { temp, target } = file;
         if let Err(e) = temp.persist(&target) {
             return Err(put_back(renamed, Error::io(&target, e.error)));
         }
         renamed.push((target, backup));
+    }
+    for (target, backup) in removed.iter().zip(removed_backups) {
+        // Put back like a replaced file: its backup renamed over the (now missing) target.
+        if let Err(e) = fs::remove_file(target) {
+            return Err(put_back(renamed, Error::io(target, e)));
+        }
+        renamed.push((target.clone(), backup));
     }
     // Dropping the backups removes the links; the replaced contents go with them.
     Ok(())

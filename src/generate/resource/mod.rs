@@ -85,6 +85,8 @@ pub fn plan(
     for (template, path) in files {
         plan.generated(path.clone(), renderer.render(template, &value)?);
     }
+    let depth = super::schema_file::depth(project, spec)?;
+    super::migration_files(&mut plan, project, migration, spec.table(), depth)?;
     super::shared_files(&mut plan, project, renderer)?;
     plan.record(PlannedEntry::new(
         format!("resource:{}", spec.table()),
