@@ -156,7 +156,7 @@ fn lock(project: &Project, args: &WriteArgs) -> Result<Option<crate::disk::Lock>
     if args.dry_run {
         return Ok(None);
     }
-    project.lock().map(Some)
+    project.lock()
 }
 
 /// Plans one resource, as `scaffold resource` and `scaffold apply` do: its migration is the one

@@ -284,6 +284,22 @@ pub fn lock(path: &Path) -> Result<Lock, Error> {
     Ok(Lock { _file: file })
 }
 
+/// Waits for an exclusive lock on a folder, held until the returned guard is dropped: the
+/// folder itself is locked (`flock` on its descriptor), so nothing is created in it. Where a
+/// folder cannot be opened as a file (not Unix), a `.lock` file in it is locked instead.
+pub fn lock_folder(dir: &Path) -> Result<Lock, Error> {
+    #[cfg(unix)]
+    {
+        let file = File::open(dir).map_err(|e| Error::io(dir, e))?;
+        file.lock().map_err(|e| Error::io(dir, e))?;
+        Ok(Lock { _file: file })
+    }
+    #[cfg(not(unix))]
+    {
+        lock(&dir.join(".lock"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,6 +440,21 @@ mod tests {
                 targets[blocked]
             );
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_lock_is_exclusive_and_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = lock_folder(dir.path()).unwrap();
+        let other = File::open(dir.path()).unwrap();
+        assert!(matches!(
+            other.try_lock(),
+            Err(fs::TryLockError::WouldBlock)
+        ));
+        assert_eq!(list_names(dir.path()).unwrap(), Vec::<String>::new());
+        drop(held);
+        other.try_lock().unwrap();
     }
 
     #[test]

@@ -154,7 +154,7 @@ fn rerunning_is_a_no_op_that_reports_every_file_identical() {
     let dir = tempfile::tempdir().unwrap();
     assert!(scaffold(dir.path(), NOTE).status.success());
     let before = files(dir.path());
-    // Without --timestamp the existing migration is found and rewritten in place.
+    // Without --timestamp the existing migration is found: nothing changes.
     let output = scaffold(
         dir.path(),
         &[
@@ -173,7 +173,7 @@ fn rerunning_is_a_no_op_that_reports_every_file_identical() {
         .iter()
         .map(|f| f["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions.len(), 8);
+    assert_eq!(actions.len(), 10);
     assert!(actions.iter().all(|a| *a == "identical"), "{actions:?}");
     assert_eq!(files(dir.path()), before);
 }
