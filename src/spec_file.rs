@@ -214,7 +214,7 @@ fn cycle_message(declared: &[(ResourceSpec, Range<usize>)], cycle: &[usize]) -> 
 }
 
 /// Indexes of `specs` in an order where every table comes after those it depends on, keeping
-/// the given order where there is a choice; or, when they depend on each other in a cycle, the
+/// the earliest declared one ready first; or, when they depend on each other in a cycle, the
 /// indexes along it.
 pub fn order(specs: &[&ResourceSpec]) -> Result<Vec<usize>, Vec<usize>> {
     let index: BTreeMap<&str, usize> = specs
@@ -231,24 +231,29 @@ pub fn order(specs: &[&ResourceSpec]) -> Result<Vec<usize>, Vec<usize>> {
                 .collect()
         })
         .collect();
+    // Kahn's algorithm, taking the first ready spec in the given order each time.
+    let mut waiting: Vec<usize> = needs.iter().map(BTreeSet::len).collect();
+    let mut needed_by: Vec<Vec<usize>> = vec![Vec::new(); specs.len()];
+    for (i, deps) in needs.iter().enumerate() {
+        for &d in deps {
+            needed_by[d].push(i);
+        }
+    }
+    let mut ready: BTreeSet<usize> = (0..specs.len()).filter(|&i| waiting[i] == 0).collect();
     let mut done = vec![false; specs.len()];
     let mut order = Vec::with_capacity(specs.len());
-    // Each pass takes, in the given order, every spec whose dependencies are done: linear for
-    // the usual shapes (few levels), quadratic only for a long chain declared backwards.
-    loop {
-        let before = order.len();
-        for i in 0..specs.len() {
-            if !done[i] && needs[i].iter().all(|&d| done[d]) {
-                done[i] = true;
-                order.push(i);
+    while let Some(next) = ready.pop_first() {
+        done[next] = true;
+        order.push(next);
+        for &dependent in &needed_by[next] {
+            waiting[dependent] -= 1;
+            if waiting[dependent] == 0 {
+                ready.insert(dependent);
             }
         }
-        if order.len() == specs.len() {
-            return Ok(order);
-        }
-        if order.len() == before {
-            break;
-        }
+    }
+    if order.len() == specs.len() {
+        return Ok(order);
     }
     // What is left depends on itself through others: walk dependencies that are not done
     // until one repeats.
@@ -802,7 +807,7 @@ actions = ["create", "list"]
     #[test]
     fn resources_come_after_what_they_reference_and_toml_and_json_agree() {
         let file = parse("app.toml", TOML).unwrap();
-        assert_eq!(tables(&file), ["workspaces", "notes", "projects", "tasks"]);
+        assert_eq!(tables(&file), ["workspaces", "projects", "tasks", "notes"]);
         assert_eq!(
             file.stripe.as_ref().map(Vec::len),
             Some(crate::generate::webhook_stripe::events(None).unwrap().len())
