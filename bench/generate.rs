@@ -96,7 +96,7 @@ fn spec_file(count: usize) -> String {
     for i in 1..count {
         let mut fields: Vec<String> = FIELDS.iter().map(|f| format!("\"{f}\"")).collect();
         if i > 1 {
-            fields.push(format!("\"parent:ref=items_{}:optional\"", i / 2));
+            fields.push(format!("\"parent:ref=item_{}s:optional\"", i / 2));
         }
         let access = match i % 4 {
             0 => "access = \"public-read\"\n",

@@ -45,6 +45,9 @@ pub fn contents(migration_sql: &str) -> String {
 /// The depth of `spec`'s table among the generated tables ([`Project::resources`]): 0 when it
 /// references none of them, else one more than the deepest it references.
 pub fn depth(project: &Project, spec: &ResourceSpec) -> Result<usize, Error> {
+    if spec.dependencies().is_empty() {
+        return Ok(0);
+    }
     let resources = project.resources()?;
     let mut known = BTreeMap::new();
     Ok(depth_of(spec, resources, &mut known, 0))
