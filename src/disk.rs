@@ -442,6 +442,33 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_failed_removal_puts_back_every_file_written_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("replaced.ts"), "old\n").unwrap();
+        fs::write(root.join("removed.ts"), "the user's\n").unwrap();
+        let before = tree(root);
+        // The second removal fails: its file is not there.
+        let err = write_and_remove(
+            &[
+                (root.join("replaced.ts"), "new\n"),
+                (root.join("new/created.ts"), "new\n"),
+            ],
+            &[root.join("removed.ts"), root.join("missing.ts")],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("missing.ts"), "{err}");
+        assert_eq!(tree(root), before, "the project is as it was");
+
+        write_and_remove(
+            &[(root.join("replaced.ts"), "new\n")],
+            &[root.join("removed.ts")],
+        )
+        .unwrap();
+        assert_eq!(list_names(root).unwrap(), ["replaced.ts"]);
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_folder_lock_is_exclusive_and_creates_nothing() {
