@@ -1047,3 +1047,50 @@ fn destroy_keeps_a_migration_that_may_have_run_and_drops_in_a_new_one() {
         );
     }
 }
+
+#[test]
+fn destroying_the_stripe_webhook_keeps_env_example_and_what_others_share() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &[
+            "resource",
+            "note",
+            "title:text",
+            "--timestamp",
+            "20250101000000",
+        ][..],
+        &["webhook", "stripe", "--timestamp", "20250101000001"][..],
+    ] {
+        let output = scaffold(dir.path(), args);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let output = scaffold(dir.path(), &["destroy", "webhook", "stripe"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(".env.example stays: scaffold adds to it and never takes away"),
+        "{}",
+        stderr(&output)
+    );
+    let left: Vec<String> = files(dir.path()).into_iter().map(|(p, _)| p).collect();
+    for gone in [
+        "app/api/webhooks/stripe/route.ts",
+        "lib/stripe/sync.ts",
+        "supabase/migrations/20250101000001_create_stripe_billing.sql",
+        "supabase/schemas/000_stripe_billing.sql",
+    ] {
+        assert!(
+            !left.iter().any(|p| p == gone),
+            "{gone} is removed: {left:?}"
+        );
+    }
+    for kept in [
+        ".env.example",
+        "lib/action-result.ts",
+        "app/actions/notes.ts",
+        "supabase/migrations/20250101000000_create_notes.sql",
+    ] {
+        assert!(left.iter().any(|p| p == kept), "{kept} stays: {left:?}");
+    }
+    let output = scaffold(dir.path(), &["destroy", "webhook", "stripe"]);
+    assert_eq!(output.status.code(), Some(2), "nothing left to destroy");
+}

@@ -337,3 +337,41 @@ fn entries_follow_the_access_mode() {
         }
     }
 }
+
+#[test]
+fn apply_records_every_resource_and_destroy_removes_its_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("app.toml"),
+        "[[resource]]\nname = \"note\"\nfields = [\"title:text\"]\n\n[[resource]]\nname = \"task\"\nfields = [\"title:text\"]\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        ok(Command::new(common::binary())
+            .arg("--dir")
+            .arg(dir.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("SCAFFOLD_NO_SESSION")
+            .output()
+            .expect("scaffold runs"))
+    };
+    run(&["apply", &dir.path().join("app.toml").to_string_lossy()]);
+    let text = read(dir.path());
+    entry(&text, "resource:notes");
+    entry(&text, "resource:tasks");
+
+    let stdout = run(&["destroy", "resource", "note"]).stdout;
+    assert!(
+        String::from_utf8_lossy(&stdout).contains(&format!("unrecord  {SESSION}")),
+        "{}",
+        String::from_utf8_lossy(&stdout)
+    );
+    let after = read(dir.path());
+    assert!(!after.contains("resource:notes"), "{after}");
+    assert_eq!(
+        after,
+        text.replace(&format!("\n{}", entry(&text, "resource:notes")), ""),
+        "only the entry (and the blank line before it) goes"
+    );
+}
