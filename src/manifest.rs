@@ -2,7 +2,7 @@
 //! (`scaffold destroy`) and changed (the spec it was generated from).
 //!
 //! One entry per generation, keyed like its session entry (`resource:projects`,
-//! `webhook:stripe`, `init`, ...): the generator, the command line, the spec in the command
+//! `webhook:stripe`, `init`, `context`): the generator, the command line, the spec in the command
 //! line's vocabulary (the same form as a spec file's `[[resource]]`), the migrations it added,
 //! and every file it planned with the sha256 of the content scaffold generated for it and how
 //! scaffold owns it. A file on disk with another hash has been changed since (or was kept as the
@@ -32,7 +32,7 @@ const FORMAT: u32 = 1;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
-    /// By key: `resource:<table>`, `webhook:stripe`, `init`, `context`, `templates`.
+    /// By key: `resource:<table>`, `webhook:stripe`, `init`, `context`.
     pub generations: BTreeMap<String, Generation>,
     pub version: u32,
 }
@@ -61,7 +61,6 @@ pub enum Generator {
     WebhookStripe,
     Init,
     Context,
-    Templates,
 }
 
 /// The input of a generation, as a spec file would give it.
