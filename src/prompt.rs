@@ -455,6 +455,14 @@ fn ask_field(
     if kind.can_be_unique() && prompter.confirm(&format!("`{name}`: unique?"), false)? {
         token.push_str(":unique");
     }
+    if kind == FieldKind::Numeric {
+        for (key, label) in [
+            ("scale", "digits after the point (scale; 2 for money)"),
+            ("precision", "digits in all (precision, up to 1000)"),
+        ] {
+            token = ask_modifier(prompter, &format!("`{name}`: {label}"), token, key)?;
+        }
+    }
     if let Some(bounds) = kind.bounds() {
         let what = match bounds {
             Bounds::Length => "length",
@@ -526,10 +534,10 @@ mod tests {
             (
                 &[
                     "projects", "<initial>", "<initial>", "status", "enum", "active,archived",
-                    "y", "n", "active", "y", "budget", "numeric", "y", "n", "0", "", "", "y",
+                    "y", "n", "active", "y", "budget", "numeric", "y", "n", "2", "", "0", "", "", "y",
                     "owner_id", "ref", "people", "n", "restrict", "n", "public-read", "",
                 ],
-                "scaffold resource projects status:enum=active,archived:default=active budget:numeric:min=0 owner_id:ref=people:optional:on-delete=restrict --access public-read",
+                "scaffold resource projects status:enum=active,archived:default=active budget:numeric:scale=2:min=0 owner_id:ref=people:optional:on-delete=restrict --access public-read",
             ),
             (
                 &[
@@ -577,7 +585,7 @@ mod tests {
     #[test]
     fn refuses_answers_with_the_command_lines_messages() {
         let cases: &[(&[&str], &str)] = &[
-            (&["select", "note"], "`select` is not a valid resource name"),
+            (&["2fa", "note"], "`2fa` is not a valid resource name"),
             (
                 &["note", "<initial>", "<initial>", "id", "title"],
                 "`id` is a column scaffold generates",
@@ -643,8 +651,8 @@ mod tests {
                 "`default=c` does not fit enum",
             ),
             (
-                &["note", "<initial>", "select", "notes"],
-                "`--plural select` is not a valid table name",
+                &["note", "<initial>", "Notes", "notes"],
+                "`--plural Notes` is not a valid table name",
             ),
         ];
         for (answers, want) in cases {

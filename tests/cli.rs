@@ -1,10 +1,12 @@
 //! The command line as users and scripts see it: exit codes, messages, and what lands on disk.
 
 mod common;
+mod support;
 
 use std::fs;
 
 use common::{files, scaffold};
+use support::pg::{Cluster, Version};
 
 const NOTE: &[&str] = &[
     "resource",
@@ -26,7 +28,22 @@ fn stdout(output: &std::process::Output) -> String {
 #[test]
 fn bad_input_exits_2_names_the_token_and_writes_nothing() {
     let cases: &[(&[&str], &str)] = &[
-        (&["resource", "select", "title:text"], "`select`"),
+        (&["resource", "Select", "title:text"], "`Select`"),
+        // What a name derives is checked, not the word: `page` would shadow the `Page` type
+        // the list action returns, `client`'s createClient the Supabase client's, and Zod reads
+        // a left-out `constructor` from Object.prototype.
+        (
+            &["resource", "page", "title:text"],
+            "`page` gives the TypeScript type `Page`",
+        ),
+        (
+            &["resource", "client", "name:text"],
+            "`client` gives the server action `createClient`",
+        ),
+        (
+            &["resource", "note", "constructor:text"],
+            "every JavaScript object already has a `constructor`",
+        ),
         (
             &["resource", "user-table; drop", "title:text"],
             "`user-table; drop`",
@@ -147,6 +164,87 @@ fn bad_input_exits_2_names_the_token_and_writes_nothing() {
         );
         assert!(files(dir.path()).is_empty(), "{args:?} wrote files");
     }
+}
+
+/// `user`, `group` and `order` are reserved in SQL, and fine names: the tables are `users`,
+/// `groups` and `orders`, and columns named after keywords are quoted wherever they are written.
+/// The migrations apply and their pgTAP tests pass on PostgreSQL 17 (the matrix's
+/// `order_reserved_words` spec proves the rest on both versions and builds its TypeScript).
+#[test]
+fn sql_keywords_are_resource_and_field_names_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let resources: &[&[&str]] = &[
+        &[
+            "user",
+            "name:text",
+            "order:int:optional",
+            "select:bool:default=false",
+        ],
+        &[
+            "group",
+            "leader:ref=users",
+            "table:text:max=80",
+            "check:enum=left,right",
+        ],
+        &[
+            "order",
+            "group:ref",
+            "buyer:ref=users:optional",
+            "order:int:min=0",
+            "desc:text:optional",
+        ],
+    ];
+    for (index, args) in resources.iter().enumerate() {
+        let timestamp = (common::TIMESTAMP + index as u64).to_string();
+        let mut all = vec!["resource"];
+        all.extend_from_slice(args);
+        all.extend(["--timestamp", &timestamp, "--yes"]);
+        let output = scaffold(dir.path(), &all);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    }
+    let written = files(dir.path());
+    let file = |suffix: &str| {
+        written
+            .iter()
+            .find(|(path, _)| path.ends_with(suffix))
+            .unwrap_or_else(|| panic!("no file ending {suffix}"))
+            .1
+            .clone()
+    };
+    for (table, column) in [
+        ("users", "\"order\" integer,"),
+        (
+            "groups",
+            "leader_id uuid not null constraint leader_id_fkey references public.users (id)",
+        ),
+        ("orders", "\"order\" integer not null,"),
+    ] {
+        let migration = file(&format!("_create_{table}.sql"));
+        assert!(
+            migration.contains(&format!("create table public.{table} ("))
+                && migration.contains(column),
+            "{table}: {migration}"
+        );
+    }
+    assert!(file("lib/validations/order.ts").contains("  order: z.int32().min(0),"));
+
+    let cluster = Cluster::shared_version(Version::V17);
+    let db = cluster.create_database("reserved_words");
+    let mut migrations: Vec<_> = written
+        .iter()
+        .filter(|(path, _)| path.starts_with("supabase/migrations/"))
+        .map(|(path, _)| dir.path().join(path))
+        .collect();
+    migrations.sort();
+    assert_eq!(migrations.len(), 3, "{migrations:?}");
+    for migration in &migrations {
+        db.psql_file(migration)
+            .unwrap_or_else(|e| panic!("{}:\n{e}", migration.display()));
+    }
+    let proved = db
+        .pg_prove(&dir.path().join("supabase/tests"))
+        .unwrap_or_else(|e| panic!("pg_prove:\n{e}"));
+    assert!(proved.contains("Result: PASS"), "{proved}");
 }
 
 #[test]

@@ -1,10 +1,14 @@
-//! The generated SQL, proven on a real PostgreSQL 15 (issue 4), for every spec of the matrix
-//! (tests/common/mod.rs) and every other generator (`GENERATORS` below).
+//! The generated SQL, proven on a real PostgreSQL 15 (issue 4) and on PostgreSQL 17, what new
+//! Supabase projects run (issue 14), for every spec of the matrix (tests/common/mod.rs) and
+//! every other generator (`GENERATORS` below).
 //!
-//! One throwaway cluster (tests/support/pg.rs) serves the whole run; every check gets its own
-//! database. Each (spec × check) is its own named trial, so a failure reads like
-//! `note::rollback ... FAILED` followed by `public.notes: rollback: dump differs ...`.
-//! Run one with `cargo test --test postgres -- note::rollback`.
+//! The matrix is generated once; one throwaway cluster per version (tests/support/pg.rs)
+//! serves the whole run, and every check gets its own database. Each (version × spec × check)
+//! is its own named trial, so a failure reads like `pg17::note::rollback ... FAILED` followed
+//! by `public.notes: rollback: dump differs ...`. Run one with
+//! `cargo test --test postgres -- pg17::note::rollback` (or `note::rollback` for both versions).
+//! `matrix::supabase_db_lint` runs on 15 only: plpgsql_check, which it needs, is built for 15
+//! only (see `Version::has_plpgsql_check`).
 //!
 //! | trial                           | what it proves |
 //! |---------------------------------|----------------|
@@ -34,13 +38,16 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use scaffold::spec::field::{self, Field, FieldType};
 use scaffold::spec::value::Bound;
 use serde_json::{json, Map, Value};
-use support::pg::{Cluster, Database};
+use support::pg::{Cluster, Database, Version};
 
 fn main() {
     let args = Arguments::from_args();
     let conclusion = libtest_mimic::run(&args, trials());
-    // `exit` runs no destructors: stop the cluster and delete its directory first.
-    drop(SUITE.lock().unwrap_or_else(|p| p.into_inner()).take());
+    // `exit` runs no destructors: stop the clusters and delete their directories first.
+    for slot in &SUITES {
+        drop(slot.lock().unwrap_or_else(|p| p.into_inner()).take());
+    }
+    drop(GENERATED.lock().unwrap_or_else(|p| p.into_inner()).take());
     conclusion.exit();
 }
 
@@ -64,12 +71,19 @@ const GENERATOR_CHECKS: &[(&str, Check)] = &[
 ];
 
 fn trials() -> Vec<Trial> {
-    let mut trials = vec![
-        Trial::test("matrix::supabase_migration_up", || {
-            with_suite(|suite| suite.matrix().map(|_| ()))
-        }),
-        Trial::test("matrix::supabase_db_lint", || {
-            with_suite(|suite| {
+    Version::ALL.into_iter().flat_map(version_trials).collect()
+}
+
+/// Every trial on one PostgreSQL version, named `<pgNN>::<spec>::<check>`.
+fn version_trials(version: Version) -> Vec<Trial> {
+    let label = version.label();
+    let mut trials = vec![Trial::test(
+        format!("{label}::matrix::supabase_migration_up"),
+        move || with_suite(version, |suite| suite.matrix().map(|_| ())),
+    )];
+    if version.has_plpgsql_check() {
+        trials.push(Trial::test(format!("{label}::matrix::supabase_db_lint"), move || {
+            with_suite(version, |suite| {
                 let db = suite.matrix()?;
                 db.supabase_db_lint()
                     .map_err(|e| format!("matrix: supabase db lint: reports problems:\n{e}"))?;
@@ -85,9 +99,12 @@ fn trials() -> Vec<Trial> {
                     ))
                 }
             })
-        }),
-        Trial::test("matrix::splinter_lint", || {
-            with_suite(|suite| {
+        }));
+    }
+    trials.push(Trial::test(
+        format!("{label}::matrix::splinter_lint"),
+        move || {
+            with_suite(version, |suite| {
                 let findings = suite.matrix()?.lint();
                 if findings.is_empty() {
                     Ok(())
@@ -99,27 +116,31 @@ fn trials() -> Vec<Trial> {
                         .join("\n"))
                 }
             })
-        }),
-        Trial::test("matrix::rollback_in_reverse", || {
-            with_suite(rollback_in_reverse)
-        }),
-    ];
+        },
+    ));
+    trials.push(Trial::test(
+        format!("{label}::matrix::rollback_in_reverse"),
+        move || with_suite(version, rollback_in_reverse),
+    ));
     let resources = common::MATRIX.iter().map(|(name, _)| (*name, SPEC_CHECKS));
     let generators = GENERATORS.iter().map(|(name, _)| (*name, GENERATOR_CHECKS));
     for (index, (name, checks)) in resources.chain(generators).enumerate() {
         for &(check_name, check) in checks {
-            trials.push(Trial::test(format!("{name}::{check_name}"), move || {
-                with_suite(|suite| {
-                    let spec = &suite.specs[index];
-                    check(suite, spec).map_err(|lines| {
-                        lines
-                            .iter()
-                            .map(|line| format!("{}: {check_name}: {line}", spec.label()))
-                            .collect::<Vec<_>>()
-                            .join("\n")
+            trials.push(Trial::test(
+                format!("{label}::{name}::{check_name}"),
+                move || {
+                    with_suite(version, |suite| {
+                        let spec = &suite.specs[index];
+                        check(suite, spec).map_err(|lines| {
+                            lines
+                                .iter()
+                                .map(|line| format!("{}: {check_name}: {line}", spec.label()))
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        })
                     })
-                })
-            }));
+                },
+            ));
         }
     }
     trials
@@ -146,26 +167,37 @@ rollback;
 ";
 
 // ---------------------------------------------------------------------------
-// The shared state: the matrix generated into one project, and the cluster.
+// The shared state: the matrix generated into one project, and a cluster per version.
 
-static SUITE: Mutex<Option<Arc<Suite>>> = Mutex::new(None);
-static SUITE_FAILED: OnceLock<String> = OnceLock::new();
+/// One suite per [`Version::ALL`] entry, in that order.
+static SUITES: [Mutex<Option<Arc<Suite>>>; 2] = [Mutex::new(None), Mutex::new(None)];
+static SUITES_FAILED: [OnceLock<String>; 2] = [OnceLock::new(), OnceLock::new()];
+/// The generated project both versions' suites check.
+static GENERATED: Mutex<Option<Generated>> = Mutex::new(None);
 
-/// Runs `f` with the suite, starting it on first use. A failed start fails every trial with
-/// the same message instead of retrying.
-fn with_suite(f: impl FnOnce(&Suite) -> Result<(), String>) -> Result<(), Failed> {
+/// Runs `f` with the suite of `version`, starting it on first use. A failed start fails every
+/// trial of that version with the same message instead of retrying.
+fn with_suite(
+    version: Version,
+    f: impl FnOnce(&Suite) -> Result<(), String>,
+) -> Result<(), Failed> {
+    let index = Version::ALL.iter().position(|v| *v == version).unwrap();
     let suite = {
-        let mut slot = SUITE.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(message) = SUITE_FAILED.get() {
+        let mut slot = SUITES[index].lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(message) = SUITES_FAILED[index].get() {
             return Err(message.clone().into());
         }
         match slot.as_ref() {
             Some(suite) => suite.clone(),
-            None => match std::panic::catch_unwind(Suite::start) {
+            None => match std::panic::catch_unwind(|| Suite::start(version)) {
                 Ok(suite) => slot.insert(Arc::new(suite)).clone(),
                 Err(panic) => {
-                    let message = format!("setting up the suite failed: {}", panic_text(&panic));
-                    let _ = SUITE_FAILED.set(message.clone());
+                    let message = format!(
+                        "setting up the suite on {} failed: {}",
+                        version.label(),
+                        panic_text(&panic)
+                    );
+                    let _ = SUITES_FAILED[index].set(message.clone());
                     return Err(message.into());
                 }
             },
@@ -213,9 +245,16 @@ struct Spec {
     validation: PathBuf,
 }
 
+/// The matrix and the other generators, generated once into one project.
+#[derive(Clone)]
+struct Generated {
+    specs: Arc<Vec<Spec>>,
+    project: Arc<tempfile::TempDir>,
+}
+
 struct Suite {
-    specs: Vec<Spec>,
-    project: tempfile::TempDir,
+    specs: Arc<Vec<Spec>>,
+    project: Arc<tempfile::TempDir>,
     cluster: Cluster,
     /// `supabase migration up` of the whole matrix into database `matrix`, run once.
     matrix: OnceLock<Result<(), String>>,
@@ -226,7 +265,26 @@ struct Suite {
 }
 
 impl Suite {
-    fn start() -> Suite {
+    fn start(version: Version) -> Suite {
+        let generated = {
+            let mut slot = GENERATED.lock().unwrap_or_else(|p| p.into_inner());
+            slot.get_or_insert_with(Generated::new).clone()
+        };
+        Suite {
+            specs: generated.specs,
+            project: generated.project,
+            cluster: Cluster::start_version(version),
+            matrix: OnceLock::new(),
+            pgtap: OnceLock::new(),
+            pg_prove: Mutex::new(()),
+        }
+    }
+}
+
+impl Generated {
+    /// Generates the matrix, then the other generators, into a new project, noting which
+    /// files each added.
+    fn new() -> Generated {
         let project = tempfile::tempdir().expect("temp dir");
         let mut seen = std::collections::BTreeSet::new();
         let mut specs = Vec::new();
@@ -278,16 +336,14 @@ impl Suite {
         let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/next-app/node_modules");
         std::os::unix::fs::symlink(&modules, project.path().join("node_modules"))
             .expect("symlink node_modules");
-        Suite {
-            specs,
-            project,
-            cluster: Cluster::start(),
-            matrix: OnceLock::new(),
-            pgtap: OnceLock::new(),
-            pg_prove: Mutex::new(()),
+        Generated {
+            specs: Arc::new(specs),
+            project: Arc::new(project),
         }
     }
+}
 
+impl Suite {
     /// Database `matrix`: the whole matrix applied by `supabase migration up`, with pgTAP.
     fn matrix(&self) -> Result<Database<'_>, String> {
         let outcome = self.matrix.get_or_init(|| {
@@ -580,7 +636,7 @@ fn rollback(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
 fn rollback_in_reverse(suite: &Suite) -> Result<(), String> {
     let db = suite.cluster.create_database("rollback_all");
     let before = db.schema_dump();
-    for spec in &suite.specs {
+    for spec in suite.specs.iter() {
         apply(&db, &spec.migrations)
             .map_err(|e| format!("public.{}: rollback: migration fails: {e}", spec.table))?;
     }
@@ -601,7 +657,7 @@ fn rollback_in_reverse(suite: &Suite) -> Result<(), String> {
             dump_diff(&before, &after)
         ));
     }
-    for spec in &suite.specs {
+    for spec in suite.specs.iter() {
         apply(&db, &spec.migrations)
             .map_err(|e| format!("public.{}: rollback: does not apply again: {e}", spec.table))?;
     }
@@ -699,7 +755,11 @@ fn valid_value(field: &Field, seq: usize) -> Value {
             if let Some(max) = max {
                 value = value.min(max);
             }
-            number(&value.to_string())
+            // numeric travels as a decimal string (exact); double precision as a JSON number.
+            match field.ty {
+                FieldType::Numeric => json!(value.to_string()),
+                _ => number(&value.to_string()),
+            }
         }
         FieldType::Bool => json!(true),
         FieldType::Date => json!("2024-01-31"),
@@ -1758,8 +1818,6 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
                 if let Some(v) = sized(min) {
                     cases.push(case(format!("length {min} (min)"), json!(v), Accept));
                 }
-            } else if field.ty == FieldType::Text {
-                cases.push(case("the empty string (no min)", json!(""), Accept));
             }
             if let Some(max) = max {
                 let max = max as usize;
@@ -1788,6 +1846,23 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
                 ));
             }
             if field.ty == FieldType::Text {
+                // Never blank (whitespace as JavaScript's `\s` has it), and kept as typed.
+                let fits = |len: f64| min.is_none_or(|m| len >= m) && max.is_none_or(|m| len <= m);
+                for (label, value, verdict) in [
+                    ("the empty string", "", Reject),
+                    ("only spaces, tabs and newlines", " \t\n\r", Reject),
+                    (
+                        "only Unicode whitespace (no-break, ideographic, byte order mark)",
+                        "\u{a0}\u{3000}\u{feff}",
+                        Reject,
+                    ),
+                    ("a character between spaces (kept as typed)", " a ", Accept),
+                    ("a zero-width space (not whitespace)", "\u{200b}", Accept),
+                ] {
+                    if verdict == Reject || fits(value.chars().count() as f64) {
+                        cases.push(case(label, json!(value), verdict));
+                    }
+                }
                 // char_length counts code points, and so must Zod: a character outside the Basic
                 // Multilingual Plane is one character, not two UTF-16 code units.
                 if let Some(max) = max {
@@ -1913,7 +1988,8 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
                 ));
             }
         }
-        FieldType::Numeric | FieldType::Float => {
+        FieldType::Numeric => decimal_boundaries(field, &mut cases),
+        FieldType::Float => {
             // One step past a bound: a tenth of its last decimal place.
             let step = |bound: &str| -> (f64, usize) {
                 let decimals = bound.split_once('.').map_or(0, |(_, d)| d.len()) + 1;
@@ -1942,6 +2018,13 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
             if min.is_none() && max.is_none() {
                 cases.push(case("-1e15", number("-1e15"), Accept));
                 cases.push(case("0.000001", number("0.000001"), Accept));
+            }
+            for special in ["NaN", "Infinity", "-Infinity"] {
+                cases.push(case(
+                    format!("the string {special} (double precision reads it)"),
+                    json!(special),
+                    Reject,
+                ));
             }
         }
         FieldType::Bool => {
@@ -2032,6 +2115,114 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
         _ => {}
     }
     cases
+}
+
+/// The boundary table of a numeric field: decimal strings, exact both ways. A JSON number is
+/// read by the database too, but only a string keeps every digit through JavaScript.
+fn decimal_boundaries(field: &Field, cases: &mut Vec<Boundary>) {
+    use Verdict::{Accept, OnlyZodRejects, Reject};
+    let (min, max) = (bound(&field.min), bound(&field.max));
+    let within = |v: f64| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
+    // One step past a bound: a tenth of its last decimal place, written exactly.
+    let step = |bound: &str, up: bool| -> String {
+        let decimals = bound.split_once('.').map_or(0, |(_, d)| d.len()) + 1;
+        let value = bound.parse::<f64>().unwrap()
+            + if up { 1.0 } else { -1.0 } * 10f64.powi(-(decimals as i32));
+        format!("{value:.decimals$}")
+    };
+    if let Some(text) = field.min.map(|b| b.to_string()) {
+        cases.push(case(format!("\"{text}\" (min)"), json!(text), Accept));
+        let below = step(&text, false);
+        let verdict = match field.digits() {
+            // The database rounds it to the scale first: to min itself, which it accepts.
+            Some(d)
+                if (below.len() - below.find('.').unwrap_or(below.len()) - 1) as u32 > d.scale =>
+            {
+                OnlyZodRejects
+            }
+            _ => Reject,
+        };
+        cases.push(case(
+            format!("\"{below}\" (just below min)"),
+            json!(below),
+            verdict,
+        ));
+    }
+    if let Some(text) = field.max.map(|b| b.to_string()) {
+        cases.push(case(format!("\"{text}\" (max)"), json!(text), Accept));
+        let above = step(&text, true);
+        cases.push(case(
+            format!("\"{above}\" (just above max)"),
+            json!(above),
+            Reject,
+        ));
+    }
+    if field.digits().is_none() && within(0.3) {
+        cases.push(case(
+            "0.30000000000000001, exactly (a double makes it 0.3)",
+            json!("0.30000000000000001"),
+            Accept,
+        ));
+    }
+    if let Some(digits) = field.digits() {
+        let scale = digits.scale as usize;
+        if within(1.0) {
+            cases.push(case(
+                "trailing zeros past the scale (the same value)",
+                json!(format!("1.{}", "0".repeat(scale + 2))),
+                Accept,
+            ));
+            cases.push(case(
+                "a digit past the scale (the database rounds it)",
+                json!(format!("1.{}1", "0".repeat(scale))),
+                OnlyZodRejects,
+            ));
+        }
+        let integer_digits = digits.integer_digits() as usize;
+        if integer_digits < 30 {
+            let largest = format!(
+                "{}.{}",
+                "9".repeat(integer_digits.max(1)),
+                "9".repeat(scale)
+            );
+            if integer_digits > 0 && max.is_none() {
+                cases.push(case(
+                    format!("\"{largest}\" (the largest it holds)"),
+                    json!(largest),
+                    Accept,
+                ));
+            }
+            cases.push(case(
+                format!("10^{integer_digits} (numeric field overflow)"),
+                json!(format!("1{}", "0".repeat(integer_digits))),
+                Reject,
+            ));
+        }
+    }
+    for (label, value) in [
+        ("the string NaN (numeric reads it)", "NaN"),
+        ("the string Infinity", "Infinity"),
+        ("the string -Infinity", "-Infinity"),
+        ("not a number", "twelve"),
+        ("the empty string", ""),
+    ] {
+        cases.push(case(label, json!(value), Reject));
+    }
+    let inside = if within(12.5) { "12.5" } else { "" };
+    if !inside.is_empty() {
+        cases.push(case(
+            "a JSON number (rounded through a double in JavaScript)",
+            number(inside),
+            OnlyZodRejects,
+        ));
+        for (label, value) in [
+            ("an exponent (another spelling)", "1.25e1"),
+            ("surrounding spaces (another spelling)", " 12.5 "),
+            ("a leading plus (another spelling)", "+12.5"),
+        ] {
+            cases.push(case(label, json!(value), OnlyZodRejects));
+        }
+    }
 }
 
 /// One row of the parity table, as both sides see it.
@@ -2211,10 +2402,11 @@ fn node() -> Result<PathBuf, String> {
 }
 
 fn zod_verdicts(suite: &Suite, spec: &Spec, cases: &[ParityCase]) -> Result<Vec<Value>, String> {
-    let file = suite
-        .project
-        .path()
-        .join(format!("parity-cases-{}.json", spec.index));
+    let file = suite.project.path().join(format!(
+        "parity-cases-{}-{}.json",
+        suite.cluster.version().label(),
+        spec.index
+    ));
     let payload = json!({
         "module": spec.validation,
         "cases": cases.iter().map(|c| json!({ "mode": c.mode, "input": c.input })).collect::<Vec<_>>(),

@@ -571,6 +571,8 @@ fn field_json(token: &str) -> Value {
         "default",
         "min",
         "max",
+        "precision",
+        "scale",
         "on-delete",
     ];
     let mut parts = token.split(':');
@@ -609,6 +611,8 @@ fn field_json(token: &str) -> Value {
         "default": modifier("default"),
         "min": modifier("min"),
         "max": modifier("max"),
+        "precision": modifier("precision"),
+        "scale": modifier("scale"),
         "fixed": false,
     })
 }
@@ -616,7 +620,7 @@ fn field_json(token: &str) -> Value {
 /// The TypeScript type a field's value has in the create input (before `?`/`| null`).
 fn ts_value_type(field: &Value) -> String {
     match field["type"].as_str().unwrap() {
-        "int" | "bigint" | "numeric" | "float" => "number".into(),
+        "int" | "bigint" | "float" => "number".into(),
         "bool" => "boolean".into(),
         "jsonb" if field["optional"].as_bool().unwrap() => "JsonValue".into(),
         "jsonb" => "NonNullable<JsonValue>".into(),
@@ -804,7 +808,24 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         "// Type-level proofs (checked by tsc): the inferred input and result types of every\n\
          // action, derived from the spec and the database, and no `any` in any exported action."
     );
-    let row = format!("Tables<\"{table}\">");
+    // numeric columns come back as exact decimal strings (the actions read them as text).
+    let table_row = format!("Tables<\"{table}\">");
+    let decimals: Vec<String> = fields
+        .iter()
+        .filter(|f| f["type"] == "numeric")
+        .map(|f| {
+            let nullable = if f["optional"] == true { " | null" } else { "" };
+            format!("C extends {} ? string{nullable} : ", f["column"])
+        })
+        .collect();
+    let row = if decimals.is_empty() {
+        table_row
+    } else {
+        format!(
+            "{{ [C in keyof {table_row}]: {}{table_row}[C] }}",
+            decimals.concat()
+        )
+    };
     let (af, vf) = (&plan.actions_file, &plan.validations_file);
     // Each proof with a comment naming what it is about; tsc prints the line.
     let mut proofs: Vec<(String, String)> = vec![
@@ -829,7 +850,7 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         ),
         (
             format!("Equal<actions.{s}, {row}>"),
-            format!("{af}: the row type is the database's"),
+            format!("{af}: the row type is the database's, numeric as decimal strings"),
         ),
     ];
     // Each action written: its parameters and its result, exactly.

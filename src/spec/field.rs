@@ -13,7 +13,10 @@ pub const TYPES: &str =
     "text, int, bigint, numeric, float, bool, date, timestamptz, uuid, email, url, jsonb, enum=a,b,c, ref, ref=TABLE";
 /// The modifiers a field may carry.
 pub const MODIFIERS: &str =
-    "optional, unique, index, default=VALUE, min=N, max=N, on-delete=cascade|restrict|set-null";
+    "optional, unique, index, default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null";
+
+/// The largest precision PostgreSQL accepts in `numeric(precision, scale)`.
+pub const MAX_NUMERIC_PRECISION: u32 = 1000;
 
 /// A field's type, with what the type itself needs (an enum's values, a ref's table).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +194,28 @@ impl FieldKind {
         }
     }
 
+    /// Whether a value must not be blank (empty or only whitespace; see
+    /// [`formats::NOT_BLANK_PATTERN`]): free text, whether required or optional (none is
+    /// null, never an empty string). Emails and URLs are held to their patterns instead.
+    pub fn not_blank(self) -> bool {
+        match self {
+            FieldKind::Text => true,
+            FieldKind::Int
+            | FieldKind::Bigint
+            | FieldKind::Numeric
+            | FieldKind::Float
+            | FieldKind::Bool
+            | FieldKind::Date
+            | FieldKind::Timestamptz
+            | FieldKind::Uuid
+            | FieldKind::Email
+            | FieldKind::Url
+            | FieldKind::Jsonb
+            | FieldKind::Enum
+            | FieldKind::Ref => false,
+        }
+    }
+
     /// Whether `unique` makes sense: not for a yes/no value or a JSON document.
     pub fn can_be_unique(self) -> bool {
         match self {
@@ -228,6 +253,22 @@ impl FieldKind {
             | FieldKind::Enum
             | FieldKind::Ref => "",
         }
+    }
+}
+
+/// The digits a `numeric(precision, scale)` column holds: `precision` in all, `scale` of them
+/// after the point. A value with more digits after the point is rounded by the database (and
+/// refused by the Zod schema); one with more than `precision - scale` before it is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Digits {
+    pub precision: u32,
+    pub scale: u32,
+}
+
+impl Digits {
+    /// The most digits a value may have before the point.
+    pub fn integer_digits(self) -> u32 {
+        self.precision - self.scale
     }
 }
 
@@ -271,6 +312,9 @@ pub struct Field {
     /// Lower bound: a length for text-like types, a value for numbers.
     pub min: Option<Bound>,
     pub max: Option<Bound>,
+    /// `precision=` and `scale=` of a numeric field, as given (see [`Field::digits`]).
+    pub precision: Option<u32>,
+    pub scale: Option<u32>,
     pub on_delete: Option<OnDelete>,
     /// Whether the user wrote the ref target (`ref=TABLE`) rather than letting it be derived.
     explicit_ref_table: bool,
@@ -342,6 +386,19 @@ impl Field {
         }
     }
 
+    /// The digits of a numeric field with `precision=` or `scale=`: a scale alone keeps the
+    /// largest precision (`numeric(1000, 2)`), a precision alone means whole numbers
+    /// (`numeric(12)` is `numeric(12, 0)`). `None`: a plain `numeric`.
+    pub fn digits(&self) -> Option<Digits> {
+        match (self.precision, self.scale) {
+            (None, None) => None,
+            (precision, scale) => Some(Digits {
+                precision: precision.unwrap_or(MAX_NUMERIC_PRECISION),
+                scale: scale.unwrap_or(0),
+            }),
+        }
+    }
+
     /// The lower and upper length bounds of a text-like field.
     pub fn length_bounds(&self) -> (Option<u32>, Option<u32>) {
         let length = |b: Option<Bound>| match b {
@@ -384,6 +441,8 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         default: None,
         min: None,
         max: None,
+        precision: None,
+        scale: None,
         on_delete: None,
     };
     let mut default: Option<String> = None;
@@ -419,6 +478,12 @@ fn parse_inner(token: &str) -> Result<Field, String> {
             ("max", Some(value)) if field.max.is_none() => {
                 field.max = Some(value::parse_bound(&field.ty, key, value)?)
             }
+            ("precision", Some(value)) if field.precision.is_none() => {
+                field.precision = Some(parse_digits(key, value, 1)?)
+            }
+            ("scale", Some(value)) if field.scale.is_none() => {
+                field.scale = Some(parse_digits(key, value, 0)?)
+            }
             ("on-delete", Some(value)) if field.on_delete.is_none() => {
                 field.on_delete = Some(match value {
                     "cascade" => OnDelete::Cascade,
@@ -431,11 +496,13 @@ fn parse_inner(token: &str) -> Result<Field, String> {
                     }
                 })
             }
-            ("default" | "min" | "max" | "on-delete", Some(_)) => return Err(repeated()),
+            ("default" | "min" | "max" | "precision" | "scale" | "on-delete", Some(_)) => {
+                return Err(repeated())
+            }
             ("optional" | "unique" | "index", Some(_)) => {
                 return Err(format!("`{modifier}`: `{key}` takes no value"))
             }
-            ("default" | "min" | "max" | "on-delete", None) => {
+            ("default" | "min" | "max" | "precision" | "scale" | "on-delete", None) => {
                 return Err(format!("`{key}` needs a value, e.g. `{key}={}`", example_value(key)))
             }
             _ => return Err(format!("unknown modifier `{modifier}`; modifiers: {MODIFIERS}")),
@@ -449,6 +516,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         let kw = field.ty.keyword();
         let value = value::parse_default(&field.ty, &text)
             .and_then(|value| value::check_bounds(&value, field.min, field.max).map(|()| value))
+            .and_then(|value| value::check_digits(&value, field.digits()).map(|()| value))
             .map_err(|why| format!("`default={text}` does not fit {kw}: {why}"))?;
         field.default = Some(value);
     }
@@ -459,6 +527,8 @@ fn example_value(key: &str) -> &'static str {
     match key {
         "on-delete" => "cascade",
         "default" => "VALUE",
+        "precision" => "12",
+        "scale" => "2",
         _ => "0",
     }
 }
@@ -467,8 +537,26 @@ fn is_modifier(segment: &str) -> bool {
     let key = segment.split_once('=').map_or(segment, |(key, _)| key);
     matches!(
         key,
-        "optional" | "unique" | "index" | "default" | "min" | "max" | "on-delete"
+        "optional"
+            | "unique"
+            | "index"
+            | "default"
+            | "min"
+            | "max"
+            | "precision"
+            | "scale"
+            | "on-delete"
     )
+}
+
+/// A `precision=` (from 1) or `scale=` (from 0), at most PostgreSQL's 1000.
+fn parse_digits(key: &str, text: &str, least: u32) -> Result<u32, String> {
+    text.parse::<u32>()
+        .ok()
+        .filter(|n| (least..=MAX_NUMERIC_PRECISION).contains(n))
+        .ok_or_else(|| {
+            format!("`{key}={text}`: a numeric {key} is a whole number from {least} to {MAX_NUMERIC_PRECISION}")
+        })
 }
 
 fn parse_type(name: &str, token: &str) -> Result<FieldType, String> {
@@ -559,6 +647,30 @@ fn validate(field: &Field) -> Result<(), String> {
     if let (true, Some(min), Some(max)) = (inverted, field.min, field.max) {
         return Err(format!("`min={min}` is greater than `max={max}`"));
     }
+    if field.precision.is_some() || field.scale.is_some() {
+        if field.ty != FieldType::Numeric {
+            let key = if field.precision.is_some() {
+                "precision"
+            } else {
+                "scale"
+            };
+            return Err(format!("`{key}` applies to numeric fields only, not {kw}"));
+        }
+        if let (Some(precision), Some(scale)) = (field.precision, field.scale) {
+            if scale > precision {
+                return Err(format!(
+                    "`scale={scale}` is greater than `precision={precision}`: the scale counts digits of the precision"
+                ));
+            }
+        }
+    }
+    if let Some(digits) = field.digits() {
+        for (key, bound) in [("min", field.min), ("max", field.max)] {
+            if let Some(Bound::Value(n)) = bound {
+                value::check_feasible(key, n, digits)?;
+            }
+        }
+    }
     let is_ref = field.ref_table().is_some();
     if field.on_delete.is_some() && !is_ref {
         return Err(format!("`on-delete` applies to ref fields only, not {kw}"));
@@ -597,6 +709,12 @@ impl fmt::Display for Field {
             if on {
                 write!(f, ":{word}")?;
             }
+        }
+        if let Some(precision) = self.precision {
+            write!(f, ":precision={precision}")?;
+        }
+        if let Some(scale) = self.scale {
+            write!(f, ":scale={scale}")?;
         }
         if let Some(min) = self.min {
             write!(f, ":min={min}")?;
@@ -666,6 +784,8 @@ mod tests {
             "owner:ref=people",
             "code:text:unique:min=2:max=8",
             "at:timestamptz:default=now",
+            "amount:numeric:precision=12:scale=2:min=0",
+            "price:numeric:optional:scale=2:default=9.99",
         ] {
             assert_eq!(parse(token).unwrap().to_string(), token);
         }
@@ -677,7 +797,6 @@ mod tests {
             ("title", "missing type"),
             ("title:txt", "unknown type `txt`"),
             ("Title:text", "`Title` is not a valid field name"),
-            ("select:text", "reserved word"),
             ("user-table; drop:text", "not a valid field name"),
             ("title:text:nullable", "unknown modifier `nullable`"),
             ("title:text:optional:optional", "`optional` is given twice"),
@@ -697,6 +816,14 @@ mod tests {
             (
                 "title:text:max=3:default=toolong",
                 "`default=toolong` does not fit text",
+            ),
+            (
+                "title:text:default=",
+                "`default=` does not fit text: text must not be blank",
+            ),
+            (
+                "title:text:default=  ",
+                "`default=  ` does not fit text: text must not be blank",
             ),
             (
                 "due:date:default=2024-02-30",
@@ -731,6 +858,42 @@ mod tests {
             ("mail:email:max=5", "`max=5` leaves no valid value"),
             ("site:url:max=10", "`max=10` leaves no valid value"),
             ("n:text=5", "takes no `=` value"),
+            (
+                "n:float:scale=2",
+                "`scale` applies to numeric fields only, not float",
+            ),
+            (
+                "n:int:precision=5",
+                "`precision` applies to numeric fields only, not int",
+            ),
+            (
+                "n:numeric:precision=0",
+                "`precision=0`: a numeric precision is a whole number from 1 to 1000",
+            ),
+            ("n:numeric:scale=1001", "`scale=1001`"),
+            ("n:numeric:scale=x", "`scale=x`"),
+            (
+                "n:numeric:precision=2:scale=3",
+                "`scale=3` is greater than `precision=2`",
+            ),
+            ("n:numeric:scale", "`scale` needs a value, e.g. `scale=2`"),
+            ("n:numeric:scale=2:scale=3", "`scale` is given twice"),
+            (
+                "n:numeric:precision=4:scale=2:min=100",
+                "`min=100` leaves no valid value: numeric(4, 2) holds less than 100",
+            ),
+            (
+                "n:numeric:precision=4:scale=2:max=-100",
+                "`max=-100` leaves no valid value: numeric(4, 2) holds more than -100",
+            ),
+            (
+                "n:numeric:scale=2:default=1.005",
+                "`default=1.005` does not fit numeric: more than 2 digits after the point",
+            ),
+            (
+                "n:numeric:precision=4:scale=2:default=100",
+                "`default=100` does not fit numeric: more than 2 digits before the point",
+            ),
         ];
         for (token, want) in cases {
             let err = parse(token).expect_err(token).to_string();

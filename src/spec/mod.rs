@@ -18,6 +18,10 @@ use crate::naming::Names;
 /// Columns every generated table has; a field may not reuse their names.
 const GENERATED_COLUMNS: &[&str] = &["id", "created_at", "updated_at"];
 
+/// Keys every JavaScript object inherits that a snake_case column can spell: Zod reads a
+/// left-out `constructor` as `Object.prototype.constructor` (a function) and rejects the input.
+const INHERITED_KEYS: &[&str] = &["constructor"];
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceSpec {
     pub names: Names,
@@ -56,6 +60,24 @@ impl ResourceSpec {
                 ))
             })?;
         }
+        if crate::naming::TS_TYPES_IN_USE.contains(&names.pascal.as_str()) {
+            return Err(Error::input(format!(
+                "`{name}` gives the TypeScript type `{}`, which the generated modules already use for another type ({}); choose another name, e.g. `{}_item`",
+                names.pascal,
+                crate::naming::TS_TYPES_IN_USE.join(", "),
+                names.singular
+            )));
+        }
+        let clash = ActionKind::ALL
+            .iter()
+            .map(|kind| names.action(*kind))
+            .find(|action| crate::naming::TS_FUNCTIONS_IN_USE.contains(&action.as_str()));
+        if let Some(action) = clash {
+            return Err(Error::input(format!(
+                "`{name}` gives the server action `{action}`, a name the generated actions module already imports; choose another name, e.g. `{}_item`",
+                names.singular
+            )));
+        }
         let fields = field_tokens
             .iter()
             .map(|token| field::parse(token))
@@ -86,6 +108,11 @@ impl ResourceSpec {
                 return Err(Error::input(format!(
                     "invalid field `{token}`: `{column}` is a column scaffold generates ({}, {owner}); choose another name",
                     GENERATED_COLUMNS.join(", ")
+                )));
+            }
+            if INHERITED_KEYS.contains(&column.as_str()) {
+                return Err(Error::input(format!(
+                    "invalid field `{token}`: every JavaScript object already has a `{column}`, so the generated Zod schema could not tell it missing; choose another name"
                 )));
             }
             if seen.contains(&column) {
@@ -229,10 +256,13 @@ mod tests {
     #[test]
     fn rejects_bad_resources_naming_the_token() {
         let cases: &[(&str, &[&str], &str)] = &[
+            ("page", &["title:text"], "the TypeScript type `Page`"),
+            ("promises", &["title:text"], "the TypeScript type `Promise`"),
+            ("client", &["name:text"], "the server action `createClient`"),
             (
-                "select",
-                &["title:text"],
-                "`select` is not a valid resource name",
+                "note",
+                &["constructor:text"],
+                "every JavaScript object already has a `constructor`",
             ),
             (
                 "user-table; drop",
@@ -274,6 +304,25 @@ mod tests {
         let long = "a".repeat(64);
         let err = ResourceSpec::new(&long, None, &tokens(&["t:text"]), Access::Owner).unwrap_err();
         assert!(err.to_string().contains("63"), "{err}");
+    }
+
+    /// Keywords are names like any other: the checks apply to what is derived from them.
+    #[test]
+    fn accepts_sql_keywords_as_resource_and_field_names() {
+        for (name, fields, table, pascal) in [
+            ("order", &["order:int", "user:text"][..], "orders", "Order"),
+            ("user", &["group:ref", "select:bool"][..], "users", "User"),
+            (
+                "groups",
+                &["table:text", "left:date"][..],
+                "groups",
+                "Group",
+            ),
+        ] {
+            let spec = ResourceSpec::new(name, None, &tokens(fields), Access::Owner)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!((spec.table(), spec.names.pascal.as_str()), (table, pascal));
+        }
     }
 
     #[test]

@@ -125,6 +125,20 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "admin",
         ],
     ),
+    (
+        "order_reserved_words",
+        &[
+            "order",
+            "order:int:min=0",
+            "user:text",
+            "group:enum=left,right:optional",
+            "select:bool:default=false",
+            "desc:text:optional:max=500",
+            "table:ref=people:optional",
+            "total:numeric:precision=12:scale=2:min=0",
+            "tip:numeric:optional:scale=2",
+        ],
+    ),
 ];
 
 pub fn binary() -> PathBuf {

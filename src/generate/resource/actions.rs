@@ -36,13 +36,13 @@ pub struct Selected {
 
 impl Actions {
     pub fn new(spec: &ResourceSpec) -> Actions {
-        let (pascal, plural) = (&spec.names.pascal, &spec.names.pascal_plural);
+        let name = |kind| spec.names.action(kind);
         Actions {
-            create: format!("create{pascal}"),
-            update: format!("update{pascal}"),
-            delete: format!("delete{pascal}"),
-            get: format!("get{pascal}"),
-            list: format!("list{plural}"),
+            create: name(Create),
+            update: name(Update),
+            delete: name(Delete),
+            get: name(Get),
+            list: name(List),
         }
     }
 

@@ -32,6 +32,7 @@ pub mod templates {
     pub const TEST_WORKSPACE: &str = "resource/supabase/tests/database/table.workspace.test.sql";
     pub const TEST_TENANT: &str = "resource/supabase/tests/database/table.tenant.test.sql";
     pub const VALIDATION: &str = "resource/lib/validations/resource.ts";
+    pub const DECIMAL: &str = "resource/lib/validations/decimal.ts";
     pub const ACTIONS: &str = "resource/app/actions/resources.ts";
     pub const MEMBER_VALIDATION: &str = "tenant/lib/validations/member.ts";
     pub const MEMBER_ACTIONS: &str = "tenant/app/actions/members.ts";
@@ -44,6 +45,7 @@ pub mod templates {
         TEST_WORKSPACE,
         TEST_TENANT,
         VALIDATION,
+        DECIMAL,
         ACTIONS,
         MEMBER_VALIDATION,
         MEMBER_ACTIONS,
@@ -88,6 +90,13 @@ pub fn plan(
     let depth = super::schema_file::depth(project, spec)?;
     super::migration_files(&mut plan, project, migration, spec.table(), depth)?;
     super::shared_files(&mut plan, project, renderer)?;
+    // Written once, like the shared modules, by the first resource with a numeric field.
+    if context.zod.decimal_import.is_some() && plan.get(&paths.decimal).is_none() {
+        plan.write_once(
+            paths.decimal.clone(),
+            renderer.render(templates::DECIMAL, &value)?,
+        );
+    }
     plan.record(PlannedEntry::new(
         format!("resource:{}", spec.table()),
         templates::SESSION,
@@ -142,6 +151,8 @@ pub(crate) struct Paths {
     pub test: String,
     pub validation: String,
     pub actions: String,
+    /// The exact-decimal helpers numeric fields use.
+    pub decimal: String,
 }
 
 /// What the templates see. Every part is decided by its own module.
@@ -183,7 +194,8 @@ impl Context {
         let layout = &project.layout;
         let tenancy = tenancy::Tenancy::of(spec);
         let policies = access::policies(spec, &tenancy);
-        let zod = zod::Zod::new(spec);
+        let decimal = format!("{}/decimal.ts", layout.validations_dir);
+        let zod = zod::Zod::new(spec, layout.import_path(&decimal));
         let actions = actions::Actions::new(spec);
         Ok(Context {
             command: spec.command_line(),
@@ -199,6 +211,7 @@ impl Context {
                 test: format!("{}/{table}.test.sql", layout.tests_dir),
                 validation: format!("{}/{}.ts", layout.validations_dir, names.kebab),
                 actions: format!("{}/{}.ts", layout.actions_dir, names.kebab_plural),
+                decimal,
             },
             imports: imports(layout, Some(&names.kebab)),
             table_shape: table::Table::new(spec, &tenancy.singular)?,

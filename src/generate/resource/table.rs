@@ -7,6 +7,8 @@ use crate::error::Error;
 use crate::generate::{check_identifier, schema_identifier};
 use crate::render;
 use crate::schema::table::{Check, Column, EnumType, ForeignKey, Index};
+use crate::spec::field::{Digits, NumberKind};
+use crate::spec::formats::NOT_BLANK_PATTERN;
 use crate::spec::value::{Bound, DefaultValue};
 use crate::spec::{ident, Access, Field, FieldType, ResourceSpec};
 
@@ -48,12 +50,15 @@ impl Table {
                 }
                 FieldType::Ref { table: target } => {
                     foreign_key = Some(ForeignKey {
-                        name: check_identifier(format!("{column}_fkey"), &field.name)?,
+                        name: ident::quote(&check_identifier(
+                            format!("{column}_fkey"),
+                            &field.name,
+                        )?),
                         references_sql: format!("public.{} (id)", ident::quote(target)),
                         on_delete: field.effective_on_delete().sql(),
                     });
                     indexes.push(Index {
-                        name: schema_identifier(format!("{table}_{column}_idx")),
+                        name: index_name(format!("{table}_{column}_idx")),
                         columns: format!("({column_sql})"),
                         why: format!("Covers the foreign key {column} → {target}."),
                     });
@@ -62,7 +67,10 @@ impl Table {
                 FieldType::Text | FieldType::Email | FieldType::Url => "text".into(),
                 FieldType::Int => "integer".into(),
                 FieldType::Bigint => "bigint".into(),
-                FieldType::Numeric => "numeric".into(),
+                FieldType::Numeric => match field.digits() {
+                    Some(Digits { precision, scale }) => format!("numeric({precision}, {scale})"),
+                    None => "numeric".into(),
+                },
                 FieldType::Float => "double precision".into(),
                 FieldType::Bool => "boolean".into(),
                 FieldType::Date => "date".into(),
@@ -72,13 +80,13 @@ impl Table {
             };
             for (kind, expr) in check_exprs(field, &column_sql) {
                 checks.push(Check {
-                    name: check_identifier(format!("{column}_{kind}"), &field.name)?,
+                    name: ident::quote(&check_identifier(format!("{column}_{kind}"), &field.name)?),
                     expr,
                 });
             }
             if field.index {
                 indexes.push(Index {
-                    name: schema_identifier(format!("{table}_{column}_idx")),
+                    name: index_name(format!("{table}_{column}_idx")),
                     columns: format!("({column_sql})"),
                     why: format!("Requested with `{}:index`.", field.name),
                 });
@@ -112,7 +120,7 @@ fn list_indexes(spec: &ResourceSpec, tenant_word: &str) -> Vec<Index> {
     let table = spec.table();
     let owner = spec.owner_column();
     let per_owner = Index {
-        name: schema_identifier(format!("{table}_{owner}_created_at_idx")),
+        name: index_name(format!("{table}_{owner}_created_at_idx")),
         columns: format!("({owner}, created_at desc)"),
         why: "Backs the policies' owner check, the foreign key to auth.users and the newest-first list.".into(),
     };
@@ -121,24 +129,29 @@ fn list_indexes(spec: &ResourceSpec, tenant_word: &str) -> Vec<Index> {
         Access::PublicRead => vec![
             per_owner,
             Index {
-                name: schema_identifier(format!("{table}_created_at_idx")),
+                name: index_name(format!("{table}_created_at_idx")),
                 columns: "(created_at desc)".into(),
                 why: "Backs the public newest-first list.".into(),
             },
         ],
         Access::Workspace { .. } => vec![Index {
-            name: schema_identifier(format!("{table}_workspace_id_created_at_idx")),
+            name: index_name(format!("{table}_workspace_id_created_at_idx")),
             columns: "(workspace_id, created_at desc)".into(),
             why: format!(
                 "Backs the policies' {tenant_word} check, the foreign key and the newest-first list per {tenant_word}."
             ),
         }],
         Access::TenantRoot => vec![Index {
-            name: schema_identifier(format!("{table}_created_at_idx")),
+            name: index_name(format!("{table}_created_at_idx")),
             columns: "(created_at desc)".into(),
             why: "Backs the newest-first list.".into(),
         }],
     }
+}
+
+/// An index name as SQL: shortened to fit, quoted where needed.
+fn index_name(name: String) -> String {
+    ident::quote(&schema_identifier(name))
 }
 
 /// The enum type of an enum field: `public.<singular>_<column>`.
@@ -157,6 +170,21 @@ fn enum_type(spec: &ResourceSpec, column: &str, values: &[String]) -> EnumType {
 /// The check constraints of a field, as (name suffix, expression).
 fn check_exprs(field: &Field, column: &str) -> Vec<(&'static str, String)> {
     let mut checks = Vec::new();
+    if field.ty.kind().not_blank() {
+        checks.push((
+            "not_blank",
+            format!("{column} ~ {}", render::sql_string(NOT_BLANK_PATTERN)),
+        ));
+    }
+    if field.ty.number_kind() == Some(NumberKind::Decimal) {
+        // numeric and double precision read the strings 'NaN' and '[-]Infinity' (PostgREST
+        // passes a JSON string through), and NaN sorts above every number, so a min alone
+        // would let it in.
+        checks.push((
+            "finite",
+            format!("{column} not in ('NaN', 'Infinity', '-Infinity')"),
+        ));
+    }
     if let Some(format) = field.ty.kind().format() {
         checks.push((
             "format",

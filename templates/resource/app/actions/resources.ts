@@ -10,9 +10,36 @@ import { revalidatePath } from "next/cache";
 {{ ts_import(["parseInput"], imports.form_data) }}
 {% endif %}
 {{ ts_import(selected.validation_imports, imports.validation) }}
+{% if row_decimals %}
+{{ ts_import(["type WithDecimals"] + (["withDecimals"] if selected.create or selected.update else []), decimal_import) }}
+{% set db_types = ["Tables"] + (["TablesInsert"] if selected.create else []) + (["TablesUpdate"] if selected.update else []) %}
+import type { {{ db_types | join(", ") }} } from "{{ imports.types }}";
+
+/** A row as the actions return it: {{ row_decimals.keys }} as exact decimal strings. */
+{{ ts_alias("export type " ~ types.row, "WithDecimals", "Tables<\"" ~ table ~ "\">, " ~ row_decimals.keys) }}
+
+/** The columns the actions read: numeric as text, so the decimal comes back exactly. */
+{% if ts_fits("const COLUMNS = " ~ row_decimals.columns ~ ";") %}
+const COLUMNS = {{ row_decimals.columns }};
+{% else %}
+const COLUMNS =
+  {{ row_decimals.columns }};
+{% endif %}
+{% if selected.create %}
+
+/** What create writes: the schema's decimal strings, which the database reads exactly. */
+{{ ts_alias("const toInsert", "withDecimals", "TablesInsert<\"" ~ table ~ "\">, " ~ row_decimals.keys) }}
+{% endif %}
+{% if selected.update %}
+
+/** What update writes: the schema's decimal strings, which the database reads exactly. */
+{{ ts_alias("const toUpdate", "withDecimals", "TablesUpdate<\"" ~ table ~ "\">, " ~ row_decimals.keys) }}
+{% endif %}
+{% else %}
 import type { Tables } from "{{ imports.types }}";
 
 {{ ts_alias("export type " ~ types.row, "Tables", "\"" ~ table ~ "\"") }}
+{% endif %}
 {% if selected.create %}
 
 /** {{ create_doc }} */
@@ -30,12 +57,16 @@ import type { Tables } from "{{ imports.types }}";
   const id = crypto.randomUUID();
   const { error: insertError } = await supabase
     .from("{{ table }}")
+{% if row_decimals %}
+    .insert(toInsert({ ...parsed.data, id, created_by: auth.claims.sub }));
+{% else %}
     .insert({ ...parsed.data, id, created_by: auth.claims.sub });
+{% endif %}
   if (insertError) return fromDatabaseError(insertError);
 
   const { data, error } = await supabase
     .from("{{ table }}")
-    .select()
+    .select({{ "COLUMNS" if row_decimals else "" }})
     .eq("id", id)
     .single();
   if (error) return fromDatabaseError(error);
@@ -43,15 +74,19 @@ import type { Tables } from "{{ imports.types }}";
   // Row level security rejects a workspace the caller may not write to.
   const { data, error } = await supabase
     .from("{{ table }}")
-    .insert(parsed.data)
-    .select()
+    .insert({{ "toInsert(parsed.data)" if row_decimals else "parsed.data" }})
+    .select({{ "COLUMNS" if row_decimals else "" }})
     .single();
   if (error) return fromDatabaseError(error);
 {% else %}
   const { data, error } = await supabase
     .from("{{ table }}")
+{% if row_decimals %}
+    .insert(toInsert({ ...parsed.data, {{ owner_column }}: auth.claims.sub }))
+{% else %}
     .insert({ ...parsed.data, {{ owner_column }}: auth.claims.sub })
-    .select()
+{% endif %}
+    .select({{ "COLUMNS" if row_decimals else "" }})
     .single();
   if (error) return fromDatabaseError(error);
 {% endif %}
@@ -75,9 +110,9 @@ import type { Tables } from "{{ imports.types }}";
 
   const { data, error } = await supabase
     .from("{{ table }}")
-    .update(parsed.data)
+    .update({{ "toUpdate(parsed.data)" if row_decimals else "parsed.data" }})
     .eq("id", parsedId.data)
-    .select()
+    .select({{ "COLUMNS" if row_decimals else "" }})
     .maybeSingle();
   if (error) return fromDatabaseError(error);
   if (!data) return notFound();
@@ -127,7 +162,7 @@ import type { Tables } from "{{ imports.types }}";
 
   const { data, error } = await supabase
     .from("{{ table }}")
-    .select()
+    .select({{ "COLUMNS" if row_decimals else "" }})
     .eq("id", parsedId.data)
     .maybeSingle();
   if (error) return fromDatabaseError(error);
@@ -157,7 +192,7 @@ import type { Tables } from "{{ imports.types }}";
 
   const { data, error, count } = await supabase
     .from("{{ table }}")
-    .select("*", { count: "exact" })
+    .select({{ "COLUMNS" if row_decimals else '"*"' }}, { count: "exact" })
 {% if access.kind == "workspace" %}
     .eq("workspace_id", workspaceId)
 {% endif %}

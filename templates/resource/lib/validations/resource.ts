@@ -1,5 +1,8 @@
 import * as z from "zod";
 
+{% if decimal_import %}
+import { decimal } from "{{ decimal_import }}";
+{% endif %}
 import type { FormFields } from "{{ imports.form_data }}";
 {% for p in patterns %}
 
@@ -7,6 +10,13 @@ import type { FormFields } from "{{ imports.form_data }}";
 const {{ p.name }} =
   /{{ p.regex }}/;
 {% endfor %}
+{% if not_blank_text %}
+
+/** Text as typed, with a character that is not whitespace: the database's not-blank check. */
+const NOT_BLANK_TEXT = z
+  .string()
+  .regex(NOT_BLANK, { error: "Must not be blank." });
+{% endif %}
 {% if json_value %}
 
 /** Any JSON value but null: the column is not null, and PostgREST stores a JSON null as null. */
