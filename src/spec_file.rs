@@ -872,8 +872,8 @@ actions = ["create", "list"]
             ),
             (
                 "a.toml",
-                "[[resource]]\nname = \"select\"\nfields = [\"title:text\"]\n",
-                "a.toml:2:8: `select` is not a valid resource name",
+                "[[resource]]\nname = \"bad-name\"\nfields = [\"title:text\"]\n",
+                "a.toml:2:8: `bad-name` is not a valid resource name",
             ),
             (
                 "a.toml",
