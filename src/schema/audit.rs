@@ -15,8 +15,8 @@ use super::table::{Column, Constraint, Index};
 /// - audit turned on: everything here, as a first migration would create it;
 /// - audit turned off: drop the three triggers and their functions, and keep the log table
 ///   (its rows are history; dropping them is a separate, deliberate step);
-/// - a field added, removed or renamed: nothing (the triggers read the row as JSON and the
-///   column list from the catalog, so new columns are logged and old entries keep their keys);
+/// - a field added, removed or renamed: nothing (the triggers read the row as JSON, so new
+///   columns are logged and old entries keep their keys);
 /// - a field's `sensitive` changed: `create or replace` the three functions (the list of
 ///   columns logged without values is written into them); entries already written stay as
 ///   they are;
@@ -51,6 +51,8 @@ pub struct AuditLog {
     /// One statement trigger per command: a trigger cannot have transition tables for more
     /// than one event.
     pub triggers: Vec<AuditTrigger>,
+    /// The signed-in caller's id: [`super::CALLER_ID_SQL`].
+    pub caller_sql: &'static str,
 }
 
 /// A statement-level `after` trigger that logs what one command did, from its transition

@@ -1,6 +1,7 @@
 //! The rate limiter, as data: the objects every rate-limited table shares (a rules table, an
-//! unlogged table of buckets and the functions that count), all in the private schema, and
-//! each table's rules and the triggers that enforce its write limits.
+//! unlogged table of buckets and the functions that count calls), all in the private schema
+//! but for the two API names of the checks, and each table's rules and the triggers that
+//! enforce its write limits.
 //!
 //! The shared objects are created by the first migration that needs them (`if not exists`,
 //! `create or replace`: every such migration writes the same definitions) and dropped by the
@@ -17,9 +18,7 @@ pub struct RateLimiter {
     pub rules_sql: String,
     /// `(action, subject) → tat`: one row per caller with calls still counting.
     pub buckets_sql: String,
-    pub buckets_tat_index: &'static str,
-    /// `(action, subject) → seconds to wait`: counts a call; callable by no API role.
-    pub take_fn_sql: String,
+    pub buckets_sweep_index: &'static str,
     /// The trigger function enforcing write limits.
     pub enforce_fn_sql: String,
     /// For the signed-in caller (`auth.uid()`): security definer, in the private schema.
@@ -35,6 +34,8 @@ pub struct RateLimiter {
     pub error_sqlstate: &'static str,
     /// The `code` a client sees in the error body (supabase-js: `error.code`).
     pub error_code: &'static str,
+    /// The signed-in caller's id: [`super::CALLER_ID_SQL`].
+    pub caller_sql: &'static str,
 }
 
 impl RateLimiter {
@@ -43,8 +44,7 @@ impl RateLimiter {
         RateLimiter {
             rules_sql: private("rate_limit_rules"),
             buckets_sql: private("rate_limit_buckets"),
-            buckets_tat_index: "rate_limit_buckets_tat_idx",
-            take_fn_sql: private("take_rate_limit"),
+            buckets_sweep_index: "rate_limit_buckets_sweep_at_idx",
             enforce_fn_sql: private("enforce_rate_limit"),
             check_fn_sql: private(CHECK_FN),
             check_ip_fn_sql: private(CHECK_IP_FN),
@@ -54,6 +54,7 @@ impl RateLimiter {
             check_ip_fn_public_sql: format!("public.{CHECK_IP_FN}"),
             error_sqlstate: "PGRST",
             error_code: ERROR_CODE,
+            caller_sql: super::CALLER_ID_SQL,
         }
     }
 }

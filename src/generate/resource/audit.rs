@@ -129,6 +129,7 @@ pub fn log(spec: &ResourceSpec, tenancy: &Tenancy) -> Option<AuditLog> {
         scope_source: scope_source.to_string(),
         sensitive_sql,
         sensitive,
+        caller_sql: crate::schema::CALLER_ID_SQL,
     })
 }
 

@@ -19,7 +19,7 @@ pub struct TestData {
     /// Another row of values, each different from `values` (for unique fields), for another
     /// user: optional references to the table itself null, like `standalone_values`.
     other_values: String,
-    /// Every column of the table in order, as a SQL `text[]` (what the audit log lists as
+    /// Every column of the table by name, as a SQL `text[]` (what the audit log lists as
     /// changed by an insert or a delete).
     all_columns: String,
     /// The first field's column, as a SQL string: the one the test updates.
@@ -85,13 +85,15 @@ impl TestData {
                 .collect::<Vec<_>>()
                 .join(", "),
             all_columns: {
-                let names = ["id", spec.owner_column()]
+                let mut names: Vec<String> = ["id", spec.owner_column()]
                     .into_iter()
                     .map(str::to_string)
                     .chain(spec.fields.iter().map(|f| f.column()))
                     .chain(["created_at".to_string(), "updated_at".to_string()])
-                    .map(|c| render::sql_string(&c))
-                    .collect::<Vec<_>>();
+                    .collect();
+                // By name in bytes, as the log lists them (`order by ... collate "C"`).
+                names.sort();
+                let names: Vec<String> = names.iter().map(|c| render::sql_string(c)).collect();
                 format!("array[{}]::text[]", names.join(", "))
             },
             first_column: render::sql_string(&spec.fields[0].column()),

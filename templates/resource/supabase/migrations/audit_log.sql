@@ -6,12 +6,13 @@
 --   who:   actor_id, auth.uid() (null for the service role and migrations), and actor_role, the
 --          role the statement ran as
 --   what:  operation; changed, the columns an update gave new values (every column on insert
---          and delete); old_values and new_values, their values{% if audit.sensitive %} (never those of
+--          and delete), by name; old_values and new_values, their values{% if audit.sensitive %} (never those of
 --          {{ audit.sensitive | join(", ") }}: sensitive, logged as changed only){% endif %}
 
 --   when:  changed_at, the transaction's time
 --   whose: {{ audit.scope_column }}, {% if access.kind == "tenant-root" %}the {{ tenancy.singular }} itself{% elif access.kind == "workspace" %}the row's {{ tenancy.singular }}{% else %}the row's owner{% endif %}: the log is split by tenant like the rows
--- No foreign key points at the row: its history stays when it is deleted.
+-- No foreign key points at the row: its history stays when it is deleted. The triggers read rows
+-- as JSON, so a column added later is logged as it is, and one dropped stops appearing.
 {{ tables.create(audit.table_sql, audit.columns, audit.constraints, audit.indexes) }}
 alter table {{ audit.table_sql }} enable row level security;
 
@@ -43,21 +44,18 @@ as $$
 -- Columns below are always qualified: a bare name is one of these variables.
 #variable_conflict use_variable
 declare
-  actor_id uuid := (select auth.uid());
+  -- auth.uid(), inlined: a call of it costs more than the rest of this function.
+  actor_id uuid := {{ audit.caller_sql }};
   -- The role the statement runs as: a security definer function changes current_user, not
   -- the role setting; without one (a direct connection), the session's user.
   actor_role text := case current_setting('role') when 'none' then session_user::text else current_setting('role') end;
-  -- The table's columns in order, read once per statement (so added columns are logged too).
-  columns text[] := array(
-    select a.attname::text from pg_catalog.pg_attribute a
-    where a.attrelid = tg_relid and a.attnum > 0 and not a.attisdropped
-    order by a.attnum
-  );
 begin
 {% if t.command == "insert" %}
   insert into {{ audit.table_sql }} (row_id, {{ audit.scope_column | ident }}, operation, changed, new_values, actor_id, actor_role)
-  select n.id, n.{{ audit.scope_source | ident }}, 'insert', columns, to_jsonb(n){% if audit.sensitive_sql %} - {{ audit.sensitive_sql }}{% endif %}, actor_id, actor_role
-  from new_rows n;
+  select n.id, n.{{ audit.scope_source | ident }}, 'insert', array(select k from jsonb_object_keys(r.new_row) k order by k collate "C"),
+    r.new_row{% if audit.sensitive_sql %} - {{ audit.sensitive_sql }}{% endif %}, actor_id, actor_role
+  from new_rows n
+  cross join lateral (select to_jsonb(n) as new_row) r;
 {% elif t.command == "update" %}
   insert into {{ audit.table_sql }} (row_id, {{ audit.scope_column | ident }}, operation, changed, old_values, new_values, actor_id, actor_role)
   select coalesce(n.id, o.id), coalesce(n.{{ audit.scope_source | ident }}, o.{{ audit.scope_source | ident }}), 'update', d.changed,
@@ -67,7 +65,7 @@ begin
   cross join lateral (select to_jsonb(o) as old_row, to_jsonb(n) as new_row) r
   cross join lateral (
     select
-      array_agg(k.key order by array_position(columns, k.key)) as changed,
+      array_agg(k.key order by k.key collate "C") as changed,
       jsonb_object_agg(k.key, r.old_row -> k.key) as old_values,
       jsonb_object_agg(k.key, r.new_row -> k.key) as new_values
     from jsonb_object_keys(coalesce(r.new_row, r.old_row)) k(key)
@@ -76,8 +74,10 @@ begin
   where d.changed is not null;
 {% else %}
   insert into {{ audit.table_sql }} (row_id, {{ audit.scope_column | ident }}, operation, changed, old_values, actor_id, actor_role)
-  select o.id, o.{{ audit.scope_source | ident }}, 'delete', columns, to_jsonb(o){% if audit.sensitive_sql %} - {{ audit.sensitive_sql }}{% endif %}, actor_id, actor_role
-  from old_rows o;
+  select o.id, o.{{ audit.scope_source | ident }}, 'delete', array(select k from jsonb_object_keys(r.old_row) k order by k collate "C"),
+    r.old_row{% if audit.sensitive_sql %} - {{ audit.sensitive_sql }}{% endif %}, actor_id, actor_role
+  from old_rows o
+  cross join lateral (select to_jsonb(o) as old_row) r;
 {% endif %}
   return null;
 end;

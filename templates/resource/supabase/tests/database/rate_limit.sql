@@ -123,7 +123,7 @@ select cmp_ok({{ limiter.check_ip_fn_public_sql }}({{ rate_limiting.read }}, '20
 set local role authenticated;
 set local request.jwt.claims to '{"sub":"{{ test.other }}","role":"authenticated"}';
 select throws_ok(
-  $$ select {{ limiter.take_fn_sql }}({{ key }}, 'user:{{ test.owner }}') $$,
+  $$ insert into {{ limiter.buckets_sql }} (action, subject, tat, sweep_at) values ({{ key }}, 'user:{{ test.owner }}', now() + interval '1 day', now() + interval '1 day') $$,
   '42501',
   null,
   'a signed-in user cannot spend another user''s budget'
