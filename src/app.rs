@@ -11,7 +11,7 @@ use crate::cli::{
 };
 use crate::error::Error;
 use crate::generate::{self, Migration};
-use crate::plan::{Action, OnConflict, Plan, Resolved};
+use crate::plan::{Action, OnConflict, Outcome, Plan, Resolved};
 use crate::project::Project;
 use crate::render::{Renderer, EMBEDDED, OVERRIDE_DIR};
 
@@ -117,7 +117,17 @@ fn init(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
         eprintln!("{line}");
     }
     let plan = generate::init::plan(&project, &renderer)?;
-    write(&project, plan, args)
+    write(&project, plan, args)?;
+    if !args.dry_run {
+        let steps = generate::init::next_steps(&project.layout).join("\n");
+        // With --json, stdout holds only the plan.
+        if args.json {
+            eprintln!("{steps}");
+        } else {
+            println!("\n{steps}");
+        }
+    }
+    Ok(())
 }
 
 fn context(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
@@ -182,7 +192,7 @@ fn write_confirmed(
     }
     if args.dry_run {
         if args.json {
-            println!("{}", resolved.to_json(true));
+            println!("{}", resolved.to_json(Outcome::DryRun));
         } else {
             print_plan(&resolved);
             print!("{}", resolved.diff());
@@ -190,7 +200,13 @@ fn write_confirmed(
         }
         return Ok(());
     }
-    resolved.check_conflicts()?;
+    if let Err(conflict) = resolved.check_conflicts() {
+        // Scripts get the whole plan, each conflict marked, and the error's exit code.
+        if args.json {
+            println!("{}", resolved.to_json(Outcome::Stopped));
+        }
+        return Err(conflict);
+    }
     if let Some(prompter) = confirm {
         print_plan(&resolved);
         if !prompter.confirm("Write these files?", true)? {
@@ -201,7 +217,7 @@ fn write_confirmed(
     interrupt::hold(|| {
         resolved.apply(&project.root)?;
         if args.json {
-            println!("{}", resolved.to_json(false));
+            println!("{}", resolved.to_json(Outcome::Written));
         } else {
             print_plan(&resolved);
         }

@@ -173,7 +173,7 @@ fn rerunning_is_a_no_op_that_reports_every_file_identical() {
         .iter()
         .map(|f| f["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions.len(), 8);
+    assert_eq!(actions.len(), 11);
     assert!(actions.iter().all(|a| *a == "identical"), "{actions:?}");
     assert_eq!(files(dir.path()), before);
 }
@@ -341,6 +341,52 @@ fn a_changed_file_is_a_conflict_unless_forced_or_skipped() {
     assert!(fs::read_to_string(&actions)
         .unwrap()
         .contains("export async function createNote("));
+}
+
+/// `--json` with a conflict prints the whole plan, each conflict marked and `written: false`,
+/// exits 1 and writes nothing; `--force` then reports the overwrite.
+#[test]
+fn json_with_a_conflict_prints_the_plan_with_each_conflict_marked_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(scaffold(dir.path(), NOTE).status.success());
+    let changed = ["app/actions/notes.ts", "lib/validations/note.ts"];
+    for path in changed {
+        fs::write(dir.path().join(path), "// mine\n").unwrap();
+    }
+    fs::remove_file(dir.path().join("lib/data/notes.ts")).unwrap();
+    let before = files(dir.path());
+
+    let output = scaffold(dir.path(), &[NOTE, &["--json"]].concat());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|e| panic!("stdout is the JSON plan ({e}): {}", stdout(&output)));
+    assert_eq!(report["dry_run"], false);
+    assert_eq!(report["written"], false);
+    let actions: std::collections::BTreeMap<&str, &str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["action"].as_str().unwrap()))
+        .collect();
+    assert_eq!(actions.len(), 11, "the full plan: {actions:?}");
+    for (path, action) in &actions {
+        let want = if changed.contains(path) {
+            "conflict"
+        } else if *path == "lib/data/notes.ts" {
+            "create"
+        } else {
+            "identical"
+        };
+        assert_eq!(*action, want, "{path}");
+    }
+    assert!(stderr(&output).contains("--force"), "{}", stderr(&output));
+    assert_eq!(files(dir.path()), before, "nothing written");
+
+    let output = scaffold(dir.path(), &[NOTE, &["--json", "--force"]].concat());
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["written"], true);
+    assert_eq!(report["files"][3]["action"], "overwrite");
 }
 
 #[test]

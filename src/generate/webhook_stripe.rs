@@ -153,7 +153,7 @@ pub fn plan(
         plan.generated(path.clone(), renderer.render(template, &context)?);
     }
     init::admin_client(&mut plan, project, renderer)?;
-    super::shared_files(&mut plan, project, renderer)?;
+    super::shared_files(&mut plan, project, renderer, super::Shared::ACTIONS)?;
     let existing = project.read(init::ENV_EXAMPLE)?;
     let env = init::merge_env(existing.as_deref(), renderer)?;
     plan.add(

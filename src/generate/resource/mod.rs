@@ -33,6 +33,7 @@ pub mod templates {
     pub const TEST_TENANT: &str = "resource/supabase/tests/database/table.tenant.test.sql";
     pub const VALIDATION: &str = "resource/lib/validations/resource.ts";
     pub const ACTIONS: &str = "resource/app/actions/resources.ts";
+    pub const DATA: &str = "resource/lib/data/resources.ts";
     pub const MEMBER_VALIDATION: &str = "tenant/lib/validations/member.ts";
     pub const MEMBER_ACTIONS: &str = "tenant/app/actions/members.ts";
     pub const SESSION: &str = "session/resource.md";
@@ -45,6 +46,7 @@ pub mod templates {
         TEST_TENANT,
         VALIDATION,
         ACTIONS,
+        DATA,
         MEMBER_VALIDATION,
         MEMBER_ACTIONS,
         SESSION,
@@ -74,8 +76,13 @@ pub fn plan(
         (templates::ROLLBACK, &paths.rollback),
         (test_template, &paths.test),
         (templates::VALIDATION, &paths.validation),
-        (templates::ACTIONS, &paths.actions),
     ];
+    if context.selected.writes() {
+        files.push((templates::ACTIONS, &paths.actions));
+    }
+    if context.selected.reads() {
+        files.push((templates::DATA, &paths.data));
+    }
     if let Some(members) = &context.members {
         files.push((templates::MEMBER_VALIDATION, &members.validation_file));
         files.push((templates::MEMBER_ACTIONS, &members.actions_file));
@@ -83,13 +90,14 @@ pub fn plan(
     for (template, path) in files {
         plan.generated(path.clone(), renderer.render(template, &context)?);
     }
-    super::shared_files(&mut plan, project, renderer)?;
+    super::shared_files(&mut plan, project, renderer, super::Shared::ALL)?;
     plan.record(SessionEntry::render(
         renderer,
         format!("resource:{}", spec.table()),
         templates::SESSION,
         minijinja::context! {
             actions_import => project.layout.import_path(&paths.actions),
+            data_import => project.layout.import_path(&paths.data),
             types_file => &project.layout.types_file,
             ..minijinja::Value::from(minijinja::value::Serde(&context))
         },
@@ -138,7 +146,10 @@ pub(crate) struct Paths {
     pub rollback: String,
     pub test: String,
     pub validation: String,
+    /// The `'use server'` module of the mutations.
     pub actions: String,
+    /// The `server-only` data-access module of the reads.
+    pub data: String,
 }
 
 /// What the templates see. Every part is decided by its own module.
@@ -196,6 +207,7 @@ impl Context {
                 test: format!("{}/{table}.test.sql", layout.tests_dir),
                 validation: format!("{}/{}.ts", layout.validations_dir, names.kebab),
                 actions: format!("{}/{}.ts", layout.actions_dir, names.kebab_plural),
+                data: format!("{}/{}.ts", super::data_dir(layout), names.kebab_plural),
             },
             imports: imports(layout, Some(&names.kebab)),
             table_shape: table::Table::new(spec, &tenancy.singular)?,

@@ -1,6 +1,10 @@
 import * as z from "zod";
 
 import type { FormFields } from "{{ imports.form_data }}";
+import type { Tables } from "{{ imports.types }}";
+
+/** A row of {{ table }}, as the database returns it. */
+{{ ts_alias("export type " ~ types.row, "Tables", "\"" ~ table ~ "\"") }}
 {% for p in patterns %}
 
 /** {{ p.doc }} */
