@@ -36,6 +36,7 @@ pub mod templates {
     pub const DATA: &str = "resource/lib/data/resources.ts";
     pub const MEMBER_VALIDATION: &str = "tenant/lib/validations/member.ts";
     pub const MEMBER_ACTIONS: &str = "tenant/app/actions/members.ts";
+    pub const MEMBER_DATA: &str = "tenant/lib/data/members.ts";
     pub const SESSION: &str = "session/resource.md";
 
     pub const ALL: &[&str] = &[
@@ -49,6 +50,7 @@ pub mod templates {
         DATA,
         MEMBER_VALIDATION,
         MEMBER_ACTIONS,
+        MEMBER_DATA,
         SESSION,
     ];
 }
@@ -86,6 +88,9 @@ pub fn plan(
     if let Some(members) = &context.members {
         files.push((templates::MEMBER_VALIDATION, &members.validation_file));
         files.push((templates::MEMBER_ACTIONS, &members.actions_file));
+    }
+    if let Some(members_data) = &context.members_data {
+        files.push((templates::MEMBER_DATA, &members_data.file));
     }
     for (template, path) in files {
         plan.generated(path.clone(), renderer.render(template, &context)?);
@@ -152,6 +157,26 @@ pub(crate) struct Paths {
     pub data: String,
 }
 
+/// Where a tenant root's member list is read: the data-access module beside the resource's.
+#[derive(Serialize)]
+struct MembersData {
+    file: String,
+    import: String,
+    /// The private query the cached `list` wraps: `readWorkspaceMembers`.
+    list_query: String,
+}
+
+impl MembersData {
+    fn of(members: &tenancy::Members, names: &Names, layout: &crate::project::Layout) -> Self {
+        let file = format!("{}/{}-members.ts", super::data_dir(layout), names.kebab);
+        MembersData {
+            import: layout.import_path(&file),
+            list_query: members.list.replacen("list", "read", 1),
+            file,
+        }
+    }
+}
+
 /// What the templates see. Every part is decided by its own module.
 #[derive(Serialize)]
 struct Context {
@@ -171,6 +196,8 @@ struct Context {
     grants: Vec<Grant>,
     tenancy: tenancy::Tenancy,
     members: Option<tenancy::Members>,
+    /// A tenant root's members read, in the data-access layer.
+    members_data: Option<MembersData>,
     #[serde(flatten)]
     zod: zod::Zod,
     test: test_data::TestData,
@@ -193,6 +220,7 @@ impl Context {
         let policies = access::policies(spec, &tenancy);
         let zod = zod::Zod::new(spec);
         let actions = actions::Actions::new(spec);
+        let members = tenancy::Members::of(spec, &tenancy, layout);
         Ok(Context {
             command: spec.command_line(),
             access: spec.access,
@@ -214,7 +242,10 @@ impl Context {
             test: test_data::TestData::new(spec, &policies),
             grants: access::grants(spec),
             policies,
-            members: tenancy::Members::of(spec, &tenancy, layout),
+            members_data: members
+                .as_ref()
+                .map(|members| MembersData::of(members, names, layout)),
+            members,
             docs: docs::Docs::new(spec, &tenancy),
             selected: actions::Selected::new(spec, &actions, &zod),
             actions,
