@@ -73,7 +73,8 @@ fn an_entry_documents_the_resource_under_each_heading() {
     let notes = entry(&text, "resource:notes");
     for want in [
         "### API Design",
-        "`createNote(input: CreateNoteInput | FormData)` → `ActionResult<Note>`: requires a signed-in user.",
+        "`createNote(input: CreateNoteInput)` → `ActionResult<Note>`, or `createNote(state, formData)` → `FormState<Note>`: requires a signed-in user.",
+        "Reads in the data-access layer, the `server-only` module `lib/data/notes.ts`",
         "`listNotes(input: ListNotesInput = {})` → `ActionResult<Page<Note>>`",
         "### Database Changes",
         "Migration `supabase/migrations/20250101000000_create_notes.sql`, rollback `supabase/rollbacks/20250101000000_create_notes.down.sql`",
@@ -86,6 +87,9 @@ fn an_entry_documents_the_resource_under_each_heading() {
         "revalidatePath(\"/notes\")",
         "### Integration Context",
         "from \"@/app/actions/notes\";",
+        "import { getNote, listNotes } from \"@/lib/data/notes\";",
+        "useActionState(createNote, initialFormState)",
+        "inside `<Suspense>`",
         "### Security & Performance",
         "supabase gen types typescript --local > types/supabase.ts",
     ] {
