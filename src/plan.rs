@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::disk;
 use crate::error::Error;
 use crate::project::Project;
-use crate::session::SessionEntry;
+use crate::session::PlannedEntry;
 
 /// How a planned file treats one that is already there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,11 +31,11 @@ pub struct PlannedFile {
 }
 
 /// What the generators produce: files, nothing written yet.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
     pub files: Vec<PlannedFile>,
     /// What the run did, for the session record: written after the files, never on a dry run.
-    pub session: Vec<SessionEntry>,
+    pub session: Vec<PlannedEntry>,
     /// Things the user should know that do not stop the run, such as a table the output needs
     /// and no migration creates.
     pub warnings: Vec<String>,
@@ -64,7 +64,7 @@ impl Plan {
     }
 
     /// Adds an entry to the session record (see [`crate::session`]).
-    pub fn record(&mut self, entry: SessionEntry) {
+    pub fn record(&mut self, entry: PlannedEntry) {
         self.session.retain(|e| e.key != entry.key);
         self.session.push(entry);
     }

@@ -323,7 +323,13 @@ pub fn resource(prompter: &mut dyn Prompter, given: &Given) -> Result<ResourceAn
 
     let mut fields: Vec<String> = Vec::new();
     loop {
-        fields.push(ask_field(prompter, &name, plural.as_deref(), &fields)?);
+        fields.push(ask_field(
+            prompter,
+            &name,
+            plural.as_deref(),
+            &fields,
+            given.tenant,
+        )?);
         if !prompter.confirm("Add another field?", false)? {
             break;
         }
@@ -370,12 +376,14 @@ fn choose_actions(prompter: &mut dyn Prompter) -> Result<Vec<ActionKind>, Error>
     }
 }
 
-/// Asks for one field and returns its token, `NAME:TYPE[:MODIFIER...]`.
+/// Asks for one field and returns its token, `NAME:TYPE[:MODIFIER...]`. A tenant root's
+/// unique fields are global: it has no owner to scope them by.
 fn ask_field(
     prompter: &mut dyn Prompter,
     resource: &str,
     plural: Option<&str>,
     before: &[String],
+    tenant: bool,
 ) -> Result<String, Error> {
     // A field name is checked as the command line checks `NAME:text`, and against the fields
     // before it and the generated columns, with the same messages.
@@ -453,7 +461,22 @@ fn ask_field(
         return Ok(token);
     }
     if kind.can_be_unique() && prompter.confirm(&format!("`{name}`: unique?"), false)? {
-        token.push_str(":unique");
+        // Scoped unless asked otherwise: a table-wide unique reveals others' values.
+        let scopes = [
+            "per-owner (among the rows of one owner or workspace: others' rows neither collide nor reveal theirs)".to_string(),
+            "global (across the whole table: anyone who can insert learns whether a value is taken)".to_string(),
+        ];
+        let global =
+            tenant || prompter.select(&format!("`{name}`: unique across"), &scopes, 0)? == 1;
+        token.push_str(if global { ":unique=global" } else { ":unique" });
+    }
+    if kind == FieldKind::Numeric {
+        for (key, label) in [
+            ("scale", "digits after the point (scale; 2 for money)"),
+            ("precision", "digits in all (precision, up to 1000)"),
+        ] {
+            token = ask_modifier(prompter, &format!("`{name}`: {label}"), token, key)?;
+        }
     }
     if let Some(bounds) = kind.bounds() {
         let what = match bounds {
@@ -526,10 +549,10 @@ mod tests {
             (
                 &[
                     "projects", "<initial>", "<initial>", "status", "enum", "active,archived",
-                    "y", "n", "active", "y", "budget", "numeric", "y", "n", "0", "", "", "y",
+                    "y", "n", "active", "y", "budget", "numeric", "y", "n", "2", "", "0", "", "", "y",
                     "owner_id", "ref", "people", "n", "restrict", "n", "public-read", "",
                 ],
-                "scaffold resource projects status:enum=active,archived:default=active budget:numeric:min=0 owner_id:ref=people:optional:on-delete=restrict --access public-read",
+                "scaffold resource projects status:enum=active,archived:default=active budget:numeric:scale=2:min=0 owner_id:ref=people:optional:on-delete=restrict --access public-read",
             ),
             (
                 &[
@@ -541,6 +564,14 @@ mod tests {
             (
                 &["line_item", "<initial>", "<initial>", "project", "ref", "<initial>", "y", "", "n", "", ""],
                 "scaffold resource line_item project:ref",
+            ),
+            (
+                // code: unique per owner; slug: unique across the table.
+                &[
+                    "tag", "<initial>", "<initial>", "code", "text", "y", "y", "per-owner", "", "",
+                    "", "y", "slug", "text", "y", "y", "global", "", "", "", "n", "owner", "",
+                ],
+                "scaffold resource tag code:text:unique slug:text:unique=global",
             ),
         ];
         for (answers, want) in cases {
@@ -577,7 +608,7 @@ mod tests {
     #[test]
     fn refuses_answers_with_the_command_lines_messages() {
         let cases: &[(&[&str], &str)] = &[
-            (&["select", "note"], "`select` is not a valid resource name"),
+            (&["2fa", "note"], "`2fa` is not a valid resource name"),
             (
                 &["note", "<initial>", "<initial>", "id", "title"],
                 "`id` is a column scaffold generates",
@@ -643,8 +674,8 @@ mod tests {
                 "`default=c` does not fit enum",
             ),
             (
-                &["note", "<initial>", "select", "notes"],
-                "`--plural select` is not a valid table name",
+                &["note", "<initial>", "Notes", "notes"],
+                "`--plural Notes` is not a valid table name",
             ),
         ];
         for (answers, want) in cases {
@@ -696,12 +727,14 @@ mod tests {
             tenant: true,
             ..Given::default()
         };
-        let (result, scripted) = run(given, &["name", "text", "y", "n", "", "", "", "n", ""]);
+        // A unique field of a tenant root is global without asking: it has no owner.
+        let (result, scripted) = run(given, &["name", "text", "y", "y", "", "", "", "n", ""]);
         assert_eq!(
             result.unwrap().spec(true).unwrap().command_line(),
-            "scaffold resource team name:text --tenant --plural teams"
+            "scaffold resource team name:text:unique=global --tenant --plural teams"
         );
         assert!(!scripted.asked.iter().any(|a| a == "Access"));
+        assert!(!scripted.asked.iter().any(|a| a.contains("unique across")));
     }
 
     #[test]

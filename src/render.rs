@@ -64,30 +64,7 @@ impl Renderer {
         configure(&mut env);
         let search = overrides.clone();
         let found = Arc::clone(&overridden);
-        env.set_loader(move |name| {
-            let own = disk::read_optional(&search.join(name));
-            if !matches!(own, Ok(None)) {
-                found
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(name.to_string());
-            }
-            match own {
-                Ok(Some(text)) => Ok(Some(text)),
-                Ok(None) => Ok(EMBEDDED
-                    .get_file(name)
-                    .and_then(|f| f.contents_utf8())
-                    .map(str::to_string)),
-                Err(error) => Err(minijinja::Error::new(
-                    minijinja::ErrorKind::InvalidOperation,
-                    "cannot load a template override",
-                )
-                .with_source(UnreadableOverride {
-                    name: name.to_string(),
-                    error,
-                })),
-            }
-        });
+        env.set_loader(move |name| load(&search, &found, name));
         env.add_filter("snake_case", |text: &str| text.to_snake_case());
         env.add_filter("camel_case", |text: &str| text.to_lower_camel_case());
         env.add_filter("pascal_case", |text: &str| text.to_upper_camel_case());
@@ -96,6 +73,7 @@ impl Renderer {
         env.add_filter("indefinite", |word: &str| crate::naming::indefinite(word));
         env.add_filter("sql_string", |text: &str| sql_string(text));
         env.add_filter("ts_string", |text: &str| ts_string(text));
+        env.add_filter("sql_comment", |text: &str| sql_comment(text));
         env.add_function(
             "ts_chain",
             |indent: usize, prefix: &str, head: &str, calls: Vec<String>, suffix: &str| {
@@ -141,6 +119,12 @@ impl Renderer {
     /// Renders one template; a failure names the file, line and expression to fix (see the
     /// module documentation).
     pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, Error> {
+        // Parsing is most of what rendering costs, and text without a tag renders as itself.
+        if let Ok(Some(text)) = load(&self.overrides, &self.overridden, name) {
+            if !has_tags(&text) {
+                return Ok(text);
+            }
+        }
         self.env
             .get_template(name)
             .and_then(|template| template.render(minijinja::value::Serde(&context)))
@@ -317,9 +301,75 @@ fn excerpt(source: &str, line: usize, range: Option<std::ops::Range<usize>>) -> 
     out.join("\n")
 }
 
+/// The text of template `name`: the project's override (noted in `overridden`), else the
+/// embedded one, else none.
+fn load(
+    overrides: &Path,
+    overridden: &Mutex<BTreeSet<String>>,
+    name: &str,
+) -> Result<Option<String>, minijinja::Error> {
+    let own = disk::read_optional(&overrides.join(name));
+    if !matches!(own, Ok(None)) {
+        overridden
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(name.to_string());
+    }
+    match own {
+        Ok(Some(text)) => Ok(Some(text)),
+        Ok(None) => Ok(embedded(name).map(str::to_string)),
+        Err(error) => Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            "cannot load a template override",
+        )
+        .with_source(UnreadableOverride {
+            name: name.to_string(),
+            error,
+        })),
+    }
+}
+
+/// The embedded template at `name`, e.g. `resource/app/actions/resources.ts`.
+fn embedded(name: &str) -> Option<&'static str> {
+    // `Dir::get_file` visits every entry of the tree and compares each as a `Path`, component by
+    // component; going down only the folders on the way, comparing bytes, costs a fraction.
+    let mut dir: &Dir<'static> = &EMBEDDED;
+    for (slash, _) in name.match_indices('/') {
+        dir = dir
+            .dirs()
+            .find(|d| d.path().as_os_str() == &name[..slash])?;
+    }
+    dir.files()
+        .find(|f| f.path().as_os_str() == name)?
+        .contents_utf8()
+}
+
+/// Whether `text` holds a minijinja tag: `{{`, `{%` or `{#`.
+fn has_tags(text: &str) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|pair| pair[0] == b'{' && matches!(pair[1], b'{' | b'%' | b'#'))
+}
+
 /// A SQL string literal: `it's` → `'it''s'`.
 pub fn sql_string(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Text for the rest of a `--` comment line: control characters and Unicode line and paragraph
+/// separators are written as escapes (`\u{a}`), so nothing the text holds can end the comment
+/// and start SQL. (The spec layer refuses control characters in every token already; this is
+/// the second line of defence.)
+pub fn sql_comment(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A TypeScript string literal as Prettier writes it: double quotes, unless the text holds more
@@ -376,6 +426,26 @@ mod tests {
                 .unwrap(),
             r#"line_item lineItem LineItem line-item a line_item 'it''s' 'say "hi"' "order""#
         );
+    }
+
+    /// Whatever reaches a `--` comment stays on its line: the attack of issue 12, a default with
+    /// a newline and a grant after it, and every other line breaker.
+    #[test]
+    fn sql_comments_cannot_be_ended_by_their_text() {
+        let cases = [
+            (
+                "scaffold resource note 'title:text:default=draft\n;grant select on auth.users to anon;--'",
+                r"scaffold resource note 'title:text:default=draft\u{a};grant select on auth.users to anon;--'",
+            ),
+            ("a\rb\u{0}c\td", r"a\u{d}b\u{0}c\u{9}d"),
+            ("a\u{85}b\u{2028}c\u{2029}d", r"a\u{85}b\u{2028}c\u{2029}d"),
+            ("plain: it's fine -- and $$ too", "plain: it's fine -- and $$ too"),
+        ];
+        for (text, want) in cases {
+            let comment = sql_comment(text);
+            assert_eq!(comment, want);
+            assert!(!comment.chars().any(|c| c.is_control()), "{comment:?}");
+        }
     }
 
     #[test]

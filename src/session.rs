@@ -38,23 +38,36 @@ pub struct SessionEntry {
     pub markdown: String,
 }
 
-impl SessionEntry {
-    /// Renders `template` (a path under `templates/`, e.g. `session/resource.md`) with the
-    /// generator's own context.
-    pub fn render(
-        renderer: &Renderer,
-        key: impl Into<String>,
-        template: &str,
-        context: impl Serialize,
-    ) -> Result<SessionEntry, Error> {
+/// An entry a generator plans: rendered only when the run is recorded (not with `--dry-run`
+/// or `--no-session`), from a template under `templates/` (e.g. `session/resource.md`) and the
+/// generator's own context.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedEntry {
+    pub key: String,
+    pub template: &'static str,
+    pub context: minijinja::Value,
+}
+
+impl PlannedEntry {
+    pub fn new(key: impl Into<String>, template: &'static str, context: impl Serialize) -> Self {
         let key = key.into();
         debug_assert!(valid_key(&key), "bad session key {key:?}");
-        Ok(SessionEntry {
+        PlannedEntry {
             key,
-            markdown: renderer.render(template, context)?,
-        })
+            template,
+            context: minijinja::Value::from(minijinja::value::Serde(context)),
+        }
     }
 
+    pub fn render(&self, renderer: &Renderer) -> Result<SessionEntry, Error> {
+        Ok(SessionEntry {
+            key: self.key.clone(),
+            markdown: renderer.render(self.template, &self.context)?,
+        })
+    }
+}
+
+impl SessionEntry {
     pub fn begin_marker(&self) -> String {
         format!("<!-- scaffold:begin {} -->", self.key)
     }

@@ -1,10 +1,12 @@
 //! The command line as users and scripts see it: exit codes, messages, and what lands on disk.
 
 mod common;
+mod support;
 
 use std::fs;
 
 use common::{files, scaffold};
+use support::pg::{Cluster, Version};
 
 const NOTE: &[&str] = &[
     "resource",
@@ -26,7 +28,22 @@ fn stdout(output: &std::process::Output) -> String {
 #[test]
 fn bad_input_exits_2_names_the_token_and_writes_nothing() {
     let cases: &[(&[&str], &str)] = &[
-        (&["resource", "select", "title:text"], "`select`"),
+        (&["resource", "Select", "title:text"], "`Select`"),
+        // What a name derives is checked, not the word: `page` would shadow the `Page` type
+        // the list action returns, `client`'s createClient the Supabase client's, and Zod reads
+        // a left-out `constructor` from Object.prototype.
+        (
+            &["resource", "page", "title:text"],
+            "`page` gives the TypeScript type `Page`",
+        ),
+        (
+            &["resource", "client", "name:text"],
+            "`client` gives the server action `createClient`",
+        ),
+        (
+            &["resource", "note", "constructor:text"],
+            "every JavaScript object already has a `constructor`",
+        ),
         (
             &["resource", "user-table; drop", "title:text"],
             "`user-table; drop`",
@@ -149,6 +166,87 @@ fn bad_input_exits_2_names_the_token_and_writes_nothing() {
     }
 }
 
+/// `user`, `group` and `order` are reserved in SQL, and fine names: the tables are `users`,
+/// `groups` and `orders`, and columns named after keywords are quoted wherever they are written.
+/// The migrations apply and their pgTAP tests pass on PostgreSQL 17 (the matrix's
+/// `order_reserved_words` spec proves the rest on both versions and builds its TypeScript).
+#[test]
+fn sql_keywords_are_resource_and_field_names_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let resources: &[&[&str]] = &[
+        &[
+            "user",
+            "name:text",
+            "order:int:optional",
+            "select:bool:default=false",
+        ],
+        &[
+            "group",
+            "leader:ref=users",
+            "table:text:max=80",
+            "check:enum=left,right",
+        ],
+        &[
+            "order",
+            "group:ref",
+            "buyer:ref=users:optional",
+            "order:int:min=0",
+            "desc:text:optional",
+        ],
+    ];
+    for (index, args) in resources.iter().enumerate() {
+        let timestamp = (common::TIMESTAMP + index as u64).to_string();
+        let mut all = vec!["resource"];
+        all.extend_from_slice(args);
+        all.extend(["--timestamp", &timestamp, "--yes"]);
+        let output = scaffold(dir.path(), &all);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    }
+    let written = files(dir.path());
+    let file = |suffix: &str| {
+        written
+            .iter()
+            .find(|(path, _)| path.ends_with(suffix))
+            .unwrap_or_else(|| panic!("no file ending {suffix}"))
+            .1
+            .clone()
+    };
+    for (table, column) in [
+        ("users", "\"order\" integer,"),
+        (
+            "groups",
+            "constraint leader_id_fkey foreign key (user_id, leader_id) references public.users (user_id, id)",
+        ),
+        ("orders", "\"order\" integer not null,"),
+    ] {
+        let migration = file(&format!("_create_{table}.sql"));
+        assert!(
+            migration.contains(&format!("create table public.{table} ("))
+                && migration.contains(column),
+            "{table}: {migration}"
+        );
+    }
+    assert!(file("lib/validations/order.ts").contains("  order: z.int32().min(0),"));
+
+    let cluster = Cluster::shared_version(Version::V17);
+    let db = cluster.create_database("reserved_words");
+    let mut migrations: Vec<_> = written
+        .iter()
+        .filter(|(path, _)| path.starts_with("supabase/migrations/"))
+        .map(|(path, _)| dir.path().join(path))
+        .collect();
+    migrations.sort();
+    assert_eq!(migrations.len(), 3, "{migrations:?}");
+    for migration in &migrations {
+        db.psql_file(migration)
+            .unwrap_or_else(|e| panic!("{}:\n{e}", migration.display()));
+    }
+    let proved = db
+        .pg_prove(&dir.path().join("supabase/tests"))
+        .unwrap_or_else(|e| panic!("pg_prove:\n{e}"));
+    assert!(proved.contains("Result: PASS"), "{proved}");
+}
+
 #[test]
 fn rerunning_is_a_no_op_that_reports_every_file_identical() {
     let dir = tempfile::tempdir().unwrap();
@@ -206,56 +304,227 @@ fn a_bad_timestamp_is_bad_input_even_when_the_migration_exists() {
 }
 
 #[test]
-fn a_table_no_migration_creates_is_a_warning_that_says_what_to_run() {
-    let cases: &[(&[&str], &[&str], &str)] = &[
+fn a_missing_tenant_root_is_a_warning_that_says_what_to_run() {
+    let args: &[&str] = &["resource", "board", "title:text", "--access", "workspace"];
+    let want =
+        "generate the tenant root first, e.g. `scaffold resource workspace name:text --tenant`";
+    let dir = tempfile::tempdir().unwrap();
+    let output = scaffold(
+        dir.path(),
+        &[args, &["--timestamp", "20250101000001"][..]].concat(),
+    );
+    assert!(output.status.success(), "a warning does not stop the run");
+    assert!(
+        stderr(&output).contains("warning:") && stderr(&output).contains(want),
+        "{}",
+        stderr(&output)
+    );
+    let json = scaffold(dir.path(), &[args, &["--json", "--dry-run"][..]].concat());
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert!(
+        report["warnings"][0].as_str().unwrap().contains(want),
+        "{report}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let first = ["resource", "workspace", "name:text", "--tenant"];
+    assert!(scaffold(
+        dir.path(),
+        &[&first[..], &["--timestamp", "20250101000000"][..]].concat()
+    )
+    .status
+    .success());
+    let output = scaffold(
+        dir.path(),
+        &[args, &["--timestamp", "20250101000001"][..]].concat(),
+    );
+    assert!(!stderr(&output).contains("warning:"), "{}", stderr(&output));
+}
+
+/// Resources generated first (each as its `scaffold resource` words), then the one under test.
+type RefCase<'a> = (&'a [&'a [&'a str]], &'a [&'a str]);
+/// A [`RefCase`] refused, with what the message says.
+type Refused<'a> = (&'a [&'a [&'a str]], &'a [&'a str], &'a [&'a str]);
+
+/// Combinations that cannot be made safe across owners or tenants: exit 2, a message naming the
+/// field and what to use instead, and nothing written. Each case first generates the resources
+/// it refers to.
+#[test]
+fn refs_that_cannot_be_made_safe_are_refused() {
+    let workspace: &[&str] = &["workspace", "name:text", "--tenant"];
+    let cases: &[Refused] = &[
+        // A ref to a table no scaffold migration describes: who controls its rows is unknown.
         (
-            &["resource", "board", "title:text", "--access", "workspace"],
-            &["resource", "workspace", "name:text", "--tenant"],
-            "generate the tenant root first, e.g. `scaffold resource workspace name:text --tenant`",
+            &[],
+            &["task", "title:text", "project:ref"],
+            &[
+                "`project:ref` refers to public.projects, which no `scaffold resource` migration in supabase/migrations creates",
+                "Generate public.projects with `scaffold resource` first",
+            ],
         ),
+        // Issue 12, item 5: a stranger's comment would stop the post's owner deleting the post.
         (
-            &["resource", "task", "title:text", "project:ref"],
-            &["resource", "project", "name:text"],
-            "`project:ref` refers to public.projects and no migration in supabase/migrations creates it",
+            &[&["post", "title:text", "--access", "public-read"]],
+            &["comment", "body:text", "post:ref:on-delete=restrict", "--access", "public-read"],
+            &[
+                "`post:ref:on-delete=restrict`: `on-delete=restrict` would let whoever writes public.comments stop the deletion of a row of public.posts that is not theirs",
+                "Use `post:ref:on-delete=cascade`",
+                "or `post:ref:optional:on-delete=set-null`",
+            ],
+        ),
+        // Item 4: an owner-mode row pointing at a workspace's row, restricting its deletion.
+        (
+            &[workspace, &["board", "title:text", "--access", "workspace"]],
+            &["pin", "board:ref:on-delete=restrict"],
+            &["`board:ref:on-delete=restrict`: `on-delete=restrict`", "its rows belong to workspaces"],
+        ),
+        // Item 2: a member deleting a project would cascade to invoices only admins may delete.
+        (
+            &[workspace, &["project", "name:text", "--access", "workspace"]],
+            &["invoice", "amount:numeric", "project:ref", "--access", "workspace", "--write-role", "admin"],
+            &[
+                "`project:ref`: deleting a row of public.projects, which any member may do, deletes the public.invoices rows that point at it (on delete cascade), which only admins and owners may delete",
+                "this would get past `--write-role admin`",
+                "Use `project:ref:on-delete=restrict`",
+                "or generate public.projects with `--write-role admin`",
+            ],
+        ),
+        // ... and a set null changes rows only admins may change.
+        (
+            &[workspace, &["project", "name:text", "--access", "workspace"]],
+            &["invoice", "amount:numeric", "project:ref:optional", "--access", "workspace", "--write-role", "owner"],
+            &["(on delete set null), which only owners may change"],
+        ),
+        // Item 6: a tenant root has no owner to scope unique by.
+        (
+            &[],
+            &["workspace", "slug:text:unique", "--tenant"],
+            &["invalid field `slug:text:unique`: `unique` is scoped to a row's owner or workspace", "write `slug:text:unique=global`"],
+        ),
+        // Item 9: the header comment attack.
+        (
+            &[],
+            &["note", "title:text:default=draft\n;grant select on auth.users to anon;--"],
+            &["invalid field `title:text:default=draft\\n;grant select on auth.users to anon;--`: it contains the control character U+000A"],
         ),
     ];
-    for (args, first, want) in cases {
+    for (before, args, wants) in cases {
         let dir = tempfile::tempdir().unwrap();
+        for (index, first) in before.iter().enumerate() {
+            let timestamp = format!("2025010100000{index}");
+            let output = scaffold(
+                dir.path(),
+                &[&["resource"][..], first, &["--timestamp", &timestamp]].concat(),
+            );
+            assert!(output.status.success(), "{first:?}: {}", stderr(&output));
+        }
+        let on_disk = files(dir.path());
         let output = scaffold(
             dir.path(),
-            &[args, &["--timestamp", "20250101000001"][..]].concat(),
+            &[&["resource"][..], args, &["--timestamp", "20250101000009"]].concat(),
         );
-        assert!(
-            output.status.success(),
-            "{args:?}: a warning does not stop the run"
-        );
-        assert!(
-            stderr(&output).contains("warning:") && stderr(&output).contains(want),
+        assert_eq!(
+            output.status.code(),
+            Some(2),
             "{args:?}: {}",
             stderr(&output)
         );
-
-        let json = scaffold(dir.path(), &[args, &["--json", "--dry-run"][..]].concat());
-        let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+        for want in *wants {
+            assert!(
+                stderr(&output).contains(want),
+                "{args:?}: {}\nshould say {want:?}",
+                stderr(&output)
+            );
+        }
         assert!(
-            report["warnings"][0].as_str().unwrap().contains(want),
-            "{args:?}: {report}"
+            !stderr(&output).trim_end().contains('\n'),
+            "one line: {}",
+            stderr(&output)
         );
+        assert_eq!(files(dir.path()), on_disk, "{args:?} wrote something");
+    }
+}
 
+/// What is allowed: refs within one owner or workspace whatever their action (within a
+/// workspace, when the parent's deleters may also write the child), and refs across owners or
+/// tenants that cascade or set null.
+#[test]
+fn refs_that_are_safe_are_generated() {
+    let workspace: &[&str] = &["workspace", "name:text", "--tenant"];
+    let cases: &[RefCase] = &[
+        (
+            &[&["project", "name:text"]],
+            &[
+                "task",
+                "project:ref:on-delete=restrict",
+                "parent:ref=tasks:optional",
+            ],
+        ),
+        (
+            &[&["post", "title:text", "--access", "public-read"]],
+            &["comment", "post:ref", "--access", "public-read"],
+        ),
+        (
+            &[&["post", "title:text", "--access", "public-read"]],
+            &["bookmark", "post:ref:optional"],
+        ),
+        (
+            &[
+                workspace,
+                &["project", "name:text", "--access", "workspace"],
+            ],
+            &[
+                "invoice",
+                "project:ref:on-delete=restrict",
+                "--access",
+                "workspace",
+                "--write-role",
+                "admin",
+            ],
+        ),
+        (
+            &[
+                workspace,
+                &[
+                    "project",
+                    "name:text",
+                    "--access",
+                    "workspace",
+                    "--write-role",
+                    "admin",
+                ],
+            ],
+            &["invoice", "project:ref", "--access", "workspace"],
+        ),
+        (
+            &[],
+            &[
+                "workspace",
+                "name:text",
+                "slug:text:unique=global",
+                "parent:ref=workspaces:optional",
+                "--tenant",
+            ],
+        ),
+    ];
+    for (before, args) in cases {
         let dir = tempfile::tempdir().unwrap();
-        assert!(scaffold(
-            dir.path(),
-            &[first, &["--timestamp", "20250101000000"][..]].concat()
-        )
-        .status
-        .success());
+        for (index, first) in before.iter().enumerate() {
+            let timestamp = format!("2025010100000{index}");
+            let output = scaffold(
+                dir.path(),
+                &[&["resource"][..], first, &["--timestamp", &timestamp]].concat(),
+            );
+            assert!(output.status.success(), "{first:?}: {}", stderr(&output));
+        }
         let output = scaffold(
             dir.path(),
-            &[args, &["--timestamp", "20250101000001"][..]].concat(),
+            &[&["resource"][..], args, &["--timestamp", "20250101000009"]].concat(),
         );
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
         assert!(
             !stderr(&output).contains("warning:"),
-            "{args:?} after {first:?}: {}",
+            "{args:?}: {}",
             stderr(&output)
         );
     }

@@ -1,10 +1,14 @@
-//! The generated SQL, proven on a real PostgreSQL 15 (issue 4), for every spec of the matrix
-//! (tests/common/mod.rs) and every other generator (`GENERATORS` below).
+//! The generated SQL, proven on a real PostgreSQL 15 (issue 4) and on PostgreSQL 17, what new
+//! Supabase projects run (issue 14), for every spec of the matrix (tests/common/mod.rs) and
+//! every other generator (`GENERATORS` below).
 //!
-//! One throwaway cluster (tests/support/pg.rs) serves the whole run; every check gets its own
-//! database. Each (spec × check) is its own named trial, so a failure reads like
-//! `note::rollback ... FAILED` followed by `public.notes: rollback: dump differs ...`.
-//! Run one with `cargo test --test postgres -- note::rollback`.
+//! The matrix is generated once; one throwaway cluster per version (tests/support/pg.rs)
+//! serves the whole run, and every check gets its own database. Each (version × spec × check)
+//! is its own named trial, so a failure reads like `pg17::note::rollback ... FAILED` followed
+//! by `public.notes: rollback: dump differs ...`. Run one with
+//! `cargo test --test postgres -- pg17::note::rollback` (or `note::rollback` for both versions).
+//! `matrix::supabase_db_lint` runs on 15 only: plpgsql_check, which it needs, is built for 15
+//! only (see `Version::has_plpgsql_check`).
 //!
 //! | trial                           | what it proves |
 //! |---------------------------------|----------------|
@@ -31,16 +35,19 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use scaffold::spec::field::{self, Field, FieldType};
+use scaffold::spec::field::{self, Field, FieldType, OnDelete};
 use scaffold::spec::value::Bound;
 use serde_json::{json, Map, Value};
-use support::pg::{Cluster, Database};
+use support::pg::{Cluster, Database, Version};
 
 fn main() {
     let args = Arguments::from_args();
     let conclusion = libtest_mimic::run(&args, trials());
-    // `exit` runs no destructors: stop the cluster and delete its directory first.
-    drop(SUITE.lock().unwrap_or_else(|p| p.into_inner()).take());
+    // `exit` runs no destructors: stop the clusters and delete their directories first.
+    for slot in &SUITES {
+        drop(slot.lock().unwrap_or_else(|p| p.into_inner()).take());
+    }
+    drop(GENERATED.lock().unwrap_or_else(|p| p.into_inner()).take());
     conclusion.exit();
 }
 
@@ -63,13 +70,23 @@ const GENERATOR_CHECKS: &[(&str, Check)] = &[
     ("isolation", isolation),
 ];
 
+/// A trial over the whole suite.
+type SuiteCheck = fn(&Suite) -> Result<(), String>;
+
 fn trials() -> Vec<Trial> {
-    let mut trials = vec![
-        Trial::test("matrix::supabase_migration_up", || {
-            with_suite(|suite| suite.matrix().map(|_| ()))
-        }),
-        Trial::test("matrix::supabase_db_lint", || {
-            with_suite(|suite| {
+    Version::ALL.into_iter().flat_map(version_trials).collect()
+}
+
+/// Every trial on one PostgreSQL version, named `<pgNN>::<spec>::<check>`.
+fn version_trials(version: Version) -> Vec<Trial> {
+    let label = version.label();
+    let mut trials = vec![Trial::test(
+        format!("{label}::matrix::supabase_migration_up"),
+        move || with_suite(version, |suite| suite.matrix().map(|_| ())),
+    )];
+    if version.has_plpgsql_check() {
+        trials.push(Trial::test(format!("{label}::matrix::supabase_db_lint"), move || {
+            with_suite(version, |suite| {
                 let db = suite.matrix()?;
                 db.supabase_db_lint()
                     .map_err(|e| format!("matrix: supabase db lint: reports problems:\n{e}"))?;
@@ -85,9 +102,12 @@ fn trials() -> Vec<Trial> {
                     ))
                 }
             })
-        }),
-        Trial::test("matrix::splinter_lint", || {
-            with_suite(|suite| {
+        }));
+    }
+    trials.push(Trial::test(
+        format!("{label}::matrix::splinter_lint"),
+        move || {
+            with_suite(version, |suite| {
                 let findings = suite.matrix()?.lint();
                 if findings.is_empty() {
                     Ok(())
@@ -99,27 +119,40 @@ fn trials() -> Vec<Trial> {
                         .join("\n"))
                 }
             })
-        }),
-        Trial::test("matrix::rollback_in_reverse", || {
-            with_suite(rollback_in_reverse)
-        }),
-    ];
+        },
+    ));
+    for (name, trial) in [
+        (
+            "matrix::rollback_in_reverse",
+            rollback_in_reverse as SuiteCheck,
+        ),
+        ("matrix::mutation", mutation),
+        ("tenant::last_owner_race", last_owner_race),
+        ("tenant::private_schema", private_schema),
+    ] {
+        trials.push(Trial::test(format!("{label}::{name}"), move || {
+            with_suite(version, trial)
+        }));
+    }
     let resources = common::MATRIX.iter().map(|(name, _)| (*name, SPEC_CHECKS));
     let generators = GENERATORS.iter().map(|(name, _)| (*name, GENERATOR_CHECKS));
     for (index, (name, checks)) in resources.chain(generators).enumerate() {
         for &(check_name, check) in checks {
-            trials.push(Trial::test(format!("{name}::{check_name}"), move || {
-                with_suite(|suite| {
-                    let spec = &suite.specs[index];
-                    check(suite, spec).map_err(|lines| {
-                        lines
-                            .iter()
-                            .map(|line| format!("{}: {check_name}: {line}", spec.label()))
-                            .collect::<Vec<_>>()
-                            .join("\n")
+            trials.push(Trial::test(
+                format!("{label}::{name}::{check_name}"),
+                move || {
+                    with_suite(version, |suite| {
+                        let spec = &suite.specs[index];
+                        check(suite, spec).map_err(|lines| {
+                            lines
+                                .iter()
+                                .map(|line| format!("{}: {check_name}: {line}", spec.label()))
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        })
                     })
-                })
-            }));
+                },
+            ));
         }
     }
     trials
@@ -146,26 +179,37 @@ rollback;
 ";
 
 // ---------------------------------------------------------------------------
-// The shared state: the matrix generated into one project, and the cluster.
+// The shared state: the matrix generated into one project, and a cluster per version.
 
-static SUITE: Mutex<Option<Arc<Suite>>> = Mutex::new(None);
-static SUITE_FAILED: OnceLock<String> = OnceLock::new();
+/// One suite per [`Version::ALL`] entry, in that order.
+static SUITES: [Mutex<Option<Arc<Suite>>>; 2] = [Mutex::new(None), Mutex::new(None)];
+static SUITES_FAILED: [OnceLock<String>; 2] = [OnceLock::new(), OnceLock::new()];
+/// The generated project both versions' suites check.
+static GENERATED: Mutex<Option<Generated>> = Mutex::new(None);
 
-/// Runs `f` with the suite, starting it on first use. A failed start fails every trial with
-/// the same message instead of retrying.
-fn with_suite(f: impl FnOnce(&Suite) -> Result<(), String>) -> Result<(), Failed> {
+/// Runs `f` with the suite of `version`, starting it on first use. A failed start fails every
+/// trial of that version with the same message instead of retrying.
+fn with_suite(
+    version: Version,
+    f: impl FnOnce(&Suite) -> Result<(), String>,
+) -> Result<(), Failed> {
+    let index = Version::ALL.iter().position(|v| *v == version).unwrap();
     let suite = {
-        let mut slot = SUITE.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(message) = SUITE_FAILED.get() {
+        let mut slot = SUITES[index].lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(message) = SUITES_FAILED[index].get() {
             return Err(message.clone().into());
         }
         match slot.as_ref() {
             Some(suite) => suite.clone(),
-            None => match std::panic::catch_unwind(Suite::start) {
+            None => match std::panic::catch_unwind(|| Suite::start(version)) {
                 Ok(suite) => slot.insert(Arc::new(suite)).clone(),
                 Err(panic) => {
-                    let message = format!("setting up the suite failed: {}", panic_text(&panic));
-                    let _ = SUITE_FAILED.set(message.clone());
+                    let message = format!(
+                        "setting up the suite on {} failed: {}",
+                        version.label(),
+                        panic_text(&panic)
+                    );
+                    let _ = SUITES_FAILED[index].set(message.clone());
                     return Err(message.into());
                 }
             },
@@ -213,9 +257,16 @@ struct Spec {
     validation: PathBuf,
 }
 
+/// The matrix and the other generators, generated once into one project.
+#[derive(Clone)]
+struct Generated {
+    specs: Arc<Vec<Spec>>,
+    project: Arc<tempfile::TempDir>,
+}
+
 struct Suite {
-    specs: Vec<Spec>,
-    project: tempfile::TempDir,
+    specs: Arc<Vec<Spec>>,
+    project: Arc<tempfile::TempDir>,
     cluster: Cluster,
     /// `supabase migration up` of the whole matrix into database `matrix`, run once.
     matrix: OnceLock<Result<(), String>>,
@@ -226,7 +277,26 @@ struct Suite {
 }
 
 impl Suite {
-    fn start() -> Suite {
+    fn start(version: Version) -> Suite {
+        let generated = {
+            let mut slot = GENERATED.lock().unwrap_or_else(|p| p.into_inner());
+            slot.get_or_insert_with(Generated::new).clone()
+        };
+        Suite {
+            specs: generated.specs,
+            project: generated.project,
+            cluster: Cluster::start_version(version),
+            matrix: OnceLock::new(),
+            pgtap: OnceLock::new(),
+            pg_prove: Mutex::new(()),
+        }
+    }
+}
+
+impl Generated {
+    /// Generates the matrix, then the other generators, into a new project, noting which
+    /// files each added.
+    fn new() -> Generated {
         let project = tempfile::tempdir().expect("temp dir");
         let mut seen = std::collections::BTreeSet::new();
         let mut specs = Vec::new();
@@ -278,16 +348,14 @@ impl Suite {
         let modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/next-app/node_modules");
         std::os::unix::fs::symlink(&modules, project.path().join("node_modules"))
             .expect("symlink node_modules");
-        Suite {
-            specs,
-            project,
-            cluster: Cluster::start(),
-            matrix: OnceLock::new(),
-            pgtap: OnceLock::new(),
-            pg_prove: Mutex::new(()),
+        Generated {
+            specs: Arc::new(specs),
+            project: Arc::new(project),
         }
     }
+}
 
+impl Suite {
     /// Database `matrix`: the whole matrix applied by `supabase migration up`, with pgTAP.
     fn matrix(&self) -> Result<Database<'_>, String> {
         let outcome = self.matrix.get_or_init(|| {
@@ -580,7 +648,7 @@ fn rollback(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
 fn rollback_in_reverse(suite: &Suite) -> Result<(), String> {
     let db = suite.cluster.create_database("rollback_all");
     let before = db.schema_dump();
-    for spec in &suite.specs {
+    for spec in suite.specs.iter() {
         apply(&db, &spec.migrations)
             .map_err(|e| format!("public.{}: rollback: migration fails: {e}", spec.table))?;
     }
@@ -601,7 +669,7 @@ fn rollback_in_reverse(suite: &Suite) -> Result<(), String> {
             dump_diff(&before, &after)
         ));
     }
-    for spec in &suite.specs {
+    for spec in suite.specs.iter() {
         apply(&db, &spec.migrations)
             .map_err(|e| format!("public.{}: rollback: does not apply again: {e}", spec.table))?;
     }
@@ -617,6 +685,402 @@ fn dump_diff(before: &str, after: &str) -> String {
         .unified_diff()
         .context_radius(1)
         .to_string()
+}
+
+// ---------------------------------------------------------------------------
+// (6) mutation: the generated pgTAP tests fail when a policy is loosened or a table over-granted
+
+/// One weakening of the migrated matrix, and the pgTAP files that must catch it.
+struct Mutant {
+    /// `public.notes: policy "owners can update their rows" loosened to true`
+    what: String,
+    sql: String,
+    tests: Vec<PathBuf>,
+}
+
+/// For every policy of every generated table, a copy of the migrated matrix with that policy's
+/// `using` and `with check` made `true`; for every table, a copy granting all privileges to anon
+/// and authenticated. Each copy runs the pgTAP files of the generator that made the table, which
+/// must fail. A policy whose roles hold no privilege on its table cannot be observed whatever it
+/// says: it is not run, and its test must say so in a comment. Fails naming every survivor.
+fn mutation(suite: &Suite) -> Result<(), String> {
+    let base = suite
+        .database_with("mutation_base", suite.specs.len())
+        .map_err(|e| e.join("\n"))?;
+    base.psql("create extension if not exists pgtap with schema extensions;")
+        .map_err(|e| format!("create extension pgtap: {e}"))?;
+    // Which spec's migrations create which table.
+    let mut tests_of: std::collections::BTreeMap<String, &Spec> = Default::default();
+    for spec in suite.specs.iter() {
+        for migration in &spec.migrations {
+            let text = std::fs::read_to_string(migration).expect("read migration");
+            for line in text.lines() {
+                if let Some(rest) = line.strip_prefix("create table public.") {
+                    let table = rest.split_whitespace().next().unwrap_or_default();
+                    tests_of.insert(table.trim_matches('"').to_string(), spec);
+                }
+            }
+        }
+    }
+    let rows = base.psql(
+        "select coalesce(json_agg(json_build_object(
+             'table', c.relname, 'policy', p.polname, 'command', p.polcmd,
+             'using', pg_get_expr(p.polqual, p.polrelid), 'check', pg_get_expr(p.polwithcheck, p.polrelid),
+             'observable', (select bool_or(r = 0 or has_table_privilege(r, c.oid, 'select, insert, update, delete'))
+                            from unnest(p.polroles) r)
+           ) order by c.relname, p.polname), '[]')
+         from pg_policy p join pg_class c on c.oid = p.polrelid
+         join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'",
+    )?;
+    let policies: Vec<Value> = serde_json::from_str(&rows).map_err(|e| format!("{e}: {rows}"))?;
+    let mut mutants = Vec::new();
+    let mut failures = Vec::new();
+    for (table, spec) in &tests_of {
+        let qualified = format!("public.{}", quote_ident(table));
+        let tests = spec.pgtap.clone();
+        let text: String = tests
+            .iter()
+            .map(|t| std::fs::read_to_string(t).expect("read pgTAP file"))
+            .collect();
+        for policy in policies.iter().filter(|p| p["table"] == table.as_str()) {
+            let name = policy["policy"].as_str().unwrap_or_default();
+            let is_true = |key: &str| matches!(policy[key].as_str(), None | Some("true"));
+            if is_true("using") && is_true("check") {
+                continue; // already true: loosening changes nothing
+            }
+            let what = format!("{qualified}: policy \"{name}\" loosened to true");
+            if policy["observable"] != Value::Bool(true) {
+                let comment = format!("policy \"{name}\" on public.{table} is unobservable");
+                if !text.contains(&comment) {
+                    failures.push(format!(
+                        "{what}: its roles hold no privilege on the table, so no test can see it; the generated test must say so (`{comment}`)"
+                    ));
+                }
+                continue;
+            }
+            let clauses = match policy["command"].as_str() {
+                Some("r" | "d") => "using (true)",
+                Some("a") => "with check (true)",
+                _ => "using (true) with check (true)",
+            };
+            mutants.push(Mutant {
+                sql: format!(
+                    "alter policy {} on {qualified} {clauses};",
+                    quote_ident(name)
+                ),
+                what,
+                tests: tests.clone(),
+            });
+        }
+        mutants.push(Mutant {
+            what: format!("{qualified}: all privileges granted to anon and authenticated"),
+            sql: format!("grant all on table {qualified} to anon, authenticated;"),
+            tests,
+        });
+    }
+    // The unmutated copy passes every file: a file failing anyway would kill every mutant.
+    let all: Vec<PathBuf> = suite.specs.iter().flat_map(|s| s.pgtap.clone()).collect();
+    if let Err(e) = prove_mutant(suite, "mutant_none", "", &all)? {
+        return Err(format!(
+            "matrix: mutation: the generated tests fail without any mutation:\n{e}"
+        ));
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let survivors = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(mutant) = mutants.get(i) else { break };
+                let files: Vec<String> = mutant
+                    .tests
+                    .iter()
+                    .map(|t| t.file_name().unwrap().to_string_lossy().into_owned())
+                    .collect();
+                let line =
+                    match prove_mutant(suite, &format!("mutant_{i}"), &mutant.sql, &mutant.tests) {
+                        Ok(Ok(())) => format!("{} survives {}", mutant.what, files.join(", ")),
+                        Ok(Err(_caught)) => continue,
+                        Err(e) => format!("{}: {e}", mutant.what),
+                    };
+                survivors.lock().unwrap().push(line);
+            });
+        }
+    });
+    let mut survivors = survivors.into_inner().unwrap();
+    survivors.sort();
+    failures.extend(survivors);
+    if mutants.len() < 2 * suite.specs.len() {
+        failures.push(format!(
+            "only {} mutants: the catalog query found too few policies",
+            mutants.len()
+        ));
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "matrix: mutation: {} of {} mutants are not caught:\n{}",
+            failures.len(),
+            mutants.len(),
+            failures.join("\n")
+        ))
+    }
+}
+
+/// Copies the migrated matrix as `name`, applies `sql` and runs `tests` with pg_prove:
+/// `Ok(Ok(()))` when they all pass (the mutant survives), `Ok(Err(output))` when one fails;
+/// `Err` when the copy or the mutation itself fails.
+fn prove_mutant(
+    suite: &Suite,
+    name: &str,
+    sql: &str,
+    tests: &[PathBuf],
+) -> Result<Result<(), String>, String> {
+    let admin = suite.cluster.database("postgres");
+    admin
+        .psql(&format!("create database {name} template mutation_base;"))
+        .map_err(|e| format!("copying the matrix: {e}"))?;
+    let db = suite.cluster.database(name);
+    let outcome = if sql.is_empty() {
+        Ok(())
+    } else {
+        db.psql(sql)
+            .map(drop)
+            .map_err(|e| format!("applying the mutant: {e}"))
+    };
+    let outcome = outcome.map(|()| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for file in tests {
+            std::fs::copy(file, dir.path().join(file.file_name().unwrap())).expect("copy test");
+        }
+        db.pg_prove(dir.path()).map(drop)
+    });
+    admin
+        .psql(&format!("drop database {name};"))
+        .map_err(|e| format!("dropping {name}: {e}"))?;
+    outcome
+}
+
+// ---------------------------------------------------------------------------
+// (7) the tenant root against concurrent sessions and schemas it did not create
+
+/// A psql session kept open by the harness, as a second client connection would be: statements
+/// are sent as they are needed, and others watch it through `pg_stat_activity`.
+struct Session {
+    child: std::process::Child,
+    name: String,
+    output: [std::thread::JoinHandle<String>; 2],
+}
+
+impl Session {
+    /// Starts psql on `db` as `application_name` `name`.
+    fn start(db: &Database<'_>, name: &str) -> Session {
+        use std::process::Stdio;
+        let mut child = db
+            .psql_command()
+            .args(["-f", "-"])
+            .env("PGAPPNAME", name)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("psql starts");
+        let read = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                if let Some(mut pipe) = pipe {
+                    let _ = pipe.read_to_string(&mut text);
+                }
+                text
+            })
+        };
+        let stdout = read(child.stdout.take().map(|p| Box::new(p) as _));
+        let stderr = read(child.stderr.take().map(|p| Box::new(p) as _));
+        Session {
+            child,
+            name: name.to_string(),
+            output: [stdout, stderr],
+        }
+    }
+
+    fn send(&mut self, sql: &str) {
+        use std::io::Write as _;
+        let stdin = self.child.stdin.as_mut().expect("stdin open");
+        stdin.write_all(sql.as_bytes()).expect("write to psql");
+        stdin.flush().expect("flush psql's stdin");
+    }
+
+    /// Waits until the session's backend is in `state` (and, with `lock`, waiting for a lock):
+    /// `Err` with what it is doing instead after 15 seconds.
+    fn wait_for(&self, db: &Database<'_>, state: &str, lock: bool) -> Result<(), String> {
+        let query = format!(
+            "select state || case when {lock} then coalesce(' waiting for ' || wait_event_type, '') else '' end from pg_stat_activity where application_name = '{}'",
+            self.name
+        );
+        let want = if lock {
+            format!("{state} waiting for Lock")
+        } else {
+            state.to_string()
+        };
+        let mut seen = String::new();
+        for _ in 0..300 {
+            seen = db.psql(&query)?;
+            if seen == want {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Err(format!("session {} is {seen:?}, not {want:?}", self.name))
+    }
+
+    /// Ends the input, waits for psql to exit: whether it succeeded, its stdout and stderr.
+    fn finish(mut self) -> (bool, String, String) {
+        drop(self.child.stdin.take());
+        let status = self.child.wait().expect("psql exits");
+        let [stdout, stderr] = self.output;
+        (
+            status.success(),
+            stdout.join().unwrap_or_default(),
+            stderr.join().unwrap_or_default(),
+        )
+    }
+}
+
+/// Issue 12, item 7: the two owners of a workspace leave at once, each in a transaction of its
+/// own connection. The second waits for the first (the guard locks the workspace row before
+/// counting owners), then fails; the workspace keeps an owner.
+fn last_owner_race(suite: &Suite) -> Result<(), String> {
+    let (tenant, members) = tenant(suite)?;
+    let db = suite
+        .database_with("last_owner_race", tenant.index + 1)
+        .map_err(|e| e.join("\n"))?;
+    create_users(&db).map_err(|e| e.join("\n"))?;
+    let w = insert_valid_row(suite, &db, tenant, ALICE, new_seq())?;
+    db.as_user(
+        Some(ALICE),
+        &format!(
+            "insert into {members} (workspace_id, user_id, role) values ('{w}', '{BOB}', 'owner')"
+        ),
+    )?;
+    // As PostgREST runs a request: role and claims for the transaction, then the statement.
+    let leave = |user: &str| {
+        format!(
+            "\\set VERBOSITY verbose\nbegin;\n\\o /dev/null\nselect set_config('role', 'authenticated', true), set_config('request.jwt.claims', {}, true);\n\\o\ndelete from {members} where workspace_id = '{w}' and user_id = '{user}';\n",
+            sql_literal(&json!({ "sub": user, "role": "authenticated" }).to_string())
+        )
+    };
+    let mut first = Session::start(&db, "race_first");
+    first.send(&leave(ALICE));
+    let first_left = first.wait_for(&db, "idle in transaction", false);
+    let mut second = Session::start(&db, "race_second");
+    second.send(&format!("{}commit;\n", leave(BOB)));
+    let second_waits = second.wait_for(&db, "active", true);
+    first.send("commit;\n");
+    let (first_ok, _, first_err) = first.finish();
+    let (second_ok, _, second_err) = second.finish();
+    let owners = db.psql(&format!(
+        "select coalesce(string_agg(user_id::text, ','), 'none') from {members} where workspace_id = '{w}' and role = 'owner'"
+    ))?;
+    let mut failures = Vec::new();
+    if let Err(e) = first_left {
+        failures.push(format!(
+            "the first owner's delete did not go through: {e}\n{first_err}"
+        ));
+    }
+    if !first_ok {
+        failures.push(format!(
+            "the first owner's transaction failed:\n{first_err}"
+        ));
+    }
+    if let Err(e) = second_waits {
+        failures.push(format!(
+            "the second owner's delete did not wait for the first transaction: {e}"
+        ));
+    }
+    if second_ok || !second_err.contains("ERROR:  42501: a workspace needs at least one owner") {
+        failures.push(format!(
+            "the second owner's delete should fail once the first has committed (42501), got: {}",
+            if second_ok { "success" } else { &second_err }
+        ));
+    }
+    if owners != BOB {
+        failures.push(format!("owners afterwards: {owners}, expected only {BOB}"));
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("tenant: last owner race: {}", failures.join("\n")))
+    }
+}
+
+/// Issue 12, item 8: the tenant migration keeps its helpers in `scaffold_private`. A project's
+/// own `private` schema is left exactly as it was (no usage granted, rollback exact), and a
+/// `scaffold_private` that scaffold did not create stops the migration.
+fn private_schema(suite: &Suite) -> Result<(), String> {
+    let (tenant, _) = tenant(suite)?;
+    let db = suite
+        .database_with("private_theirs", tenant.index)
+        .map_err(|e| e.join("\n"))?;
+    db.psql(
+        "create schema private;
+         create function private.secret() returns text language sql as $$ select 'theirs' $$;",
+    )?;
+    let before = db.schema_dump();
+    let usage = "select has_schema_privilege('authenticated', 'private', 'usage'), has_schema_privilege('anon', 'private', 'usage')";
+    let mut failures = Vec::new();
+    apply(&db, &tenant.migrations)
+        .map_err(|e| format!("tenant: private schema: migration fails: {e}"))?;
+    let granted = db.psql(usage)?;
+    if granted != "f|f" {
+        failures.push(format!(
+            "the migration granted usage on the project's own `private` schema (authenticated|anon: {granted})"
+        ));
+    }
+    failures.extend(
+        probe(
+            "a signed-in user cannot call a function of the project's own private schema",
+            OWNER,
+            "select private.secret()".into(),
+            Expect::Denied,
+        )
+        .run(&db)
+        .err(),
+    );
+    let reversed: Vec<PathBuf> = tenant.rollbacks.iter().rev().cloned().collect();
+    apply(&db, &reversed).map_err(|e| format!("tenant: private schema: rollback fails: {e}"))?;
+    let after = db.schema_dump();
+    if after != before {
+        failures.push(format!(
+            "up + down changed the project's schema (- before, + after):\n{}",
+            dump_diff(&before, &after)
+        ));
+    }
+
+    let taken = suite
+        .database_with("private_taken", tenant.index)
+        .map_err(|e| e.join("\n"))?;
+    taken.psql("create schema scaffold_private;")?;
+    match apply(&taken, &tenant.migrations) {
+        Ok(()) => failures.push(
+            "the migration ran on a scaffold_private schema that scaffold did not create".into(),
+        ),
+        Err(e) if e.contains("schema scaffold_private exists and scaffold did not create it") => {}
+        Err(e) => failures.push(format!(
+            "the migration failed on a foreign scaffold_private, but not saying why: {e}"
+        )),
+    }
+    let granted = taken.psql(
+        "select has_schema_privilege('authenticated', 'scaffold_private', 'usage') or has_schema_privilege('anon', 'scaffold_private', 'usage')",
+    )?;
+    if granted != "f" {
+        failures.push("the refused migration granted usage on scaffold_private".into());
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("tenant: private schema: {}", failures.join("\n")))
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -699,7 +1163,11 @@ fn valid_value(field: &Field, seq: usize) -> Value {
             if let Some(max) = max {
                 value = value.min(max);
             }
-            number(&value.to_string())
+            // numeric travels as a decimal string (exact); double precision as a JSON number.
+            match field.ty {
+                FieldType::Numeric => json!(value.to_string()),
+                _ => number(&value.to_string()),
+            }
         }
         FieldType::Bool => json!(true),
         FieldType::Date => json!("2024-01-31"),
@@ -722,6 +1190,13 @@ fn insert_valid_row(
 ) -> Result<String, String> {
     let mut row = valid_row(suite, db, spec, user, seq)?;
     insert_row(db, spec, user, &mut row)
+}
+
+/// A workspace and a user who may write any row in it (its owner).
+#[derive(Clone, Copy)]
+struct In<'a> {
+    workspace: &'a str,
+    owner: &'a str,
 }
 
 /// Inserts `row` with a new id as `user` (without RETURNING, which needs read access too).
@@ -755,6 +1230,8 @@ fn tenant(suite: &Suite) -> Result<(&Spec, String), String> {
     ))
 }
 
+/// A row of `spec` for `user` with every field set; a workspace row goes in a new workspace
+/// `user` owns.
 fn valid_row(
     suite: &Suite,
     db: &Database<'_>,
@@ -762,14 +1239,37 @@ fn valid_row(
     user: &str,
     seq: usize,
 ) -> Result<Map<String, Value>, String> {
+    valid_row_in(suite, db, spec, user, seq, None)
+}
+
+/// Like [`valid_row`]; a workspace row goes in `inside` when given. Required refs point at rows
+/// created first: by `user`, or for a ref between workspace tables in the same workspace (their
+/// foreign key includes it), by the workspace's owner.
+fn valid_row_in(
+    suite: &Suite,
+    db: &Database<'_>,
+    spec: &Spec,
+    user: &str,
+    seq: usize,
+    inside: Option<In<'_>>,
+) -> Result<Map<String, Value>, String> {
     let mut row = Map::new();
-    if let Access::Workspace { .. } = spec.access {
-        // A workspace of the user's own, where they are the owner.
-        let (workspaces, _) = tenant(suite)?;
-        row.insert(
-            "workspace_id".into(),
-            json!(insert_valid_row(suite, db, workspaces, user, new_seq())?),
-        );
+    let own: String;
+    let inside = match (spec.access, inside) {
+        (Access::Workspace { .. }, Some(inside)) => Some(inside),
+        (Access::Workspace { .. }, None) => {
+            // A workspace of the user's own, where they are the owner.
+            let (workspaces, _) = tenant(suite)?;
+            own = insert_valid_row(suite, db, workspaces, user, new_seq())?;
+            Some(In {
+                workspace: &own,
+                owner: user,
+            })
+        }
+        _ => None,
+    };
+    if let Some(inside) = inside {
+        row.insert("workspace_id".into(), json!(inside.workspace));
     }
     for field in &spec.fields {
         let value = match &field.ty {
@@ -778,7 +1278,15 @@ fn valid_row(
                     .spec_of_table(table)
                     .filter(|t| t.table != spec.table)
                     .ok_or_else(|| format!("{}: no spec generates table {table}", field.name))?;
-                json!(insert_valid_row(suite, db, target, user, new_seq())?)
+                let id = match (target.access, inside) {
+                    (Access::Workspace { .. }, Some(inside)) => {
+                        let mut parent =
+                            valid_row_in(suite, db, target, inside.owner, new_seq(), Some(inside))?;
+                        insert_row(db, target, inside.owner, &mut parent)?
+                    }
+                    _ => insert_valid_row(suite, db, target, user, new_seq())?,
+                };
+                json!(id)
             }
             _ => valid_value(field, seq),
         };
@@ -1013,6 +1521,9 @@ fn isolation(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
     }
     .map_err(|e| vec![format!("setup: {e}")])?;
     let mut failures: Vec<String> = probes.iter().filter_map(|p| p.run(&db).err()).collect();
+    // Then, on rows of their own: refs, unique and cascades across owners and tenants.
+    let relations = relation_probes(suite, &db, &p).map_err(|e| vec![format!("setup: {e}")])?;
+    failures.extend(relations.iter().filter_map(|p| p.run(&db).err()));
 
     // Every function the migration created: never callable by anon; trigger functions not by
     // authenticated either (triggers still fire: EXECUTE is checked when the trigger is created).
@@ -1072,7 +1583,7 @@ fn owner_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec
     let both = both.join("\n");
     let ours = format!("id in ('{a}', '{b}')");
 
-    let mut probes = vec![
+    let probes = vec![
         probe(
             "each new row belongs to whoever created it (user_id defaults to auth.uid())",
             OWNER,
@@ -1187,35 +1698,341 @@ fn owner_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec
         .then(p.count(&format!("id = '{a}'")), "0"),
     ];
 
-    // A foreign key check bypasses row level security, so the policies themselves must stop a
-    // row from pointing at a row its writer cannot read (it would block or cascade the owner's
-    // deletes). A ref to the table itself is outside what a policy can check (42P17).
+    Ok(probes)
+}
+
+/// Who controls a ref's row and the row it points at, as the tests see it (issue 12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Between {
+    /// The same user: the foreign key includes user_id.
+    SameOwner,
+    /// The same workspace: the foreign key includes workspace_id.
+    SameWorkspace,
+    /// Possibly different users or tenants: the writer must be able to read the row.
+    Crossing,
+}
+
+fn between(child: Access, parent: Access) -> Between {
+    match (child, parent) {
+        (Access::Owner | Access::PublicRead, Access::Owner) => Between::SameOwner,
+        (Access::Workspace { .. }, Access::Workspace { .. }) => Between::SameWorkspace,
+        _ => Between::Crossing,
+    }
+}
+
+/// A row of `spec` written by `user` (in `inside` for a workspace row) with `column` set to
+/// `value`: its new id and the statement that inserts it.
+fn insert_with(
+    suite: &Suite,
+    db: &Database<'_>,
+    spec: &Spec,
+    user: &str,
+    inside: Option<In<'_>>,
+    column: &str,
+    value: Value,
+) -> Result<(String, String), String> {
+    let mut row = valid_row_in(suite, db, spec, user, new_seq(), inside)?;
+    row.insert(column.into(), value);
+    let id = new_id();
+    row.insert("id".into(), json!(id));
+    Ok((id, insert_sql(spec, &row, "")))
+}
+
+/// Refs, unique and cascades across owners and tenants (issue 12), each on rows of its own.
+/// Alice controls the rows pointed at; Bob is a stranger to them; in Alice's workspace Carol
+/// is a member and Dave an admin.
+fn relation_probes(
+    suite: &Suite,
+    db: &Database<'_>,
+    p: &Probing<'_>,
+) -> Result<Vec<Probe>, String> {
+    let spec = p.spec;
+    let mut probes = Vec::new();
+    if spec.access == Access::Billing {
+        return Ok(probes);
+    }
+    let workspace_row = matches!(spec.access, Access::Workspace { .. });
+    let uses_workspaces = workspace_row
+        || spec.access == Access::Tenant
+        || spec.fields.iter().any(|f| {
+            f.ref_table()
+                .and_then(|t| suite.spec_of_table(t))
+                .is_some_and(|t| matches!(t.access, Access::Workspace { .. } | Access::Tenant))
+        });
+    // Alice's workspace (Carol a member, Dave an admin), Bob's, and a second one of Alice's.
+    let (w1, w2, w3) = if uses_workspaces {
+        let (one, two, _) = workspaces(suite, db)?;
+        let (workspaces, _) = tenant(suite)?;
+        let three = insert_valid_row(suite, db, workspaces, ALICE, new_seq())?;
+        (one, two, three)
+    } else {
+        Default::default()
+    };
+    // Where each one's rows go, for a workspace resource.
+    let alices = workspace_row.then_some(In {
+        workspace: &w1,
+        owner: ALICE,
+    });
+    let bobs = workspace_row.then_some(In {
+        workspace: &w2,
+        owner: BOB,
+    });
+    let alices_other = workspace_row.then_some(In {
+        workspace: &w3,
+        owner: ALICE,
+    });
+    let random = "00000000-0000-4000-8000-ffffffffffff";
+
     for field in &spec.fields {
-        let FieldType::Ref { table } = &field.ty else {
+        let Some(table) = field.ref_table() else {
             continue;
         };
-        let Some(target) = suite.spec_of_table(table).filter(|t| t.table != spec.table) else {
-            continue;
+        let column = field.column();
+        let col = quote_ident(&column);
+        let target = suite
+            .spec_of_table(table)
+            .ok_or_else(|| format!("{column}: no spec generates {table}"))?;
+        let relation = between(spec.access, target.access);
+        // The row pointed at: Alice's, in her workspace for workspace tables; for a tenant
+        // root, her workspace itself.
+        let parent = match target.access {
+            Access::Workspace { .. } => {
+                let mut row = valid_row_in(
+                    suite,
+                    db,
+                    target,
+                    ALICE,
+                    new_seq(),
+                    Some(In {
+                        workspace: &w1,
+                        owner: ALICE,
+                    }),
+                )?;
+                insert_row(db, target, ALICE, &mut row)?
+            }
+            Access::Tenant => w1.clone(),
+            Access::Owner | Access::PublicRead | Access::Billing => {
+                insert_valid_row(suite, db, target, ALICE, new_seq())?
+            }
         };
-        let readable = target.access == Access::PublicRead;
-        let mut row = valid_row(suite, db, spec, BOB, new_seq())?;
-        let alices = insert_valid_row(suite, db, target, ALICE, new_seq())?;
-        row.insert(field.column(), json!(alices));
-        probes.push(
-            probe(
-                &format!(
-                    "another user's row is a valid {} only if they may read it",
-                    field.column()
-                ),
+        let points_at = |id: &str| p.count(&format!("{col} = '{id}'"));
+        let what = match relation {
+            Between::SameOwner => "its foreign key includes the owner",
+            Between::SameWorkspace => "its foreign key includes the workspace",
+            Between::Crossing => "the writer must be able to read it",
+        };
+        // A foreign key violation, or for a crossing ref the policy's or trigger's refusal.
+        let denied = || match relation {
+            Between::SameOwner | Between::SameWorkspace => Expect::Fails("23503"),
+            Between::Crossing => Expect::Denied,
+        };
+        if relation != Between::Crossing || target.access != Access::PublicRead {
+            // Issue 12, items 1 and 4: a stranger's row and a random id fail alike, so the
+            // column is no oracle, and nothing of Bob's can block or cascade Alice's delete.
+            let (_, stranger) = insert_with(suite, db, spec, BOB, bobs, &column, json!(parent))?;
+            let (_, made_up) = insert_with(suite, db, spec, BOB, bobs, &column, json!(random))?;
+            probes.push(
+                probe(
+                    &format!("a row of Bob's cannot point {column} at Alice's row ({what})"),
+                    OTHER,
+                    stranger,
+                    denied(),
+                )
+                .then(points_at(&parent), "0"),
+            );
+            probes.push(probe(
+                &format!("... and fails the same way with an id that does not exist, so {column} reveals nothing"),
                 OTHER,
-                insert_sql(spec, &row, ""),
-                if readable { prints("") } else { Expect::Denied },
+                made_up,
+                denied(),
+            ));
+            // A row of Bob's own (a required ref pointing at a row of his), then the update.
+            let mut row = valid_row_in(suite, db, spec, BOB, new_seq(), bobs)?;
+            let own = insert_row(db, spec, BOB, &mut row)?;
+            probes.push(
+                probe(
+                    &format!("nor can Bob point an existing row's {column} at it by update"),
+                    OTHER,
+                    p.set(&column, &parent, &own),
+                    denied(),
+                )
+                .then(points_at(&parent), "0"),
+            );
+        }
+        if workspace_row && relation == Between::SameWorkspace {
+            // Item 4: Alice writes in both her workspaces, and still cannot link across them.
+            let (_, across) =
+                insert_with(suite, db, spec, ALICE, alices_other, &column, json!(parent))?;
+            probes.push(
+                probe(
+                    &format!("a row in one of Alice's workspaces cannot point {column} at a row of her other one"),
+                    OWNER,
+                    across,
+                    Expect::Fails("23503"),
+                )
+                .then(points_at(&parent), "0"),
+            );
+            if field.effective_on_delete() == OnDelete::Restrict {
+                // Within one workspace, restrict is fine: whoever deletes sees what blocks them.
+                let mut row = valid_row_in(suite, db, target, ALICE, new_seq(), alices)?;
+                let parent = insert_row(db, target, ALICE, &mut row)?;
+                let (child, sql) =
+                    insert_with(suite, db, spec, ALICE, alices, &column, json!(parent))?;
+                db.as_user(Some(ALICE), &sql)?;
+                probes.push(
+                    probe(
+                        &format!("deleting a {table} row that a row of {} points at is refused (restrict), and the member sees that row", spec.table),
+                        MEMBER,
+                        format!("delete from {} where id = '{parent}'", target.qualified()),
+                        Expect::Fails("23503"),
+                    )
+                    .then(p.count(&format!("id = '{child}'")), "1"),
+                );
+                probes.push(probe(
+                    "... the row in the way is one the member can read",
+                    MEMBER,
+                    p.count(&format!("id = '{child}'")),
+                    prints("1"),
+                ));
+            }
+        }
+        if relation == Between::Crossing {
+            probes.extend(crossing_probes(suite, db, p, field, target, &parent, &w1)?);
+        }
+    }
+    probes.extend(unique_probes(suite, db, p, alices, bobs)?);
+    Ok(probes)
+}
+
+/// A ref across owners or tenants: who may point at a row (whoever can read it), and what
+/// deleting that row does (cascade: whoever may delete it may delete the rows pointing at it
+/// one by one too; set null: they stay and lose the reference).
+#[allow(clippy::too_many_arguments)]
+fn crossing_probes(
+    suite: &Suite,
+    db: &Database<'_>,
+    p: &Probing<'_>,
+    field: &Field,
+    target: &Spec,
+    parent: &str,
+    w1: &str,
+) -> Result<Vec<Probe>, String> {
+    let spec = p.spec;
+    let column = field.column();
+    let col = quote_ident(&column);
+    // Someone who can read Alice's row without controlling it: anyone for a public row, Carol
+    // (a plain member) for a row of Alice's workspace or that workspace itself.
+    let (reader, reader_id) = match target.access {
+        Access::PublicRead => (OTHER, BOB),
+        Access::Workspace { .. } | Access::Tenant => (MEMBER, CAROL),
+        Access::Owner | Access::Billing => return Ok(Vec::new()),
+    };
+    // The reader's own row (in a workspace of their own, for a workspace resource).
+    let readers_row = |value: Value| insert_with(suite, db, spec, reader_id, None, &column, value);
+    let (child, insert) = readers_row(json!(parent))?;
+    let mut probes = vec![probe(
+        &format!("whoever can read a row may point {column} at it"),
+        reader,
+        insert,
+        prints(""),
+    )
+    .then(p.count(&format!("id = '{child}'")), "1")];
+    let delete_parent = match target.access {
+        Access::Tenant => format!("delete from {} where id = '{w1}'", target.qualified()),
+        _ => format!("delete from {} where id = '{parent}'", target.qualified()),
+    };
+    match field.effective_on_delete() {
+        OnDelete::Cascade => {
+            let stranger = if reader_id == BOB { MEMBER } else { OTHER };
+            probes.extend([
+                probe(
+                    &format!("a stranger to both rows cannot delete the row pointing {column} at Alice's"),
+                    stranger,
+                    format!("delete from {}", p.t),
+                    Expect::Refused,
+                )
+                .then(p.count(&format!("id = '{child}'")), "1"),
+                probe(
+                    &format!("whoever may delete the row {column} points at may delete the rows pointing at it, one by one"),
+                    OWNER,
+                    format!("delete from {}", p.t),
+                    prints(""),
+                )
+                .then(p.count(&format!("id = '{child}'")), "0"),
+            ]);
+            let (again, insert) = readers_row(json!(parent))?;
+            probes.extend([
+                probe("(the reader points at it again)", reader, insert, prints("")),
+                probe(
+                    &format!("deleting the row {column} points at is never blocked, and deletes the rows pointing at it (cascade)"),
+                    OWNER,
+                    delete_parent,
+                    prints(""),
+                )
+                .then(p.count(&format!("id = '{again}'")), "0"),
+            ]);
+        }
+        OnDelete::SetNull => probes.push(
+            probe(
+                &format!("deleting the row {column} points at is never blocked; the rows pointing at it stay, without the reference (set null)"),
+                OWNER,
+                delete_parent,
+                prints(""),
             )
             .then(
-                p.count(&format!("{} = '{alices}'", quote_ident(&field.column()))),
-                if readable { "1" } else { "0" },
+                p.count(&format!("id = '{child}' and {col} is null")),
+                "1",
             ),
-        );
+        ),
+        OnDelete::Restrict => {
+            return Err(format!(
+                "{column}: restrict across owners or tenants is refused by the generator"
+            ))
+        }
+    }
+    Ok(probes)
+}
+
+/// Issue 12, item 6: `unique` is per owner or workspace, so nobody learns another's values or
+/// takes them; `unique=global` collides across them, as documented.
+fn unique_probes(
+    suite: &Suite,
+    db: &Database<'_>,
+    p: &Probing<'_>,
+    alices: Option<In<'_>>,
+    bobs: Option<In<'_>>,
+) -> Result<Vec<Probe>, String> {
+    let spec = p.spec;
+    let mut probes = Vec::new();
+    for field in spec.fields.iter().filter(|f| f.unique.is_some()) {
+        let column = field.column();
+        let value = valid_value(field, new_seq());
+        let (_, first) = insert_with(suite, db, spec, ALICE, alices, &column, value.clone())?;
+        db.as_user(Some(ALICE), &first)?;
+        let (_, bobs_insert) = insert_with(suite, db, spec, BOB, bobs, &column, value.clone())?;
+        let (_, again) = insert_with(suite, db, spec, ALICE, alices, &column, value)?;
+        let global = field.unique == Some(scaffold::spec::Unique::Global);
+        probes.push(if global {
+            probe(
+                &format!("{column} is unique=global: Bob's value collides with Alice's (the documented oracle)"),
+                OTHER,
+                bobs_insert,
+                Expect::Fails("23505"),
+            )
+        } else {
+            probe(
+                &format!("{column} is unique per owner or workspace: Bob may use the value Alice uses, and learns nothing from it"),
+                OTHER,
+                bobs_insert,
+                prints(""),
+            )
+        });
+        probes.push(probe(
+            &format!("{column} is unique within Alice's rows"),
+            OWNER,
+            again,
+            Expect::Fails("23505"),
+        ));
     }
     Ok(probes)
 }
@@ -1337,14 +2154,14 @@ fn billing_probes(db: &Database<'_>) -> Result<Vec<Probe>, String> {
 /// Workspace 1 (alice owns it; carol is a member, dave an admin) and workspace 2 (bob's).
 fn workspaces(suite: &Suite, db: &Database<'_>) -> Result<(String, String, String), String> {
     let (workspaces, members) = tenant(suite)?;
-    let one = insert_valid_row(suite, db, workspaces, ALICE, 1)?;
+    let one = insert_valid_row(suite, db, workspaces, ALICE, new_seq())?;
     db.as_user(
         Some(ALICE),
         &format!(
             "insert into {members} (workspace_id, user_id, role) values ('{one}', '{CAROL}', 'member'), ('{one}', '{DAVE}', 'admin')"
         ),
     )?;
-    let two = insert_valid_row(suite, db, workspaces, BOB, 2)?;
+    let two = insert_valid_row(suite, db, workspaces, BOB, new_seq())?;
     Ok((one, two, members))
 }
 
@@ -1403,6 +2220,13 @@ fn tenant_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Ve
             insert_sql(spec, &stolen, ""),
             Expect::Denied,
         ),
+        probe(
+            "not even an owner changes who created a workspace",
+            OWNER,
+            p.set("created_by", BOB, &w1),
+            Expect::Denied,
+        )
+        .then(format!("select created_by from {t} where {here}"), ALICE),
         probe("a member reads it", MEMBER, p.count(&here), prints("1")),
         probe(
             "a member reads the member list",
@@ -1432,7 +2256,7 @@ fn tenant_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Ve
         probe(
             "an outsider cannot find out who has an account by email",
             OTHER,
-            format!("select private.workspace_member_id_by_email('{w1}', 'alice@example.com')"),
+            format!("select scaffold_private.workspace_member_id_by_email('{w1}', 'alice@example.com')"),
             prints(""),
         ),
         probe(
@@ -1505,10 +2329,10 @@ fn workspace_probes(
 ) -> Result<Vec<Probe>, String> {
     let (spec, t) = (p.spec, &p.t);
     let (w1, w2, members) = workspaces(suite, db)?;
+    let w3 = insert_valid_row(suite, db, tenant(suite)?.0, ALICE, new_seq())?;
     let row_in = |user: &str, workspace: &str, seq: usize| -> Result<Map<String, Value>, String> {
-        let mut row = valid_row(suite, db, spec, user, seq)?;
-        row.insert("workspace_id".into(), json!(workspace));
-        Ok(row)
+        let owner = if workspace == w2 { BOB } else { ALICE };
+        valid_row_in(suite, db, spec, user, seq, Some(In { workspace, owner }))
     };
     let r1 = insert_row(db, spec, ALICE, &mut row_in(ALICE, &w1, 1)?)?;
     let r2 = insert_row(db, spec, BOB, &mut row_in(BOB, &w2, 2)?)?;
@@ -1563,6 +2387,30 @@ fn workspace_probes(
             "nor move a row out to someone else's workspace",
             OWNER,
             p.set("workspace_id", &w2, &r1),
+            Expect::Denied,
+        )
+        .then(workspace_of(&r1), &w1),
+        // Issue 12, item 3: the policies would allow this move (Alice writes in both), the
+        // missing update grant on workspace_id does not.
+        probe(
+            "nor between two workspaces the caller owns: a row never changes workspace",
+            OWNER,
+            p.set("workspace_id", &w3, &r1),
+            Expect::Denied,
+        )
+        .then(workspace_of(&r1), &w1),
+        probe(
+            "nor by upsert on its id",
+            OWNER,
+            insert_sql(
+                spec,
+                &{
+                    let mut row = row_in(ALICE, &w3, 6)?;
+                    row.insert("id".into(), json!(r1));
+                    row
+                },
+                "on conflict (id) do update set workspace_id = excluded.workspace_id",
+            ),
             Expect::Denied,
         )
         .then(workspace_of(&r1), &w1),
@@ -1758,8 +2606,6 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
                 if let Some(v) = sized(min) {
                     cases.push(case(format!("length {min} (min)"), json!(v), Accept));
                 }
-            } else if field.ty == FieldType::Text {
-                cases.push(case("the empty string (no min)", json!(""), Accept));
             }
             if let Some(max) = max {
                 let max = max as usize;
@@ -1788,6 +2634,23 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
                 ));
             }
             if field.ty == FieldType::Text {
+                // Never blank (whitespace as JavaScript's `\s` has it), and kept as typed.
+                let fits = |len: f64| min.is_none_or(|m| len >= m) && max.is_none_or(|m| len <= m);
+                for (label, value, verdict) in [
+                    ("the empty string", "", Reject),
+                    ("only spaces, tabs and newlines", " \t\n\r", Reject),
+                    (
+                        "only Unicode whitespace (no-break, ideographic, byte order mark)",
+                        "\u{a0}\u{3000}\u{feff}",
+                        Reject,
+                    ),
+                    ("a character between spaces (kept as typed)", " a ", Accept),
+                    ("a zero-width space (not whitespace)", "\u{200b}", Accept),
+                ] {
+                    if verdict == Reject || fits(value.chars().count() as f64) {
+                        cases.push(case(label, json!(value), verdict));
+                    }
+                }
                 // char_length counts code points, and so must Zod: a character outside the Basic
                 // Multilingual Plane is one character, not two UTF-16 code units.
                 if let Some(max) = max {
@@ -1913,7 +2776,8 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
                 ));
             }
         }
-        FieldType::Numeric | FieldType::Float => {
+        FieldType::Numeric => decimal_boundaries(field, &mut cases),
+        FieldType::Float => {
             // One step past a bound: a tenth of its last decimal place.
             let step = |bound: &str| -> (f64, usize) {
                 let decimals = bound.split_once('.').map_or(0, |(_, d)| d.len()) + 1;
@@ -1942,6 +2806,13 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
             if min.is_none() && max.is_none() {
                 cases.push(case("-1e15", number("-1e15"), Accept));
                 cases.push(case("0.000001", number("0.000001"), Accept));
+            }
+            for special in ["NaN", "Infinity", "-Infinity"] {
+                cases.push(case(
+                    format!("the string {special} (double precision reads it)"),
+                    json!(special),
+                    Reject,
+                ));
             }
         }
         FieldType::Bool => {
@@ -2034,6 +2905,114 @@ fn boundaries(field: &Field, valid: &Value) -> Vec<Boundary> {
     cases
 }
 
+/// The boundary table of a numeric field: decimal strings, exact both ways. A JSON number is
+/// read by the database too, but only a string keeps every digit through JavaScript.
+fn decimal_boundaries(field: &Field, cases: &mut Vec<Boundary>) {
+    use Verdict::{Accept, OnlyZodRejects, Reject};
+    let (min, max) = (bound(&field.min), bound(&field.max));
+    let within = |v: f64| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
+    // One step past a bound: a tenth of its last decimal place, written exactly.
+    let step = |bound: &str, up: bool| -> String {
+        let decimals = bound.split_once('.').map_or(0, |(_, d)| d.len()) + 1;
+        let value = bound.parse::<f64>().unwrap()
+            + if up { 1.0 } else { -1.0 } * 10f64.powi(-(decimals as i32));
+        format!("{value:.decimals$}")
+    };
+    if let Some(text) = field.min.map(|b| b.to_string()) {
+        cases.push(case(format!("\"{text}\" (min)"), json!(text), Accept));
+        let below = step(&text, false);
+        let verdict = match field.digits() {
+            // The database rounds it to the scale first: to min itself, which it accepts.
+            Some(d)
+                if (below.len() - below.find('.').unwrap_or(below.len()) - 1) as u32 > d.scale =>
+            {
+                OnlyZodRejects
+            }
+            _ => Reject,
+        };
+        cases.push(case(
+            format!("\"{below}\" (just below min)"),
+            json!(below),
+            verdict,
+        ));
+    }
+    if let Some(text) = field.max.map(|b| b.to_string()) {
+        cases.push(case(format!("\"{text}\" (max)"), json!(text), Accept));
+        let above = step(&text, true);
+        cases.push(case(
+            format!("\"{above}\" (just above max)"),
+            json!(above),
+            Reject,
+        ));
+    }
+    if field.digits().is_none() && within(0.3) {
+        cases.push(case(
+            "0.30000000000000001, exactly (a double makes it 0.3)",
+            json!("0.30000000000000001"),
+            Accept,
+        ));
+    }
+    if let Some(digits) = field.digits() {
+        let scale = digits.scale as usize;
+        if within(1.0) {
+            cases.push(case(
+                "trailing zeros past the scale (the same value)",
+                json!(format!("1.{}", "0".repeat(scale + 2))),
+                Accept,
+            ));
+            cases.push(case(
+                "a digit past the scale (the database rounds it)",
+                json!(format!("1.{}1", "0".repeat(scale))),
+                OnlyZodRejects,
+            ));
+        }
+        let integer_digits = digits.integer_digits() as usize;
+        if integer_digits < 30 {
+            let largest = format!(
+                "{}.{}",
+                "9".repeat(integer_digits.max(1)),
+                "9".repeat(scale)
+            );
+            if integer_digits > 0 && max.is_none() {
+                cases.push(case(
+                    format!("\"{largest}\" (the largest it holds)"),
+                    json!(largest),
+                    Accept,
+                ));
+            }
+            cases.push(case(
+                format!("10^{integer_digits} (numeric field overflow)"),
+                json!(format!("1{}", "0".repeat(integer_digits))),
+                Reject,
+            ));
+        }
+    }
+    for (label, value) in [
+        ("the string NaN (numeric reads it)", "NaN"),
+        ("the string Infinity", "Infinity"),
+        ("the string -Infinity", "-Infinity"),
+        ("not a number", "twelve"),
+        ("the empty string", ""),
+    ] {
+        cases.push(case(label, json!(value), Reject));
+    }
+    let inside = if within(12.5) { "12.5" } else { "" };
+    if !inside.is_empty() {
+        cases.push(case(
+            "a JSON number (rounded through a double in JavaScript)",
+            number(inside),
+            OnlyZodRejects,
+        ));
+        for (label, value) in [
+            ("an exponent (another spelling)", "1.25e1"),
+            ("surrounding spaces (another spelling)", " 12.5 "),
+            ("a leading plus (another spelling)", "+12.5"),
+        ] {
+            cases.push(case(label, json!(value), OnlyZodRejects));
+        }
+    }
+}
+
 /// One row of the parity table, as both sides see it.
 struct ParityCase {
     mode: &'static str,
@@ -2049,7 +3028,17 @@ fn parity(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
     db.psql(PARITY_SQL)
         .map_err(|e| vec![format!("setup: verdict function: {e}")])?;
     let base = valid_row(suite, &db, spec, ALICE, 1).map_err(|e| vec![e])?;
-    let target = insert_valid_row(suite, &db, spec, ALICE, 2).map_err(|e| vec![e])?;
+    // The row updates change, in the same workspace as `base` (refs within a workspace stay in it).
+    let inside = base
+        .get("workspace_id")
+        .and_then(Value::as_str)
+        .map(|workspace| In {
+            workspace,
+            owner: ALICE,
+        });
+    let target = valid_row_in(suite, &db, spec, ALICE, 2, inside)
+        .and_then(|mut row| insert_row(&db, spec, ALICE, &mut row))
+        .map_err(|e| vec![e])?;
 
     let mut cases = vec![ParityCase {
         mode: "create",
@@ -2211,10 +3200,11 @@ fn node() -> Result<PathBuf, String> {
 }
 
 fn zod_verdicts(suite: &Suite, spec: &Spec, cases: &[ParityCase]) -> Result<Vec<Value>, String> {
-    let file = suite
-        .project
-        .path()
-        .join(format!("parity-cases-{}.json", spec.index));
+    let file = suite.project.path().join(format!(
+        "parity-cases-{}-{}.json",
+        suite.cluster.version().label(),
+        spec.index
+    ));
     let payload = json!({
         "module": spec.validation,
         "cases": cases.iter().map(|c| json!({ "mode": c.mode, "input": c.input })).collect::<Vec<_>>(),

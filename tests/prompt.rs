@@ -74,9 +74,9 @@ fn the_wizard_writes_what_the_command_line_writes() {
     converse(
         &mut session,
         &[
-            Line("Resource name", "select"),
+            Line("Resource name", "2fa"),
             // Refused with the command line's message, then asked again.
-            Line("`select` is not a valid resource name", "notes"),
+            Line("`2fa` is not a valid resource name", "notes"),
             Line("Singular", ""),
             Line("Plural (the table name)", ""),
             Line("Field 1: name", "id"),

@@ -923,6 +923,8 @@ fn field_json(token: &str) -> Value {
         "default",
         "min",
         "max",
+        "precision",
+        "scale",
         "on-delete",
     ];
     let mut parts = token.split(':');
@@ -961,6 +963,8 @@ fn field_json(token: &str) -> Value {
         "default": modifier("default"),
         "min": modifier("min"),
         "max": modifier("max"),
+        "precision": modifier("precision"),
+        "scale": modifier("scale"),
         "fixed": false,
     })
 }
@@ -968,7 +972,7 @@ fn field_json(token: &str) -> Value {
 /// The TypeScript type a field's value has in the create input (before `?`/`| null`).
 fn ts_value_type(field: &Value) -> String {
     match field["type"].as_str().unwrap() {
-        "int" | "bigint" | "numeric" | "float" => "number".into(),
+        "int" | "bigint" | "float" => "number".into(),
         "bool" => "boolean".into(),
         "jsonb" if field["optional"].as_bool().unwrap() => "JsonValue".into(),
         "jsonb" => "NonNullable<JsonValue>".into(),
@@ -1194,7 +1198,25 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         "// Type-level proofs (checked by tsc): the inferred input and result types of every\n\
          // action and read, derived from the spec and the database, and no `any` in any export."
     );
-    let row = format!("Tables<\"{table}\">");
+    // Numeric columns come back as exact decimal strings: the actions and the reads select them
+    // as text.
+    let table_row = format!("Tables<\"{table}\">");
+    let decimals: Vec<String> = fields
+        .iter()
+        .filter(|f| f["type"] == "numeric")
+        .map(|f| {
+            let nullable = if f["optional"] == true { " | null" } else { "" };
+            format!("C extends {} ? string{nullable} : ", f["column"])
+        })
+        .collect();
+    let row = if decimals.is_empty() {
+        table_row
+    } else {
+        format!(
+            "{{ [C in keyof {table_row}]: {}{table_row}[C] }}",
+            decimals.concat()
+        )
+    };
     let vf = &plan.validations_file;
     // Each proof with a comment naming what it is about; tsc prints the line.
     let mut proofs: Vec<(String, String)> = vec![
@@ -1215,7 +1237,7 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         ),
         (
             format!("Equal<validations.{s}, {row}>"),
-            format!("{vf}: the row type is the database's"),
+            format!("{vf}: the row type is the database's, numeric as decimal strings"),
         ),
     ];
     for (name, file) in [("actions", &plan.actions_file), ("data", &plan.data_file)] {

@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::plan::{Ownership, Plan};
 use crate::project::{Layout, Project, CONFIG_FILE};
 use crate::render::Renderer;
-use crate::session::{self, SessionEntry};
+use crate::session::{self, PlannedEntry};
 
 /// The environment variables generated code reads, with what they are for and a local default.
 pub const ENV_ENTRIES: &[EnvEntry] = &[
@@ -214,15 +214,15 @@ fn agents_pointer(plan: &mut Plan, project: &Project, renderer: &Renderer) -> Re
         rules_dir: &'static str,
         examples_dir: &'static str,
     }
-    let entry = SessionEntry::render(
-        renderer,
+    let entry = PlannedEntry::new(
         POINTER_KEY,
         AGENTS_POINTER_TEMPLATE,
         Context {
             rules_dir: RULES_DIR,
             examples_dir: EXAMPLES_DIR,
         },
-    )?;
+    )
+    .render(renderer)?;
     let agents = project.read(AGENTS_FILE)?;
     let mut targets = vec![(AGENTS_FILE, agents.unwrap_or_default())];
     if let Some(claude) = project.read(CLAUDE_FILE)? {

@@ -18,6 +18,8 @@ pub struct TestIds {
     pub newcomer: &'static str,
     pub workspace: &'static str,
     pub other_workspace: &'static str,
+    /// Another workspace the owner owns, to move rows to.
+    pub second_workspace: &'static str,
     /// Rows of referenced tables the owner can see.
     pub first_parent_row: &'static str,
     pub second_parent_row: &'static str,
@@ -32,6 +34,7 @@ pub const IDS: TestIds = TestIds {
     newcomer: "88888888-8888-4888-8888-888888888888",
     workspace: "99999999-9999-4999-8999-999999999999",
     other_workspace: "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa",
+    second_workspace: "dddddddd-dddd-4ddd-8ddd-dddddddddddd",
     first_parent_row: "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb",
     second_parent_row: "cccccccc-cccc-4ccc-8ccc-cccccccccccc",
 };

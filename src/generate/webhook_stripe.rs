@@ -14,7 +14,7 @@ use crate::project::{Layout, Project};
 use crate::render::Renderer;
 use crate::schema::policy::{self, owned_by_caller};
 use crate::schema::{ApiRole, Command, Grant, Policy, Privilege};
-use crate::session::SessionEntry;
+use crate::session::PlannedEntry;
 
 /// The migration's name, after its timestamp.
 pub const MIGRATION_NAME: &str = "create_stripe_billing";
@@ -161,12 +161,11 @@ pub fn plan(
         init::append_env(Some(&env), STRIPE_ENV, renderer)?,
         Ownership::Merged,
     );
-    plan.record(SessionEntry::render(
-        renderer,
+    plan.record(PlannedEntry::new(
         "webhook:stripe",
         templates::SESSION,
         &context,
-    )?);
+    ));
     Ok(plan)
 }
 

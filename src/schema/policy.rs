@@ -118,6 +118,16 @@ impl Policy {
         ident::quote(&self.name)
     }
 
+    /// Renames the policy and lets it through rows satisfying any of `conditions` as well.
+    pub fn or_using(mut self, name: String, conditions: &[String]) -> Policy {
+        if let (Some(using), false) = (&self.using, conditions.is_empty()) {
+            let lines: String = conditions.iter().map(|c| format!("\n  or {c}")).collect();
+            self.using = Some(format!("\n  {using}{lines}\n"));
+        }
+        self.name = name;
+        self
+    }
+
     /// Adds conditions to what rows written through this policy must satisfy.
     pub fn and_check(mut self, conditions: &[String]) -> Policy {
         if let (Some(check), false) = (&self.with_check, conditions.is_empty()) {

@@ -1,31 +1,143 @@
-//! A table's shape: columns, constraints and indexes, with the names PostgreSQL will know them by.
+//! A table's shape: columns, constraints and indexes, each with the name PostgreSQL will know it
+//! by. Every constraint and index is named here, never left to PostgreSQL's defaults, so a later
+//! migration can find it by name.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
-/// A column as `create table` declares it.
+/// A column as `create table` declares it; its keys and checks are [`Constraint`]s.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Column {
     pub name_sql: String,
     pub sql_type: String,
     pub not_null: bool,
     pub default_sql: Option<String>,
-    pub unique: bool,
-    pub foreign_key: Option<ForeignKey>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+impl Column {
+    pub fn new(name_sql: impl Into<String>, sql_type: impl Into<String>) -> Column {
+        Column {
+            name_sql: name_sql.into(),
+            sql_type: sql_type.into(),
+            not_null: true,
+            default_sql: None,
+        }
+    }
+
+    pub fn nullable(mut self) -> Column {
+        self.not_null = false;
+        self
+    }
+
+    pub fn default(mut self, sql: impl Into<String>) -> Column {
+        self.default_sql = Some(sql.into());
+        self
+    }
+}
+
+/// A named table constraint, written `constraint <name> <definition>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Constraint {
+    pub name: String,
+    pub kind: ConstraintKind,
+    /// Why it is there, written above it (lines of at most 100 characters).
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConstraintKind {
+    /// Columns already SQL identifiers.
+    PrimaryKey(Vec<String>),
+    Unique(Vec<String>),
+    ForeignKey(ForeignKey),
+    Check(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ForeignKey {
-    pub name: String,
-    /// `public.projects (id)`
+    /// The referencing columns, SQL identifiers.
+    pub columns: Vec<String>,
+    /// `public.projects`
     pub references_sql: String,
-    /// `cascade`, `restrict` or `set null`
-    pub on_delete: &'static str,
+    /// The referenced columns, in the same order.
+    pub references: Vec<String>,
+    pub on_delete: FkAction,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
-    pub name: String,
-    pub expr: String,
+/// What deleting the referenced row does to the referencing one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FkAction {
+    Cascade,
+    Restrict,
+    /// `set null`, or with columns `set null (a)`: only those of a composite key (PostgreSQL 15).
+    SetNull(Vec<String>),
+}
+
+impl Constraint {
+    pub fn new(name: impl Into<String>, kind: ConstraintKind) -> Constraint {
+        Constraint {
+            name: name.into(),
+            kind,
+            comment: None,
+        }
+    }
+
+    pub fn commented(mut self, why: impl Into<String>) -> Constraint {
+        self.comment = Some(why.into());
+        self
+    }
+
+    /// `unique (user_id, slug)`, `foreign key (...) references ... on delete cascade`, ...
+    pub fn definition(&self) -> String {
+        let list = |columns: &[String]| columns.join(", ");
+        match &self.kind {
+            ConstraintKind::PrimaryKey(columns) => format!("primary key ({})", list(columns)),
+            ConstraintKind::Unique(columns) => format!("unique ({})", list(columns)),
+            ConstraintKind::Check(expr) => format!("check ({expr})"),
+            ConstraintKind::ForeignKey(fk) => {
+                let action = match &fk.on_delete {
+                    FkAction::Cascade => "cascade".to_string(),
+                    FkAction::Restrict => "restrict".to_string(),
+                    FkAction::SetNull(columns) if columns.is_empty() => "set null".to_string(),
+                    FkAction::SetNull(columns) => format!("set null ({})", list(columns)),
+                };
+                format!(
+                    "foreign key ({}) references {} ({}) on delete {action}",
+                    list(&fk.columns),
+                    fk.references_sql,
+                    list(&fk.references)
+                )
+            }
+        }
+    }
+}
+
+impl Serialize for Constraint {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            name: &'a str,
+            definition: String,
+            /// A check constraint's expression, for prose that lists checks apart.
+            check: Option<&'a str>,
+            /// The comment's lines, each written after `-- `.
+            comment: Vec<&'a str>,
+        }
+        View {
+            name: &self.name,
+            definition: self.definition(),
+            check: match &self.kind {
+                ConstraintKind::Check(expr) => Some(expr),
+                ConstraintKind::PrimaryKey(_)
+                | ConstraintKind::Unique(_)
+                | ConstraintKind::ForeignKey(_) => None,
+            },
+            comment: self
+                .comment
+                .as_deref()
+                .map_or_else(Vec::new, |c| c.lines().collect()),
+        }
+        .serialize(serializer)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,4 +155,46 @@ pub struct EnumType {
     pub type_sql: String,
     /// `'a', 'b'`
     pub values_sql: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraints_are_written_as_table_constraints() {
+        let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let cases = [
+            (ConstraintKind::PrimaryKey(strings(&["id"])), "primary key (id)"),
+            (
+                ConstraintKind::Unique(strings(&["user_id", "slug"])),
+                "unique (user_id, slug)",
+            ),
+            (
+                ConstraintKind::Check("char_length(title) <= 80".into()),
+                "check (char_length(title) <= 80)",
+            ),
+            (
+                ConstraintKind::ForeignKey(ForeignKey {
+                    columns: strings(&["user_id", "parent_id"]),
+                    references_sql: "public.tasks".into(),
+                    references: strings(&["user_id", "id"]),
+                    on_delete: FkAction::SetNull(strings(&["parent_id"])),
+                }),
+                "foreign key (user_id, parent_id) references public.tasks (user_id, id) on delete set null (parent_id)",
+            ),
+            (
+                ConstraintKind::ForeignKey(ForeignKey {
+                    columns: strings(&["user_id"]),
+                    references_sql: "auth.users".into(),
+                    references: strings(&["id"]),
+                    on_delete: FkAction::SetNull(Vec::new()),
+                }),
+                "foreign key (user_id) references auth.users (id) on delete set null",
+            ),
+        ];
+        for (kind, want) in cases {
+            assert_eq!(Constraint::new("c", kind).definition(), want);
+        }
+    }
 }

@@ -13,7 +13,10 @@ pub const TYPES: &str =
     "text, int, bigint, numeric, float, bool, date, timestamptz, uuid, email, url, jsonb, enum=a,b,c, ref, ref=TABLE";
 /// The modifiers a field may carry.
 pub const MODIFIERS: &str =
-    "optional, unique, index, default=VALUE, min=N, max=N, on-delete=cascade|restrict|set-null";
+    "optional, unique, unique=global, index, default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null";
+
+/// The largest precision PostgreSQL accepts in `numeric(precision, scale)`.
+pub const MAX_NUMERIC_PRECISION: u32 = 1000;
 
 /// A field's type, with what the type itself needs (an enum's values, a ref's table).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +194,28 @@ impl FieldKind {
         }
     }
 
+    /// Whether a value must not be blank (empty or only whitespace; see
+    /// [`formats::NOT_BLANK_PATTERN`]): free text, whether required or optional (none is
+    /// null, never an empty string). Emails and URLs are held to their patterns instead.
+    pub fn not_blank(self) -> bool {
+        match self {
+            FieldKind::Text => true,
+            FieldKind::Int
+            | FieldKind::Bigint
+            | FieldKind::Numeric
+            | FieldKind::Float
+            | FieldKind::Bool
+            | FieldKind::Date
+            | FieldKind::Timestamptz
+            | FieldKind::Uuid
+            | FieldKind::Email
+            | FieldKind::Url
+            | FieldKind::Jsonb
+            | FieldKind::Enum
+            | FieldKind::Ref => false,
+        }
+    }
+
     /// Whether `unique` makes sense: not for a yes/no value or a JSON document.
     pub fn can_be_unique(self) -> bool {
         match self {
@@ -231,6 +256,22 @@ impl FieldKind {
     }
 }
 
+/// The digits a `numeric(precision, scale)` column holds: `precision` in all, `scale` of them
+/// after the point. A value with more digits after the point is rounded by the database (and
+/// refused by the Zod schema); one with more than `precision - scale` before it is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Digits {
+    pub precision: u32,
+    pub scale: u32,
+}
+
+impl Digits {
+    /// The most digits a value may have before the point.
+    pub fn integer_digits(self) -> u32 {
+        self.precision - self.scale
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnDelete {
     Cascade,
@@ -258,6 +299,16 @@ impl OnDelete {
     }
 }
 
+/// What `unique` spans. Scoped by default: a table-wide unique lets anyone who can insert learn
+/// whether a value is taken (in rows they cannot read) and take values first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unique {
+    /// `unique`: unique per owner (`user_id`) or per workspace.
+    Scoped,
+    /// `unique=global`: unique across the whole table.
+    Global,
+}
+
 /// A field as the user described it, validated: every combination here is one we can generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
@@ -265,12 +316,15 @@ pub struct Field {
     pub name: String,
     pub ty: FieldType,
     pub optional: bool,
-    pub unique: bool,
+    pub unique: Option<Unique>,
     pub index: bool,
     pub default: Option<DefaultValue>,
     /// Lower bound: a length for text-like types, a value for numbers.
     pub min: Option<Bound>,
     pub max: Option<Bound>,
+    /// `precision=` and `scale=` of a numeric field, as given (see [`Field::digits`]).
+    pub precision: Option<u32>,
+    pub scale: Option<u32>,
     pub on_delete: Option<OnDelete>,
     /// Whether the user wrote the ref target (`ref=TABLE`) rather than letting it be derived.
     explicit_ref_table: bool,
@@ -342,6 +396,19 @@ impl Field {
         }
     }
 
+    /// The digits of a numeric field with `precision=` or `scale=`: a scale alone keeps the
+    /// largest precision (`numeric(1000, 2)`), a precision alone means whole numbers
+    /// (`numeric(12)` is `numeric(12, 0)`). `None`: a plain `numeric`.
+    pub fn digits(&self) -> Option<Digits> {
+        match (self.precision, self.scale) {
+            (None, None) => None,
+            (precision, scale) => Some(Digits {
+                precision: precision.unwrap_or(MAX_NUMERIC_PRECISION),
+                scale: scale.unwrap_or(0),
+            }),
+        }
+    }
+
     /// The lower and upper length bounds of a text-like field.
     pub fn length_bounds(&self) -> (Option<u32>, Option<u32>) {
         let length = |b: Option<Bound>| match b {
@@ -363,6 +430,7 @@ impl Field {
 
 /// Parses and validates one field token.
 pub fn parse(token: &str) -> Result<Field, Error> {
+    super::check_printable(token, "field")?;
     parse_inner(token).map_err(|why| Error::input(format!("invalid field `{token}`: {why}")))
 }
 
@@ -379,11 +447,13 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         explicit_ref_table: type_token.starts_with("ref="),
         ty,
         optional: false,
-        unique: false,
+        unique: None,
         index: false,
         default: None,
         min: None,
         max: None,
+        precision: None,
+        scale: None,
         on_delete: None,
     };
     let mut default: Option<String> = None;
@@ -400,9 +470,17 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         let repeated = || format!("`{key}` is given twice");
         match (key, value) {
             ("optional", None) if !field.optional => field.optional = true,
-            ("unique", None) if !field.unique => field.unique = true,
+            ("unique", None) if field.unique.is_none() => field.unique = Some(Unique::Scoped),
+            ("unique", Some("global")) if field.unique.is_none() => {
+                field.unique = Some(Unique::Global)
+            }
+            ("unique", Some(other)) if field.unique.is_none() => {
+                return Err(format!(
+                    "`unique={other}` is not a scope; use `unique` (per owner or workspace) or `unique=global` (across the whole table)"
+                ))
+            }
             ("index", None) if !field.index => field.index = true,
-            ("optional" | "unique" | "index", None) => return Err(repeated()),
+            ("optional" | "index", None) | ("unique", _) => return Err(repeated()),
             ("default", Some(value)) if default.is_none() => {
                 // A default may itself contain colons (a URL, a time): it runs to the next modifier.
                 let mut value = value.to_string();
@@ -419,6 +497,12 @@ fn parse_inner(token: &str) -> Result<Field, String> {
             ("max", Some(value)) if field.max.is_none() => {
                 field.max = Some(value::parse_bound(&field.ty, key, value)?)
             }
+            ("precision", Some(value)) if field.precision.is_none() => {
+                field.precision = Some(parse_digits(key, value, 1)?)
+            }
+            ("scale", Some(value)) if field.scale.is_none() => {
+                field.scale = Some(parse_digits(key, value, 0)?)
+            }
             ("on-delete", Some(value)) if field.on_delete.is_none() => {
                 field.on_delete = Some(match value {
                     "cascade" => OnDelete::Cascade,
@@ -431,11 +515,13 @@ fn parse_inner(token: &str) -> Result<Field, String> {
                     }
                 })
             }
-            ("default" | "min" | "max" | "on-delete", Some(_)) => return Err(repeated()),
-            ("optional" | "unique" | "index", Some(_)) => {
+            ("default" | "min" | "max" | "precision" | "scale" | "on-delete", Some(_)) => {
+                return Err(repeated())
+            }
+            ("optional" | "index", Some(_)) => {
                 return Err(format!("`{modifier}`: `{key}` takes no value"))
             }
-            ("default" | "min" | "max" | "on-delete", None) => {
+            ("default" | "min" | "max" | "precision" | "scale" | "on-delete", None) => {
                 return Err(format!("`{key}` needs a value, e.g. `{key}={}`", example_value(key)))
             }
             _ => return Err(format!("unknown modifier `{modifier}`; modifiers: {MODIFIERS}")),
@@ -449,6 +535,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         let kw = field.ty.keyword();
         let value = value::parse_default(&field.ty, &text)
             .and_then(|value| value::check_bounds(&value, field.min, field.max).map(|()| value))
+            .and_then(|value| value::check_digits(&value, field.digits()).map(|()| value))
             .map_err(|why| format!("`default={text}` does not fit {kw}: {why}"))?;
         field.default = Some(value);
     }
@@ -459,6 +546,8 @@ fn example_value(key: &str) -> &'static str {
     match key {
         "on-delete" => "cascade",
         "default" => "VALUE",
+        "precision" => "12",
+        "scale" => "2",
         _ => "0",
     }
 }
@@ -467,8 +556,26 @@ fn is_modifier(segment: &str) -> bool {
     let key = segment.split_once('=').map_or(segment, |(key, _)| key);
     matches!(
         key,
-        "optional" | "unique" | "index" | "default" | "min" | "max" | "on-delete"
+        "optional"
+            | "unique"
+            | "index"
+            | "default"
+            | "min"
+            | "max"
+            | "precision"
+            | "scale"
+            | "on-delete"
     )
+}
+
+/// A `precision=` (from 1) or `scale=` (from 0), at most PostgreSQL's 1000.
+fn parse_digits(key: &str, text: &str, least: u32) -> Result<u32, String> {
+    text.parse::<u32>()
+        .ok()
+        .filter(|n| (least..=MAX_NUMERIC_PRECISION).contains(n))
+        .ok_or_else(|| {
+            format!("`{key}={text}`: a numeric {key} is a whole number from {least} to {MAX_NUMERIC_PRECISION}")
+        })
 }
 
 fn parse_type(name: &str, token: &str) -> Result<FieldType, String> {
@@ -559,6 +666,30 @@ fn validate(field: &Field) -> Result<(), String> {
     if let (true, Some(min), Some(max)) = (inverted, field.min, field.max) {
         return Err(format!("`min={min}` is greater than `max={max}`"));
     }
+    if field.precision.is_some() || field.scale.is_some() {
+        if field.ty != FieldType::Numeric {
+            let key = if field.precision.is_some() {
+                "precision"
+            } else {
+                "scale"
+            };
+            return Err(format!("`{key}` applies to numeric fields only, not {kw}"));
+        }
+        if let (Some(precision), Some(scale)) = (field.precision, field.scale) {
+            if scale > precision {
+                return Err(format!(
+                    "`scale={scale}` is greater than `precision={precision}`: the scale counts digits of the precision"
+                ));
+            }
+        }
+    }
+    if let Some(digits) = field.digits() {
+        for (key, bound) in [("min", field.min), ("max", field.max)] {
+            if let Some(Bound::Value(n)) = bound {
+                value::check_feasible(key, n, digits)?;
+            }
+        }
+    }
     let is_ref = field.ref_table().is_some();
     if field.on_delete.is_some() && !is_ref {
         return Err(format!("`on-delete` applies to ref fields only, not {kw}"));
@@ -569,7 +700,10 @@ fn validate(field: &Field) -> Result<(), String> {
                 .into(),
         );
     }
-    if field.index && field.unique {
+    if field.unique.is_some() && !field.ty.kind().can_be_unique() {
+        return Err(format!("`unique` does not apply to {kw}"));
+    }
+    if field.index && field.unique.is_some() {
         return Err("`index` is redundant: `unique` already creates an index".into());
     }
     if field.index && is_ref {
@@ -589,14 +723,25 @@ impl fmt::Display for Field {
         } else {
             f.write_str(self.ty.keyword())?;
         }
-        for (on, word) in [
-            (self.optional, "optional"),
-            (self.unique, "unique"),
-            (self.index, "index"),
-        ] {
-            if on {
-                write!(f, ":{word}")?;
-            }
+        let unique = self.unique.map(|scope| match scope {
+            Unique::Scoped => "unique",
+            Unique::Global => "unique=global",
+        });
+        for word in [
+            self.optional.then_some("optional"),
+            unique,
+            self.index.then_some("index"),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            write!(f, ":{word}")?;
+        }
+        if let Some(precision) = self.precision {
+            write!(f, ":precision={precision}")?;
+        }
+        if let Some(scale) = self.scale {
+            write!(f, ":scale={scale}")?;
         }
         if let Some(min) = self.min {
             write!(f, ":min={min}")?;
@@ -665,7 +810,10 @@ mod tests {
             "project:ref:optional:on-delete=set-null",
             "owner:ref=people",
             "code:text:unique:min=2:max=8",
+            "slug:text:unique=global",
             "at:timestamptz:default=now",
+            "amount:numeric:precision=12:scale=2:min=0",
+            "price:numeric:optional:scale=2:default=9.99",
         ] {
             assert_eq!(parse(token).unwrap().to_string(), token);
         }
@@ -677,7 +825,6 @@ mod tests {
             ("title", "missing type"),
             ("title:txt", "unknown type `txt`"),
             ("Title:text", "`Title` is not a valid field name"),
-            ("select:text", "reserved word"),
             ("user-table; drop:text", "not a valid field name"),
             ("title:text:nullable", "unknown modifier `nullable`"),
             ("title:text:optional:optional", "`optional` is given twice"),
@@ -697,6 +844,14 @@ mod tests {
             (
                 "title:text:max=3:default=toolong",
                 "`default=toolong` does not fit text",
+            ),
+            (
+                "title:text:default=",
+                "`default=` does not fit text: text must not be blank",
+            ),
+            (
+                "title:text:default=  ",
+                "`default=  ` does not fit text: text must not be blank",
             ),
             (
                 "due:date:default=2024-02-30",
@@ -726,11 +881,50 @@ mod tests {
                 "`unique` already creates an index",
             ),
             ("owner:ref=Users", "`Users` is not a valid table name"),
-            ("title:text:unique=yes", "takes no value"),
+            ("title:text:unique=yes", "`unique=yes` is not a scope"),
+            ("title:text:unique:unique=global", "`unique` is given twice"),
+            ("title:text:index=yes", "takes no value"),
+            ("done:bool:unique", "`unique` does not apply to bool"),
             ("title:text:max", "needs a value"),
             ("mail:email:max=5", "`max=5` leaves no valid value"),
             ("site:url:max=10", "`max=10` leaves no valid value"),
             ("n:text=5", "takes no `=` value"),
+            (
+                "n:float:scale=2",
+                "`scale` applies to numeric fields only, not float",
+            ),
+            (
+                "n:int:precision=5",
+                "`precision` applies to numeric fields only, not int",
+            ),
+            (
+                "n:numeric:precision=0",
+                "`precision=0`: a numeric precision is a whole number from 1 to 1000",
+            ),
+            ("n:numeric:scale=1001", "`scale=1001`"),
+            ("n:numeric:scale=x", "`scale=x`"),
+            (
+                "n:numeric:precision=2:scale=3",
+                "`scale=3` is greater than `precision=2`",
+            ),
+            ("n:numeric:scale", "`scale` needs a value, e.g. `scale=2`"),
+            ("n:numeric:scale=2:scale=3", "`scale` is given twice"),
+            (
+                "n:numeric:precision=4:scale=2:min=100",
+                "`min=100` leaves no valid value: numeric(4, 2) holds less than 100",
+            ),
+            (
+                "n:numeric:precision=4:scale=2:max=-100",
+                "`max=-100` leaves no valid value: numeric(4, 2) holds more than -100",
+            ),
+            (
+                "n:numeric:scale=2:default=1.005",
+                "`default=1.005` does not fit numeric: more than 2 digits after the point",
+            ),
+            (
+                "n:numeric:precision=4:scale=2:default=100",
+                "`default=100` does not fit numeric: more than 2 digits before the point",
+            ),
         ];
         for (token, want) in cases {
             let err = parse(token).expect_err(token).to_string();

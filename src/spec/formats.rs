@@ -16,6 +16,14 @@ pub const EMAIL_PATTERN: &str = r"^[A-Za-z0-9_'+-]+(\.[A-Za-z0-9_'+-]+)*@([A-Za-
 pub const URL_PATTERN: &str =
     r"^https?://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}(:[0-9]{1,4})?([/?#]\S*)?$";
 
+/// A character that is not whitespace: text matching it is not blank. Whitespace is exactly
+/// what JavaScript's `\s` and `String.prototype.trim` treat as such (the Unicode space
+/// separators, tab, line feed, vertical tab, form feed, carriage return, the line and paragraph
+/// separators and the byte order mark), listed here because PostgreSQL's `\s` follows the
+/// database's locale.
+pub const NOT_BLANK_PATTERN: &str =
+    r"[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]";
+
 /// The shortest strings the email and URL patterns accept.
 pub const SHORTEST_EMAIL: &str = "a@b.co";
 pub const SHORTEST_URL: &str = "http://a.bc";
@@ -23,6 +31,8 @@ pub const SHORTEST_URL: &str = "http://a.bc";
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(EMAIL_PATTERN).expect("valid email pattern"));
 static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(URL_PATTERN).expect("valid url pattern"));
+static NOT_BLANK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(NOT_BLANK_PATTERN).expect("valid not-blank pattern"));
 
 /// Whether the database's email check accepts `text` (the pattern is compiled on first use).
 pub fn is_email(text: &str) -> bool {
@@ -32,6 +42,11 @@ pub fn is_email(text: &str) -> bool {
 /// Whether the database's URL check accepts `text` (the pattern is compiled on first use).
 pub fn is_url(text: &str) -> bool {
     URL.is_match(text)
+}
+
+/// Whether `text` is empty or only whitespace, as the database's not-blank check sees it.
+pub fn is_blank(text: &str) -> bool {
+    !NOT_BLANK.is_match(text)
 }
 
 /// A UUID as PostgreSQL's `uuid` input reads it in canonical form: 8-4-4-4-12 hex digits.
@@ -47,6 +62,24 @@ pub fn is_uuid(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_is_empty_or_only_whitespace_as_javascript_sees_it() {
+        for (text, blank) in [
+            ("", true),
+            ("   ", true),
+            ("\t\n\u{b}\u{c}\r", true),
+            (
+                "\u{a0}\u{1680}\u{2000}\u{200a}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}",
+                true,
+            ),
+            (" a ", false),
+            ("\u{200b}", false), // a zero-width space is not whitespace to JavaScript either
+            ("😀", false),
+        ] {
+            assert_eq!(is_blank(text), blank, "{text:?}");
+        }
+    }
 
     #[test]
     fn email_and_url_patterns_accept_and_reject() {

@@ -1,9 +1,15 @@
 //! SQL identifier rules: what a name may be, and how to write it in SQL.
+//!
+//! A keyword is a fine name: `order`, `user` and `group` make the tables `orders`, `users` and
+//! `groups`, and a field named `order` makes the column `"order"`. Every identifier scaffold
+//! writes goes through [`quote`], which quotes keywords (and only what needs it), so the checks
+//! here are about the shape and length of a name, never about the words PostgreSQL reserves.
 
 /// PostgreSQL's limit on identifier length (NAMEDATALEN - 1); longer names are silently truncated.
 pub const MAX_IDENT_BYTES: usize = 63;
 
-/// Keywords PostgreSQL 15 reserves outright (`pg_get_keywords()` category R).
+/// Keywords PostgreSQL 17 reserves outright (`pg_get_keywords()` category R; 15's are a
+/// subset): written quoted.
 const RESERVED: &[&str] = &[
     "all",
     "analyse",
@@ -68,6 +74,7 @@ const RESERVED: &[&str] = &[
     "session_user",
     "some",
     "symmetric",
+    "system_user",
     "table",
     "then",
     "to",
@@ -84,7 +91,8 @@ const RESERVED: &[&str] = &[
     "with",
 ];
 
-/// Keywords that cannot name a column (category T: "reserved, can be function or type").
+/// Keywords that cannot name a column unquoted (category T: "reserved, can be function or
+/// type"): written quoted.
 const TYPE_FUNC_NAME: &[&str] = &[
     "authorization",
     "binary",
@@ -111,7 +119,8 @@ const TYPE_FUNC_NAME: &[&str] = &[
     "verbose",
 ];
 
-/// Keywords that can name a column but not a function or type (category C): written quoted.
+/// Keywords that can name a column but not a function or type (category C, PostgreSQL 17's;
+/// 15's are a subset): written quoted, so they never read as the SQL construct.
 const COL_NAME: &[&str] = &[
     "between",
     "bigint",
@@ -131,7 +140,19 @@ const COL_NAME: &[&str] = &[
     "int",
     "integer",
     "interval",
+    "json",
+    "json_array",
+    "json_arrayagg",
+    "json_exists",
+    "json_object",
+    "json_objectagg",
+    "json_query",
+    "json_scalar",
+    "json_serialize",
+    "json_table",
+    "json_value",
     "least",
+    "merge_action",
     "national",
     "nchar",
     "none",
@@ -166,7 +187,8 @@ const COL_NAME: &[&str] = &[
     "xmltable",
 ];
 
-/// Why a name cannot be used as an identifier, if it cannot.
+/// Why a name cannot be used as an identifier, if it cannot: snake_case ASCII that PostgreSQL
+/// keeps whole. Keywords pass (they are quoted where written).
 pub fn check(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("it is empty".into());
@@ -186,9 +208,6 @@ pub fn check(name: &str) -> Result<(), String> {
     }
     if name.ends_with('_') || name.contains("__") {
         return Err("use single underscores between words".into());
-    }
-    if RESERVED.contains(&name) || TYPE_FUNC_NAME.contains(&name) {
-        return Err("it is a reserved word in PostgreSQL".into());
     }
     if name.len() > MAX_IDENT_BYTES {
         return Err(format!(
@@ -228,9 +247,10 @@ mod tests {
             ("due_on", true),
             ("line2", true),
             ("position", true),
-            ("select", false),
-            ("user", false),
-            ("left", false),
+            ("select", true),
+            ("user", true),
+            ("order", true),
+            ("left", true),
             ("Title", false),
             ("2fa", false),
             ("user-table; drop", false),
@@ -249,6 +269,9 @@ mod tests {
     fn quotes_only_where_needed() {
         assert_eq!(quote("title"), "title");
         assert_eq!(quote("position"), "\"position\"");
+        assert_eq!(quote("order"), "\"order\"");
+        assert_eq!(quote("left"), "\"left\"");
+        assert_eq!(quote("orders"), "orders");
         assert_eq!(quote("Odd\"Name"), "\"Odd\"\"Name\"");
     }
 }

@@ -9,13 +9,17 @@ pub mod value;
 use serde::Serialize;
 
 pub use access::{Access, AccessArg, Role, TENANT};
-pub use field::{Field, FieldKind, FieldType, OnDelete};
+pub use field::{Field, FieldKind, FieldType, OnDelete, Unique};
 
 use crate::error::Error;
 use crate::naming::Names;
 
 /// Columns every generated table has; a field may not reuse their names.
 const GENERATED_COLUMNS: &[&str] = &["id", "created_at", "updated_at"];
+
+/// Keys every JavaScript object inherits that a snake_case column can spell: Zod reads a
+/// left-out `constructor` as `Object.prototype.constructor` (a function) and rejects the input.
+const INHERITED_KEYS: &[&str] = &["constructor"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceSpec {
@@ -38,6 +42,10 @@ impl ResourceSpec {
         field_tokens: &[String],
         access: Access,
     ) -> Result<ResourceSpec, Error> {
+        check_printable(name, "resource name")?;
+        if let Some(plural) = plural {
+            check_printable(plural, "`--plural`")?;
+        }
         ident::check(name)
             .map_err(|why| Error::input(format!("`{name}` is not a valid resource name: {why}")))?;
         if let Some(plural) = plural {
@@ -54,6 +62,24 @@ impl ResourceSpec {
                     "`{name}` gives the name `{derived}`, which cannot be used: {why}; pass --plural to choose the table name"
                 ))
             })?;
+        }
+        if crate::naming::TS_TYPES_IN_USE.contains(&names.pascal.as_str()) {
+            return Err(Error::input(format!(
+                "`{name}` gives the TypeScript type `{}`, which the generated modules already use for another type ({}); choose another name, e.g. `{}_item`",
+                names.pascal,
+                crate::naming::TS_TYPES_IN_USE.join(", "),
+                names.singular
+            )));
+        }
+        let clash = ActionKind::ALL
+            .iter()
+            .map(|kind| names.action(*kind))
+            .find(|action| crate::naming::TS_FUNCTIONS_IN_USE.contains(&action.as_str()));
+        if let Some(action) = clash {
+            return Err(Error::input(format!(
+                "`{name}` gives the server action `{action}`, a name the generated actions module already imports; choose another name, e.g. `{}_item`",
+                names.singular
+            )));
         }
         let fields = field_tokens
             .iter()
@@ -80,11 +106,26 @@ impl ResourceSpec {
         let owner = self.owner_column();
         let mut seen: Vec<String> = Vec::new();
         for (field, token) in self.fields.iter().zip(tokens) {
+            let unscoped = match self.access {
+                Access::TenantRoot => field.unique == Some(Unique::Scoped),
+                Access::Owner | Access::PublicRead | Access::Workspace { .. } => false,
+            };
+            if unscoped {
+                return Err(Error::input(format!(
+                    "invalid field `{token}`: `unique` is scoped to a row's owner or workspace, and a tenant root has neither; write `{}:unique=global` to make it unique across the whole table (anyone who can create one then learns whether a value is taken, and can take it first)",
+                    token.split(':').take(2).collect::<Vec<_>>().join(":")
+                )));
+            }
             let column = field.column();
             if GENERATED_COLUMNS.contains(&column.as_str()) || column == owner {
                 return Err(Error::input(format!(
                     "invalid field `{token}`: `{column}` is a column scaffold generates ({}, {owner}); choose another name",
                     GENERATED_COLUMNS.join(", ")
+                )));
+            }
+            if INHERITED_KEYS.contains(&column.as_str()) {
+                return Err(Error::input(format!(
+                    "invalid field `{token}`: every JavaScript object already has a `{column}`, so the generated Zod schema could not tell it missing; choose another name"
                 )));
             }
             if seen.contains(&column) {
@@ -178,6 +219,20 @@ impl ActionKind {
     }
 }
 
+/// Rejects a token from the command line, the wizard or a spec file that holds a control
+/// character (Unicode Cc: newline, carriage return, tab, NUL, ...): nothing scaffold generates
+/// needs one, and one copied into a generated file could end the comment or string it is in.
+pub fn check_printable(token: &str, what: &str) -> Result<(), Error> {
+    match token.chars().find(|c| c.is_control()) {
+        None => Ok(()),
+        Some(c) => Err(Error::input(format!(
+            "invalid {what} `{}`: it contains the control character U+{:04X}; tokens cannot hold control characters (newline, carriage return, tab, NUL, ...)",
+            token.escape_debug(),
+            c as u32
+        ))),
+    }
+}
+
 /// Quotes a word for POSIX shells when it holds anything a shell would interpret.
 fn shell_word(word: &str) -> String {
     let safe = word
@@ -201,10 +256,13 @@ mod tests {
     #[test]
     fn rejects_bad_resources_naming_the_token() {
         let cases: &[(&str, &[&str], &str)] = &[
+            ("page", &["title:text"], "the TypeScript type `Page`"),
+            ("promises", &["title:text"], "the TypeScript type `Promise`"),
+            ("client", &["name:text"], "the server action `createClient`"),
             (
-                "select",
-                &["title:text"],
-                "`select` is not a valid resource name",
+                "note",
+                &["constructor:text"],
+                "every JavaScript object already has a `constructor`",
             ),
             (
                 "user-table; drop",
@@ -246,6 +304,81 @@ mod tests {
         let long = "a".repeat(64);
         let err = ResourceSpec::new(&long, None, &tokens(&["t:text"]), Access::Owner).unwrap_err();
         assert!(err.to_string().contains("63"), "{err}");
+    }
+
+    /// Keywords are names like any other: the checks apply to what is derived from them.
+    #[test]
+    fn accepts_sql_keywords_as_resource_and_field_names() {
+        for (name, fields, table, pascal) in [
+            ("order", &["order:int", "user:text"][..], "orders", "Order"),
+            ("user", &["group:ref", "select:bool"][..], "users", "User"),
+            (
+                "groups",
+                &["table:text", "left:date"][..],
+                "groups",
+                "Group",
+            ),
+        ] {
+            let spec = ResourceSpec::new(name, None, &tokens(fields), Access::Owner)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!((spec.table(), spec.names.pascal.as_str()), (table, pascal));
+        }
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_every_token() {
+        let attack = "title:text:default=draft\n;grant select on auth.users to anon;--";
+        let cases: &[(&str, Option<&str>, &[&str], &str)] = &[
+            (
+                "note",
+                None,
+                &[attack],
+                "invalid field `title:text:default=draft\\n;grant select on auth.users to anon;--`: it contains the control character U+000A",
+            ),
+            ("note", None, &["title:text:default=a\rb"], "U+000D"),
+            ("note", None, &["title:text:default=a\tb"], "U+0009"),
+            ("note", None, &["title:text:default=a\0b"], "U+0000"),
+            ("note", None, &["title:text:default=a\u{85}b"], "U+0085"),
+            ("note", None, &["title:text:max=5\n"], "U+000A"),
+            ("no\nte", None, &["title:text"], "invalid resource name `no\\nte`"),
+            ("note", Some("notes\n"), &["title:text"], "invalid `--plural` `notes\\n`"),
+        ];
+        for (name, plural, fields, want) in cases {
+            let err = ResourceSpec::new(name, *plural, &tokens(fields), Access::Owner)
+                .expect_err(name)
+                .to_string();
+            assert!(
+                err.contains(want),
+                "{fields:?}: {err:?} should mention {want:?}"
+            );
+            assert!(!err.contains('\n') && !err.contains('\r'), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn unique_on_a_tenant_root_must_say_global() {
+        let err = ResourceSpec::new(
+            "workspace",
+            None,
+            &tokens(&["slug:text:unique:max=40"]),
+            Access::TenantRoot,
+        )
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string()
+                .contains("invalid field `slug:text:unique:max=40`: `unique` is scoped")
+                && err.to_string().contains("write `slug:text:unique=global`"),
+            "{err}"
+        );
+        let spec = ResourceSpec::new(
+            "workspace",
+            None,
+            &tokens(&["slug:text:unique=global"]),
+            Access::TenantRoot,
+        )
+        .unwrap();
+        assert_eq!(spec.fields[0].unique, Some(Unique::Global));
     }
 
     #[test]

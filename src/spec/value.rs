@@ -8,7 +8,7 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use super::field::{FieldType, NumberKind};
+use super::field::{Digits, FieldType, NumberKind};
 use super::formats;
 
 /// An exact number.
@@ -211,6 +211,9 @@ fn is_plain_decimal(text: &str) -> bool {
 pub fn parse_default(ty: &FieldType, text: &str) -> Result<DefaultValue, String> {
     let literal = || Ok(DefaultValue::Literal(text.to_string()));
     match ty {
+        FieldType::Text if formats::is_blank(text) => {
+            Err("text must not be blank (empty or only whitespace)".into())
+        }
         FieldType::Text => literal(),
         FieldType::Email if formats::is_email(text) => literal(),
         FieldType::Email => Err("not an email address like name@example.com".into()),
@@ -294,6 +297,50 @@ pub fn check_bounds(
         if value.cmp_bound(max).is_gt() {
             return Err(format!("{value}{unit} is above max={max}"));
         }
+    }
+    Ok(())
+}
+
+/// `10^exp`, where a `Decimal` holds it (up to 10^28).
+fn power_of_ten(exp: u32) -> Option<Decimal> {
+    (exp <= 28).then(|| Decimal::from_i128_with_scale(10_i128.pow(exp), 0))
+}
+
+/// Why a `min=`/`max=` leaves a `numeric(precision, scale)` field no value, if it does: the
+/// column holds less than `10^(precision - scale)` in absolute value.
+pub fn check_feasible(key: &str, bound: Number, digits: Digits) -> Result<(), String> {
+    let Some(limit) = power_of_ten(digits.integer_digits()) else {
+        return Ok(()); // beyond any bound a Decimal can hold
+    };
+    let Digits { precision, scale } = digits;
+    let value = bound.as_decimal();
+    match key {
+        "min" if value >= limit => Err(format!(
+            "`min={bound}` leaves no valid value: numeric({precision}, {scale}) holds less than {limit}"
+        )),
+        "max" if value <= -limit => Err(format!(
+            "`max={bound}` leaves no valid value: numeric({precision}, {scale}) holds more than -{limit}"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Why a default does not fit `numeric(precision, scale)` as written, if it does not: the
+/// database would round it (more digits after the point than the scale, trailing zeros aside)
+/// or refuse it (more digits before the point than `precision - scale`).
+pub fn check_digits(default: &DefaultValue, digits: Option<Digits>) -> Result<(), String> {
+    let (DefaultValue::Number(n), Some(digits)) = (default, digits) else {
+        return Ok(());
+    };
+    let value = n.as_decimal().normalize();
+    if value.scale() > digits.scale {
+        return Err(format!("more than {} digits after the point", digits.scale));
+    }
+    if power_of_ten(digits.integer_digits()).is_some_and(|limit| value.abs() >= limit) {
+        return Err(format!(
+            "more than {} digits before the point",
+            digits.integer_digits()
+        ));
     }
     Ok(())
 }

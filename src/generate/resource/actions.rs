@@ -60,13 +60,14 @@ struct Imports {
 
 impl Actions {
     pub fn new(spec: &ResourceSpec) -> Actions {
+        let name = |kind| spec.names.action(kind);
         let (pascal, plural) = (&spec.names.pascal, &spec.names.pascal_plural);
         Actions {
-            create: format!("create{pascal}"),
-            update: format!("update{pascal}"),
-            delete: format!("delete{pascal}"),
-            get: format!("get{pascal}"),
-            list: format!("list{plural}"),
+            create: name(Create),
+            update: name(Update),
+            delete: name(Delete),
+            get: name(Get),
+            list: name(List),
             get_query: format!("read{pascal}"),
             list_query: format!("read{plural}Page"),
             list_cached: format!("cached{plural}Page"),

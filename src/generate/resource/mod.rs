@@ -7,6 +7,7 @@
 mod access;
 mod actions;
 mod docs;
+mod refs;
 mod table;
 mod tenancy;
 mod test_data;
@@ -21,8 +22,8 @@ use crate::plan::Plan;
 use crate::project::Project;
 use crate::render::Renderer;
 use crate::schema::{Grant, Policy};
-use crate::session::SessionEntry;
-use crate::spec::{Access, FieldType, ResourceSpec, TENANT};
+use crate::session::PlannedEntry;
+use crate::spec::{Access, ResourceSpec, TENANT};
 
 /// The templates this generator renders, by what they write.
 pub mod templates {
@@ -32,6 +33,7 @@ pub mod templates {
     pub const TEST_WORKSPACE: &str = "resource/supabase/tests/database/table.workspace.test.sql";
     pub const TEST_TENANT: &str = "resource/supabase/tests/database/table.tenant.test.sql";
     pub const VALIDATION: &str = "resource/lib/validations/resource.ts";
+    pub const DECIMAL: &str = "resource/lib/validations/decimal.ts";
     pub const ACTIONS: &str = "resource/app/actions/resources.ts";
     pub const DATA: &str = "resource/lib/data/resources.ts";
     pub const MEMBER_VALIDATION: &str = "tenant/lib/validations/member.ts";
@@ -46,6 +48,7 @@ pub mod templates {
         TEST_WORKSPACE,
         TEST_TENANT,
         VALIDATION,
+        DECIMAL,
         ACTIONS,
         DATA,
         MEMBER_VALIDATION,
@@ -63,6 +66,8 @@ pub fn plan(
     migration: &Migration,
 ) -> Result<Plan, Error> {
     let context = Context::new(spec, project, migration)?;
+    // Converted once, for every template.
+    let value = minijinja::Value::from(minijinja::value::Serde(&context));
     let paths = &context.paths;
     let test_template = match spec.access {
         Access::Owner | Access::PublicRead => templates::TEST_OWNER,
@@ -93,25 +98,32 @@ pub fn plan(
         files.push((templates::MEMBER_DATA, &members_data.file));
     }
     for (template, path) in files {
-        plan.generated(path.clone(), renderer.render(template, &context)?);
+        plan.generated(path.clone(), renderer.render(template, &value)?);
     }
     super::shared_files(&mut plan, project, renderer, super::Shared::ALL)?;
-    plan.record(SessionEntry::render(
-        renderer,
+    // Written once, like the shared modules, by the first resource with a numeric field.
+    if context.zod.decimal_import.is_some() && plan.get(&paths.decimal).is_none() {
+        plan.write_once(
+            paths.decimal.clone(),
+            renderer.render(templates::DECIMAL, &value)?,
+        );
+    }
+    plan.record(PlannedEntry::new(
         format!("resource:{}", spec.table()),
         templates::SESSION,
         minijinja::context! {
             actions_import => project.layout.import_path(&paths.actions),
             data_import => project.layout.import_path(&paths.data),
             types_file => &project.layout.types_file,
-            ..minijinja::Value::from(minijinja::value::Serde(&context))
+            ..value
         },
-    )?);
+    ));
     Ok(plan)
 }
 
-/// Tables the migration refers to that no migration of the project creates (by the name
-/// scaffold gives one), each as a warning that says what to run: applying would fail.
+/// The tenant root a workspace resource belongs to, when no migration of the project creates it
+/// (by the name scaffold gives one): a warning that says what to run, since applying would fail.
+/// (A ref to an unknown table is refused instead, in [`refs::resolve`].)
 fn missing_tables(spec: &ResourceSpec, project: &Project) -> Result<Vec<String>, Error> {
     let migrations = project.migrations()?;
     let created = |table: &str| {
@@ -131,16 +143,6 @@ fn missing_tables(spec: &ResourceSpec, project: &Project) -> Result<Vec<String>,
         }
         Access::Owner | Access::PublicRead | Access::TenantRoot => {}
     }
-    for field in &spec.fields {
-        if let FieldType::Ref { table } = &field.ty {
-            if table != spec.table() && !created(table) {
-                warnings.push(format!(
-                    "`{field}` refers to public.{table} and no migration in {} creates it: generate it first (scaffold resource {table} ...), or ignore this if your own migration creates it",
-                    project.layout.migrations_dir
-                ));
-            }
-        }
-    }
     Ok(warnings)
 }
 
@@ -155,6 +157,8 @@ pub(crate) struct Paths {
     pub actions: String,
     /// The `server-only` data-access module of the reads.
     pub data: String,
+    /// The exact-decimal helpers numeric fields use.
+    pub decimal: String,
 }
 
 /// Where a tenant root's member list is read: the data-access module beside the resource's.
@@ -217,8 +221,10 @@ impl Context {
         let table = spec.table();
         let layout = &project.layout;
         let tenancy = tenancy::Tenancy::of(spec);
-        let policies = access::policies(spec, &tenancy);
-        let zod = zod::Zod::new(spec);
+        let refs = refs::resolve(spec, project)?;
+        let policies = access::policies(spec, &refs, &tenancy)?;
+        let decimal = format!("{}/decimal.ts", layout.validations_dir);
+        let zod = zod::Zod::new(spec, layout.import_path(&decimal));
         let actions = actions::Actions::new(spec);
         let members = tenancy::Members::of(spec, &tenancy, layout);
         Ok(Context {
@@ -236,9 +242,10 @@ impl Context {
                 validation: format!("{}/{}.ts", layout.validations_dir, names.kebab),
                 actions: format!("{}/{}.ts", layout.actions_dir, names.kebab_plural),
                 data: format!("{}/{}.ts", super::data_dir(layout), names.kebab_plural),
+                decimal,
             },
             imports: imports(layout, Some(&names.kebab)),
-            table_shape: table::Table::new(spec, &tenancy.singular)?,
+            table_shape: table::Table::new(spec, &refs, &tenancy)?,
             test: test_data::TestData::new(spec, &policies),
             grants: access::grants(spec),
             policies,

@@ -1,23 +1,31 @@
-//! The resource's table: its columns and their SQL types, defaults, check constraints, foreign
-//! keys and indexes, the enum types it needs, and the `updated_at` trigger.
+//! The resource's table: its columns and their SQL types, defaults, named constraints (keys,
+//! foreign keys, checks) and indexes, the enum types it needs, and its triggers.
 
 use serde::Serialize;
 
+use super::refs::{ReadCheck, Ref, Relation};
+use super::tenancy::Tenancy;
 use crate::error::Error;
 use crate::generate::{check_identifier, schema_identifier};
 use crate::render;
-use crate::schema::table::{Check, Column, EnumType, ForeignKey, Index};
+use crate::schema::table::{
+    Column, Constraint, ConstraintKind, EnumType, FkAction, ForeignKey, Index,
+};
+use crate::spec::field::{Digits, NumberKind};
+use crate::spec::formats::NOT_BLANK_PATTERN;
 use crate::spec::value::{Bound, DefaultValue};
-use crate::spec::{ident, Access, Field, FieldType, ResourceSpec};
+use crate::spec::{ident, Access, Field, FieldType, OnDelete, ResourceSpec, Unique};
 
 /// Everything `create table` and its companions declare.
 #[derive(Serialize)]
 pub struct Table {
     pub enums: Vec<EnumType>,
     pub columns: Vec<Column>,
-    pub checks: Vec<Check>,
+    pub constraints: Vec<Constraint>,
     pub indexes: Vec<Index>,
     pub trigger: Trigger,
+    /// Checks, for references to the table itself, that the referenced row is readable.
+    pub ref_triggers: Vec<RefTrigger>,
 }
 
 /// The trigger that keeps `updated_at` current.
@@ -27,18 +35,77 @@ pub struct Trigger {
     pub name: &'static str,
 }
 
+/// A `before insert or update` trigger that refuses a reference to a row of the table itself
+/// that the caller cannot read (a policy cannot read its own table: infinite recursion).
+#[derive(Serialize)]
+pub struct RefTrigger {
+    pub function_sql: String,
+    pub name: String,
+    /// The column, a SQL identifier.
+    pub column: String,
+}
+
 impl Table {
-    /// `tenant_word` is the singular of the tenant root, for the index comments.
-    pub fn new(spec: &ResourceSpec, tenant_word: &str) -> Result<Table, Error> {
+    pub fn new(spec: &ResourceSpec, refs: &[Ref], tenancy: &Tenancy) -> Result<Table, Error> {
+        let tenant_word = &tenancy.singular;
         let table = spec.table();
+        let owner = spec.owner_column();
         let mut enums = Vec::new();
-        let mut columns = Vec::new();
-        let mut checks = Vec::new();
+        let mut columns = vec![Column::new("id", "uuid").default("gen_random_uuid()")];
+        let mut constraints = vec![Constraint::new(
+            schema_identifier(format!("{table}_pkey")),
+            ConstraintKind::PrimaryKey(vec!["id".into()]),
+        )];
         let mut indexes = list_indexes(spec, tenant_word);
+        let mut ref_triggers = Vec::new();
+        let key = |columns: &[&str]| columns.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let owner_fk = |references_sql: String, on_delete| {
+            Constraint::new(
+                format!("{owner}_fkey"),
+                ConstraintKind::ForeignKey(ForeignKey {
+                    columns: key(&[owner]),
+                    references_sql,
+                    references: key(&["id"]),
+                    on_delete,
+                }),
+            )
+        };
+        match spec.access {
+            Access::Owner | Access::PublicRead => {
+                columns.push(Column::new(owner, "uuid").default("auth.uid()"));
+                constraints.push(owner_fk("auth.users".into(), FkAction::Cascade));
+                constraints.push(
+                    Constraint::new(
+                        schema_identifier(format!("{table}_{owner}_id_key")),
+                        ConstraintKind::Unique(key(&[owner, "id"])),
+                    )
+                    .commented(
+                        "Other tables refer to a row together with its owner, so that a reference never\ncrosses owners.",
+                    ),
+                );
+            }
+            Access::Workspace { .. } => {
+                columns.push(Column::new(owner, "uuid"));
+                constraints.push(owner_fk(tenancy.table_sql.clone(), FkAction::Cascade));
+                constraints.push(
+                    Constraint::new(
+                        schema_identifier(format!("{table}_{owner}_id_key")),
+                        ConstraintKind::Unique(key(&[owner, "id"])),
+                    )
+                    .commented(format!(
+                        "Other tables refer to a row together with its {tenant_word}, so that a reference never\ncrosses {}.",
+                        tenancy.plural
+                    )),
+                );
+            }
+            Access::TenantRoot => {
+                columns.push(Column::new(owner, "uuid").nullable().default("auth.uid()"));
+                constraints.push(owner_fk("auth.users".into(), FkAction::SetNull(Vec::new())));
+            }
+        }
         for field in &spec.fields {
             let column = field.column();
             let column_sql = ident::quote(&column);
-            let mut foreign_key = None;
             let sql_type = match &field.ty {
                 FieldType::Enum { values } => {
                     let enum_type = enum_type(spec, &column, values);
@@ -46,23 +113,14 @@ impl Table {
                     enums.push(enum_type);
                     type_sql
                 }
-                FieldType::Ref { table: target } => {
-                    foreign_key = Some(ForeignKey {
-                        name: check_identifier(format!("{column}_fkey"), &field.name)?,
-                        references_sql: format!("public.{} (id)", ident::quote(target)),
-                        on_delete: field.effective_on_delete().sql(),
-                    });
-                    indexes.push(Index {
-                        name: schema_identifier(format!("{table}_{column}_idx")),
-                        columns: format!("({column_sql})"),
-                        why: format!("Covers the foreign key {column} → {target}."),
-                    });
-                    "uuid".to_string()
-                }
+                FieldType::Ref { .. } => "uuid".to_string(),
                 FieldType::Text | FieldType::Email | FieldType::Url => "text".into(),
                 FieldType::Int => "integer".into(),
                 FieldType::Bigint => "bigint".into(),
-                FieldType::Numeric => "numeric".into(),
+                FieldType::Numeric => match field.digits() {
+                    Some(Digits { precision, scale }) => format!("numeric({precision}, {scale})"),
+                    None => "numeric".into(),
+                },
                 FieldType::Float => "double precision".into(),
                 FieldType::Bool => "boolean".into(),
                 FieldType::Date => "date".into(),
@@ -70,40 +128,142 @@ impl Table {
                 FieldType::Uuid => "uuid".into(),
                 FieldType::Jsonb => "jsonb".into(),
             };
+            let mut column_def = Column::new(column_sql.clone(), sql_type);
+            column_def.not_null = !field.optional;
+            column_def.default_sql = field.default.as_ref().map(default_sql);
+            columns.push(column_def);
+            if let Some(scope) = field.unique {
+                constraints.push(unique(spec, field, &column_sql, scope));
+            }
+            if let Some(reference) = refs.iter().find(|r| r.column == column) {
+                let (fk, index) = foreign_key(spec, field, reference)?;
+                constraints.push(fk);
+                indexes.push(index);
+                if reference.read_check() == ReadCheck::Trigger {
+                    ref_triggers.push(RefTrigger {
+                        function_sql: format!(
+                            "public.{}",
+                            ident::quote(&schema_identifier(format!("{table}_check_{column}")))
+                        ),
+                        name: check_identifier(format!("check_{column}"), &field.name)?,
+                        column: column_sql.clone(),
+                    });
+                }
+            }
             for (kind, expr) in check_exprs(field, &column_sql) {
-                checks.push(Check {
-                    name: check_identifier(format!("{column}_{kind}"), &field.name)?,
-                    expr,
-                });
+                constraints.push(Constraint::new(
+                    check_identifier(format!("{column}_{kind}"), &field.name)?,
+                    ConstraintKind::Check(expr),
+                ));
             }
             if field.index {
                 indexes.push(Index {
-                    name: schema_identifier(format!("{table}_{column}_idx")),
+                    name: index_name(format!("{table}_{column}_idx")),
                     columns: format!("({column_sql})"),
                     why: format!("Requested with `{}:index`.", field.name),
                 });
             }
-            columns.push(Column {
-                name_sql: column_sql,
-                sql_type,
-                not_null: !field.optional,
-                default_sql: field.default.as_ref().map(default_sql),
-                unique: field.unique,
-                foreign_key,
-            });
         }
+        columns.push(Column::new("created_at", "timestamptz").default("now()"));
+        columns.push(Column::new("updated_at", "timestamptz").default("now()"));
         let function = schema_identifier(format!("{table}_set_updated_at"));
         Ok(Table {
             enums,
             columns,
-            checks,
+            constraints,
             indexes,
             trigger: Trigger {
                 function_sql: format!("public.{}", ident::quote(&function)),
                 name: "set_updated_at",
             },
+            ref_triggers,
         })
     }
+}
+
+/// `unique`, per owner or workspace unless `unique=global`, with what a global one reveals.
+fn unique(spec: &ResourceSpec, field: &Field, column_sql: &str, scope: Unique) -> Constraint {
+    let name = schema_identifier(format!("{}_{}_key", spec.table(), field.column()));
+    let owner = spec.owner_column();
+    let whose = match spec.access {
+        Access::Owner | Access::PublicRead => "owner",
+        Access::Workspace { .. } | Access::TenantRoot => "workspace",
+    };
+    match scope {
+        Unique::Scoped => Constraint::new(
+            name,
+            ConstraintKind::Unique(vec![owner.to_string(), column_sql.to_string()]),
+        )
+        .commented(format!(
+            "Unique per {whose}: values collide only within one {whose}'s rows, so nobody learns or takes\nanother {whose}'s."
+        )),
+        Unique::Global => {
+            let reveals = match spec.access {
+                Access::PublicRead => "Unique across the whole table: every value is public anyway, but anyone signed in\ncan take a value first.",
+                Access::Owner | Access::Workspace { .. } | Access::TenantRoot => "Unique across the whole table (`unique=global`): anyone who can insert learns whether\na value is taken, even in rows they cannot read, and can take a value first.",
+            };
+            Constraint::new(name, ConstraintKind::Unique(vec![column_sql.to_string()]))
+                .commented(reveals)
+        }
+    }
+}
+
+/// The foreign key of a ref, including the owner or workspace column when both rows share it,
+/// and the index that covers it.
+fn foreign_key(
+    spec: &ResourceSpec,
+    field: &Field,
+    reference: &Ref,
+) -> Result<(Constraint, Index), Error> {
+    let table = spec.table();
+    let column = ident::quote(&reference.column);
+    let target = reference.target.table();
+    let shared = match reference.relation {
+        Relation::SameOwner => Some("user_id"),
+        Relation::SameWorkspace { .. } => Some("workspace_id"),
+        Relation::Crossing => None,
+    };
+    let (columns, references) = match shared {
+        Some(shared) => (
+            vec![shared.to_string(), column.clone()],
+            vec![shared.to_string(), "id".to_string()],
+        ),
+        None => (vec![column.clone()], vec!["id".to_string()]),
+    };
+    let on_delete = match reference.on_delete {
+        OnDelete::Cascade => FkAction::Cascade,
+        OnDelete::Restrict => FkAction::Restrict,
+        // Never the owner or workspace column: only the reference is cleared.
+        OnDelete::SetNull if shared.is_some() => FkAction::SetNull(vec![column.clone()]),
+        OnDelete::SetNull => FkAction::SetNull(Vec::new()),
+    };
+    let word = &reference.word;
+    let why = match (reference.relation, reference.on_delete) {
+        (Relation::SameOwner, _) => format!("The {word} must be the same user's."),
+        (Relation::SameWorkspace { .. }, _) => format!("The {word} must be in the same workspace."),
+        (Relation::Crossing, OnDelete::Cascade) => format!(
+            "The {word} may be someone else's: deleting it deletes the rows pointing at it, and\nwhoever may delete it may delete those one by one too (see the delete policy)."
+        ),
+        (Relation::Crossing, OnDelete::SetNull | OnDelete::Restrict) => format!(
+            "The {word} may be someone else's: deleting it only clears the reference here."
+        ),
+    };
+    let constraint = Constraint::new(
+        check_identifier(format!("{}_fkey", reference.column), &field.name)?,
+        ConstraintKind::ForeignKey(ForeignKey {
+            columns: columns.clone(),
+            references_sql: format!("public.{}", ident::quote(target)),
+            references,
+            on_delete,
+        }),
+    )
+    .commented(why);
+    let index = Index {
+        name: index_name(format!("{table}_{}_idx", reference.column)),
+        columns: format!("({})", columns.join(", ")),
+        why: format!("Covers the foreign key {} → {target}.", reference.column),
+    };
+    Ok((constraint, index))
 }
 
 /// The index behind the policies' owner check and the newest-first list (and, for public
@@ -112,7 +272,7 @@ fn list_indexes(spec: &ResourceSpec, tenant_word: &str) -> Vec<Index> {
     let table = spec.table();
     let owner = spec.owner_column();
     let per_owner = Index {
-        name: schema_identifier(format!("{table}_{owner}_created_at_idx")),
+        name: index_name(format!("{table}_{owner}_created_at_idx")),
         columns: format!("({owner}, created_at desc)"),
         why: "Backs the policies' owner check, the foreign key to auth.users and the newest-first list.".into(),
     };
@@ -121,24 +281,29 @@ fn list_indexes(spec: &ResourceSpec, tenant_word: &str) -> Vec<Index> {
         Access::PublicRead => vec![
             per_owner,
             Index {
-                name: schema_identifier(format!("{table}_created_at_idx")),
+                name: index_name(format!("{table}_created_at_idx")),
                 columns: "(created_at desc)".into(),
                 why: "Backs the public newest-first list.".into(),
             },
         ],
         Access::Workspace { .. } => vec![Index {
-            name: schema_identifier(format!("{table}_workspace_id_created_at_idx")),
+            name: index_name(format!("{table}_workspace_id_created_at_idx")),
             columns: "(workspace_id, created_at desc)".into(),
             why: format!(
                 "Backs the policies' {tenant_word} check, the foreign key and the newest-first list per {tenant_word}."
             ),
         }],
         Access::TenantRoot => vec![Index {
-            name: schema_identifier(format!("{table}_created_at_idx")),
+            name: index_name(format!("{table}_created_at_idx")),
             columns: "(created_at desc)".into(),
             why: "Backs the newest-first list.".into(),
         }],
     }
+}
+
+/// An index name as SQL: shortened to fit, quoted where needed.
+fn index_name(name: String) -> String {
+    ident::quote(&schema_identifier(name))
 }
 
 /// The enum type of an enum field: `public.<singular>_<column>`.
@@ -157,6 +322,21 @@ fn enum_type(spec: &ResourceSpec, column: &str, values: &[String]) -> EnumType {
 /// The check constraints of a field, as (name suffix, expression).
 fn check_exprs(field: &Field, column: &str) -> Vec<(&'static str, String)> {
     let mut checks = Vec::new();
+    if field.ty.kind().not_blank() {
+        checks.push((
+            "not_blank",
+            format!("{column} ~ {}", render::sql_string(NOT_BLANK_PATTERN)),
+        ));
+    }
+    if field.ty.number_kind() == Some(NumberKind::Decimal) {
+        // numeric and double precision read the strings 'NaN' and '[-]Infinity' (PostgREST
+        // passes a JSON string through), and NaN sorts above every number, so a min alone
+        // would let it in.
+        checks.push((
+            "finite",
+            format!("{column} not in ('NaN', 'Infinity', '-Infinity')"),
+        ));
+    }
     if let Some(format) = field.ty.kind().format() {
         checks.push((
             "format",

@@ -11,9 +11,23 @@ use crate::schema::policy::{member_of, owned_by_caller};
 use crate::schema::{ApiRole, Command, Grant, Policy, Privilege};
 use crate::spec::{ident, Access, ResourceSpec, Role, TENANT};
 
+/// Where the helper functions of tenancy policies live: a schema the API does not expose, named so
+/// that a project cannot already own it by accident (the migration checks that the schema it
+/// finds is scaffold's).
+pub const PRIVATE_SCHEMA: &str = "scaffold_private";
+
+/// The comment scaffold puts on [`PRIVATE_SCHEMA`] when it creates it, and looks for before
+/// using it.
+pub const PRIVATE_SCHEMA_COMMENT: &str =
+    "scaffold: helper functions of the generated row level security policies (not exposed by the API)";
+
 /// The SQL names of the tenant root and everything around it (members, roles, helpers).
 #[derive(Serialize)]
 pub struct Tenancy {
+    /// The schema of the helper functions: [`PRIVATE_SCHEMA`].
+    pub private_schema: &'static str,
+    /// The comment that marks the schema as scaffold's.
+    pub private_schema_comment: &'static str,
     /// In prose: `workspace`, `line item`.
     pub singular: String,
     pub plural: String,
@@ -21,6 +35,7 @@ pub struct Tenancy {
     pub fk_column: String,
     pub members_table: String,
     pub members_table_sql: String,
+    pub members_pkey: String,
     pub members_user_index: String,
     pub created_by_index: String,
     pub role_type_sql: String,
@@ -38,22 +53,36 @@ impl Tenancy {
         match spec.access {
             Access::TenantRoot => Tenancy::new(&spec.names),
             Access::Owner | Access::PublicRead | Access::Workspace { .. } => {
-                Tenancy::new(&Names::derive(TENANT, None))
+                Tenancy::of_workspace()
             }
         }
     }
 
-    fn new(names: &Names) -> Tenancy {
+    /// The tenancy of workspace-owned resources.
+    pub fn of_workspace() -> Tenancy {
+        Tenancy::new(&Names::derive(TENANT, None))
+    }
+
+    /// The tenancy of the tenant root with these names.
+    pub fn new(names: &Names) -> Tenancy {
         let singular = &names.singular;
         let members_table = schema_identifier(format!("{singular}_members"));
         let add_member_fn = schema_identifier(format!("add_{singular}_member"));
-        let private = |name: String| format!("private.{}", ident::quote(&schema_identifier(name)));
+        let private = |name: String| {
+            format!(
+                "{PRIVATE_SCHEMA}.{}",
+                ident::quote(&schema_identifier(name))
+            )
+        };
         Tenancy {
+            private_schema: PRIVATE_SCHEMA,
+            private_schema_comment: PRIVATE_SCHEMA_COMMENT,
             singular: singular.replace('_', " "),
             plural: names.plural.replace('_', " "),
             table_sql: format!("public.{}", ident::quote(&names.plural)),
             fk_column: format!("{singular}_id"),
             members_table_sql: format!("public.{}", ident::quote(&members_table)),
+            members_pkey: schema_identifier(format!("{members_table}_pkey")),
             members_user_index: schema_identifier(format!("{members_table}_user_id_idx")),
             created_by_index: schema_identifier(format!("{}_created_by_idx", names.plural)),
             role_type_sql: format!(
@@ -76,6 +105,8 @@ impl Tenancy {
 #[derive(Serialize)]
 pub struct Members {
     pub policies: Vec<Policy>,
+    /// The pgTAP `policies_are` list.
+    pub policy_names: String,
     pub grants: Vec<Grant>,
     pub row: String,
     pub roles: String,
@@ -108,8 +139,10 @@ impl Members {
     fn new(names: &Names, tenancy: &Tenancy, layout: &Layout) -> Members {
         let (pascal, camel) = (&names.pascal, &names.camel);
         let validation_file = format!("{}/{}-member.ts", layout.validations_dir, names.kebab);
+        let policies = policies(tenancy);
         Members {
-            policies: policies(tenancy),
+            policy_names: crate::schema::policy::names_sql(&policies),
+            policies,
             grants: grants(tenancy),
             row: format!("{pascal}Member"),
             roles: format!("{camel}Roles"),

@@ -15,6 +15,9 @@ pub struct TestData {
     /// The fields' columns and one row of sample values for them.
     columns: String,
     values: String,
+    /// The same values with optional references to the table itself null: a row that needs no
+    /// other row of the table, so only the policy under test decides whether it is written.
+    standalone_values: String,
     update: Update,
     /// Tables the resource refers to, each needing rows the owner can see.
     parents: Vec<String>,
@@ -52,6 +55,20 @@ impl TestData {
             values: samples
                 .iter()
                 .map(|(a, _)| a.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            standalone_values: spec
+                .fields
+                .iter()
+                .zip(&samples)
+                .map(|(field, (a, _))| {
+                    let itself = field.ref_table() == Some(spec.table());
+                    if itself && field.optional {
+                        "null"
+                    } else {
+                        a.as_str()
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
             update: Update {

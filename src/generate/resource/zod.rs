@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::spec::formats::{EMAIL_PATTERN, URL_PATTERN};
+use crate::spec::formats::{EMAIL_PATTERN, NOT_BLANK_PATTERN, URL_PATTERN};
 use crate::spec::{Access, Field, FieldType, ResourceSpec};
 
 /// Everything the validation module declares.
@@ -12,11 +12,30 @@ pub struct Zod {
     pub patterns: Vec<Pattern>,
     /// Whether the schema needs `JSON_VALUE`, any JSON but null (a not-null jsonb field).
     pub json_value: bool,
+    /// Whether the schema needs `NOT_BLANK_TEXT`, a string with a character that is not
+    /// whitespace (free text).
+    pub not_blank_text: bool,
     pub enum_lists: Vec<EnumList>,
     pub zod_fields: Vec<ZodField>,
     pub form_fields: String,
     pub schemas: Schemas,
     pub types: Types,
+    /// The module of `decimal()` and `withDecimals()`, where a field is numeric.
+    pub decimal_import: Option<String>,
+    /// How the actions read and write numeric columns exactly, where there are any.
+    pub row_decimals: Option<RowDecimals>,
+}
+
+/// Numeric columns travel as decimal strings both ways: reads cast them to text (PostgREST
+/// writes numeric as a JSON number, which JavaScript rounds to a double), and writes send the
+/// strings the schema checked (PostgREST reads a JSON string into numeric exactly).
+#[derive(Serialize)]
+pub struct RowDecimals {
+    /// `"budget" | "total"`: the row type's decimal columns.
+    pub keys: String,
+    /// `"id, user_id, name, budget::text, created_at, updated_at"`, as a TypeScript string: the
+    /// columns every read selects.
+    pub columns: String,
 }
 
 /// A regular expression shared with the database's check constraint.
@@ -38,7 +57,7 @@ pub struct EnumList {
 #[derive(Serialize)]
 pub struct ZodField {
     key: String,
-    head: &'static str,
+    head: String,
     calls: Vec<String>,
     form_kind: FormKind,
 }
@@ -47,9 +66,8 @@ pub struct ZodField {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FormKind {
+    /// Free text, a date, a timestamp, a uuid, an email, a URL or an enum value, as typed.
     Text,
-    /// A date, uuid, email, URL or enum value: an empty input means none.
-    Formatted,
     Number,
     Boolean,
     Json,
@@ -72,16 +90,17 @@ pub struct Types {
 }
 
 impl Zod {
-    pub fn new(spec: &ResourceSpec) -> Zod {
+    /// `decimal_import`: the import specifier of the project's `decimal.ts`.
+    pub fn new(spec: &ResourceSpec, decimal_import: String) -> Zod {
         let names = &spec.names;
         let (pascal, plural) = (&names.pascal, &names.pascal_plural);
         let mut zod_fields = Vec::new();
         match spec.access {
             Access::Workspace { .. } => zod_fields.push(ZodField {
                 key: "workspace_id".into(),
-                head: "z",
+                head: "z".into(),
                 calls: vec!["uuid()".into()],
-                form_kind: FormKind::Formatted,
+                form_kind: FormKind::Text,
             }),
             Access::Owner | Access::PublicRead | Access::TenantRoot => {}
         }
@@ -101,6 +120,13 @@ impl Zod {
         }
         let uses = |ty: FieldType| spec.fields.iter().any(|f| f.ty == ty);
         let mut patterns = Vec::new();
+        if spec.fields.iter().any(|f| f.ty.kind().not_blank()) {
+            patterns.push(Pattern {
+                name: "NOT_BLANK",
+                doc: "A character that is not whitespace, as the database's not-blank check lists them.",
+                regex: js_regex(NOT_BLANK_PATTERN),
+            });
+        }
         if uses(FieldType::Email) {
             patterns.push(Pattern {
                 name: "EMAIL_PATTERN",
@@ -115,7 +141,39 @@ impl Zod {
                 regex: js_regex(URL_PATTERN),
             });
         }
+        let decimals: Vec<String> = spec
+            .fields
+            .iter()
+            .filter(|f| f.ty == FieldType::Numeric)
+            .map(Field::column)
+            .collect();
+        let row_decimals = (!decimals.is_empty()).then(|| {
+            let fields = spec.fields.iter().map(|f| {
+                let column = f.column();
+                if f.ty == FieldType::Numeric {
+                    format!("{column}::text")
+                } else {
+                    column
+                }
+            });
+            let columns: Vec<String> = ["id".to_string(), spec.owner_column().to_string()]
+                .into_iter()
+                .chain(fields)
+                .chain(["created_at".to_string(), "updated_at".to_string()])
+                .collect();
+            RowDecimals {
+                keys: decimals
+                    .iter()
+                    .map(|c| crate::render::ts_string(c))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                columns: crate::render::ts_string(&columns.join(", ")),
+            }
+        });
         Zod {
+            decimal_import: row_decimals.as_ref().map(|_| decimal_import),
+            row_decimals,
+            not_blank_text: spec.fields.iter().any(|f| f.ty.kind().not_blank()),
             patterns,
             json_value: spec
                 .fields
@@ -141,65 +199,108 @@ impl Zod {
 }
 
 fn zod_field(field: &Field, column: &str, enum_list: Option<&str>) -> ZodField {
-    let mut head = "z";
+    let presence: Option<String> = if field.optional {
+        Some("nullish()".into())
+    } else if field.default.is_some() {
+        Some("optional()".into())
+    } else {
+        None
+    };
+    let mut head = "z".to_string();
+    let mut bounds_as_calls = true;
     let mut calls: Vec<String> = match &field.ty {
-        FieldType::Text => vec!["string()".into()],
+        // Kept as typed (never trimmed), so both sides judge and store the same string.
+        FieldType::Text => {
+            head = "NOT_BLANK_TEXT".into();
+            vec![]
+        }
         FieldType::Email => vec!["email({ pattern: EMAIL_PATTERN })".into()],
         FieldType::Url => vec!["url()".into(), "regex(URL_PATTERN)".into()],
         FieldType::Int => vec!["int32()".into()],
         FieldType::Bigint => vec!["int()".into()],
-        FieldType::Numeric | FieldType::Float => vec!["number()".into()],
+        // Exact both ways: a decimal string (see lib/validations/decimal.ts), bounds included.
+        FieldType::Numeric => {
+            head = decimal_call(field, column, presence.as_slice());
+            bounds_as_calls = false;
+            vec![]
+        }
+        FieldType::Float => vec!["number()".into()],
         FieldType::Bool => vec!["boolean()".into()],
         FieldType::Date => {
-            head = "z.iso";
+            head = "z.iso".into();
             vec!["date()".into()]
         }
         FieldType::Timestamptz => {
-            head = "z.iso";
+            head = "z.iso".into();
             vec!["datetime({ offset: true })".into()]
         }
         FieldType::Uuid | FieldType::Ref { .. } => vec!["uuid()".into()],
         // z.json() accepts null, which a not-null jsonb column rejects (PostgREST stores JSON
         // null as SQL null); JSON_VALUE is every other JSON value, in the input type too.
         FieldType::Jsonb if !field.optional => {
-            head = "JSON_VALUE";
+            head = "JSON_VALUE".into();
             vec![]
         }
         FieldType::Jsonb => vec!["json()".into()],
         FieldType::Enum { .. } => vec![format!("enum({})", enum_list.unwrap_or_default())],
     };
-    for (bound, call) in [(field.min, "min"), (field.max, "max")] {
-        if let Some(bound) = bound {
-            calls.push(format!("{call}({bound})"));
+    if bounds_as_calls {
+        for (bound, call) in [(field.min, "min"), (field.max, "max")] {
+            if let Some(bound) = bound {
+                calls.push(format!("{call}({bound})"));
+            }
         }
     }
-    if field.optional {
-        calls.push("nullish()".into());
-    } else if field.default.is_some() {
-        calls.push("optional()".into());
-    }
+    calls.extend(presence);
     ZodField {
         key: column.to_string(),
         head,
         calls,
         form_kind: match field.ty {
-            FieldType::Int | FieldType::Bigint | FieldType::Numeric | FieldType::Float => {
-                FormKind::Number
-            }
+            FieldType::Int | FieldType::Bigint | FieldType::Float => FormKind::Number,
             FieldType::Bool => FormKind::Boolean,
             FieldType::Jsonb => FormKind::Json,
-            // An empty input is a value of free text, but no date, uuid, email, URL or enum
-            // value: it means none.
-            FieldType::Text => FormKind::Text,
-            FieldType::Email
+            // A numeric field keeps the decimal as typed: a JavaScript number would round it.
+            FieldType::Text
+            | FieldType::Numeric
+            | FieldType::Email
             | FieldType::Url
             | FieldType::Date
             | FieldType::Timestamptz
             | FieldType::Uuid
             | FieldType::Ref { .. }
-            | FieldType::Enum { .. } => FormKind::Formatted,
+            | FieldType::Enum { .. } => FormKind::Text,
         },
     }
+}
+
+/// `decimal({ precision: 12, scale: 2, min: "0" })`, the rules of a numeric field, laid out as
+/// Prettier lays out the object when `  key: decimal({...}).calls,` is too long for a line.
+fn decimal_call(field: &Field, column: &str, calls: &[String]) -> String {
+    let mut rules: Vec<String> = Vec::new();
+    if let Some(digits) = field.digits() {
+        rules.push(format!("precision: {}", digits.precision));
+        rules.push(format!("scale: {}", digits.scale));
+    }
+    let (min, max) = field.value_bounds();
+    for (key, bound) in [("min", min), ("max", max)] {
+        if let Some(bound) = bound {
+            rules.push(format!(
+                "{key}: {}",
+                crate::render::ts_string(&bound.to_string())
+            ));
+        }
+    }
+    if rules.is_empty() {
+        return "decimal()".into();
+    }
+    let flat = format!("decimal({{ {} }})", rules.join(", "));
+    let tail: String = calls.iter().map(|c| format!(".{c}")).collect();
+    if crate::ts_layout::fits(&format!("  {column}: {flat}{tail},")) {
+        return flat;
+    }
+    let lines: String = rules.iter().map(|r| format!("\n    {r},")).collect();
+    format!("decimal({{{lines}\n  }})")
 }
 
 /// A pattern as the body of a JavaScript regex literal.

@@ -177,21 +177,21 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
       });
 
       it("an empty input means null where the field takes null, and not given elsewhere", () => {
-        for (const field of spec.fields.filter(
-          (f) => !f.fixed && formKind(f) !== "text",
-        )) {
-          const form = toForm(validInput, formFields);
-          form.set(field.column, "");
-          const parsed = parseInput(create, form, formFields);
-          const data = parsed.data as Record<string, unknown> | undefined;
-          const where = `${fieldLine(field.column)}: ${field.column} left empty`;
-          if (field.optional) {
-            expect(data?.[field.column], where).toBeNull();
-          } else if (field.default !== null) {
-            expect(parsed.success, `${where}: ${issues(parsed)}`).toBe(true);
-            expect(data && field.column in data, where).toBe(false);
-          } else {
-            expect(parsed.success, where).toBe(false);
+        for (const field of spec.fields.filter((f) => !f.fixed)) {
+          for (const empty of ["", " \t "]) {
+            const form = toForm(validInput, formFields);
+            form.set(field.column, empty);
+            const parsed = parseInput(create, form, formFields);
+            const data = parsed.data as Record<string, unknown> | undefined;
+            const where = `${fieldLine(field.column)}: ${field.column} = ${JSON.stringify(empty)}`;
+            if (field.optional) {
+              expect(data?.[field.column], where).toBeNull();
+            } else if (field.default !== null) {
+              expect(parsed.success, `${where}: ${issues(parsed)}`).toBe(true);
+              expect(data && field.column in data, where).toBe(false);
+            } else {
+              expect(parsed.success, where).toBe(false);
+            }
           }
         }
       });
@@ -1083,18 +1083,15 @@ function formKind(field: FieldSpec): string {
   switch (field.type) {
     case "int":
     case "bigint":
-    case "numeric":
     case "float":
       return "number";
     case "bool":
       return "boolean";
     case "jsonb":
       return "json";
-    case "text":
-      return "text";
     default:
-      // date, timestamptz, uuid, ref, email, url, enum: an empty input means none.
-      return "formatted";
+      // text, numeric (a decimal string), date, timestamptz, uuid, ref, email, url, enum
+      return "text";
   }
 }
 

@@ -13,6 +13,9 @@ export type FieldSpec = {
   default: string | null;
   min: string | null;
   max: string | null;
+  /** `precision=` and `scale=` of a numeric field. */
+  precision: string | null;
+  scale: string | null;
   /** Set once on create, never changed by an update (a workspace resource's workspace_id). */
   fixed: boolean;
 };
@@ -59,8 +62,14 @@ export function samplesFor(field: FieldSpec): Samples {
       ok("plain text", `${c} is text`);
       no(42, `${c} is text, not a number`);
       no(["a"], `${c} is text, not an array`);
-      if (min === null) ok("", `${c} has no minimum length`);
-      if (min !== null) {
+      // Never blank, and kept as typed: the check and the schema see the same string.
+      no("", `${c}_not_blank: empty`);
+      no(" \t\n", `${c}_not_blank: only whitespace`);
+      no("\u00a0\u3000\ufeff", `${c}_not_blank: only Unicode whitespace`);
+      if ((min ?? 0) <= 3 && (max ?? 3) >= 3) {
+        ok(" a ", `${c}_not_blank: a character between spaces, kept as typed`);
+      }
+      if (min !== null && min > 0) {
         ok(repeat("a", min), `char_length(${c}) >= ${min}`);
         if (min > 0) no(repeat("a", min - 1), `char_length(${c}) >= ${min}`);
       }
@@ -154,9 +163,56 @@ export function samplesFor(field: FieldSpec): Samples {
       if (max !== null) no(max + 1, `${c} <= ${max}`);
       break;
     }
-    case "numeric":
+    case "numeric": {
+      // Exact both ways: a decimal string in and out, never a JavaScript number.
+      const scale =
+        field.scale === null
+          ? field.precision === null
+            ? null
+            : 0
+          : Number(field.scale);
+      const integerDigits =
+        field.precision === null
+          ? null
+          : Number(field.precision) - (scale ?? 0);
+      const within = (v: number) =>
+        (min === null || v >= min) && (max === null || v <= max);
+      ok(field.min ?? (scale === 0 ? "-12" : "-12.5"), `${c} is numeric`);
+      ok(field.max ?? (scale === 0 ? "1234" : "1234.5"), `${c} is numeric`);
+      if (within(0.3) && scale === null) {
+        ok("0.30000000000000001", `${c} is exact: a double would make it 0.3`);
+      }
+      if (field.min !== null) no(String(min! - 1), `${c} >= ${field.min}`);
+      if (field.max !== null) no(String(max! + 1), `${c} <= ${field.max}`);
+      if (scale !== null && within(1)) {
+        ok(`1.${repeat("0", scale + 2)}`, `trailing zeros change no value`);
+      }
+      if (scale !== null && within(1.5)) {
+        strict(
+          `1.${repeat("0", scale)}1`,
+          `numeric(${field.precision ?? 1000}, ${scale}) rounds it; the schema refuses a value the database would change`,
+        );
+      }
+      if (integerDigits !== null && integerDigits < 20) {
+        no(`1${repeat("0", integerDigits)}`, "numeric field overflow");
+      }
+      strict(
+        within(12.5) ? 12.5 : (min ?? max ?? 0),
+        "Postgres reads a JSON number too, but JavaScript numbers are doubles",
+      );
+      strict(
+        "1e3",
+        "Postgres reads exponents; the schema asks for plain decimals",
+      );
+      strict(" 1", "Postgres ignores surrounding spaces; the schema does not");
+      no("abc", "invalid input syntax for type numeric");
+      no("NaN", `${c}_finite`);
+      no("Infinity", `${c}_finite`);
+      no("", "invalid input syntax for type numeric");
+      break;
+    }
     case "float": {
-      const type = field.type === "float" ? "double precision" : "numeric";
+      const type = "double precision";
       ok(min ?? -12.5, `${c} is ${type}`);
       ok(max ?? 1234.5678, `${c} is ${type}`);
       if (min !== null && max !== null)
@@ -296,14 +352,14 @@ export function formText(
   kind: string,
   nullable = true,
 ): string | undefined {
-  // An empty input: the empty string for free text, none (null) for everything else.
-  if (value === null) return kind === "text" || !nullable ? undefined : "";
+  // An empty input is none (null), of any kind.
+  if (value === null) return nullable ? "" : undefined;
   switch (kind) {
     case "text":
-      return typeof value === "string" ? value : undefined;
-    case "formatted":
-      // An empty formatted input is none (null), never the empty string.
-      return typeof value === "string" && value !== "" ? value : undefined;
+      // Blank text is not a value a form can send: an empty input means none.
+      return typeof value === "string" && value.trim() !== ""
+        ? value
+        : undefined;
     case "number":
       return typeof value === "number" ? String(value) : undefined;
     case "boolean":

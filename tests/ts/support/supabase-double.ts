@@ -300,7 +300,10 @@ class SupabaseDouble {
     const used = new Set<string>();
     for (const [key, value] of request.params) {
       if (key === "select" || key === "columns") {
-        for (const c of value.split(",")) if (c !== "*") used.add(c.trim());
+        // `amount::text` selects the column amount, cast.
+        for (const c of value.split(",")) {
+          if (c !== "*") used.add(c.split("::")[0]!.trim());
+        }
       } else if (key === "order") {
         for (const c of value.split(",")) used.add(c.split(".")[0] ?? c);
       } else if (key !== "offset" && key !== "limit") {

@@ -11,6 +11,29 @@ import { revalidatePath } from "next/cache";
 {{ ts_import(["parseInput"], imports.form_data) }}
 {% endif %}
 {{ ts_import(selected.action_imports.validation, imports.validation) }}
+{% if row_decimals and selected.forms %}
+{{ ts_import(["withDecimals"], decimal_import) }}
+{% set db_types = (["TablesInsert"] if selected.create else []) + (["TablesUpdate"] if selected.update else []) %}
+import type { {{ db_types | join(", ") }} } from "{{ imports.types }}";
+
+/** The columns create and update read back: numeric as text, so the decimal comes back exactly. */
+{% if ts_fits("const COLUMNS = " ~ row_decimals.columns ~ ";") %}
+const COLUMNS = {{ row_decimals.columns }};
+{% else %}
+const COLUMNS =
+  {{ row_decimals.columns }};
+{% endif %}
+{% if selected.create %}
+
+/** What create writes: the schema's decimal strings, which the database reads exactly. */
+{{ ts_alias("const toInsert", "withDecimals", "TablesInsert<\"" ~ table ~ "\">, " ~ row_decimals.keys) }}
+{% endif %}
+{% if selected.update %}
+
+/** What update writes: the schema's decimal strings, which the database reads exactly. */
+{{ ts_alias("const toUpdate", "withDecimals", "TablesUpdate<\"" ~ table ~ "\">, " ~ row_decimals.keys) }}
+{% endif %}
+{% endif %}
 {% if selected.create %}
 
 /** {{ create_doc }} */
@@ -41,12 +64,16 @@ import { revalidatePath } from "next/cache";
   const id = crypto.randomUUID();
   const { error: insertError } = await supabase
     .from("{{ table }}")
+{% if row_decimals %}
+    .insert(toInsert({ ...parsed.data, id, created_by: auth.claims.sub }));
+{% else %}
     .insert({ ...parsed.data, id, created_by: auth.claims.sub });
+{% endif %}
   if (insertError) return fromDatabaseError(insertError);
 
   const { data, error } = await supabase
     .from("{{ table }}")
-    .select()
+    .select({{ "COLUMNS" if row_decimals else "" }})
     .eq("id", id)
     .single();
   if (error) return fromDatabaseError(error);
@@ -54,15 +81,19 @@ import { revalidatePath } from "next/cache";
   // Row level security rejects a workspace the caller may not write to.
   const { data, error } = await supabase
     .from("{{ table }}")
-    .insert(parsed.data)
-    .select()
+    .insert({{ "toInsert(parsed.data)" if row_decimals else "parsed.data" }})
+    .select({{ "COLUMNS" if row_decimals else "" }})
     .single();
   if (error) return fromDatabaseError(error);
 {% else %}
   const { data, error } = await supabase
     .from("{{ table }}")
+{% if row_decimals %}
+    .insert(toInsert({ ...parsed.data, {{ owner_column }}: auth.claims.sub }))
+{% else %}
     .insert({ ...parsed.data, {{ owner_column }}: auth.claims.sub })
-    .select()
+{% endif %}
+    .select({{ "COLUMNS" if row_decimals else "" }})
     .single();
   if (error) return fromDatabaseError(error);
 {% endif %}
@@ -99,9 +130,9 @@ import { revalidatePath } from "next/cache";
 
   const { data, error } = await supabase
     .from("{{ table }}")
-    .update(parsed.data)
+    .update({{ "toUpdate(parsed.data)" if row_decimals else "parsed.data" }})
     .eq("id", parsedId.data)
-    .select()
+    .select({{ "COLUMNS" if row_decimals else "" }})
     .maybeSingle();
   if (error) return fromDatabaseError(error);
   if (!data) return notFound();

@@ -5,6 +5,16 @@ import { cache } from "react";
 {{ ts_import(selected.data_imports.result, imports.action_result) }}
 {{ ts_import(selected.data_imports.auth, imports.data_auth) }}
 {{ ts_import(selected.data_imports.validation, imports.validation) }}
+{% if row_decimals %}
+
+/** The columns the reads select: numeric as text, so the decimal comes back exactly. */
+{% if ts_fits("const COLUMNS = " ~ row_decimals.columns ~ ";") %}
+const COLUMNS = {{ row_decimals.columns }};
+{% else %}
+const COLUMNS =
+  {{ row_decimals.columns }};
+{% endif %}
+{% endif %}
 {% if selected.get %}
 
 {{ ts_signature("async function " ~ actions.get_query, ["id: string"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
@@ -19,7 +29,7 @@ import { cache } from "react";
   const supabase = await getSupabase();
   const { data, error } = await supabase
     .from("{{ table }}")
-    .select()
+    .select({{ "COLUMNS" if row_decimals else "" }})
     .eq("id", parsedId.data)
     .maybeSingle();
   if (error) return fromDatabaseError(error);
@@ -53,7 +63,7 @@ import { cache } from "react";
   const supabase = await getSupabase();
   const { data, error, count } = await supabase
     .from("{{ table }}")
-    .select("*", { count: "exact" })
+    .select({{ "COLUMNS" if row_decimals else '"*"' }}, { count: "exact" })
 {% if access.kind == "workspace" %}
     .eq("workspace_id", workspaceId)
 {% endif %}

@@ -1,16 +1,35 @@
 import * as z from "zod";
 
+{% if row_decimals %}
+import { decimal, type WithDecimals } from "{{ decimal_import }}";
+{% endif %}
 import type { FormFields } from "{{ imports.form_data }}";
 import type { Tables } from "{{ imports.types }}";
+{% if row_decimals %}
+
+/**
+ * A row of {{ table }}, as the actions and reads return it: {{ row_decimals.keys }} as exact
+ * decimal strings (they select the column as text).
+ */
+{{ ts_alias("export type " ~ types.row, "WithDecimals", "Tables<\"" ~ table ~ "\">, " ~ row_decimals.keys) }}
+{% else %}
 
 /** A row of {{ table }}, as the database returns it. */
 {{ ts_alias("export type " ~ types.row, "Tables", "\"" ~ table ~ "\"") }}
+{% endif %}
 {% for p in patterns %}
 
 /** {{ p.doc }} */
 const {{ p.name }} =
   /{{ p.regex }}/;
 {% endfor %}
+{% if not_blank_text %}
+
+/** Text as typed, with a character that is not whitespace: the database's not-blank check. */
+const NOT_BLANK_TEXT = z
+  .string()
+  .regex(NOT_BLANK, { error: "Must not be blank." });
+{% endif %}
 {% if json_value %}
 
 /** Any JSON value but null: the column is not null, and PostgREST stores a JSON null as null. */

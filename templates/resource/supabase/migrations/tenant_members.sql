@@ -1,10 +1,12 @@
 -- Who belongs to which {{ tenancy.singular }}, with which role.
 create table {{ tenancy.members_table_sql }} (
-  {{ tenancy.fk_column }} uuid not null constraint {{ tenancy.fk_column }}_fkey references {{ table_sql }} (id) on delete cascade,
-  user_id uuid not null references auth.users (id) on delete cascade,
+  {{ tenancy.fk_column }} uuid not null,
+  user_id uuid not null,
   role {{ tenancy.role_type_sql }} not null default 'member',
   created_at timestamptz not null default now(),
-  primary key ({{ tenancy.fk_column }}, user_id)
+  constraint {{ tenancy.members_pkey }} primary key ({{ tenancy.fk_column }}, user_id),
+  constraint {{ tenancy.fk_column }}_fkey foreign key ({{ tenancy.fk_column }}) references {{ table_sql }} (id) on delete cascade,
+  constraint user_id_fkey foreign key (user_id) references auth.users (id) on delete cascade
 );
 
 -- The primary key serves lookups by {{ tenancy.singular }}; this one serves "my {{ tenancy.plural }}" and the foreign key to auth.users.
@@ -116,11 +118,18 @@ begin
     end if;
   end if;
 
-  if old.role = 'owner' and (tg_op = 'DELETE' or new.role <> 'owner') and not exists (
-    select 1 from {{ tenancy.members_table_sql }} m
-    where m.{{ tenancy.fk_column }} = old.{{ tenancy.fk_column }} and m.role = 'owner' and m.user_id <> old.user_id
-  ) then
-    raise exception '{{ tenancy.singular | indefinite }} needs at least one owner' using errcode = '42501';
+  if old.role = 'owner' and (tg_op = 'DELETE' or new.role <> 'owner') then
+    -- Two owners leaving at once must not each count the other as the owner who stays: lock the
+    -- {{ tenancy.singular }} first, so the second waits until the first commits and then counts again.
+    -- (`for no key update` does not conflict with the key-share locks foreign key checks take,
+    -- so rows keep being added to the {{ tenancy.singular }} meanwhile.)
+    perform from {{ table_sql }} w where w.id = old.{{ tenancy.fk_column }} for no key update;
+    if not exists (
+      select 1 from {{ tenancy.members_table_sql }} m
+      where m.{{ tenancy.fk_column }} = old.{{ tenancy.fk_column }} and m.role = 'owner' and m.user_id <> old.user_id
+    ) then
+      raise exception '{{ tenancy.singular | indefinite }} needs at least one owner' using errcode = '42501';
+    end if;
   end if;
   return coalesce(new, old);
 end;

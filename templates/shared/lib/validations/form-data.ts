@@ -1,12 +1,11 @@
 import type * as z from "zod";
 
 /**
- * How a form field's text is read: as free text (an empty input is the empty string), as a
- * formatted value such as a date, a uuid, an email, a URL or one of a list (an empty input
- * means none: null), or as a number, a boolean or JSON.
+ * How a form field's text is read: as text (free text, a date, a uuid, an email, a URL, one of a
+ * list), as a number, a boolean or JSON. Whatever the kind, an empty input (or one of only
+ * whitespace) means none.
  */
-export type FormFieldKind =
-  "text" | "formatted" | "number" | "boolean" | "json";
+export type FormFieldKind = "text" | "number" | "boolean" | "json";
 
 export type FormFields = Record<string, FormFieldKind>;
 
@@ -16,10 +15,9 @@ const NOT_JSON = Symbol("not JSON");
 function decode(text: string, kind: FormFieldKind): unknown {
   switch (kind) {
     case "text":
-    case "formatted":
       return text;
     case "number":
-      return text.trim() === "" ? null : Number(text);
+      return Number(text);
     case "boolean":
       if (text === "true" || text === "on") return true;
       if (text === "false" || text === "off") return false;
@@ -42,9 +40,10 @@ function acceptsNull(schema: z.ZodType | undefined, name: string): boolean {
 
 /**
  * Reads the named fields of a form into the object a schema expects: fields missing from the
- * form stay missing, and numbers, booleans and JSON are decoded. An empty non-text input is
- * null where the field takes null and is left out otherwise, so the database's default applies
- * and a required field reads as missing: a form and a plain object parse the same way.
+ * form stay missing, and numbers, booleans and JSON are decoded. An empty input (or one of only
+ * whitespace: text is never blank) is null where the field takes null and is left out
+ * otherwise, so the database's default applies and a required field reads as missing: a form
+ * and a plain object parse the same way. Text that is not blank is kept as typed.
  */
 export function formDataToObject(
   formData: FormData,
@@ -57,7 +56,7 @@ export function formDataToObject(
     if (value === null) continue;
     if (typeof value !== "string") {
       values[name] = value;
-    } else if (value === "" && kind !== "text") {
+    } else if (value.trim() === "") {
       if (acceptsNull(schema, name)) values[name] = null;
     } else {
       values[name] = decode(value, kind);
