@@ -309,6 +309,7 @@ fn entries_follow_the_access_mode() {
             &[
                 "`listInvoices(input: ListInvoicesInput)`",
                 "Generated with `scaffold resource invoice amount:numeric --access workspace --write-role admin`.",
+                "`Invoice` is `Tables<\"invoices\">` from `@/types/supabase` with \"amount\" as exact decimal strings",
             ],
             &["ListInvoicesInput = {}", "Membership actions"],
         ),
@@ -317,8 +318,9 @@ fn entries_follow_the_access_mode() {
             &[
                 "`getArticle(id: string)` → `ActionResult<Article>`: Reads one article; anyone may, signed in or not.",
                 "Grant select to anon.",
+                "`Article` is `Tables<\"articles\">` from `@/types/supabase`.",
             ],
-            &["Membership actions"],
+            &["Membership actions", "decimal"],
         ),
     ];
     for (key, present, absent) in cases {
