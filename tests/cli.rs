@@ -30,15 +30,29 @@ fn bad_input_exits_2_names_the_token_and_writes_nothing() {
     let cases: &[(&[&str], &str)] = &[
         (&["resource", "Select", "title:text"], "`Select`"),
         // What a name derives is checked, not the word: `page` would shadow the `Page` type
-        // the list action returns, `client`'s createClient the Supabase client's, and Zod reads
-        // a left-out `constructor` from Object.prototype.
+        // the list read returns, `form_state` the forms' `FormState`, `client`'s createClient
+        // the Supabase client's, `supabase`'s and `user_id`'s reads the data layer's
+        // getSupabase and getUserId, and Zod reads a left-out `constructor` from
+        // Object.prototype.
         (
             &["resource", "page", "title:text"],
             "`page` gives the TypeScript type `Page`",
         ),
         (
+            &["resource", "form_state", "title:text"],
+            "`form_state` gives the TypeScript type `FormState`",
+        ),
+        (
             &["resource", "client", "name:text"],
-            "`client` gives the server action `createClient`",
+            "`client` gives the function `createClient`",
+        ),
+        (
+            &["resource", "supabase", "name:text"],
+            "`supabase` gives the function `getSupabase`",
+        ),
+        (
+            &["resource", "user_id", "name:text"],
+            "`user_id` gives the function `getUserId`",
         ),
         (
             &["resource", "note", "constructor:text"],
