@@ -702,17 +702,26 @@ struct Plan {
 /// Generates every spec of the matrix, in order, into `dir` (what a user's project holds
 /// after running each command once). Later generators join here.
 /// Resources with only some of the five actions (`--actions`), beyond the matrix: each module
-/// must import exactly what it uses, and the tests cover exactly the actions written.
+/// must import exactly what it uses, and the tests cover exactly the actions written. Each has
+/// a numeric field, so each part of the exact-decimal code (the data module's columns, the
+/// actions' `toInsert` alone, `toUpdate` alone) is also written without the others.
 const PARTIAL_ACTIONS: &[(&str, &[&str])] = &[
     (
         "memo_create_list",
-        &["memo", "title:text", "--actions", "create,list"],
+        &[
+            "memo",
+            "title:text",
+            "price:numeric:optional",
+            "--actions",
+            "create,list",
+        ],
     ),
     (
         "bookmark_public_get_list",
         &[
             "bookmark",
             "url:url",
+            "rating:numeric:precision=3:scale=1",
             "--access",
             "public-read",
             "--actions",
@@ -721,7 +730,13 @@ const PARTIAL_ACTIONS: &[(&str, &[&str])] = &[
     ),
     (
         "draft_update_delete",
-        &["draft", "body:text", "--actions", "update,delete"],
+        &[
+            "draft",
+            "body:text",
+            "words:numeric:min=0",
+            "--actions",
+            "update,delete",
+        ],
     ),
 ];
 
