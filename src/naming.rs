@@ -12,6 +12,7 @@ use crate::spec::ActionKind;
 /// shadow it (`page` → `Page`). A test keeps the list in step with the templates' imports.
 pub const TS_TYPES_IN_USE: &[&str] = &[
     "ActionResult",
+    "CursorPage",
     "FormData",
     "FormFields",
     "FormState",
@@ -34,6 +35,7 @@ pub const TS_FUNCTIONS_IN_USE: &[&str] = &[
     "getSupabase",
     "getUserId",
     "invalid",
+    "limitRead",
     "notFound",
     "ok",
     "parseInput",

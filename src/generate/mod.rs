@@ -146,6 +146,10 @@ pub struct Imports {
     pub form_state: String,
     /// The data-access layer's per-request Supabase client and user check.
     pub data_auth: String,
+    /// The data-access layer's read limits.
+    pub data_rate_limit: String,
+    /// The server-only client with the secret key.
+    pub admin: String,
     pub types: String,
     /// The resource's own validation module, where there is one.
     pub validation: Option<String>,
@@ -158,6 +162,8 @@ pub(crate) fn imports(layout: &Layout, validation_file: Option<&str>) -> Imports
         form_data: layout.import_path(&shared_paths(layout).form_data),
         form_state: layout.import_path(&shared_paths(layout).form_state),
         data_auth: layout.import_path(&shared_paths(layout).data_auth),
+        data_rate_limit: layout.import_path(&shared_paths(layout).data_rate_limit),
+        admin: layout.import_path(&init::paths(layout).admin),
         types: layout.import_path(&layout.types_file),
         validation: validation_file
             .map(|name| layout.import_path(&format!("{}/{name}.ts", layout.validations_dir))),
@@ -170,6 +176,7 @@ pub(crate) struct SharedPaths {
     pub form_data: String,
     pub form_state: String,
     pub data_auth: String,
+    pub data_rate_limit: String,
 }
 
 pub(crate) fn shared_paths(layout: &Layout) -> SharedPaths {
@@ -179,6 +186,7 @@ pub(crate) fn shared_paths(layout: &Layout) -> SharedPaths {
         form_data: format!("{}/form-data.ts", layout.validations_dir),
         form_state: format!("{}/form-state.ts", layout.lib_dir),
         data_auth: format!("{}/auth.ts", data_dir(layout)),
+        data_rate_limit: format!("{}/rate-limit.ts", data_dir(layout)),
     }
 }
 
@@ -197,6 +205,8 @@ pub(crate) enum Shared {
     FormState,
     /// Used by the data-access layer.
     DataAuth,
+    /// Used by the reads of resources with a read limit (`--rate-limit get=...,list=...`).
+    DataRateLimit,
 }
 
 impl Shared {
@@ -219,6 +229,7 @@ impl Shared {
             Shared::FormData => "shared/lib/validations/form-data.ts",
             Shared::FormState => "shared/lib/form-state.ts",
             Shared::DataAuth => "shared/lib/data/auth.ts",
+            Shared::DataRateLimit => "shared/lib/data/rate-limit.ts",
         }
     }
 
@@ -229,6 +240,7 @@ impl Shared {
             Shared::FormData => &paths.form_data,
             Shared::FormState => &paths.form_state,
             Shared::DataAuth => &paths.data_auth,
+            Shared::DataRateLimit => &paths.data_rate_limit,
         }
     }
 }

@@ -86,6 +86,8 @@ pub struct RateLimitRule {
     pub max_hits: u32,
     /// `'1 minute'`
     pub period_sql: String,
+    /// In prose: `minute`.
+    pub per: &'static str,
     /// For a write: the `before ... for each row` trigger that enforces it.
     pub trigger: Option<RateLimitTrigger>,
 }

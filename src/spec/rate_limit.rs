@@ -33,6 +33,16 @@ impl Period {
         }
     }
 
+    /// In prose: `10 per minute`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Period::Second => "second",
+            Period::Minute => "minute",
+            Period::Hour => "hour",
+            Period::Day => "day",
+        }
+    }
+
     /// As a PostgreSQL interval literal.
     pub fn interval_sql(self) -> &'static str {
         match self {

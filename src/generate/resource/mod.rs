@@ -8,6 +8,7 @@ mod access;
 mod actions;
 mod audit;
 mod docs;
+mod history;
 mod rate_limit;
 mod refs;
 mod table;
@@ -105,6 +106,17 @@ pub fn plan(
     let depth = super::schema_file::depth(project, spec)?;
     super::migration_files(&mut plan, project, migration, spec.table(), depth)?;
     super::shared_files(&mut plan, project, renderer, super::Shared::ALL)?;
+    if context.selected.limited_reads() {
+        // An anonymous read is counted by its address, which only the service role may name.
+        super::shared_files(
+            &mut plan,
+            project,
+            renderer,
+            &[super::Shared::DataRateLimit],
+        )?;
+        super::init::admin_client(&mut plan, project, renderer)?;
+        super::init::env_example(&mut plan, project, renderer)?;
+    }
     // Written once, like the shared modules, by the first resource with a numeric field.
     if context.zod.decimal_import.is_some() && plan.get(&paths.decimal).is_none() {
         plan.write_once(
@@ -240,6 +252,8 @@ struct Context {
     uses_private_schema: bool,
     audit: Option<crate::schema::audit::AuditLog>,
     rate_limiting: Option<rate_limit::RateLimiting>,
+    /// An audited resource's log reads, in the data module.
+    history: Option<history::History>,
     #[serde(flatten)]
     zod: zod::Zod,
     test: test_data::TestData,
@@ -264,6 +278,7 @@ impl Context {
         let audit = audit::log(spec, &tenancy);
         check_log_name(spec, audit.as_ref(), project)?;
         let rate_limiting = rate_limit::RateLimiting::of(spec);
+        let history = history::History::of(spec, audit.as_ref());
         let decimal = format!("{}/decimal.ts", layout.validations_dir);
         let zod = zod::Zod::new(spec, layout.import_path(&decimal));
         let actions = actions::Actions::new(spec);
@@ -303,7 +318,8 @@ impl Context {
             audit,
             rate_limiting,
             docs: docs::Docs::new(spec, &tenancy),
-            selected: actions::Selected::new(spec, &actions, &zod),
+            selected: actions::Selected::new(spec, &actions, &zod, history.as_ref()),
+            history,
             actions,
             zod,
             tenancy,

@@ -23,6 +23,9 @@ pub struct RateLimiting {
     pub delete: Option<String>,
     /// The key of a limited read, if any.
     pub read: Option<String>,
+    /// The keys the data layer's reads count against, when limited: `projects.get`.
+    pub get_key: Option<String>,
+    pub list_key: Option<String>,
 }
 
 impl RateLimiting {
@@ -50,10 +53,16 @@ impl RateLimiting {
                     action,
                     max_hits: limit.max,
                     period_sql: render::sql_string(limit.period.interval_sql()),
+                    per: limit.period.word(),
                     trigger,
                 }
             })
             .collect();
+        let plain_key_of = |action: ActionKind| {
+            spec.rate_limits
+                .get(action)
+                .map(|_| action_key(spec, action))
+        };
         let key_of = |action: ActionKind| {
             spec.rate_limits
                 .get(action)
@@ -70,6 +79,8 @@ impl RateLimiting {
             update: key_of(ActionKind::Update),
             delete: key_of(ActionKind::Delete),
             read: key_of(ActionKind::List).or_else(|| key_of(ActionKind::Get)),
+            get_key: plain_key_of(ActionKind::Get),
+            list_key: plain_key_of(ActionKind::List),
             rules,
         })
     }

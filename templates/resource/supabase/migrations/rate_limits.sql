@@ -1,5 +1,5 @@
 
--- Rate limits of {{ table_sql }}, per signed-in user: {% for r in rate_limiting.rules %}{{ r.action }} {{ r.max_hits }} per {{ r.period_sql | replace("'", "") }}{% if not loop.last %}, {% endif %}{% endfor %}.
+-- Rate limits of {{ table_sql }}, per signed-in user: {% for r in rate_limiting.rules %}{{ r.action }} {{ r.max_hits }} per {{ r.per }}{% if not loop.last %}, {% endif %}{% endfor %}.
 -- Change one in place with `update {{ rate_limiting.limiter.rules_sql }} set max_hits = ..., period = ...`.
 insert into {{ rate_limiting.limiter.rules_sql }} (action, max_hits, period) values
 {% for r in rate_limiting.rules %}
