@@ -339,6 +339,57 @@ fn audit_and_rate_limits_default_from_scaffold_toml() {
     }
 }
 
+/// An audit log is a table of the project: a resource may not be named like one, nor an audited
+/// resource have one named like a table scaffold generated.
+#[test]
+fn an_audit_log_and_a_table_cannot_share_a_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| scaffold(dir.path(), &[args, &["--yes"][..]].concat());
+    assert!(run(&[
+        "resource",
+        "project",
+        "name:text",
+        "--audit",
+        "--timestamp",
+        "20250101000000"
+    ])
+    .status
+    .success());
+    let output = run(&[
+        "resource",
+        "thing",
+        "name:text",
+        "--plural",
+        "projects_audit",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("public.projects_audit is the audit log of public.projects"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(run(&[
+        "resource",
+        "note",
+        "name:text",
+        "--plural",
+        "memos_audit",
+        "--timestamp",
+        "20250101000001"
+    ])
+    .status
+    .success());
+    let output = run(&["resource", "memo", "name:text", "--audit"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "the audit log of public.memos would be public.memos_audit, a table scaffold already generated"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn rerunning_is_a_no_op_that_reports_every_file_identical() {
     let dir = tempfile::tempdir().unwrap();
