@@ -295,10 +295,11 @@ fn entries_follow_the_access_mode() {
             "resource:workspaces",
             &[
                 "Membership actions in `app/actions/workspace-members.ts`",
-                "`addWorkspaceMember(input: AddWorkspaceMemberInput)`",
                 "Members table `public.workspace_members`",
+                "Invitations table `public.workspace_invitations`",
+                "`accept_workspace_invitation`",
             ],
-            &[],
+            &["addWorkspaceMember"],
         ),
         (
             "resource:invoices",

@@ -925,7 +925,6 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         );
         let snake = singular.replace('-', "_");
         let members_table = format!("{snake}_members");
-        let rpc = format!("rpc/add_{snake}_member");
         let names_of = |key: &str| -> Vec<String> {
             schema
                 .get(key)
@@ -940,11 +939,9 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
             "pascal": s,
             "file": members_file,
             "table": members_table,
-            "rpc": rpc.strip_prefix("rpc/").unwrap(),
             "route": format!("/{plural}"),
             "schema": {
                 members_table.clone(): names_of(&members_table),
-                rpc.clone(): names_of(&rpc),
             },
         });
         let _ = writeln!(

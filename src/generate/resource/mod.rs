@@ -7,6 +7,7 @@
 mod access;
 mod actions;
 mod docs;
+mod invitations;
 mod refs;
 mod table;
 mod tenancy;
@@ -32,6 +33,8 @@ pub mod templates {
     pub const TEST_OWNER: &str = "resource/supabase/tests/database/table.test.sql";
     pub const TEST_WORKSPACE: &str = "resource/supabase/tests/database/table.workspace.test.sql";
     pub const TEST_TENANT: &str = "resource/supabase/tests/database/table.tenant.test.sql";
+    pub const TEST_INVITATIONS: &str =
+        "resource/supabase/tests/database/table.invitations.test.sql";
     pub const VALIDATION: &str = "resource/lib/validations/resource.ts";
     pub const DECIMAL: &str = "resource/lib/validations/decimal.ts";
     pub const ACTIONS: &str = "resource/app/actions/resources.ts";
@@ -45,6 +48,7 @@ pub mod templates {
         TEST_OWNER,
         TEST_WORKSPACE,
         TEST_TENANT,
+        TEST_INVITATIONS,
         VALIDATION,
         DECIMAL,
         ACTIONS,
@@ -84,6 +88,9 @@ pub fn plan(
     if let Some(members) = &context.members {
         files.push((templates::MEMBER_VALIDATION, &members.validation_file));
         files.push((templates::MEMBER_ACTIONS, &members.actions_file));
+    }
+    if let Some(test) = &paths.invitations_test {
+        files.push((templates::TEST_INVITATIONS, test));
     }
     for (template, path) in files {
         plan.generated(path.clone(), renderer.render(template, &value)?);
@@ -143,6 +150,8 @@ pub(crate) struct Paths {
     pub actions: String,
     /// The exact-decimal helpers numeric fields use.
     pub decimal: String,
+    /// A tenant root's second pgTAP file: its invitations.
+    pub invitations_test: Option<String>,
 }
 
 /// What the templates see. Every part is decided by its own module.
@@ -164,6 +173,7 @@ struct Context {
     grants: Vec<Grant>,
     tenancy: tenancy::Tenancy,
     members: Option<tenancy::Members>,
+    invitations: Option<invitations::Invitations>,
     #[serde(flatten)]
     zod: zod::Zod,
     test: test_data::TestData,
@@ -188,6 +198,7 @@ impl Context {
         let decimal = format!("{}/decimal.ts", layout.validations_dir);
         let zod = zod::Zod::new(spec, layout.import_path(&decimal));
         let actions = actions::Actions::new(spec);
+        let invitations = invitations::Invitations::of(spec, &tenancy);
         Ok(Context {
             command: spec.command_line(),
             access: spec.access,
@@ -203,6 +214,9 @@ impl Context {
                 validation: format!("{}/{}.ts", layout.validations_dir, names.kebab),
                 actions: format!("{}/{}.ts", layout.actions_dir, names.kebab_plural),
                 decimal,
+                invitations_test: invitations
+                    .as_ref()
+                    .map(|i| format!("{}/{}.test.sql", layout.tests_dir, i.table)),
             },
             imports: imports(layout, Some(&names.kebab)),
             table_shape: table::Table::new(spec, &refs, &tenancy)?,
@@ -210,6 +224,7 @@ impl Context {
             grants: access::grants(spec),
             policies,
             members: tenancy::Members::of(spec, &tenancy, layout),
+            invitations,
             docs: docs::Docs::new(spec, &tenancy),
             selected: actions::Selected::new(spec, &actions, &zod),
             actions,

@@ -1,12 +1,12 @@
 // The runtime proofs for a tenant root's membership actions (app/actions/<tenant>-members.ts,
 // written by `scaffold resource <tenant> --tenant`), against the recording Supabase client:
 // authentication first, validation before any query, the caller's own id from the session
-// only, the database's errors (RLS, no such user, duplicates) as documented results, and
+// only, the database's errors (RLS, missing rows) as documented results, and
 // revalidation after every change.
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cacheMocks } from "@/tests/next-mocks";
-import { postgrest, supabase, type Reply } from "./supabase-double";
+import { postgrest, supabase } from "./supabase-double";
 
 export type MembersSpec = {
   /** `workspace` (snake_case) */
@@ -17,7 +17,6 @@ export type MembersSpec = {
   pascal: string;
   file: string;
   table: string;
-  rpc: string;
   route: string;
   /** Tables and `rpc/<function>` argument names of the real database. */
   schema: Record<string, string[]>;
@@ -36,7 +35,6 @@ export function describeMembers(spec: MembersSpec, module: object): void {
   const { pascal, file } = spec;
   const names = {
     list: `list${pascal}Members`,
-    add: `add${pascal}Member`,
     changeRole: `change${pascal}MemberRole`,
     remove: `remove${pascal}Member`,
     leave: `leave${pascal}`,
@@ -59,7 +57,6 @@ export function describeMembers(spec: MembersSpec, module: object): void {
   const idKey = `${spec.camel}Id`;
   const valid: Record<keyof typeof names, unknown> = {
     list: TENANT,
-    add: { [idKey]: TENANT, email: "grace@example.com" },
     changeRole: { [idKey]: TENANT, userId: MEMBER, role: "admin" },
     remove: { [idKey]: TENANT, userId: MEMBER },
     leave: TENANT,
@@ -109,16 +106,6 @@ export function describeMembers(spec: MembersSpec, module: object): void {
 
     const invalid: [string, string, unknown][] = [
       [names.list, "a tenant id that is not a uuid", "42"],
-      [
-        names.add,
-        "an email that is not one",
-        { [idKey]: TENANT, email: "grace" },
-      ],
-      [
-        names.add,
-        "an unknown role",
-        { [idKey]: TENANT, email: "grace@example.com", role: "god" },
-      ],
       [names.changeRole, "no role", { [idKey]: TENANT, userId: MEMBER }],
       [
         names.changeRole,
@@ -151,59 +138,6 @@ export function describeMembers(spec: MembersSpec, module: object): void {
       expect(request?.params.get(tenantColumn)).toBe(`eq.${TENANT}`);
       expect(request?.params.get("order")).toBe("created_at.asc");
     });
-
-    it(`${names.add}: asks the database to add the user by email, as a member by default`, async () => {
-      supabase.signIn(ME);
-      supabase.reply({ rows: [membership()] });
-      expect(await action(names.add)(valid.add), line(names.add)).toEqual({
-        ok: true,
-        data: membership(),
-      });
-      const [request, ...more] = supabase.requests;
-      expect(more).toEqual([]);
-      expect(request?.method).toBe("POST");
-      expect(request?.table).toBe(`rpc/${spec.rpc}`);
-      expect(Object.values(request?.body as object), line(names.add)).toEqual(
-        expect.arrayContaining([TENANT, "grace@example.com", "member"]),
-      );
-      expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(spec.route);
-    });
-
-    const addErrors: [string, () => Reply, string][] = [
-      [
-        "P0002 no such user in reach",
-        () => ({
-          status: 400,
-          error: {
-            code: "P0002",
-            message: "no user with that email in reach",
-            details: null,
-            hint: null,
-          },
-        }),
-        "not_found",
-      ],
-      [
-        "23505 already a member",
-        () => postgrest.uniqueViolation(spec.table, "pkey"),
-        "conflict",
-      ],
-      [
-        "42501 not an admin",
-        () => postgrest.rlsDenied(spec.table),
-        "forbidden",
-      ],
-      ["a network failure", () => postgrest.networkFailure(), "unexpected"],
-    ];
-    it.each(addErrors)(
-      `${names.add}: maps %s to its documented result`,
-      async (_, reply, code) => {
-        supabase.signIn(ME);
-        supabase.reply(reply());
-        failed(await action(names.add)(valid.add), code, line(names.add));
-        expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
-      },
-    );
 
     it(`${names.changeRole}: changes only the role of that membership`, async () => {
       supabase.signIn(ME);
