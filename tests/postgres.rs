@@ -20,6 +20,10 @@
 //! | `<spec>::rollback`              | after the earlier specs, up + down leaves the dump byte-for-byte as it was; up again gives the same schema |
 //! | `<spec>::isolation`             | probes from outside as the owner, another user, workspace members and admins, and anon: reads, updates, deletes, inserts across owners, changing the owner or workspace, upserts, role escalation; every generated function refused to anon, trigger functions to signed-in users too |
 //! | `<spec>::parity`                | per field, a table of boundary values (lengths, ranges, enum members, formats, null, left out) sent as PostgREST sends them: the database's verdict and the Zod schema's are the expected one |
+//! | `matrix::mutation`              | every policy loosened to `true`, and every table granted to anon and authenticated, each in its own copy: the generated pgTAP fails on every one |
+//! | `tenant::last_owner_race`       | two sessions: a workspace's two owners leave at once; the second waits, then fails |
+//! | `tenant::concurrent_accept`     | two sessions: one invitation accepted twice at once; the second waits, answers the same, one membership (tests/postgres/invitations.rs, with the invitation probes of `<tenant>::isolation`) |
+//! | `tenant::private_schema`        | a project's own `private` schema is left alone; a `scaffold_private` scaffold did not create stops the migration |
 //!
 //! Why `harness = false` with libtest-mimic: the cluster starts once, on first use, and is
 //! stopped after the last trial whatever happened (a `#[test]` binary never drops statics), each
