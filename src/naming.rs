@@ -14,6 +14,7 @@ pub const TS_TYPES_IN_USE: &[&str] = &[
     "ActionResult",
     "FormData",
     "FormFields",
+    "FormState",
     "Page",
     "Promise",
     "Tables",
@@ -22,18 +23,22 @@ pub const TS_TYPES_IN_USE: &[&str] = &[
     "WithDecimals",
 ];
 
-/// Functions the generated modules import: a resource whose server action had one of
-/// these names would clash with it (`client` → `createClient`). A test keeps the list in step
-/// with the templates' imports.
+/// Functions the generated modules import: a resource whose server action or read had one of
+/// these names would clash with it (`client` → `createClient`, `supabase` → `getSupabase`). A
+/// test keeps the list in step with the templates' imports.
 pub const TS_FUNCTIONS_IN_USE: &[&str] = &[
+    "cache",
     "createClient",
     "decimal",
     "fromDatabaseError",
+    "getSupabase",
+    "getUserId",
     "invalid",
     "notFound",
     "ok",
     "parseInput",
     "revalidatePath",
+    "toFormState",
     "unauthorized",
     "withDecimals",
 ];
