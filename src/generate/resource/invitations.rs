@@ -7,7 +7,9 @@
 use serde::Serialize;
 
 use super::tenancy::{Tenancy, PRIVATE_SCHEMA};
-use crate::generate::schema_identifier;
+use crate::generate::{app_dir, data_dir, schema_identifier};
+use crate::naming::indefinite;
+use crate::project::Layout;
 use crate::render;
 use crate::schema::policy::member_of;
 use crate::schema::{ApiRole, Command, Grant, Policy, Privilege};
@@ -106,18 +108,120 @@ pub struct Invitations {
     /// The pgTAP `policies_are` list.
     pub policy_names: String,
     pub grants: Vec<Grant>,
+    pub ts: Ts,
+}
+
+/// The TypeScript around the functions: files, schemas, actions, reads and the page of the link.
+#[derive(Serialize)]
+pub struct Ts {
+    pub validation_file: String,
+    pub validation_import: String,
+    pub actions_file: String,
+    pub actions_import: String,
+    pub data_file: String,
+    pub data_import: String,
+    /// The page the email's link opens, and its form.
+    pub page_file: String,
+    pub form_file: String,
+    /// `/workspaces/invitations`: the link is `<SITE_URL><route>/<token>`.
+    pub route: String,
+    /// What the email calls the tenant when it has no name: `a workspace`.
+    pub unnamed: String,
+    pub invite_schema: String,
+    pub invite_input: String,
+    pub invite_fields: String,
+    pub id_schema: String,
+    pub token_schema: String,
+    /// What inviting and re-sending answer.
+    pub sent: String,
+    /// What accepting answers.
+    pub accepted: String,
+    /// A row of the admins' list, and of the invitee's.
+    pub row: String,
+    pub mine_row: String,
+    pub invite: String,
+    pub resend: String,
+    pub revoke: String,
+    pub accept: String,
+    pub decline: String,
+    pub list: String,
+    pub list_query: String,
+    pub list_mine: String,
+    pub list_mine_query: String,
+    pub form: String,
+    /// The columns the admins' list reads: every readable one.
+    pub columns: String,
+    /// The database's email pattern, as the body of a JavaScript regex literal.
+    pub email_regex: String,
+    pub email_max_length: u32,
+}
+
+impl Ts {
+    fn new(spec: &ResourceSpec, tenancy: &Tenancy, layout: &Layout) -> Ts {
+        let names = &spec.names;
+        let (pascal, camel, kebab) = (&names.pascal, &names.camel, &names.kebab);
+        let validation_file = format!("{}/{kebab}-invitation.ts", layout.validations_dir);
+        let actions_file = format!("{}/{kebab}-invitations.ts", layout.actions_dir);
+        let data_file = format!("{}/{kebab}-invitations.ts", data_dir(layout));
+        let page_dir = format!(
+            "{}/{}/invitations/[token]",
+            app_dir(layout),
+            names.kebab_plural
+        );
+        let mut columns = vec!["id".to_string(), tenancy.fk_column.clone()];
+        columns.extend(
+            READABLE_COLUMNS
+                .iter()
+                .filter(|c| **c != "id")
+                .map(|c| c.to_string()),
+        );
+        Ts {
+            validation_import: layout.import_path(&validation_file),
+            actions_import: layout.import_path(&actions_file),
+            data_import: layout.import_path(&data_file),
+            page_file: format!("{page_dir}/page.tsx"),
+            form_file: format!("{page_dir}/accept-form.tsx"),
+            route: format!("/{}/invitations", names.kebab_plural),
+            unnamed: indefinite(&tenancy.singular),
+            invite_schema: format!("invite{pascal}MemberSchema"),
+            invite_input: format!("Invite{pascal}MemberInput"),
+            invite_fields: format!("invite{pascal}MemberFormFields"),
+            id_schema: format!("{camel}InvitationIdSchema"),
+            token_schema: format!("{camel}InvitationTokenSchema"),
+            sent: format!("{pascal}InvitationSent"),
+            accepted: format!("{pascal}InvitationAccepted"),
+            row: format!("{pascal}Invitation"),
+            mine_row: format!("My{pascal}Invitation"),
+            invite: format!("invite{pascal}Member"),
+            resend: format!("resend{pascal}Invitation"),
+            revoke: format!("revoke{pascal}Invitation"),
+            accept: format!("accept{pascal}Invitation"),
+            decline: format!("decline{pascal}Invitation"),
+            list: format!("list{pascal}Invitations"),
+            list_query: format!("read{pascal}Invitations"),
+            list_mine: format!("listMy{pascal}Invitations"),
+            list_mine_query: format!("readMy{pascal}Invitations"),
+            form: format!("Accept{pascal}InvitationForm"),
+            columns: columns.join(", "),
+            email_regex: super::zod::js_regex(EMAIL_PATTERN),
+            email_max_length: EMAIL_MAX_LENGTH,
+            validation_file,
+            actions_file,
+            data_file,
+        }
+    }
 }
 
 impl Invitations {
     /// The invitations of a tenant root; `None` for every other resource.
-    pub fn of(spec: &ResourceSpec, tenancy: &Tenancy) -> Option<Invitations> {
+    pub fn of(spec: &ResourceSpec, tenancy: &Tenancy, layout: &Layout) -> Option<Invitations> {
         match spec.access {
-            Access::TenantRoot => Some(Invitations::new(spec, tenancy)),
+            Access::TenantRoot => Some(Invitations::new(spec, tenancy, layout)),
             Access::Owner | Access::PublicRead | Access::Workspace { .. } => None,
         }
     }
 
-    fn new(spec: &ResourceSpec, tenancy: &Tenancy) -> Invitations {
+    fn new(spec: &ResourceSpec, tenancy: &Tenancy, layout: &Layout) -> Invitations {
         let singular = &spec.names.singular;
         let table = schema_identifier(format!("{singular}_invitations"));
         let name = |suffix: &str| schema_identifier(format!("{table}_{suffix}"));
@@ -171,6 +275,7 @@ impl Invitations {
             policy_names: crate::schema::policy::names_sql(&policies),
             policies,
             grants: grants(tenancy),
+            ts: Ts::new(spec, tenancy, layout),
             table,
         }
     }

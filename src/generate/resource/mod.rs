@@ -16,10 +16,10 @@ mod zod;
 
 use serde::Serialize;
 
-use super::{imports, Imports, Migration};
+use super::{imports, init, Imports, Migration};
 use crate::error::Error;
 use crate::naming::Names;
-use crate::plan::Plan;
+use crate::plan::{Ownership, Plan};
 use crate::project::Project;
 use crate::render::Renderer;
 use crate::schema::{Grant, Policy};
@@ -35,6 +35,11 @@ pub mod templates {
     pub const TEST_TENANT: &str = "resource/supabase/tests/database/table.tenant.test.sql";
     pub const TEST_INVITATIONS: &str =
         "resource/supabase/tests/database/table.invitations.test.sql";
+    pub const INVITATION_VALIDATION: &str = "tenant/lib/validations/invitation.ts";
+    pub const INVITATION_ACTIONS: &str = "tenant/app/actions/invitations.ts";
+    pub const INVITATION_DATA: &str = "tenant/lib/data/invitations.ts";
+    pub const INVITATION_PAGE: &str = "tenant/app/invitations/page.tsx";
+    pub const INVITATION_FORM: &str = "tenant/app/invitations/accept-form.tsx";
     pub const VALIDATION: &str = "resource/lib/validations/resource.ts";
     pub const DECIMAL: &str = "resource/lib/validations/decimal.ts";
     pub const ACTIONS: &str = "resource/app/actions/resources.ts";
@@ -51,6 +56,11 @@ pub mod templates {
         TEST_WORKSPACE,
         TEST_TENANT,
         TEST_INVITATIONS,
+        INVITATION_VALIDATION,
+        INVITATION_ACTIONS,
+        INVITATION_DATA,
+        INVITATION_PAGE,
+        INVITATION_FORM,
         VALIDATION,
         DECIMAL,
         ACTIONS,
@@ -104,12 +114,31 @@ pub fn plan(
     if let Some(test) = &paths.invitations_test {
         files.push((templates::TEST_INVITATIONS, test));
     }
+    if let Some(invitations) = &context.invitations {
+        let ts = &invitations.ts;
+        files.push((templates::INVITATION_VALIDATION, &ts.validation_file));
+        files.push((templates::INVITATION_ACTIONS, &ts.actions_file));
+        files.push((templates::INVITATION_DATA, &ts.data_file));
+        files.push((templates::INVITATION_PAGE, &ts.page_file));
+        files.push((templates::INVITATION_FORM, &ts.form_file));
+    }
     for (template, path) in files {
         plan.generated(path.clone(), renderer.render(template, &value)?);
     }
     let depth = super::schema_file::depth(project, spec)?;
     super::migration_files(&mut plan, project, migration, spec.table(), depth)?;
     super::shared_files(&mut plan, project, renderer, super::Shared::ALL)?;
+    if context.invitations.is_some() {
+        // Invitations send email: its modules, written once, and the settings they read.
+        super::shared_files(&mut plan, project, renderer, super::Shared::EMAIL)?;
+        let existing = project.read(init::ENV_EXAMPLE)?;
+        let env = init::merge_env(existing.as_deref(), renderer)?;
+        plan.add(
+            init::ENV_EXAMPLE,
+            init::append_env(Some(&env), super::email::ENV, renderer)?,
+            Ownership::Merged,
+        );
+    }
     // Written once, like the shared modules, by the first resource with a numeric field.
     if context.zod.decimal_import.is_some() && plan.get(&paths.decimal).is_none() {
         plan.write_once(
@@ -239,7 +268,7 @@ impl Context {
         let zod = zod::Zod::new(spec, layout.import_path(&decimal));
         let actions = actions::Actions::new(spec);
         let members = tenancy::Members::of(spec, &tenancy, layout);
-        let invitations = invitations::Invitations::of(spec, &tenancy);
+        let invitations = invitations::Invitations::of(spec, &tenancy, layout);
         Ok(Context {
             command: spec.command_line(),
             access: spec.access,
