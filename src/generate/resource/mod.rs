@@ -7,7 +7,7 @@
 mod access;
 mod actions;
 mod docs;
-mod invitations;
+pub(crate) mod invitations;
 mod refs;
 mod table;
 mod tenancy;
@@ -70,6 +70,15 @@ pub mod templates {
         MEMBER_DATA,
         SESSION,
     ];
+}
+
+/// A tenant root's invitations (their SQL and TypeScript names), for the documents that describe
+/// them; `None` for every other resource.
+pub(crate) fn invitations_of(
+    spec: &ResourceSpec,
+    layout: &crate::project::Layout,
+) -> Option<invitations::Invitations> {
+    invitations::Invitations::of(spec, &tenancy::Tenancy::of(spec), layout)
 }
 
 /// Plans every file of one resource.
