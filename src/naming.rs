@@ -12,6 +12,8 @@ use crate::spec::ActionKind;
 /// shadow it (`page` → `Page`). A test keeps the list in step with the templates' imports.
 pub const TS_TYPES_IN_USE: &[&str] = &[
     "ActionResult",
+    "Database",
+    "EmailDelivery",
     "FormData",
     "FormFields",
     "FormState",
@@ -30,6 +32,7 @@ pub const TS_FUNCTIONS_IN_USE: &[&str] = &[
     "cache",
     "createClient",
     "decimal",
+    "failure",
     "fromDatabaseError",
     "getSupabase",
     "getUserId",
@@ -37,7 +40,9 @@ pub const TS_FUNCTIONS_IN_USE: &[&str] = &[
     "notFound",
     "ok",
     "parseInput",
+    "renderInvitationEmail",
     "revalidatePath",
+    "sendEmail",
     "toFormState",
     "unauthorized",
     "withDecimals",
