@@ -442,12 +442,25 @@ struct Comparison<'a> {
 
 impl<'a> Comparison<'a> {
     fn new(old: &'a Model, new: &'a Model) -> Comparison<'a> {
+        // Columns whose type changes, an enum type replaced included: what depends on their
+        // type is built again ([`Object::depends_on_type_of`]).
+        let retyped: Vec<&str> = new
+            .columns()
+            .filter(|after| {
+                old.column(&after.name_sql).is_some_and(|before| {
+                    before.sql_type != after.sql_type || enum_changed(old, new, &after.sql_type)
+                })
+            })
+            .map(|c| c.name_sql.as_str())
+            .collect();
         let changed = old
             .objects
             .iter()
             .filter(|o| {
-                new.get(&o.key())
-                    .is_some_and(|other| !o.same_definition(other))
+                new.get(&o.key()).is_some_and(|other| {
+                    !o.same_definition(other)
+                        || retyped.iter().any(|column| o.depends_on_type_of(column))
+                })
             })
             .map(Object::key)
             .collect();
@@ -469,6 +482,15 @@ impl<'a> Comparison<'a> {
             let key = o.key();
             self.old.get(&key).is_none() || (self.changed.contains(&key) && recreated(o))
         })
+    }
+}
+
+/// Whether the enum type `sql_type` (if it is one) has other labels in `new` than in `old`.
+fn enum_changed(old: &Model, new: &Model, sql_type: &str) -> bool {
+    let key = Key::EnumType(sql_type.to_string());
+    match (old.get(&key), new.get(&key)) {
+        (Some(before), Some(after)) => before != after,
+        _ => false,
     }
 }
 

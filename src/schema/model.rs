@@ -6,8 +6,8 @@
 //! in a migration, whether PostgreSQL follows a column rename inside it, and whether changing it
 //! can lose or reject data ([`super::risk`]).
 
-use super::table::{Column, Constraint, EnumType, Index};
-use super::trigger::Trigger;
+use super::table::{Column, Constraint, ConstraintKind, EnumType, Index};
+use super::trigger::{Trigger, TriggerAction};
 use super::{Grant, Policy};
 
 /// One table and everything it is made of, in the order the create migration declares them.
@@ -74,6 +74,44 @@ impl Object {
             (a, b) => a == b,
         }
     }
+}
+
+impl Object {
+    /// Whether PostgreSQL must rebuild this object when the type of the column `name_sql`
+    /// changes, rather than carry it over: a check keeps the casts of the old type in its stored
+    /// expression, and PostgreSQL refuses to change the type of a column a policy or a trigger
+    /// uses. (Keys and indexes it rebuilds itself.)
+    pub fn depends_on_type_of(&self, name_sql: &str) -> bool {
+        match self {
+            Object::Constraint(Constraint {
+                kind: ConstraintKind::Check(expr),
+                ..
+            }) => mentions(expr, name_sql),
+            Object::Policy(p) => [&p.using, &p.with_check]
+                .into_iter()
+                .flatten()
+                .any(|expr| mentions(expr, name_sql)),
+            Object::Trigger(t) => match &t.action {
+                TriggerAction::SetUpdatedAt => false,
+                TriggerAction::CheckReadable { column, .. } => column == name_sql,
+            },
+            Object::EnumType(_)
+            | Object::Column(_)
+            | Object::Constraint(_)
+            | Object::Index(_)
+            | Object::Grants(_) => false,
+        }
+    }
+}
+
+/// Whether `expr` names the column `name_sql` (as an identifier, not as part of another).
+pub fn mentions(expr: &str, name_sql: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    expr.match_indices(name_sql).any(|(at, _)| {
+        let before = expr[..at].chars().next_back();
+        let after = expr[at + name_sql.len()..].chars().next();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
 }
 
 impl Model {

@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::model::{Model, Object};
+use super::model::{mentions, Model, Object};
 use super::table::{Column, Constraint, ConstraintKind};
 
 /// One thing an alter does to existing data.
@@ -288,16 +288,6 @@ fn holds_for_existing_rows(
         }
         (ConstraintKind::PrimaryKey(_), _) => false,
     }
-}
-
-/// Whether `expr` names the column `name_sql` (as an identifier, not inside another).
-fn mentions(expr: &str, name_sql: &str) -> bool {
-    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    expr.match_indices(name_sql).any(|(at, _)| {
-        let before = expr[..at].chars().next_back();
-        let after = expr[at + name_sql.len()..].chars().next();
-        !before.is_some_and(word) && !after.is_some_and(word)
-    })
 }
 
 /// Whether the bound check `new` (`<subject> <= <number>` or `>=`) lets through every value
