@@ -14,7 +14,8 @@
 //! Every migration is applied in one transaction, as the Supabase CLI applies a file (a label
 //! added to an enum type cannot be used in the same transaction). Each case is a trial named
 //! `<pgNN>::<case>`; `refused::<case>` trials prove that what the database holds stops an alter
-//! that would lose or reject it, with a clear message and nothing changed.
+//! that would lose or reject it, with a clear message and nothing changed; `destroy_after_alters`
+//! that `scaffold destroy` of an altered resource drops the table as its alters left it.
 
 mod common;
 mod support;
@@ -531,6 +532,12 @@ fn main() {
             ));
         }
     }
+    for version in Version::ALL {
+        trials.push(Trial::test(
+            format!("{}::destroy_after_alters", version.label()),
+            move || with_cluster(version, destroy_after_alters),
+        ));
+    }
     let conclusion = libtest_mimic::run(&args, trials);
     // `exit` runs no destructors: stop the clusters and delete their directories first.
     for slot in &CLUSTERS {
@@ -828,4 +835,82 @@ fn refused(cluster: &Cluster, refusal: &Refusal) -> Result<(), String> {
             refusal.error
         )),
     }
+}
+
+/// `scaffold destroy` of a resource with alter migrations: they may have run (an alter is a
+/// migration later than the create), so every migration stays and a new one drops the table as
+/// the alters left it; its rollback creates it again so; the Supabase CLI applies the chain.
+fn destroy_after_alters(cluster: &Cluster) -> Result<(), String> {
+    let dir = project(&[], &["note", "title:text", "body:text"])?;
+    generate(
+        dir.path(),
+        &["note", "title:text", "body:text", "priority:int:optional"],
+        20,
+    )?;
+    generate(
+        dir.path(),
+        &[
+            "note",
+            "heading:text",
+            "body:text",
+            "priority:int:optional",
+            "--rename",
+            "title=heading",
+        ],
+        21,
+    )?;
+    let db = cluster.create_database("destroy_after_alters");
+    let without = catalog(&db)?;
+    let chain = sql_files(dir.path(), "migrations", ".sql");
+    for file in &chain {
+        apply(&db, file)?;
+    }
+    let with = catalog(&db)?;
+    let timestamp = (common::TIMESTAMP + 30).to_string();
+    let output = common::scaffold(
+        dir.path(),
+        &["destroy", "resource", "note", "--timestamp", &timestamp],
+    );
+    if !output.status.success() {
+        return Err(format!(
+            "scaffold destroy failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let after = sql_files(dir.path(), "migrations", ".sql");
+    let dropped: Vec<&PathBuf> = after.iter().filter(|m| !chain.contains(m)).collect();
+    let [drop] = dropped[..] else {
+        return Err(format!("expected one drop migration, found {dropped:?}"));
+    };
+    if chain.iter().any(|m| !m.exists()) || !drop.to_string_lossy().ends_with("_drop_notes.sql") {
+        return Err(format!("the migrations after destroy: {after:?}"));
+    }
+    for gone in ["lib/validations/note.ts", "supabase/schemas/000_notes.sql"] {
+        if dir.path().join(gone).exists() {
+            return Err(format!("{gone} is still there after destroy"));
+        }
+    }
+    apply(&db, drop)?;
+    if let Some(diff) = compare(&without, &catalog(&db)?, "never generated", "dropped") {
+        return Err(format!("the drop migration leaves:\n{diff}"));
+    }
+    let name = drop.file_name().unwrap().to_string_lossy().into_owned();
+    apply(
+        &db,
+        &dir.path()
+            .join("supabase/rollbacks")
+            .join(name.replace(".sql", ".down.sql")),
+    )?;
+    if let Some(diff) = compare(&with, &catalog(&db)?, "altered", "created again") {
+        return Err(format!(
+            "the drop's rollback does not give the altered table:\n{diff}"
+        ));
+    }
+    let cli = cluster.create_database("destroy_after_alters_cli");
+    cli.supabase_migration_up(dir.path())
+        .map_err(|e| format!("supabase migration up:\n{e}"))?;
+    if let Some(diff) = compare(&without, &catalog(&cli)?, "never generated", "the chain") {
+        return Err(format!("the chain through the CLI leaves:\n{diff}"));
+    }
+    Ok(())
 }
