@@ -210,3 +210,224 @@ fn data_loss(
             .join("; it ")
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::table::{Column, Constraint, ConstraintKind, EnumType, Index};
+    use crate::schema::trigger::{Trigger, TriggerAction};
+    use crate::schema::{ApiRole, Command, Grant, Policy, Privilege};
+
+    /// One step of each kind; the match makes a new kind fail to compile until it has one.
+    fn samples() -> Vec<Step> {
+        let enum_type = EnumType::new("public.note_status".into(), &["a".into(), "b".into()]);
+        let trigger = Trigger {
+            name: "check_parent_id".into(),
+            function_sql: "public.notes_check_parent_id".into(),
+            action: TriggerAction::CheckReadable {
+                column: "parent_id".into(),
+                singular: "note".into(),
+            },
+        };
+        let policy = Policy::new(
+            "owners can read their rows",
+            Command::Select,
+            &[ApiRole::Authenticated],
+            Some("user_id = (select auth.uid())".into()),
+            None,
+        );
+        let index = Index {
+            name: "notes_tag_idx".into(),
+            columns: "(tag)".into(),
+            why: "Requested with `tag:index`.".into(),
+        };
+        let column = |name: &str| name.to_string();
+        let steps = vec![
+            Step::RenameType {
+                from_sql: "public.note_state".into(),
+                to: "note_status".into(),
+            },
+            Step::RenameEnumValue {
+                type_sql: "public.note_status".into(),
+                from: "'x'".into(),
+                to: "'a'".into(),
+            },
+            Step::RenameColumn {
+                from: column("heading"),
+                to: column("title"),
+            },
+            Step::RenameConstraint {
+                from: "heading_not_blank".into(),
+                to: "title_not_blank".into(),
+            },
+            Step::RenameIndex {
+                from: "notes_label_idx".into(),
+                to: "notes_tag_idx".into(),
+            },
+            Step::RenamePolicy {
+                from_sql: "\"a\"".into(),
+                to_sql: "\"b\"".into(),
+            },
+            Step::DropPolicy {
+                policy: policy.clone(),
+            },
+            Step::DropTrigger {
+                trigger: trigger.clone(),
+            },
+            Step::DropIndex {
+                index: index.clone(),
+            },
+            Step::DropConstraint {
+                name: "title_max_length".into(),
+            },
+            Step::CreateEnum {
+                enum_type: enum_type.clone(),
+            },
+            Step::AddEnumValue {
+                type_sql: "public.note_status".into(),
+                value: "'c'".into(),
+                before: Some("'b'".into()),
+            },
+            Step::CheckEnumValues {
+                column: column("status"),
+                type_sql: "public.note_status".into(),
+                values_sql: "'c'".into(),
+                values: "c".into(),
+            },
+            Step::AddColumn {
+                column: Column::new("rank", "integer").default("0"),
+            },
+            Step::DropDefault {
+                column: column("rank"),
+            },
+            Step::AlterType {
+                column: column("rank"),
+                sql_type: "bigint".into(),
+                using: "rank::bigint".into(),
+            },
+            Step::SetDefault {
+                column: column("rank"),
+                default_sql: "1".into(),
+            },
+            Step::SetNotNull {
+                column: column("rank"),
+            },
+            Step::DropNotNull {
+                column: column("rank"),
+            },
+            Step::DropColumn {
+                column: column("body"),
+            },
+            Step::DropEnum {
+                type_sql: "public.note_kind".into(),
+            },
+            Step::AddConstraint {
+                constraint: Constraint::new(
+                    "title_max_length",
+                    ConstraintKind::Check("char_length(title) <= 80".into()),
+                ),
+            },
+            Step::CreateIndex { index },
+            Step::CreateTrigger { trigger },
+            Step::Grants {
+                grants: vec![Grant::new(vec![Privilege::Select], &[ApiRole::Anon])],
+            },
+            Step::CreatePolicy { policy },
+        ];
+        for step in &steps {
+            match step {
+                Step::RenameType { .. }
+                | Step::RenameEnumValue { .. }
+                | Step::RenameColumn { .. }
+                | Step::RenameConstraint { .. }
+                | Step::RenameIndex { .. }
+                | Step::RenamePolicy { .. }
+                | Step::DropPolicy { .. }
+                | Step::DropTrigger { .. }
+                | Step::DropIndex { .. }
+                | Step::DropConstraint { .. }
+                | Step::CreateEnum { .. }
+                | Step::AddEnumValue { .. }
+                | Step::CheckEnumValues { .. }
+                | Step::AddColumn { .. }
+                | Step::DropDefault { .. }
+                | Step::AlterType { .. }
+                | Step::SetDefault { .. }
+                | Step::SetNotNull { .. }
+                | Step::DropNotNull { .. }
+                | Step::DropColumn { .. }
+                | Step::DropEnum { .. }
+                | Step::AddConstraint { .. }
+                | Step::CreateIndex { .. }
+                | Step::CreateTrigger { .. }
+                | Step::Grants { .. }
+                | Step::CreatePolicy { .. } => {}
+            }
+        }
+        steps
+    }
+
+    /// Every kind of step is laid out by the template as a statement ending in `;`, and every
+    /// kind the template compares with is a real one (a misspelt one would write nothing).
+    #[test]
+    fn the_template_writes_every_kind_of_step() {
+        let renderer = crate::render::Renderer::new(std::path::Path::new("/nonexistent"));
+        let steps = samples();
+        let kinds: Vec<String> = steps
+            .iter()
+            .map(|s| {
+                serde_json::to_value(s).unwrap()["step"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        let distinct: std::collections::BTreeSet<&String> = kinds.iter().collect();
+        assert_eq!(distinct.len(), steps.len(), "one sample per kind");
+        for (step, kind) in steps.iter().zip(&kinds) {
+            let direction = Direction {
+                steps: vec![step.clone()],
+                risks: Vec::new(),
+                lasting: Vec::new(),
+            };
+            let context = serde_json::json!({
+                "table": "notes",
+                "table_sql": "public.notes",
+                "alteration": {
+                    "migration": "m.sql", "rollback": "m.down.sql",
+                    "command": "scaffold resource note title:text", "old_command": "scaffold resource note",
+                    "changes": ["adds `title:text`"], "allowed_loss": false,
+                    "up": direction.clone(), "down": direction,
+                },
+            });
+            for template in [
+                super::super::templates::ALTER_MIGRATION,
+                super::super::templates::ALTER_ROLLBACK,
+            ] {
+                let sql = renderer.render(template, &context).unwrap();
+                let body: Vec<&str> = sql
+                    .lines()
+                    .filter(|l| !l.starts_with("--") && !l.trim().is_empty())
+                    .collect();
+                assert!(
+                    body.last().is_some_and(|l| l.ends_with(';')),
+                    "{template}: {kind} writes {sql}"
+                );
+            }
+        }
+        let template = crate::render::EMBEDDED
+            .get_file("schema/alter.sql")
+            .and_then(|f| f.contents_utf8())
+            .unwrap();
+        for (at, _) in template.match_indices("s.step == \"") {
+            let compared = template[at + "s.step == \"".len()..]
+                .split('"')
+                .next()
+                .unwrap();
+            assert!(
+                kinds.iter().any(|k| k == compared),
+                "schema/alter.sql compares with the step kind {compared:?}; kinds: {kinds:?}"
+            );
+        }
+    }
+}

@@ -10,7 +10,7 @@
 -- It restores the schema exactly.
 {% endif %}
 {% if alteration.down.risks %}
--- On rows written since, this rollback:
+-- On the rows there when it runs, this rollback:
 {% for r in alteration.down.risks %}
 --   {{ r | sql_comment }}
 {% endfor %}
