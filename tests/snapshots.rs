@@ -28,7 +28,9 @@ fn every_spec_of_the_matrix() {
 /// pinned above).
 #[test]
 fn representative_alters() {
-    let cases: &[(&str, &[&[&str]], &[&str])] = &[
+    // (name, the specs generated first, the new spec of the last one)
+    type Case<'a> = (&'a str, &'a [&'a [&'a str]], &'a [&'a str]);
+    let cases: &[Case] = &[
         (
             "fields",
             &[&[
