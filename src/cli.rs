@@ -419,6 +419,14 @@ mod tests {
                 "{line}"
             );
         }
+        // An alter migration's header: the flags that made the alter are not the spec's.
+        assert_eq!(
+            resource_spec_of_command(
+                "scaffold resource note heading:text --rename title=heading --rename s:a=b --allow-data-loss"
+            )
+            .map(|s| s.command_line()),
+            Some("scaffold resource note heading:text".to_string())
+        );
         assert_eq!(resource_spec_of_command("scaffold webhook stripe"), None);
         assert_eq!(
             resource_spec_of_command("scaffold resource note 'unclosed"),

@@ -74,8 +74,12 @@ pub fn plan(
     project: &Project,
 ) -> Result<Option<Alteration>, Error> {
     let table = new.table();
-    // Rerunning the command that made an alter (renames included) changes nothing.
-    let unchanged = change::changes(old, new).is_empty();
+    // The same columns with the same modifiers and access, and the tables referred to unchanged
+    // (or their change would have been refused): the same table. Rerunning the command that made
+    // an alter, its renames included, is a no-op.
+    if change::changes(old, new).is_empty() {
+        return Ok(None);
+    }
     check_controller(old, new)?;
     if old.access != new.access {
         let dependents = refs::changed_dependents(project, old, new)?;
@@ -88,7 +92,7 @@ pub fn plan(
         }
     }
     let renames = match request.renames {
-        Some(given) if !given.is_empty() && !unchanged => given.check(old, new)?,
+        Some(given) if !given.is_empty() => given.check(old, new)?,
         Some(_) | None => Renames::default(),
     };
     let (up_steps, up_risks, renamed_old) = steps(old, new, &renames, project)?;
