@@ -289,7 +289,7 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
                 match added_labels(before, after, new) {
                     Some(added) => steps.extend(added),
                     None => {
-                        let temporary = replacement(after);
+                        let temporary = replacement(after, old, new);
                         let gone: Vec<&String> = before
                             .values
                             .iter()
@@ -558,14 +558,24 @@ fn added_labels(before: &EnumType, after: &EnumType, new: &Model) -> Option<Vec<
 }
 
 /// The type that replaces `after`'s old definition until the old one is dropped and it takes its
-/// name.
-fn replacement(after: &EnumType) -> EnumType {
+/// name: named after it, and unlike any type of either model.
+fn replacement(after: &EnumType, old: &Model, new: &Model) -> EnumType {
     let name = after.name_sql().trim_matches('"');
-    let temporary = crate::generate::schema_identifier(format!("{name}_replacement"));
-    EnumType::new(
-        format!("public.{}", crate::spec::ident::quote(&temporary)),
-        &after.values,
-    )
+    (1..)
+        .map(|n| {
+            let suffix = if n == 1 { String::new() } else { n.to_string() };
+            let temporary =
+                crate::generate::schema_identifier(format!("{name}_replacement{suffix}"));
+            EnumType::new(
+                format!("public.{}", crate::spec::ident::quote(&temporary)),
+                &after.values,
+            )
+        })
+        .find(|candidate| {
+            let key = Key::EnumType(candidate.type_sql.clone());
+            old.get(&key).is_none() && new.get(&key).is_none()
+        })
+        .expect("a free name")
 }
 
 /// The statements that change a column from `before` to `after`, in place. `replacement` is the
@@ -722,6 +732,30 @@ mod tests {
             want.extend(["drop_enum", "rename_type"]);
             assert_eq!(kinds(&steps), want, "{values:?}");
         }
+    }
+
+    #[test]
+    fn a_replacement_type_takes_a_name_no_type_has() {
+        let taken = EnumType::new("public.t_status_replacement".into(), &["z".into()]);
+        let old = model(vec![
+            Object::EnumType(enum_type(&["a", "b"])),
+            Object::EnumType(taken.clone()),
+        ]);
+        let new = model(vec![
+            Object::EnumType(enum_type(&["b", "a"])),
+            Object::EnumType(taken),
+        ]);
+        let created: Vec<String> = diff(&old, &new)
+            .iter()
+            .filter_map(|s| {
+                if let Step::CreateEnum { enum_type } = s {
+                    Some(enum_type.type_sql.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!(created, ["public.t_status_replacement2"]);
     }
 
     #[test]
