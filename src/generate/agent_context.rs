@@ -137,7 +137,12 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
     let migration = Migration {
         stem: format!("{SAMPLE_TIMESTAMP}_create_{}", spec.table()),
     };
-    let generated = super::resource::plan(&spec, project, renderer, &migration)?;
+    let generated = super::resource::plan(
+        &spec,
+        project,
+        renderer,
+        &super::resource::Migrations::Create(migration.clone()),
+    )?;
     let file = |path: String| -> File {
         let code = generated
             .get(&path)
@@ -209,7 +214,12 @@ fn email_sample(project: &Project, renderer: &Renderer) -> Result<EmailSample, E
     let migration = Migration {
         stem: format!("{SAMPLE_TIMESTAMP}_create_{}", spec.table()),
     };
-    let generated = super::resource::plan(&spec, project, renderer, &migration)?;
+    let generated = super::resource::plan(
+        &spec,
+        project,
+        renderer,
+        &super::resource::Migrations::Create(migration),
+    )?;
     let shared = super::shared_paths(&project.layout);
     let file = |path: String| -> File {
         let code = generated

@@ -301,6 +301,12 @@ pub(crate) fn migration_files(
     name: &str,
     depth: usize,
 ) -> Result<(), Error> {
+    history_files(plan, project, migration);
+    schema_file::add(plan, project, name, depth, &migration.path(&project.layout))
+}
+
+/// Marks a migration and its rollback in the plan as history: never rewritten once there.
+pub(crate) fn history_files(plan: &mut Plan, project: &Project, migration: &Migration) {
     let layout = &project.layout;
     let (up, down) = (migration.path(layout), migration.rollback_path(layout));
     for file in plan.files.iter_mut() {
@@ -308,7 +314,6 @@ pub(crate) fn migration_files(
             file.ownership = crate::plan::Ownership::History;
         }
     }
-    schema_file::add(plan, project, name, depth, &up)
 }
 
 /// A migration file and its rollback, named `<YYYYMMDDHHMMSS>_<name>` as the Supabase CLI expects.
@@ -395,6 +400,7 @@ impl Migration {
             version: self.version().to_string(),
             name: self.name().to_string(),
             command,
+            changes: None,
         }
     }
 }

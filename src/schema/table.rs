@@ -153,8 +153,31 @@ pub struct Index {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnumType {
     pub type_sql: String,
+    /// The labels, in order.
+    pub values: Vec<String>,
     /// `'a', 'b'`
     pub values_sql: String,
+}
+
+impl EnumType {
+    pub fn new(type_sql: String, values: &[String]) -> EnumType {
+        EnumType {
+            type_sql,
+            values_sql: values
+                .iter()
+                .map(|v| crate::render::sql_string(v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            values: values.to_vec(),
+        }
+    }
+
+    /// The type's name without its schema, as `alter type ... rename to` takes it.
+    pub fn name_sql(&self) -> &str {
+        self.type_sql
+            .split_once('.')
+            .map_or(self.type_sql.as_str(), |(_, name)| name)
+    }
 }
 
 #[cfg(test)]

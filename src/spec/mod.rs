@@ -5,6 +5,7 @@ pub mod change;
 pub mod field;
 pub mod formats;
 pub mod ident;
+pub mod rename;
 pub mod value;
 
 use serde::{Deserialize, Serialize};

@@ -8,9 +8,12 @@ use super::tenancy::Tenancy;
 use crate::error::Error;
 use crate::generate::{check_identifier, schema_identifier};
 use crate::render;
+use crate::schema::model::Model;
 use crate::schema::table::{
     Column, Constraint, ConstraintKind, EnumType, FkAction, ForeignKey, Index,
 };
+use crate::schema::trigger::{Trigger, TriggerAction};
+use crate::schema::{Grant, Policy};
 use crate::spec::field::{Digits, NumberKind};
 use crate::spec::formats::NOT_BLANK_PATTERN;
 use crate::spec::value::{Bound, DefaultValue};
@@ -23,26 +26,10 @@ pub struct Table {
     pub columns: Vec<Column>,
     pub constraints: Vec<Constraint>,
     pub indexes: Vec<Index>,
+    /// The trigger that keeps `updated_at` current.
     pub trigger: Trigger,
     /// Checks, for references to the table itself, that the referenced row is readable.
-    pub ref_triggers: Vec<RefTrigger>,
-}
-
-/// The trigger that keeps `updated_at` current.
-#[derive(Serialize)]
-pub struct Trigger {
-    pub function_sql: String,
-    pub name: &'static str,
-}
-
-/// A `before insert or update` trigger that refuses a reference to a row of the table itself
-/// that the caller cannot read (a policy cannot read its own table: infinite recursion).
-#[derive(Serialize)]
-pub struct RefTrigger {
-    pub function_sql: String,
-    pub name: String,
-    /// The column, a SQL identifier.
-    pub column: String,
+    pub ref_triggers: Vec<Trigger>,
 }
 
 impl Table {
@@ -140,13 +127,16 @@ impl Table {
                 constraints.push(fk);
                 indexes.push(index);
                 if reference.read_check() == ReadCheck::Trigger {
-                    ref_triggers.push(RefTrigger {
+                    ref_triggers.push(Trigger {
+                        name: check_identifier(format!("check_{column}"), &field.name)?,
                         function_sql: format!(
                             "public.{}",
                             ident::quote(&schema_identifier(format!("{table}_check_{column}")))
                         ),
-                        name: check_identifier(format!("check_{column}"), &field.name)?,
-                        column: column_sql.clone(),
+                        action: TriggerAction::CheckReadable {
+                            column: column_sql.clone(),
+                            singular: spec.names.singular.replace('_', " "),
+                        },
                     });
                 }
             }
@@ -173,11 +163,31 @@ impl Table {
             constraints,
             indexes,
             trigger: Trigger {
+                name: "set_updated_at".to_string(),
                 function_sql: format!("public.{}", ident::quote(&function)),
-                name: "set_updated_at",
+                action: TriggerAction::SetUpdatedAt,
             },
             ref_triggers,
         })
+    }
+}
+
+impl Table {
+    /// The table as the database holds it, with its policies and grants: what alter
+    /// migrations compare.
+    pub fn model(&self, table_sql: &str, policies: &[Policy], grants: &[Grant]) -> Model {
+        let mut triggers = vec![self.trigger.clone()];
+        triggers.extend(self.ref_triggers.iter().cloned());
+        Model::new(
+            table_sql,
+            &self.enums,
+            &self.columns,
+            &self.constraints,
+            &self.indexes,
+            &triggers,
+            policies,
+            grants,
+        )
     }
 }
 
@@ -309,14 +319,7 @@ fn index_name(name: String) -> String {
 /// The enum type of an enum field: `public.<singular>_<column>`.
 fn enum_type(spec: &ResourceSpec, column: &str, values: &[String]) -> EnumType {
     let type_name = schema_identifier(format!("{}_{column}", spec.names.singular));
-    EnumType {
-        type_sql: format!("public.{}", ident::quote(&type_name)),
-        values_sql: values
-            .iter()
-            .map(|v| render::sql_string(v))
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
+    EnumType::new(format!("public.{}", ident::quote(&type_name)), values)
 }
 
 /// The check constraints of a field, as (name suffix, expression).
