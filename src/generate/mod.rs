@@ -146,6 +146,8 @@ pub struct Imports {
     pub form_state: String,
     /// The data-access layer's per-request Supabase client and user check.
     pub data_auth: String,
+    /// What every list shares: pages, cursors, filters and search.
+    pub list: String,
     pub types: String,
     /// The resource's own validation module, where there is one.
     pub validation: Option<String>,
@@ -158,6 +160,7 @@ pub(crate) fn imports(layout: &Layout, validation_file: Option<&str>) -> Imports
         form_data: layout.import_path(&shared_paths(layout).form_data),
         form_state: layout.import_path(&shared_paths(layout).form_state),
         data_auth: layout.import_path(&shared_paths(layout).data_auth),
+        list: layout.import_path(&shared_paths(layout).list),
         types: layout.import_path(&layout.types_file),
         validation: validation_file
             .map(|name| layout.import_path(&format!("{}/{name}.ts", layout.validations_dir))),
@@ -170,6 +173,7 @@ pub(crate) struct SharedPaths {
     pub form_data: String,
     pub form_state: String,
     pub data_auth: String,
+    pub list: String,
 }
 
 pub(crate) fn shared_paths(layout: &Layout) -> SharedPaths {
@@ -179,6 +183,7 @@ pub(crate) fn shared_paths(layout: &Layout) -> SharedPaths {
         form_data: format!("{}/form-data.ts", layout.validations_dir),
         form_state: format!("{}/form-state.ts", layout.lib_dir),
         data_auth: format!("{}/auth.ts", data_dir(layout)),
+        list: format!("{}/list.ts", layout.validations_dir),
     }
 }
 
@@ -197,6 +202,8 @@ pub(crate) enum Shared {
     FormState,
     /// Used by the data-access layer.
     DataAuth,
+    /// Used by the list schemas and the data-access layer's lists.
+    List,
 }
 
 impl Shared {
@@ -210,6 +217,7 @@ impl Shared {
         Shared::FormData,
         Shared::FormState,
         Shared::DataAuth,
+        Shared::List,
     ];
 
     fn template(self) -> &'static str {
@@ -219,6 +227,7 @@ impl Shared {
             Shared::FormData => "shared/lib/validations/form-data.ts",
             Shared::FormState => "shared/lib/form-state.ts",
             Shared::DataAuth => "shared/lib/data/auth.ts",
+            Shared::List => "shared/lib/validations/list.ts",
         }
     }
 
@@ -229,6 +238,7 @@ impl Shared {
             Shared::FormData => &paths.form_data,
             Shared::FormState => &paths.form_state,
             Shared::DataAuth => &paths.data_auth,
+            Shared::List => &paths.list,
         }
     }
 }

@@ -7,6 +7,7 @@
 mod access;
 mod actions;
 mod docs;
+mod list;
 mod refs;
 mod table;
 mod tenancy;
@@ -206,6 +207,7 @@ struct Context {
     members_data: Option<MembersData>,
     #[serde(flatten)]
     zod: zod::Zod,
+    list: list::List,
     test: test_data::TestData,
     actions: actions::Actions,
     selected: actions::Selected,
@@ -229,6 +231,10 @@ impl Context {
         let zod = zod::Zod::new(spec, layout.import_path(&decimal));
         let actions = actions::Actions::new(spec);
         let members = tenancy::Members::of(spec, &tenancy, layout);
+        let list = list::List::new(spec, &|field| {
+            matches!(field.ty, crate::spec::FieldType::Enum { .. })
+                .then(|| zod::enum_list_name(spec, &field.column()))
+        });
         Ok(Context {
             command: spec.command_line(),
             access: spec.access,
@@ -256,7 +262,8 @@ impl Context {
                 .map(|members| MembersData::of(members, names, layout)),
             members,
             docs: docs::Docs::new(spec, &tenancy),
-            selected: actions::Selected::new(spec, &actions, &zod),
+            selected: actions::Selected::new(spec, &actions, &zod, &list),
+            list,
             actions,
             zod,
             tenancy,
