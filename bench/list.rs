@@ -119,9 +119,13 @@ fn generate_and_apply(db: &Database<'_>, project: &Path, index: usize, args: &[&
 /// The rows' values: a title of one of four words and its number (the search `gam` finds a
 /// quarter of them), every other row `open`, one second apart, with runs of equal timestamps
 /// (every 7th row shares its predecessor's) so that ties on created_at are broken by id.
-const VALUES: &str = "(array['alpha', 'beta', 'gamma', 'delta'])[1 + g % 4] || ' note ' || g, \
-     case when g % 2 = 0 then 'open' else 'done' end, \
-     timestamptz '2025-01-01' - (g - g % 7 / 6) * interval '1 second'";
+fn values(status_type: &str) -> String {
+    format!(
+        "(array['alpha', 'beta', 'gamma', 'delta'])[1 + g % 4] || ' note ' || g, \
+         (case when g % 2 = 0 then 'open' else 'done' end)::{status_type}, \
+         timestamptz '2025-01-01' - (g - g % 7 / 6) * interval '1 second'"
+    )
+}
 
 fn measure_access(cluster: &Cluster, access: Access, report: &mut String) -> bool {
     let (name, table, scope_column) = match access {
@@ -151,10 +155,11 @@ fn measure_access(cluster: &Cluster, access: Access, report: &mut String) -> boo
                        select md5('user' || i)::uuid, 'user' || i || '@example.com' from generate_series(1, {TENANTS}) i;\n\
                      set session_replication_role = replica;\n\
                      insert into public.notes (user_id, title, status, created_at) \
-                       select {}, {VALUES} from generate_series(1, {ROWS}) g;\n\
+                       select {}, {} from generate_series(1, {ROWS}) g;\n\
                      set session_replication_role = origin;\n\
                      vacuum analyze public.notes;",
-                    owner_of("user")
+                    owner_of("user"),
+                    values("public.note_status")
                 ),
             );
         }
@@ -182,10 +187,11 @@ fn measure_access(cluster: &Cluster, access: Access, report: &mut String) -> boo
                        union all \
                        select md5('ws' || i)::uuid, md5('user0')::uuid, 'member'::public.workspace_role from generate_series(1, 3) i;\n\
                      insert into public.boards (workspace_id, title, status, created_at) \
-                       select {}, {VALUES} from generate_series(1, {ROWS}) g;\n\
+                       select {}, {} from generate_series(1, {ROWS}) g;\n\
                      set session_replication_role = origin;\n\
                      vacuum analyze public.workspaces, public.workspace_members, public.boards;",
-                    owner_of("ws")
+                    owner_of("ws"),
+                    values("public.board_status")
                 ),
             );
         }

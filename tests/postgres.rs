@@ -3700,8 +3700,7 @@ fn list_pages(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
         Err(e) => failures.push(e),
     }
     if alice_ws.is_some() {
-        let mut input = json!({ "workspaceId": alice_ws, "pageSize": 100 });
-        input["pageSize"] = json!(100);
+        let input = json!({ "workspaceId": alice_ws, "pageSize": 100 });
         expect_ids(
             &mut failures,
             "Bob listing Alice's workspace".into(),
