@@ -13,7 +13,7 @@ Examples:
   scaffold resource note title:text:max=200 body:text --dry-run
   scaffold resource note title:text --json --yes
   scaffold resource task title:text project:ref:on-delete=cascade --access public-read
-  scaffold resource event title:text starts_at:timestamptz --actions get,list
+  scaffold resource event title:text:sortable:searchable starts_at:timestamptz --actions get,list
   scaffold resource            # on a terminal: asks for the name, fields, access and actions
   scaffold resource workspace name:text:max=80 slug:text:unique --tenant
   scaffold resource invoice amount:numeric:min=0 --access workspace --write-role admin
@@ -26,7 +26,8 @@ Run again with another spec, a resource that already has a migration gets a new,
 Field grammar: NAME:TYPE[:MODIFIER...]
   types:     text int bigint numeric float bool date timestamptz uuid email url jsonb
              enum=a,b,c  ref (project:ref → project_id references public.projects)  ref=TABLE
-  modifiers: optional unique index default=VALUE min=N max=N on-delete=cascade|restrict|set-null
+  modifiers: optional unique index sortable searchable default=VALUE min=N max=N
+             on-delete=cascade|restrict|set-null
   defaults:  date default=today, timestamptz default=now, uuid default=random, or a literal value";
 
 const INIT_EXAMPLES: &str = "\

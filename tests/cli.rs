@@ -285,8 +285,9 @@ fn rerunning_is_a_no_op_that_reports_every_file_identical() {
         .iter()
         .map(|f| f["action"].as_str().unwrap())
         .collect();
-    // The 11 files of a resource and its shared modules, the schema file and the manifest.
-    assert_eq!(actions.len(), 13);
+    // The 12 files of a resource and its shared modules (the list module included), the schema file
+    // and the manifest.
+    assert_eq!(actions.len(), 14);
     assert!(actions.iter().all(|a| *a == "identical"), "{actions:?}");
     assert_eq!(files(dir.path()), before);
 }
@@ -653,7 +654,7 @@ fn json_with_a_conflict_prints_the_plan_with_each_conflict_marked_and_exits_1() 
         .map(|f| (f["path"].as_str().unwrap(), f["action"].as_str().unwrap()))
         .collect();
     // The resource's files, its shared modules, its schema file and the manifest.
-    assert_eq!(actions.len(), 13, "the full plan: {actions:?}");
+    assert_eq!(actions.len(), 14, "the full plan: {actions:?}");
     for (path, action) in &actions {
         let want = if changed.contains(path) {
             "conflict"

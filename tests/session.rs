@@ -85,7 +85,7 @@ fn an_entry_documents_the_resource_under_each_heading() {
         "Column `title text not null`.",
         "Check `title_max_length`: `char_length(title) <= 200`.",
         "Policy \"owners can update their rows\": update to authenticated using `user_id = (select auth.uid())` with check `user_id = (select auth.uid())`.",
-        "Index `notes_user_id_created_at_idx` on `(user_id, created_at desc)`",
+        "Index `notes_user_id_created_at_idx` on `(user_id, created_at desc, id desc)`",
         "### Server Actions",
         "Validation schemas in `lib/validations/note.ts`: `createNoteSchema`",
         "revalidatePath(\"/notes\")",

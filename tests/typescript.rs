@@ -1023,6 +1023,8 @@ fn field_json(token: &str) -> Value {
         "optional",
         "unique",
         "index",
+        "sortable",
+        "searchable",
         "default",
         "min",
         "max",
@@ -1063,6 +1065,8 @@ fn field_json(token: &str) -> Value {
         "enumValues": if kind == "enum" { json!(arg.split(',').collect::<Vec<_>>()) } else { Value::Null },
         "optional": has("optional"),
         "unique": has("unique"),
+        "sortable": has("sortable"),
+        "searchable": has("searchable"),
         "default": modifier("default"),
         "min": modifier("min"),
         "max": modifier("max"),
@@ -1091,6 +1095,59 @@ fn ts_value_type(field: &Value) -> String {
 }
 
 /// `{ key: T; other?: U | null | undefined }` for the create or update input of a spec.
+/// The list input, as the spec says it: the sortable fields, the filters of its enum, bool,
+/// ref, date and timestamptz fields, search where a field is searchable.
+fn ts_list_input_type(fields: &[Value], workspace: bool) -> String {
+    let own: Vec<&Value> = fields.iter().filter(|f| f["fixed"] != true).collect();
+    let quoted = |c: &Value| format!("\"{}\"", c.as_str().unwrap());
+    let mut sorts = vec!["\"created_at\"".to_string()];
+    sorts.extend(
+        own.iter()
+            .filter(|f| f["sortable"] == true)
+            .map(|f| quoted(&f["column"])),
+    );
+    let mut members = Vec::new();
+    if workspace {
+        members.push("workspaceId: string".to_string());
+    }
+    members.push(format!("sort?: {} | undefined", sorts.join(" | ")));
+    members.push("direction?: \"asc\" | \"desc\" | undefined".into());
+    members.push("after?: string | undefined".into());
+    members.push("pageSize?: number | undefined".into());
+    if own.iter().any(|f| f["searchable"] == true) {
+        members.push("search?: string | undefined".into());
+    }
+    let filters: Vec<String> = own
+        .iter()
+        .filter_map(|f| {
+            let ty = match f["type"].as_str().unwrap() {
+                "enum" => f["enumValues"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(quoted)
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                "bool" => "boolean".into(),
+                "ref" => "string".into(),
+                "date" | "timestamptz" => {
+                    "{ from?: string | undefined; to?: string | undefined }".into()
+                }
+                _ => return None,
+            };
+            Some(format!(
+                "{}?: {ty} | undefined",
+                f["column"].as_str().unwrap()
+            ))
+        })
+        .collect();
+    if !filters.is_empty() {
+        members.push(format!("filter?: {{ {} }} | undefined", filters.join("; ")));
+    }
+    members.push("total?: \"estimated\" | \"exact\" | undefined".into());
+    format!("{{ {} }}", members.join("; "))
+}
+
 fn ts_input_type(fields: &[Value], all_optional: bool) -> String {
     let members: Vec<String> = fields
         .iter()
@@ -1277,7 +1334,7 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
     );
     let _ = writeln!(
         out,
-        "import type {{ ActionResult, Page }} from \"@/lib/action-result\";"
+        "import type {{ ActionResult }} from \"@/lib/action-result\";\nimport type {{ Page }} from \"@/lib/validations/list\";"
     );
     let _ = writeln!(
         out,
@@ -1303,7 +1360,13 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
     );
     // Numeric columns come back as exact decimal strings: the actions and the reads select them
     // as text.
-    let table_row = format!("Tables<\"{table}\">");
+    // A generated search column is never read: the row type leaves it out.
+    let searched = columns.iter().any(|c| c["name"] == "search_vector");
+    let table_row = if searched {
+        format!("Omit<Tables<\"{table}\">, \"search_vector\">")
+    } else {
+        format!("Tables<\"{table}\">")
+    };
     let decimals: Vec<String> = fields
         .iter()
         .filter(|f| f["type"] == "numeric")
@@ -1333,10 +1396,10 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         ),
         (
             format!(
-                "Equal<{list_in}, {{ {}page?: number | undefined; pageSize?: number | undefined }}>",
-                if mode == "workspace" { "workspaceId: string; " } else { "" }
+                "Equal<{list_in}, {}>",
+                ts_list_input_type(&fields, mode == "workspace")
             ),
-            format!("{vf}: the list input"),
+            format!("{vf}: the list input: sort, cursor, filters, search, total"),
         ),
         (
             format!("Equal<validations.{s}, {row}>"),

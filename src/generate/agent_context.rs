@@ -121,6 +121,7 @@ struct SampleFiles {
     form_data: File,
     form_state: File,
     data_auth: File,
+    list: File,
     server: File,
 }
 
@@ -178,6 +179,7 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
         form_data: file(shared.form_data),
         form_state: file(shared.form_state),
         data_auth: file(shared.data_auth),
+        list: file(shared.list),
         server: file(shared.server),
     };
     let context = Context {

@@ -56,6 +56,8 @@ fn same_column(a: &Field, b: &Field) -> bool {
         && a.optional == b.optional
         && a.unique == b.unique
         && a.index == b.index
+        && a.sortable == b.sortable
+        && a.searchable == b.searchable
         && a.default == b.default
         && a.min == b.min
         && a.max == b.max

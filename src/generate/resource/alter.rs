@@ -240,11 +240,11 @@ mod tests {
             Some("user_id = (select auth.uid())".into()),
             None,
         );
-        let index = Index {
-            name: "notes_tag_idx".into(),
-            columns: "(tag)".into(),
-            why: "Requested with `tag:index`.".into(),
-        };
+        let index = Index::btree(
+            "notes_tag_idx".into(),
+            "(tag)".into(),
+            "Requested with `tag:index`.".into(),
+        );
         let column = |name: &str| name.to_string();
         let steps = vec![
             Step::RenameType {

@@ -9,6 +9,7 @@ mod actions;
 pub mod alter;
 mod docs;
 pub(crate) mod invitations;
+mod list;
 mod refs;
 mod table;
 mod tenancy;
@@ -353,6 +354,7 @@ struct Context {
     invitations: Option<invitations::Invitations>,
     #[serde(flatten)]
     zod: zod::Zod,
+    list: list::List,
     test: test_data::TestData,
     actions: actions::Actions,
     selected: actions::Selected,
@@ -429,6 +431,10 @@ impl Context {
                 },
             });
         }
+        let list = list::List::new(spec, &|field| {
+            matches!(field.ty, crate::spec::FieldType::Enum { .. })
+                .then(|| zod::enum_list_name(spec, &field.column()))
+        });
         Ok(Context {
             alteration,
             alters,
@@ -462,7 +468,8 @@ impl Context {
             members,
             invitations,
             docs: docs::Docs::new(spec, &tenancy),
-            selected: actions::Selected::new(spec, &actions, &zod),
+            selected: actions::Selected::new(spec, &actions, &zod, &list),
+            list,
             actions,
             zod,
             tenancy,

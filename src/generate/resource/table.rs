@@ -10,7 +10,7 @@ use crate::generate::{check_identifier, schema_identifier};
 use crate::render;
 use crate::schema::model::Model;
 use crate::schema::table::{
-    Column, Constraint, ConstraintKind, EnumType, FkAction, ForeignKey, Index,
+    Column, Constraint, ConstraintKind, EnumType, Extension, FkAction, ForeignKey, Index,
 };
 use crate::schema::trigger::{Trigger, TriggerAction};
 use crate::schema::{Grant, Policy};
@@ -22,6 +22,8 @@ use crate::spec::{ident, Access, Field, FieldType, OnDelete, ResourceSpec, Uniqu
 /// Everything `create table` and its companions declare.
 #[derive(Serialize)]
 pub struct Table {
+    /// Extensions the table's indexes need, created when missing.
+    pub extensions: Vec<Extension>,
     pub enums: Vec<EnumType>,
     pub columns: Vec<Column>,
     pub constraints: Vec<Constraint>,
@@ -43,7 +45,7 @@ impl Table {
             schema_identifier(format!("{table}_pkey")),
             ConstraintKind::PrimaryKey(vec!["id".into()]),
         )];
-        let mut indexes = list_indexes(spec, tenant_word);
+        let mut indexes = Vec::new();
         let mut ref_triggers = Vec::new();
         let key = |columns: &[&str]| columns.iter().map(|c| c.to_string()).collect::<Vec<_>>();
         let owner_fk = |references_sql: String, on_delete| {
@@ -147,21 +149,26 @@ impl Table {
                 ));
             }
             if field.index {
-                indexes.push(Index {
-                    name: index_name(format!("{table}_{column}_idx")),
-                    columns: format!("({column_sql})"),
-                    why: format!("Requested with `{}:index`.", field.name),
-                });
+                indexes.push(Index::btree(
+                    index_name(format!("{table}_{column}_idx")),
+                    format!("({column_sql})"),
+                    format!("Requested with `{}:index`.", field.name),
+                ));
             }
         }
         columns.push(Column::new("created_at", "timestamptz").default("now()"));
         columns.push(Column::new("updated_at", "timestamptz").default("now()"));
+        columns.extend(super::list::search_column(spec));
+        // The list's indexes first: the first one backs the policies too.
+        let mut all_indexes = super::list::indexes(spec, tenant_word);
+        all_indexes.extend(indexes);
         let function = schema_identifier(format!("{table}_set_updated_at"));
         Ok(Table {
+            extensions: super::list::extensions(spec),
             enums,
             columns,
             constraints,
-            indexes,
+            indexes: all_indexes,
             trigger: Trigger {
                 name: "set_updated_at".to_string(),
                 function_sql: format!("public.{}", ident::quote(&function)),
@@ -268,47 +275,12 @@ fn foreign_key(
         }),
     )
     .commented(why);
-    let index = Index {
-        name: index_name(format!("{table}_{}_idx", reference.column)),
-        columns: format!("({})", columns.join(", ")),
-        why: format!("Covers the foreign key {} → {target}.", reference.column),
-    };
+    let index = Index::btree(
+        index_name(format!("{table}_{}_idx", reference.column)),
+        format!("({})", columns.join(", ")),
+        format!("Covers the foreign key {} → {target}.", reference.column),
+    );
     Ok((constraint, index))
-}
-
-/// The index behind the policies' owner check and the newest-first list (and, for public
-/// reads, the public list).
-fn list_indexes(spec: &ResourceSpec, tenant_word: &str) -> Vec<Index> {
-    let table = spec.table();
-    let owner = spec.owner_column();
-    let per_owner = Index {
-        name: index_name(format!("{table}_{owner}_created_at_idx")),
-        columns: format!("({owner}, created_at desc)"),
-        why: "Backs the policies' owner check, the foreign key to auth.users and the newest-first list.".into(),
-    };
-    match spec.access {
-        Access::Owner => vec![per_owner],
-        Access::PublicRead => vec![
-            per_owner,
-            Index {
-                name: index_name(format!("{table}_created_at_idx")),
-                columns: "(created_at desc)".into(),
-                why: "Backs the public newest-first list.".into(),
-            },
-        ],
-        Access::Workspace { .. } => vec![Index {
-            name: index_name(format!("{table}_workspace_id_created_at_idx")),
-            columns: "(workspace_id, created_at desc)".into(),
-            why: format!(
-                "Backs the policies' {tenant_word} check, the foreign key and the newest-first list per {tenant_word}."
-            ),
-        }],
-        Access::TenantRoot => vec![Index {
-            name: index_name(format!("{table}_created_at_idx")),
-            columns: "(created_at desc)".into(),
-            why: "Backs the newest-first list.".into(),
-        }],
-    }
 }
 
 /// An index name as SQL: shortened to fit, quoted where needed.

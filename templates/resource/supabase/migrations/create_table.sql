@@ -24,6 +24,12 @@ grant usage on schema {{ tenancy.private_schema }} to authenticated, service_rol
 -- Roles, highest first: each role can do everything the ones after it can.
 create type {{ tenancy.role_type_sql }} as enum ('owner', 'admin', 'member');
 {% endif %}
+{% for x in extensions %}
+
+-- {{ x.name }}, for {{ x.why }}: in Supabase's extensions
+-- schema, enabled here when missing.
+create extension if not exists {{ x.name }} with schema extensions;
+{% endfor %}
 {% for e in enums %}
 
 create type {{ e.type_sql }} as enum ({{ e.values_sql }});
@@ -31,7 +37,13 @@ create type {{ e.type_sql }} as enum ({{ e.values_sql }});
 
 create table {{ table_sql }} (
 {% for c in columns %}
+{% if c.generated_sql is not none %}
+  {{ c.name_sql }} {{ c.sql_type }} generated always as (
+    {{ c.generated_sql }}
+  ) stored,
+{% else %}
   {{ c.name_sql }} {{ c.sql_type }}{% if c.not_null %} not null{% endif %}{% if c.default_sql is not none %} default {{ c.default_sql }}{% endif %},
+{% endif %}
 {% endfor %}
 {% for k in constraints %}
 {% for line in k.comment %}
@@ -43,8 +55,10 @@ create table {{ table_sql }} (
 );
 {% for i in indexes %}
 
--- {{ i.why }}
-create index {{ i.name }} on {{ table_sql }} {{ i.columns }};
+{% for line in i.why | split("\n") %}
+-- {{ line }}
+{% endfor %}
+create index {{ i.name }} on {{ table_sql }} {{ i.definition }};
 {% endfor %}
 
 {% if access.kind == "tenant-root" %}

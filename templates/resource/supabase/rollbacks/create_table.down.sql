@@ -64,6 +64,17 @@ drop table {{ table_sql }};
 
 drop type {{ e.type_sql }};
 {% endfor %}
+{% for x in extensions %}
+
+-- {{ x.name }} goes too once nothing uses it (other tables' indexes may).
+do $$
+begin
+  drop extension if exists {{ x.name }};
+exception
+  when dependent_objects_still_exist then null;
+end;
+$$;
+{% endfor %}
 {% if access.kind == "tenant-root" %}
 
 drop type {{ tenancy.role_type_sql }};
