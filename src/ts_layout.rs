@@ -70,34 +70,69 @@ fn head_ending(head: &str, params: &[String], returns: &str, end: &str) -> Strin
         format!(": {returns}")
     };
     let line = format!("{head}({}){returns}{end}", params.join(", "));
-    if fits(&line) || params.is_empty() {
+    if fits(&line) {
         return line;
+    }
+    if params.is_empty() {
+        // Nothing to break but the return type: Prettier breaks inside its outer type arguments.
+        return match returns.split_once('<') {
+            Some((outer, inner)) if inner.ends_with('>') => {
+                format!("{head}(){outer}<\n  {}\n>{end}", &inner[..inner.len() - 1])
+            }
+            _ => line,
+        };
     }
     let broken: String = params.iter().map(|p| format!("  {p},\n")).collect();
     format!("{head}(\n{broken}){returns}{end}")
 }
 
-/// A named import: `import { a, b } from "x";` or one name per line.
+/// A named import: `import { a, b } from "x";` or one name per line. Like Prettier, a single
+/// name stays on the line however long it is.
 pub fn import(names: &[String], from: &str) -> String {
     let line = format!("import {{ {} }} from \"{from}\";", names.join(", "));
-    if fits(&line) {
+    if fits(&line) || names.len() == 1 {
         return line;
     }
     let broken: String = names.iter().map(|n| format!("  {n},\n")).collect();
     format!("import {{\n{broken}}} from \"{from}\";")
 }
 
-/// `left = generic<arg>;`: a string-literal argument moves to the next line whole; any other
-/// argument breaks inside the angle brackets, as Prettier lays out type aliases.
-pub fn alias(left: &str, generic: &str, arg: &str) -> String {
-    let line = format!("{left} = {generic}<{arg}>;");
+/// `left = generic<args>;`: a string-literal argument moves to the next line whole; otherwise
+/// the type arguments break inside the angle brackets, one per line, as Prettier lays out type
+/// aliases.
+pub fn alias(left: &str, generic: &str, args: &str) -> String {
+    let line = format!("{left} = {generic}<{args}>;");
     if fits(&line) {
         line
-    } else if arg.starts_with('"') {
-        format!("{left} =\n  {generic}<{arg}>;")
+    } else if args.starts_with('"') {
+        format!("{left} =\n  {generic}<{args}>;")
     } else {
-        format!("{left} = {generic}<\n  {arg}\n>;")
+        let each: Vec<String> = type_arguments(args)
+            .iter()
+            .map(|a| format!("  {a}"))
+            .collect();
+        format!("{left} = {generic}<\n{}\n>;", each.join(",\n"))
     }
+}
+
+/// `A<B, C>, "d"` → [`A<B, C>`, `"d"`]: the arguments of a type argument list, split at its
+/// own commas (not those of nested ones).
+fn type_arguments(args: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (at, c) in args.char_indices() {
+        match c {
+            '<' | '(' | '[' | '{' => depth += 1,
+            '>' | ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                found.push(args[start..at].trim());
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    found.push(args[start..].trim());
+    found
 }
 
 /// An array of string literals: on one line, or one element per line.
@@ -137,6 +172,10 @@ mod tests {
             "export async function createNote(\n  input: CreateNoteInput,\n): Promise<ActionResult<Note>>;"
         );
         assert_eq!(
+            signature("async function readMyWorkspaceInvitations", &[], "Promise<ActionResult<MyWorkspaceInvitation[]>>"),
+            "async function readMyWorkspaceInvitations(): Promise<\n  ActionResult<MyWorkspaceInvitation[]>\n> {"
+        );
+        assert_eq!(
             overload("export async function f", &s(&["a: A"]), "B"),
             "export async function f(a: A): B;"
         );
@@ -149,12 +188,24 @@ mod tests {
             "export type CreateCompanyShippingAddressInput = z.input<\n  typeof createCompanyShippingAddressSchema\n>;"
         );
         assert_eq!(
+            alias("export type CompanyShippingAddress", "WithDecimals", "Tables<\"company_shipping_addresses\">, \"amount\" | \"b\""),
+            "export type CompanyShippingAddress = WithDecimals<\n  Tables<\"company_shipping_addresses\">,\n  \"amount\" | \"b\"\n>;"
+        );
+        assert_eq!(
             alias("export type ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMN", "Tables", "\"company_shipping_addresses\""),
             "export type ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMN =\n  Tables<\"company_shipping_addresses\">;"
         );
         assert_eq!(
             call(0, "const parsed = ", "parseInput", &s(&["createCompanyAddressSchema", "input", "companyAddressFormFields"]), ";"),
             "const parsed = parseInput(\n  createCompanyAddressSchema,\n  input,\n  companyAddressFormFields,\n);"
+        );
+        assert_eq!(
+            import(&s(&["workspaceInvitationIdSchema"]), "@/lib/validations/workspace-invitation"),
+            "import { workspaceInvitationIdSchema } from \"@/lib/validations/workspace-invitation\";"
+        );
+        assert_eq!(
+            import(&s(&["a", "workspaceInvitationIdSchema"]), "@/lib/validations/workspace-invitation"),
+            "import {\n  a,\n  workspaceInvitationIdSchema,\n} from \"@/lib/validations/workspace-invitation\";"
         );
         assert_eq!(
             array("export const projectStatusValues", &s(&["\"active\"", "\"archived\"", "\"something\"", "\"else\"", "\"more\""]), " as const"),

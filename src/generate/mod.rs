@@ -2,6 +2,7 @@
 
 pub mod agent_context;
 pub mod destroy;
+pub mod email;
 pub mod gitignore;
 pub mod init;
 pub mod pgtap;
@@ -23,7 +24,11 @@ mod tests {
 
     #[test]
     fn every_template_named_in_rust_is_built_in() {
-        let shared: Vec<&str> = Shared::ALL.iter().map(|s| s.template()).collect();
+        let shared: Vec<&str> = Shared::ALL
+            .iter()
+            .chain(Shared::EMAIL)
+            .map(|s| s.template())
+            .collect();
         let named = [
             resource::templates::ALL,
             webhook_stripe::templates::ALL,
@@ -150,6 +155,12 @@ pub struct Imports {
     pub data_rate_limit: String,
     /// The server-only client with the secret key.
     pub admin: String,
+    /// `sendEmail`, through Resend.
+    pub email: String,
+    /// The invitation email, a React Email component.
+    pub invitation_email: String,
+    /// What every list shares: pages, cursors, filters and search.
+    pub list: String,
     pub types: String,
     /// The resource's own validation module, where there is one.
     pub validation: Option<String>,
@@ -164,6 +175,9 @@ pub(crate) fn imports(layout: &Layout, validation_file: Option<&str>) -> Imports
         data_auth: layout.import_path(&shared_paths(layout).data_auth),
         data_rate_limit: layout.import_path(&shared_paths(layout).data_rate_limit),
         admin: layout.import_path(&init::paths(layout).admin),
+        email: layout.import_path(&shared_paths(layout).email),
+        invitation_email: layout.import_path(&shared_paths(layout).invitation_email),
+        list: layout.import_path(&shared_paths(layout).list),
         types: layout.import_path(&layout.types_file),
         validation: validation_file
             .map(|name| layout.import_path(&format!("{}/{name}.ts", layout.validations_dir))),
@@ -177,6 +191,9 @@ pub(crate) struct SharedPaths {
     pub form_state: String,
     pub data_auth: String,
     pub data_rate_limit: String,
+    pub email: String,
+    pub invitation_email: String,
+    pub list: String,
 }
 
 pub(crate) fn shared_paths(layout: &Layout) -> SharedPaths {
@@ -187,12 +204,23 @@ pub(crate) fn shared_paths(layout: &Layout) -> SharedPaths {
         form_state: format!("{}/form-state.ts", layout.lib_dir),
         data_auth: format!("{}/auth.ts", data_dir(layout)),
         data_rate_limit: format!("{}/rate-limit.ts", data_dir(layout)),
+        email: format!("{}/email/send.ts", layout.lib_dir),
+        invitation_email: format!("{}/email/invitation-email.tsx", layout.lib_dir),
+        list: format!("{}/list.ts", layout.validations_dir),
     }
 }
 
 /// Where the data-access layer goes: the server-only read modules, one per resource.
 pub(crate) fn data_dir(layout: &Layout) -> String {
     format!("{}/data", layout.lib_dir)
+}
+
+/// Where the App Router's routes are: `app`, or `src/app` in a `src` project.
+pub(crate) fn app_dir(layout: &Layout) -> String {
+    match layout.source_root.as_str() {
+        "." | "" => "app".to_string(),
+        root => format!("{root}/app"),
+    }
 }
 
 /// A module generated code shares, written once and then left to the user.
@@ -207,6 +235,12 @@ pub(crate) enum Shared {
     DataAuth,
     /// Used by the reads of resources with a read limit (`--rate-limit get=...,list=...`).
     DataRateLimit,
+    /// Used by whatever sends email (a tenant root's invitations).
+    Email,
+    /// The email a tenant root's invitations send.
+    InvitationEmail,
+    /// Used by the list schemas and the data-access layer's lists.
+    List,
 }
 
 impl Shared {
@@ -220,7 +254,10 @@ impl Shared {
         Shared::FormData,
         Shared::FormState,
         Shared::DataAuth,
+        Shared::List,
     ];
+    /// What a tenant root's invitations add: sending email, and the invitation email.
+    pub const EMAIL: &'static [Shared] = &[Shared::Email, Shared::InvitationEmail];
 
     fn template(self) -> &'static str {
         match self {
@@ -230,6 +267,9 @@ impl Shared {
             Shared::FormState => "shared/lib/form-state.ts",
             Shared::DataAuth => "shared/lib/data/auth.ts",
             Shared::DataRateLimit => "shared/lib/data/rate-limit.ts",
+            Shared::Email => "shared/lib/email/send.ts",
+            Shared::InvitationEmail => "shared/lib/email/invitation-email.tsx",
+            Shared::List => "shared/lib/validations/list.ts",
         }
     }
 
@@ -241,6 +281,9 @@ impl Shared {
             Shared::FormState => &paths.form_state,
             Shared::DataAuth => &paths.data_auth,
             Shared::DataRateLimit => &paths.data_rate_limit,
+            Shared::Email => &paths.email,
+            Shared::InvitationEmail => &paths.invitation_email,
+            Shared::List => &paths.list,
         }
     }
 }
@@ -280,6 +323,12 @@ pub(crate) fn migration_files(
     name: &str,
     depth: usize,
 ) -> Result<(), Error> {
+    history_files(plan, project, migration);
+    schema_file::add(plan, project, name, depth, &migration.path(&project.layout))
+}
+
+/// Marks a migration and its rollback in the plan as history: never rewritten once there.
+pub(crate) fn history_files(plan: &mut Plan, project: &Project, migration: &Migration) {
     let layout = &project.layout;
     let (up, down) = (migration.path(layout), migration.rollback_path(layout));
     for file in plan.files.iter_mut() {
@@ -287,7 +336,6 @@ pub(crate) fn migration_files(
             file.ownership = crate::plan::Ownership::History;
         }
     }
-    schema_file::add(plan, project, name, depth, &up)
 }
 
 /// A migration file and its rollback, named `<YYYYMMDDHHMMSS>_<name>` as the Supabase CLI expects.
@@ -374,6 +422,7 @@ impl Migration {
             version: self.version().to_string(),
             name: self.name().to_string(),
             command,
+            changes: None,
         }
     }
 }

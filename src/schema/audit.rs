@@ -38,6 +38,8 @@ pub struct AuditLog {
     pub scope_column: String,
     /// The audited row's column that fills it (`user_id`, `workspace_id`, `id`).
     pub scope_source: String,
+    /// Whose entries they are, in the log's comment: `the row's owner`.
+    pub whose: String,
     /// Who may read entries: one select policy.
     pub policy: Policy,
     /// The pgTAP `policies_are` list.

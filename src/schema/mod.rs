@@ -5,10 +5,14 @@
 //! so a migration, its undo and its test cannot disagree about a name.
 
 pub mod audit;
+pub mod diff;
 pub mod grant;
+pub mod model;
 pub mod policy;
 pub mod rate_limit;
+pub mod risk;
 pub mod table;
+pub mod trigger;
 
 pub use grant::{Grant, Privilege};
 pub use policy::{ApiRole, Command, Policy};
@@ -22,6 +26,29 @@ pub const PRIVATE_SCHEMA: &str = "scaffold_private";
 /// using it.
 pub const PRIVATE_SCHEMA_COMMENT: &str =
     "scaffold: helper functions of the generated row level security policies (not exposed by the API)";
+
+/// [`PRIVATE_SCHEMA`] as a migration ensures it (`templates/schema/private_schema.sql`): created
+/// when missing, dropped by the rollback or alter that leaves it empty.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PrivateSchema {
+    pub private_schema: &'static str,
+    pub private_schema_comment: &'static str,
+}
+
+impl PrivateSchema {
+    pub fn new() -> PrivateSchema {
+        PrivateSchema {
+            private_schema: PRIVATE_SCHEMA,
+            private_schema_comment: PRIVATE_SCHEMA_COMMENT,
+        }
+    }
+}
+
+impl Default for PrivateSchema {
+    fn default() -> Self {
+        PrivateSchema::new()
+    }
+}
 
 /// `auth.uid()`'s own expression (supabase/auth's current body), for the trigger functions that
 /// run on every write (the audit log's, the rate limiter's). Since supabase/auth pins

@@ -1,7 +1,7 @@
 //! How a resource's new spec differs from the one its table was created with, in what the
 //! database holds (the table, its policies and grants, its audit log and rate limits): the
 //! server actions and names as typed are not part of it. A change means the table needs an
-//! alter migration.
+//! alter migration (see `generate::resource::alter`), unless it only reorders the fields.
 
 use std::fmt;
 
@@ -68,9 +68,12 @@ fn same_column(a: &Field, b: &Field) -> bool {
         && a.unique == b.unique
         && a.index == b.index
         && a.sensitive == b.sensitive
+        && a.sortable == b.sortable
+        && a.searchable == b.searchable
         && a.default == b.default
         && a.min == b.min
         && a.max == b.max
+        && a.digits() == b.digits()
         && (a.ref_table().is_none() || a.effective_on_delete() == b.effective_on_delete())
 }
 
@@ -145,6 +148,11 @@ mod tests {
                 &["name:text:max=80", "owner:ref=people"],
                 Access::Owner,
                 &["changes `name:text` to `name:text:max=80`"],
+            ),
+            (
+                &["name:text", "owner:ref=people", "price:numeric:scale=2"],
+                Access::Owner,
+                &["adds `price:numeric:scale=2`"],
             ),
             (
                 &["owner:ref=people", "name:text"],

@@ -13,7 +13,7 @@ pub const TYPES: &str =
     "text, int, bigint, numeric, float, bool, date, timestamptz, uuid, email, url, jsonb, enum=a,b,c, ref, ref=TABLE";
 /// The modifiers a field may carry.
 pub const MODIFIERS: &str =
-    "optional, unique, unique=global, index, sensitive (audit logs it changed, never its value), default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null";
+    "optional, unique, unique=global, index, sortable, searchable, sensitive (audit logs it changed, never its value), default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null";
 
 /// The largest precision PostgreSQL accepts in `numeric(precision, scale)`.
 pub const MAX_NUMERIC_PRECISION: u32 = 1000;
@@ -97,6 +97,18 @@ impl Format {
             Format::Url => ("a URL", formats::SHORTEST_URL),
         }
     }
+}
+
+/// How a `searchable` field is searched, by what its values are (see
+/// `generate::resource::list`). Free text is searched by words, through a generated `tsvector`
+/// column and its GIN index: word prefixes (`proj` finds "Project Apollo"), any word order, and
+/// an index that stays small for long text. Emails and URLs are searched by substring
+/// (`ilike '%acme%'`) through a trigram index: the text search parser keeps an address or a
+/// URL whole as one token, so a part of it (`acme` in `bob@acme.com`) would never match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Search {
+    Words,
+    Substring,
 }
 
 impl FieldKind {
@@ -216,6 +228,44 @@ impl FieldKind {
         }
     }
 
+    /// Whether a list may be sorted by the field: values with a meaningful order (an enum's is
+    /// the order its values are listed in). Not a yes/no value (a filter), a uuid, a reference
+    /// or a JSON document.
+    pub fn sortable(self) -> bool {
+        match self {
+            FieldKind::Text
+            | FieldKind::Int
+            | FieldKind::Bigint
+            | FieldKind::Numeric
+            | FieldKind::Float
+            | FieldKind::Date
+            | FieldKind::Timestamptz
+            | FieldKind::Email
+            | FieldKind::Url
+            | FieldKind::Enum => true,
+            FieldKind::Bool | FieldKind::Uuid | FieldKind::Jsonb | FieldKind::Ref => false,
+        }
+    }
+
+    /// How a `searchable` field of this kind is searched; `None` where search means nothing.
+    pub fn search(self) -> Option<Search> {
+        match self {
+            FieldKind::Text => Some(Search::Words),
+            FieldKind::Email | FieldKind::Url => Some(Search::Substring),
+            FieldKind::Int
+            | FieldKind::Bigint
+            | FieldKind::Numeric
+            | FieldKind::Float
+            | FieldKind::Bool
+            | FieldKind::Date
+            | FieldKind::Timestamptz
+            | FieldKind::Uuid
+            | FieldKind::Jsonb
+            | FieldKind::Enum
+            | FieldKind::Ref => None,
+        }
+    }
+
     /// Whether `unique` makes sense: not for a yes/no value or a JSON document.
     pub fn can_be_unique(self) -> bool {
         match self {
@@ -320,6 +370,10 @@ pub struct Field {
     pub index: bool,
     /// The audit log records that the column changed, never its value (`--audit`).
     pub sensitive: bool,
+    /// Lists may be sorted by it (keyset pages over an index of its own).
+    pub sortable: bool,
+    /// Lists may search it (see [`Search`]).
+    pub searchable: bool,
     pub default: Option<DefaultValue>,
     /// Lower bound: a length for text-like types, a value for numbers.
     pub min: Option<Bound>,
@@ -411,6 +465,11 @@ impl Field {
         }
     }
 
+    /// How lists search the field, when it is `searchable`.
+    pub fn search(&self) -> Option<Search> {
+        self.ty.kind().search().filter(|_| self.searchable)
+    }
+
     /// The lower and upper length bounds of a text-like field.
     pub fn length_bounds(&self) -> (Option<u32>, Option<u32>) {
         let length = |b: Option<Bound>| match b {
@@ -452,6 +511,8 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         unique: None,
         index: false,
         sensitive: false,
+        sortable: false,
+        searchable: false,
         default: None,
         min: None,
         max: None,
@@ -483,8 +544,11 @@ fn parse_inner(token: &str) -> Result<Field, String> {
                 ))
             }
             ("index", None) if !field.index => field.index = true,
+            ("sortable", None) if !field.sortable => field.sortable = true,
+            ("searchable", None) if !field.searchable => field.searchable = true,
             ("sensitive", None) if !field.sensitive => field.sensitive = true,
-            ("optional" | "index" | "sensitive", None) | ("unique", _) => return Err(repeated()),
+            ("optional" | "index" | "sortable" | "searchable" | "sensitive", None)
+            | ("unique", _) => return Err(repeated()),
             ("default", Some(value)) if default.is_none() => {
                 // A default may itself contain colons (a URL, a time): it runs to the next modifier.
                 let mut value = value.to_string();
@@ -522,7 +586,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
             ("default" | "min" | "max" | "precision" | "scale" | "on-delete", Some(_)) => {
                 return Err(repeated())
             }
-            ("optional" | "index" | "sensitive", Some(_)) => {
+            ("optional" | "index" | "sortable" | "searchable" | "sensitive", Some(_)) => {
                 return Err(format!("`{modifier}`: `{key}` takes no value"))
             }
             ("default" | "min" | "max" | "precision" | "scale" | "on-delete", None) => {
@@ -564,6 +628,8 @@ fn is_modifier(segment: &str) -> bool {
             | "unique"
             | "index"
             | "sensitive"
+            | "sortable"
+            | "searchable"
             | "default"
             | "min"
             | "max"
@@ -714,6 +780,24 @@ fn validate(field: &Field) -> Result<(), String> {
     if field.index && is_ref {
         return Err("`index` is redundant: ref columns always get an index".into());
     }
+    if field.sortable {
+        if !field.ty.kind().sortable() {
+            return Err(format!(
+                "`sortable` does not apply to {kw}; sortable types: text, int, bigint, numeric, float, date, timestamptz, email, url, enum"
+            ));
+        }
+        if field.optional {
+            return Err("`sortable` needs a required field: a page of a sorted list starts after the last row's value, and null has no place in that order; drop `optional` (a `default=` keeps it easy to fill) or `sortable`".into());
+        }
+        if field.index {
+            return Err("`index` is redundant: `sortable` already creates an index".into());
+        }
+    }
+    if field.searchable && field.ty.kind().search().is_none() {
+        return Err(format!(
+            "`searchable` does not apply to {kw}; searchable types: text (by words), email, url (by substring)"
+        ));
+    }
     Ok(())
 }
 
@@ -736,6 +820,8 @@ impl fmt::Display for Field {
             self.optional.then_some("optional"),
             unique,
             self.index.then_some("index"),
+            self.sortable.then_some("sortable"),
+            self.searchable.then_some("searchable"),
             self.sensitive.then_some("sensitive"),
         ]
         .into_iter()
@@ -821,6 +907,9 @@ mod tests {
             "amount:numeric:precision=12:scale=2:min=0",
             "price:numeric:optional:scale=2:default=9.99",
             "tax_id:text:optional:unique:sensitive:max=20",
+            "title:text:sortable:searchable:max=200",
+            "site:url:unique:searchable",
+            "due:date:sortable:default=today",
         ] {
             assert_eq!(parse(token).unwrap().to_string(), token);
         }
@@ -895,6 +984,28 @@ mod tests {
             (
                 "ssn:text:sensitive=yes",
                 "`sensitive=yes`: `sensitive` takes no value",
+            ),
+            ("title:text:sortable=yes", "takes no value"),
+            ("title:text:sortable:sortable", "`sortable` is given twice"),
+            (
+                "title:text:searchable:searchable",
+                "`searchable` is given twice",
+            ),
+            ("done:bool:sortable", "`sortable` does not apply to bool"),
+            ("project:ref:sortable", "`sortable` does not apply to ref"),
+            ("meta:jsonb:sortable", "`sortable` does not apply to jsonb"),
+            (
+                "due:date:optional:sortable",
+                "`sortable` needs a required field",
+            ),
+            (
+                "code:text:index:sortable",
+                "`sortable` already creates an index",
+            ),
+            ("n:int:searchable", "`searchable` does not apply to int"),
+            (
+                "kind:enum=a,b:searchable",
+                "`searchable` does not apply to enum",
             ),
             ("done:bool:unique", "`unique` does not apply to bool"),
             ("title:text:max", "needs a value"),

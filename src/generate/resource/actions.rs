@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::history::History;
+use super::list::List as ListShape;
 use super::zod::Zod;
 use crate::spec::ActionKind::{self, Create, Delete, Get, List, Update};
 use crate::spec::ResourceSpec;
@@ -102,6 +103,7 @@ impl Selected {
         spec: &ResourceSpec,
         actions: &Actions,
         zod: &Zod,
+        list: &ListShape,
         history: Option<&History>,
     ) -> Selected {
         let has = |a| spec.has(a);
@@ -166,13 +168,13 @@ impl Selected {
                     (reads, "invalid".into()),
                     (has(Get), "notFound".into()),
                     (reads, "ok".into()),
-                    (has(List), "type Page".into()),
                     (signed_in_reads || audited, "unauthorized".into()),
                 ]),
                 validation: keep(
                     [
                         vec![
                             (has(List), format!("type {}", types.list_input)),
+                            (has(List), format!("type {}", list.query_type)),
                             (has(List), schemas.list.clone()),
                             (has(Get) || audited, schemas.id.clone()),
                             (has(Get) || has(List), row),

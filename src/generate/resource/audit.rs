@@ -75,22 +75,22 @@ pub fn log(spec: &ResourceSpec, tenancy: &Tenancy) -> Option<AuditLog> {
         ),
     ];
     let indexes = vec![
-        Index {
-            name: ident::quote(&named("row_id_idx")),
-            columns: "(row_id, id desc)".into(),
-            why: "Serves the history of one row, newest first.".into(),
-        },
-        Index {
-            name: ident::quote(&named(&format!("{scope_column}_idx"))),
-            columns: format!("({scope}, id desc)"),
-            why: format!(
+        Index::btree(
+            ident::quote(&named("row_id_idx")),
+            "(row_id, id desc)".into(),
+            "Serves the history of one row, newest first.".into(),
+        ),
+        Index::btree(
+            ident::quote(&named(&format!("{scope_column}_idx"))),
+            format!("({scope}, id desc)"),
+            format!(
                 "Serves the recent activity of one {}, newest first, and backs the policy.",
                 match spec.access {
                     Access::Owner | Access::PublicRead => "owner",
                     Access::Workspace { .. } | Access::TenantRoot => tenancy.singular.as_str(),
                 }
             ),
-        },
+        ),
     ];
     let sensitive: Vec<String> = spec
         .fields
@@ -127,6 +127,11 @@ pub fn log(spec: &ResourceSpec, tenancy: &Tenancy) -> Option<AuditLog> {
         indexes,
         scope_column,
         scope_source: scope_source.to_string(),
+        whose: match spec.access {
+            Access::Owner | Access::PublicRead => "the row's owner".to_string(),
+            Access::Workspace { .. } => format!("the row's {}", tenancy.singular),
+            Access::TenantRoot => format!("the {} itself", tenancy.singular),
+        },
         sensitive_sql,
         sensitive,
         caller_sql: crate::schema::CALLER_ID_SQL,

@@ -28,14 +28,6 @@ export type ActionError = {
 export type ActionResult<T> =
   { ok: true; data: T } | { ok: false; error: ActionError };
 
-/** One page of a list. */
-export type Page<T> = {
-  items: T[];
-  page: number;
-  pageSize: number;
-  total: number;
-};
-
 /**
  * One page of a log, newest first: `next` is what to pass as `before` for the page after it
  * (null on the last page), so a page never shifts as entries are added.

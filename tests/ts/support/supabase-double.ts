@@ -36,6 +36,8 @@ export type PostgrestErrorPayload = {
 /** What the fake PostgREST answers to the next request. */
 export type Reply =
   | { rows: Record<string, unknown>[]; total?: number }
+  /** A function's scalar result, as PostgREST answers `rpc/<function>`: `"<uuid>"`, `true`. */
+  | { value: string | number | boolean | null }
   | { status: number; error: PostgrestErrorPayload }
   | { network: Error };
 
@@ -278,6 +280,7 @@ class SupabaseDouble {
     const reply = this.replies.shift() ?? { rows: [] };
     if ("network" in reply) throw reply.network;
     if ("error" in reply) return json(reply.status, reply.error);
+    if ("value" in reply) return json(200, reply.value);
     const rows = reply.rows;
     const representation = headers["prefer"]?.includes("return=representation");
     const write =
@@ -303,7 +306,7 @@ class SupabaseDouble {
       return json(request.method === "POST" ? 201 : 200, rows[0]);
     }
     const range: Record<string, string> = {};
-    if (headers["prefer"]?.includes("count=exact")) {
+    if (/count=(exact|estimated|planned)/.test(headers["prefer"] ?? "")) {
       const offset = Number(url.searchParams.get("offset") ?? 0);
       const total = reply.total ?? rows.length;
       range["content-range"] =
@@ -334,6 +337,14 @@ class SupabaseDouble {
         }
       } else if (key === "order") {
         for (const c of value.split(",")) used.add(c.split(".")[0] ?? c);
+      } else if (key === "or" || key === "and") {
+        // A logic tree: `(a.lt."v",and(a.eq."v",id.lt."w"))`; quoted values left out.
+        const unquoted = value.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+        for (const [, c] of unquoted.matchAll(
+          /(?:^|[(,])\s*(\w+)\.(?:not\.)?\w+/g,
+        )) {
+          if (c) used.add(c);
+        }
       } else if (key !== "offset" && key !== "limit") {
         used.add(key);
       }

@@ -28,8 +28,13 @@ select is(
   'an insert is logged with the whole row{% if audit.sensitive %}, but for the values of {{ audit.sensitive | join(", ") }}{% endif %}'
 );
 {% if access.kind == "tenant-root" %}
--- A plain member of the new {{ tenancy.singular }}.
+-- A plain member of the new {{ tenancy.singular }}: as the database owner, since nobody joins but by
+-- creating it or accepting an invitation.
+reset role;
+set local request.jwt.claims to '';
 insert into {{ tenancy.members_table_sql }} ({{ tenancy.fk_column }}, user_id, role) values ('{{ test.logged_row }}', '{{ test.member }}', 'member');
+set local role authenticated;
+set local request.jwt.claims to '{"sub":"{{ test.owner }}","role":"authenticated"}';
 {% endif %}
 update {{ table_sql }} set {{ test.update.set }} where id = '{{ test.logged_row }}';
 select is(
