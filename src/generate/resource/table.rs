@@ -194,6 +194,7 @@ impl Table {
             &triggers,
             policies,
             grants,
+            &self.extensions,
         )
     }
 }
