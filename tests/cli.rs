@@ -390,6 +390,71 @@ fn an_audit_log_and_a_table_cannot_share_a_name() {
     );
 }
 
+/// Turning the audit log off drops it with its entries: refused without --allow-data-loss,
+/// naming the log; what keeps the log (`:sensitive` changed, limits changed) writes an alter
+/// migration without it, and so does turning it off with it.
+#[test]
+fn an_audit_log_is_dropped_only_with_allow_data_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| scaffold(dir.path(), &[args, &["--yes"][..]].concat());
+    let created = run(&[
+        "resource",
+        "note",
+        "title:text",
+        "--audit",
+        "--timestamp",
+        "20250101000000",
+    ]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    let before = files(dir.path());
+    let output = run(&["resource", "note", "title:text"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("it drops the audit log public.notes_audit, and every entry in it"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(files(dir.path()), before, "nothing written");
+    let kept = run(&[
+        "resource",
+        "note",
+        "title:text:sensitive",
+        "--audit",
+        "--rate-limit",
+        "create=10/min",
+        "--timestamp",
+        "20250101000001",
+    ]);
+    assert!(kept.status.success(), "{}", stderr(&kept));
+    let dropped = run(&[
+        "resource",
+        "note",
+        "title:text",
+        "--allow-data-loss",
+        "--timestamp",
+        "20250101000002",
+    ]);
+    assert!(dropped.status.success(), "{}", stderr(&dropped));
+    assert_eq!(
+        migrations(dir.path()),
+        [
+            "20250101000000_create_notes.sql",
+            "20250101000001_alter_notes.sql",
+            "20250101000002_alter_notes.sql"
+        ]
+    );
+    let rollback = fs::read_to_string(
+        dir.path()
+            .join("supabase/rollbacks/20250101000002_alter_notes.down.sql"),
+    )
+    .unwrap();
+    assert!(
+        rollback.contains("the entries of the audit log public.notes_audit, which it dropped (the log comes back empty)"),
+        "{rollback}"
+    );
+}
+
 #[test]
 fn rerunning_is_a_no_op_that_reports_every_file_identical() {
     let dir = tempfile::tempdir().unwrap();

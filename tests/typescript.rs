@@ -748,8 +748,9 @@ const PARTIAL_ACTIONS: &[(&str, &[&str])] = &[
 /// Resources generated, then generated again with another spec (alter migrations, issue 13): the
 /// code the toolchain checks is the regenerated code, typed by the database the whole chain
 /// (create, then alter) gives. Representative alters: fields renamed, added, made required and
-/// bounded, an enum label added; access changed and a numeric given digits; a workspace
-/// resource's write role raised and a unique field added. (tests/alter.rs proves every kind of
+/// bounded, an enum label added, an audit log and rate limits added; access changed and a
+/// numeric given digits; a workspace resource's write role raised, a unique field added, a field
+/// made sensitive and its limits changed. (tests/alter.rs proves every kind of
 /// change on PostgreSQL.)
 const ALTERED: &[Altered] = &[
     (
@@ -767,6 +768,9 @@ const ALTERED: &[Altered] = &[
             "mood:enum=good,fine,bad:optional",
             "priority:int:optional",
             "due_on:date:default=today",
+            "--audit",
+            "--rate-limit",
+            "create=10/min,list=60/min",
         ],
         &["--rename", "title=heading", "--allow-data-loss"],
     ),
@@ -785,15 +789,26 @@ const ALTERED: &[Altered] = &[
     ),
     (
         "entry_write_role_altered",
-        &["entry", "title:text", "--access", "workspace"],
         &[
             "entry",
             "title:text",
+            "--access",
+            "workspace",
+            "--audit",
+            "--rate-limit",
+            "update=30/min",
+        ],
+        &[
+            "entry",
+            "title:text:sensitive",
             "code:text:unique:optional",
             "--access",
             "workspace",
             "--write-role",
             "admin",
+            "--audit",
+            "--rate-limit",
+            "update=20/min,delete=5/min",
         ],
         &[],
     ),

@@ -11,17 +11,19 @@ use super::table::{Column, Constraint, Index};
 
 /// The log of one audited table.
 ///
-/// What an alter migration (issue 13) does with it, by what changed in the spec:
-/// - audit turned on: everything here, as a first migration would create it;
-/// - audit turned off: drop the three triggers and their functions, and keep the log table
-///   (its rows are history; dropping them is a separate, deliberate step);
+/// What an alter migration does with it ([`super::model::Object::AuditLog`], [`super::diff`]):
+/// - audit turned on: everything here, as a create migration makes it;
+/// - audit turned off: the triggers, their functions, the policy and the log table, with its
+///   entries: data loss, refused without `--allow-data-loss` ([`super::risk::Risk::DropsAuditLog`]);
 /// - a field added, removed or renamed: nothing (the triggers read the row as JSON, so new
 ///   columns are logged and old entries keep their keys);
-/// - a field's `sensitive` changed: `create or replace` the three functions (the list of
-///   columns logged without values is written into them); entries already written stay as
-///   they are;
-/// - the access mode changed: drop and create the policy (its readers), and re-scope the
-///   log's tenant column if the owner column changed.
+/// - a field's `sensitive` changed, or a sensitive field renamed: `create or replace` the three
+///   functions (the columns logged without values are written into them); entries already
+///   written stay as they are;
+/// - its readers changed (the access mode): its policy dropped and created again.
+///
+/// A log of another shape (another table, columns or indexes) would be dropped and created again,
+/// as data loss; no spec change within one kind of controller makes one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditLog {
     /// `projects_audit`

@@ -73,10 +73,11 @@ pub const ERROR_CODE: &str = "PT429";
 
 /// One limited action of one table.
 ///
-/// What an alter migration (issue 13) does, by what changed: a limit added inserts its rule
-/// (and, for a write, creates its trigger); a limit removed deletes the rule (and drops the
-/// trigger), then drops the shared limiter if no rule is left; a limit changed updates the
-/// rule's `max_hits` and `period` in place (buckets keep counting).
+/// What an alter migration does ([`super::model::Object::RateLimit`], [`super::diff`]), by what
+/// changed: a limit added inserts its rule (and, for a write, creates its trigger); a limit
+/// removed drops the trigger and deletes the rule, then the shared limiter goes if no rule is
+/// left ([`super::model::Object::RateLimiter`]); a limit changed updates the rule's `max_hits`
+/// and `period` in place (buckets keep counting).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RateLimitRule {
     /// `projects.create`: the rule's key, and the first part of every bucket's.
