@@ -26,9 +26,10 @@
 //! Extensions the new model needs and the old did not are created first; those only the old one
 //! needed are dropped last, if nothing else in the database uses them.
 //!
-//! Around the table: the private schema and the shared rate limiter are ensured before step 1
-//! and dropped (if nothing else uses them) after step 5; an audit log or a rate limit that goes
-//! is dropped in step 1 (its triggers are on the table), one that comes is created in step 5.
+//! Around the table: the private schema and the shared rate limiter are ensured first (step 0)
+//! and dropped, if nothing else uses them, last (step 7); an audit log or a rate limit that goes
+//! is dropped in step 1 (its triggers are on the table), one that comes is created after step 5
+//! (step 6).
 //! A log whose table stays the same is kept, with its rows: only its policy, grants or trigger
 //! functions change (`:sensitive`, written into the functions, or a sensitive field renamed).
 //! A rate limit that changes is updated in place, so its callers' buckets keep counting.
