@@ -493,7 +493,7 @@ const CASES: &[Case] = &[
         ],
         new: &[
             "note",
-            "title:text",
+            "title:text:searchable",
             "code:text:optional:sensitive",
             "rank:int:optional",
             "--audit",

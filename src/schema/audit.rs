@@ -52,6 +52,9 @@ pub struct AuditLog {
     pub sensitive_sql: Option<String>,
     /// The columns, as named in the row's JSON.
     pub sensitive: Vec<String>,
+    /// Generated columns (a list's `search_vector`), left out of every entry: they hold nothing
+    /// the other columns do not. As a SQL `text[]`; `None` when there are none.
+    pub omitted_sql: Option<String>,
     /// One statement trigger per command: a trigger cannot have transition tables for more
     /// than one event.
     pub triggers: Vec<AuditTrigger>,

@@ -592,6 +592,7 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
                         old_policy: (before.policy != after.policy).then(|| before.policy.clone()),
                         grants: before.grants != after.grants,
                         functions: before.sensitive != after.sensitive
+                            || before.omitted_sql != after.omitted_sql
                             || before.triggers != after.triggers
                             || before.scope_source != after.scope_source,
                     });

@@ -25,14 +25,14 @@ begin
   select n.id, n.{{ audit.scope_source | ident }}, 'insert', array(select k from jsonb_object_keys(r.new_row) k order by k collate "C"),
     r.new_row{% if audit.sensitive_sql %} - {{ audit.sensitive_sql }}{% endif %}, actor_id, actor_role
   from new_rows n
-  cross join lateral (select to_jsonb(n) as new_row) r;
+  cross join lateral (select to_jsonb(n){% if audit.omitted_sql %} - {{ audit.omitted_sql }}{% endif %} as new_row) r;
 {% elif t.command == "update" %}
   insert into {{ audit.table_sql }} (row_id, {{ audit.scope_column | ident }}, operation, changed, old_values, new_values, actor_id, actor_role)
   select coalesce(n.id, o.id), coalesce(n.{{ audit.scope_source | ident }}, o.{{ audit.scope_source | ident }}), 'update', d.changed,
     d.old_values{% if audit.sensitive_sql %} - {{ audit.sensitive_sql }}{% endif %}, d.new_values{% if audit.sensitive_sql %} - {{ audit.sensitive_sql }}{% endif %}, actor_id, actor_role
   from new_rows n
   full join old_rows o on o.id = n.id
-  cross join lateral (select to_jsonb(o) as old_row, to_jsonb(n) as new_row) r
+  cross join lateral (select to_jsonb(o){% if audit.omitted_sql %} - {{ audit.omitted_sql }}{% endif %} as old_row, to_jsonb(n){% if audit.omitted_sql %} - {{ audit.omitted_sql }}{% endif %} as new_row) r
   cross join lateral (
     select
       array_agg(k.key order by k.key collate "C") as changed,
@@ -47,7 +47,7 @@ begin
   select o.id, o.{{ audit.scope_source | ident }}, 'delete', array(select k from jsonb_object_keys(r.old_row) k order by k collate "C"),
     r.old_row{% if audit.sensitive_sql %} - {{ audit.sensitive_sql }}{% endif %}, actor_id, actor_role
   from old_rows o
-  cross join lateral (select to_jsonb(o) as old_row) r;
+  cross join lateral (select to_jsonb(o){% if audit.omitted_sql %} - {{ audit.omitted_sql }}{% endif %} as old_row) r;
 {% endif %}
   return null;
 end;

@@ -102,6 +102,8 @@ pub fn log(spec: &ResourceSpec, tenancy: &Tenancy) -> Option<AuditLog> {
         let items: Vec<String> = sensitive.iter().map(|c| render::sql_string(c)).collect();
         format!("array[{}]::text[]", items.join(", "))
     });
+    let omitted_sql = super::list::search_column(spec)
+        .map(|c| format!("array[{}]::text[]", render::sql_string(&c.name_sql)));
     let function = |command: &str| {
         format!(
             "{PRIVATE_SCHEMA}.{}",
@@ -134,6 +136,7 @@ pub fn log(spec: &ResourceSpec, tenancy: &Tenancy) -> Option<AuditLog> {
         },
         sensitive_sql,
         sensitive,
+        omitted_sql,
         caller_sql: crate::schema::CALLER_ID_SQL,
     })
 }

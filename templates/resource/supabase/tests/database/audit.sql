@@ -24,7 +24,7 @@ insert into {{ table_sql }} (id, {{ test.columns }}) values ('{{ test.logged_row
 {% endif %}
 select is(
   (select new_values from {{ audit.table_sql }} where row_id = '{{ test.logged_row }}' and operation = 'insert'),
-  (select to_jsonb(t){% if audit.sensitive_sql %} - {{ audit.sensitive_sql }}{% endif %} from {{ table_sql }} t where id = '{{ test.logged_row }}'),
+  (select to_jsonb(t){% if audit.omitted_sql %} - {{ audit.omitted_sql }}{% endif %}{% if audit.sensitive_sql %} - {{ audit.sensitive_sql }}{% endif %} from {{ table_sql }} t where id = '{{ test.logged_row }}'),
   'an insert is logged with the whole row{% if audit.sensitive %}, but for the values of {{ audit.sensitive | join(", ") }}{% endif %}'
 );
 {% if access.kind == "tenant-root" %}
