@@ -96,7 +96,7 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
     let mut project = Project::open(dir)?;
     let mut terminal = None;
     let spec = match (&args.name, args.fields.is_empty()) {
-        (Some(name), false) => args.spec(name, project.layout.default_access)?,
+        (Some(name), false) => args.spec(name, &project.layout.defaults())?,
         _ if prompt::can_prompt(args.write.yes, args.write.no_input) => {
             let given = prompt::Given {
                 name: args.name.clone(),
@@ -108,7 +108,8 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
                 default_access: Some(project.layout.default_access),
             };
             let prompter = terminal.insert(prompt::Terminal::default());
-            prompt::resource(prompter, &given)?.spec(args.tenant)?
+            let answers = prompt::resource(prompter, &given)?.spec(args.tenant)?;
+            args.with_options(answers, &project.layout.defaults())?
         }
         (Some(name), true) => {
             return Err(Error::input(format!(
@@ -299,7 +300,7 @@ fn apply(dir: &std::path::Path, args: ApplyArgs) -> Result<(), Error> {
     let shown = args.file.display().to_string();
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| Error::input(format!("cannot read the spec file {shown}: {e}")))?;
-    let file = SpecFile::parse(&shown, &text, project.layout.default_access)?;
+    let file = SpecFile::parse(&shown, &text, &project.layout.defaults())?;
     let renames = apply_renames(&file, &args.renames)?;
     let _lock = lock(&project, &args.write)?;
     let renderer = Renderer::new(&project.root);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::Error;
-use crate::spec::{Access, AccessArg, ActionKind, ResourceSpec};
+use crate::spec::{Access, AccessArg, ActionKind, Defaults, RateLimits, ResourceSpec};
 
 const RESOURCE_EXAMPLES: &str = "\
 Examples:
@@ -17,6 +17,7 @@ Examples:
   scaffold resource            # on a terminal: asks for the name, fields, access and actions
   scaffold resource workspace name:text:max=80 slug:text:unique --tenant
   scaffold resource invoice amount:numeric:min=0 --access workspace --write-role admin
+  scaffold resource payout iban:text:sensitive amount:numeric --audit --rate-limit create=10/min,update=60/min
 
 Run again with another spec, a resource that already has a migration gets a new, alter migration:
   scaffold resource note title:text:max=200 body:text priority:int:optional
@@ -26,7 +27,7 @@ Run again with another spec, a resource that already has a migration gets a new,
 Field grammar: NAME:TYPE[:MODIFIER...]
   types:     text int bigint numeric float bool date timestamptz uuid email url jsonb
              enum=a,b,c  ref (project:ref → project_id references public.projects)  ref=TABLE
-  modifiers: optional unique index sortable searchable default=VALUE min=N max=N
+  modifiers: optional unique index sortable searchable sensitive default=VALUE min=N max=N
              on-delete=cascade|restrict|set-null
   defaults:  date default=today, timestamptz default=now, uuid default=random, or a literal value";
 
@@ -141,6 +142,20 @@ pub struct ResourceArgs {
     /// Plural (and table name) for words the pluralizer gets wrong.
     #[arg(long, value_name = "WORD")]
     pub plural: Option<String>,
+
+    /// Record every insert, update and delete in an append-only audit log table: who, when,
+    /// what changed [default: `audit` in scaffold.toml, else off].
+    #[arg(long, conflicts_with = "no_audit")]
+    pub audit: bool,
+
+    /// No audit log, whatever scaffold.toml says.
+    #[arg(long)]
+    pub no_audit: bool,
+
+    /// How often each signed-in user may call each action, e.g. create=10/min,update=60/min
+    /// (periods sec, min, hour, day), or none [default: `rate_limit` in scaffold.toml].
+    #[arg(long, value_name = "ACTION=N/PERIOD,...")]
+    pub rate_limit: Option<String>,
 
     /// Fix the version of a new migration (YYYYMMDDHHMMSS, UTC) for reproducible output; it
     /// must be later than every migration already there.
@@ -275,18 +290,38 @@ pub struct DestroyArgs {
 
 impl ResourceArgs {
     /// The spec these arguments give for a resource `name` with fields, validated exactly as
-    /// the command line is; `default_access` is scaffold.toml's.
-    pub fn spec(&self, name: &str, default_access: AccessArg) -> Result<ResourceSpec, Error> {
+    /// the command line is, with `defaults` for what they leave out.
+    pub fn spec(&self, name: &str, defaults: &Defaults) -> Result<ResourceSpec, Error> {
         let plural = self.plural.as_deref();
         let access = Access::from_args(
             name,
             plural,
-            self.access.unwrap_or(default_access),
+            self.access.unwrap_or(defaults.access),
             self.tenant,
             self.write_role,
         )?;
-        ResourceSpec::new(name, plural, &self.fields, access)?
-            .with_actions(self.actions.as_deref().unwrap_or(&ActionKind::ALL))
+        let spec = ResourceSpec::new(name, plural, &self.fields, access)?
+            .with_actions(self.actions.as_deref().unwrap_or(&ActionKind::ALL))?;
+        self.with_options(spec, defaults)
+    }
+
+    /// `spec` (from these arguments or the wizard's answers) with the audit log and rate limits
+    /// these arguments, or else `defaults`, give.
+    pub fn with_options(
+        &self,
+        spec: ResourceSpec,
+        defaults: &Defaults,
+    ) -> Result<ResourceSpec, Error> {
+        let audit = match (self.audit, self.no_audit) {
+            (true, _) => true,
+            (false, true) => false,
+            (false, false) => defaults.audit,
+        };
+        let (limits, explicit) = match &self.rate_limit {
+            Some(text) => (RateLimits::parse(text, "--rate-limit")?, true),
+            None => (defaults.rate_limits.clone(), false),
+        };
+        spec.with_audit(audit)?.with_rate_limits(&limits, explicit)
     }
 }
 
@@ -302,8 +337,9 @@ pub fn resource_spec_of_command(line: &str) -> Option<ResourceSpec> {
         return None;
     };
     let name = args.name.as_deref()?;
-    // Written back by `ResourceSpec::command_line`, which always spells out the access mode.
-    args.spec(name, AccessArg::Owner).ok()
+    // Written back by `ResourceSpec::command_line`, which spells out everything that differs
+    // from scaffold's own defaults.
+    args.spec(name, &Defaults::builtin()).ok()
 }
 
 #[derive(Debug, Args)]
@@ -405,6 +441,15 @@ mod tests {
                 "list,create",
             ],
             &["note", "title:text:default=it's \"quoted\" $HOME `x`"],
+            &[
+                "invoice",
+                "amount:numeric:sensitive",
+                "--access",
+                "workspace",
+                "--audit",
+                "--rate-limit",
+                "list=100/hour,create=10/min",
+            ],
         ];
         for words in cases {
             let mut args = vec!["scaffold", "resource"];
@@ -412,7 +457,7 @@ mod tests {
             let Command::Resource(parsed) = Cli::try_parse_from(&args).unwrap().command else {
                 unreachable!()
             };
-            let spec = parsed.spec(words[0], AccessArg::Owner).unwrap();
+            let spec = parsed.spec(words[0], &Defaults::builtin()).unwrap();
             let line = spec.command_line();
             assert_eq!(
                 resource_spec_of_command(&line).as_ref(),

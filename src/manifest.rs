@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::disk;
 use crate::error::Error;
 use crate::plan::Ownership;
-use crate::spec::{AccessArg, ResourceSpec};
+use crate::spec::{Defaults, ResourceSpec};
 use crate::spec_file::ResourceEntry;
 
 /// Where the manifest lives, from the project root.
@@ -153,7 +153,7 @@ impl Manifest {
             else {
                 continue;
             };
-            let spec = entry.to_spec(AccessArg::Owner).map_err(|e| {
+            let spec = entry.to_spec(&Defaults::builtin()).map_err(|e| {
                 Error::input(format!(
                     "{PATH}: the spec of `{key}` is not valid: {e}; fix it or delete the entry"
                 ))
@@ -222,13 +222,15 @@ mod tests {
     fn the_json_has_sorted_keys_and_reads_back() {
         let mut manifest = Manifest::default();
         let entry = ResourceEntry {
-            access: Some(AccessArg::PublicRead),
+            access: Some(crate::spec::AccessArg::PublicRead),
             actions: None,
             fields: vec!["title:text".into()],
             name: "note".into(),
             plural: None,
             tenant: false,
             write_role: None,
+            audit: None,
+            rate_limit: None,
         };
         let mut files = BTreeMap::new();
         for path in ["lib/b.ts", "app/a.ts"] {

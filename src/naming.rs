@@ -12,6 +12,7 @@ use crate::spec::ActionKind;
 /// shadow it (`page` → `Page`). A test keeps the list in step with the templates' imports.
 pub const TS_TYPES_IN_USE: &[&str] = &[
     "ActionResult",
+    "CursorPage",
     "Database",
     "EmailDelivery",
     "FormData",
@@ -37,6 +38,7 @@ pub const TS_FUNCTIONS_IN_USE: &[&str] = &[
     "getSupabase",
     "getUserId",
     "invalid",
+    "limitRead",
     "notFound",
     "ok",
     "parseInput",

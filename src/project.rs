@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::disk;
 use crate::error::Error;
 use crate::manifest::Manifest;
-use crate::spec::{AccessArg, ResourceSpec};
+use crate::spec::{AccessArg, RateLimits, ResourceSpec};
 
 /// The project's conventions: every path is relative to the project root, with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +31,11 @@ pub struct Layout {
     pub session_file: String,
     /// The `--access` of `scaffold resource` when none is given: `owner`, `public-read`, ...
     pub default_access: AccessArg,
+    /// Whether `scaffold resource` gives every resource an audit log (`--audit`) unless
+    /// `--no-audit` says otherwise.
+    pub audit: bool,
+    /// The `--rate-limit` of `scaffold resource` when none is given: `create=10/min,...`.
+    pub rate_limit: RateLimits,
     /// Supabase's declarative schema: one file per generated table, kept current.
     pub schemas_dir: String,
     /// Whether to write the declarative schema files (`declarative_schema = false` opts out).
@@ -62,6 +67,8 @@ impl Layout {
             tests_dir: "supabase/tests/database".to_string(),
             session_file: crate::session::DEFAULT_PATH.to_string(),
             default_access: AccessArg::Owner,
+            audit: false,
+            rate_limit: RateLimits::none(),
             schemas_dir: "supabase/schemas".to_string(),
             declarative_schema: true,
         }
@@ -107,6 +114,15 @@ impl Layout {
             )));
         }
         Ok(layout)
+    }
+
+    /// What `scaffold resource` assumes for what a command line or spec file leaves out.
+    pub fn defaults(&self) -> crate::spec::Defaults {
+        crate::spec::Defaults {
+            access: self.default_access,
+            audit: self.audit,
+            rate_limits: self.rate_limit.clone(),
+        }
     }
 
     /// Every path setting, by key.
@@ -491,11 +507,13 @@ mod tests {
         let detected = Layout::detect(Path::new("/nonexistent"));
         let layout = Layout::with_config(
             detected.clone(),
-            "actions_dir = \"app/_actions\"\ndefault_access = \"public-read\"\n",
+            "actions_dir = \"app/_actions\"\ndefault_access = \"public-read\"\naudit = true\nrate_limit = \"update=60/min,create=10/min\"\n",
         )
         .unwrap();
         assert_eq!(layout.actions_dir, "app/_actions");
         assert_eq!(layout.default_access, AccessArg::PublicRead);
+        assert!(layout.audit);
+        assert_eq!(layout.rate_limit.to_string(), "create=10/min,update=60/min");
         assert_eq!(layout.migrations_dir, detected.migrations_dir);
         let written = toml::to_string(&detected).unwrap();
         assert_eq!(
@@ -511,6 +529,8 @@ mod tests {
             ("import_alias = \"@\"", "must end with `/`"),
             ("default_access = \"everyone\"", "`default_access = \"everyone\"` is not an access mode; use one of owner, public-read"),
             ("actions_dir = ", "scaffold.toml:"),
+            ("audit = \"yes\"", "audit"),
+            ("rate_limit = \"create=10\"", "`rate_limit = \"create=10\"`: `create=10` needs a period"),
         ];
         for (text, want) in cases {
             let err = Layout::with_config(detected.clone(), text).unwrap_err();

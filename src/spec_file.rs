@@ -28,7 +28,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::spec::{field, Access, AccessArg, ActionKind, ResourceSpec, Role};
+use crate::spec::{field, Access, AccessArg, ActionKind, Defaults, RateLimits, ResourceSpec, Role};
 
 /// A resource as a spec file (and the manifest) writes it: the command line's words.
 /// Fields are declared in sorted order, so it serializes with sorted keys.
@@ -52,6 +52,12 @@ pub struct ResourceEntry {
     /// `--write-role`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub write_role: Option<Role>,
+    /// `--audit` (true) or `--no-audit` (false); scaffold.toml's `audit` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<bool>,
+    /// `--rate-limit`; scaffold.toml's `rate_limit` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<String>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -79,17 +85,20 @@ impl ResourceEntry {
             plural: spec.plural_override().map(str::to_string),
             tenant,
             write_role,
+            audit: spec.audit.then_some(true),
+            rate_limit: (!spec.rate_limits.is_empty()).then(|| spec.rate_limits.to_string()),
         }
     }
 
-    /// The spec, validated exactly as the command line validates it.
-    pub fn to_spec(&self, default_access: AccessArg) -> Result<ResourceSpec, Error> {
+    /// The spec, validated exactly as the command line validates it, with `defaults` for what
+    /// the entry leaves out.
+    pub fn to_spec(&self, defaults: &Defaults) -> Result<ResourceSpec, Error> {
         let plural = self.plural.as_deref();
         // A tenant root's access is its membership: the default does not apply.
         let default_access = if self.tenant {
             AccessArg::Owner
         } else {
-            default_access
+            defaults.access
         };
         let access = Access::from_args(
             &self.name,
@@ -98,8 +107,14 @@ impl ResourceEntry {
             self.tenant,
             self.write_role,
         )?;
+        let (limits, explicit) = match &self.rate_limit {
+            Some(text) => (RateLimits::parse(text, "`rate_limit`")?, true),
+            None => (defaults.rate_limits.clone(), false),
+        };
         ResourceSpec::new(&self.name, plural, &self.fields, access)?
-            .with_actions(self.actions.as_deref().unwrap_or(&ActionKind::ALL))
+            .with_actions(self.actions.as_deref().unwrap_or(&ActionKind::ALL))?
+            .with_audit(self.audit.unwrap_or(defaults.audit))?
+            .with_rate_limits(&limits, explicit)
     }
 }
 
@@ -129,8 +144,8 @@ impl SpecFile {
     }
 
     /// Parses and checks a spec file. `path` is how messages name it; a name ending in `.json`
-    /// is read as JSON, anything else as TOML. `default_access` is scaffold.toml's.
-    pub fn parse(path: &str, text: &str, default_access: AccessArg) -> Result<SpecFile, Error> {
+    /// is read as JSON, anything else as TOML. `defaults` are scaffold.toml's.
+    pub fn parse(path: &str, text: &str, defaults: &Defaults) -> Result<SpecFile, Error> {
         let source = Source { path, text };
         let root = if path.ends_with(".json") {
             json_tree(&source)?
@@ -144,7 +159,7 @@ impl SpecFile {
             match key.as_str() {
                 "resource" => {
                     for item in source.list(value, "`resource`: a list of resources")? {
-                        let (spec, name_span) = source.resource(item, default_access)?;
+                        let (spec, name_span) = source.resource(item, defaults)?;
                         if let Some((_, earlier)) =
                             declared.iter().find(|(s, _)| s.table() == spec.table())
                         {
@@ -284,6 +299,8 @@ const RESOURCE_KEYS: &[&str] = &[
     "write_role",
     "plural",
     "actions",
+    "audit",
+    "rate_limit",
 ];
 
 fn keys(allowed: &[&str]) -> String {
@@ -409,7 +426,7 @@ impl Source<'_> {
     fn resource(
         &self,
         node: &Node,
-        default_access: AccessArg,
+        defaults: &Defaults,
     ) -> Result<(ResourceSpec, Range<usize>), Error> {
         let entries = self.map(node, "each `[[resource]]`", RESOURCE_KEYS)?;
         let mut name = None;
@@ -422,6 +439,8 @@ impl Source<'_> {
             plural: None,
             tenant: false,
             write_role: None,
+            audit: None,
+            rate_limit: None,
         };
         let mut flag_span = None;
         let mut plural_span = None;
@@ -457,6 +476,24 @@ impl Source<'_> {
                         ));
                     };
                     entry.tenant = tenant;
+                    flag_span = Some(value.span.clone());
+                }
+                "audit" => {
+                    let Value::Bool(audit) = value.value else {
+                        return Err(self.error(
+                            &value.span,
+                            format!("`audit` is true or false, not {}", value.value.kind()),
+                        ));
+                    };
+                    entry.audit = Some(audit);
+                    flag_span = Some(value.span.clone());
+                }
+                "rate_limit" => {
+                    let what = "`rate_limit` is a string like \"create=10/min,update=60/min\", or \"none\"";
+                    let text = self.string(value, what)?;
+                    RateLimits::parse(text, "`rate_limit`")
+                        .map_err(|e| self.error(&value.span, e.to_string()))?;
+                    entry.rate_limit = Some(text.to_string());
                     flag_span = Some(value.span.clone());
                 }
                 "plural" => {
@@ -504,7 +541,7 @@ impl Source<'_> {
         entry.name = name;
         entry.fields = tokens.iter().map(|(t, _)| t.clone()).collect();
         entry
-            .to_spec(default_access)
+            .to_spec(defaults)
             .map(|spec| (spec, name_span.clone()))
             .map_err(|e| {
                 let message = e.to_string();
@@ -772,7 +809,7 @@ mod tests {
     use super::*;
 
     fn parse(path: &str, text: &str) -> Result<SpecFile, Error> {
-        SpecFile::parse(path, text, AccessArg::Owner)
+        SpecFile::parse(path, text, &Defaults::builtin())
     }
 
     fn tables(file: &SpecFile) -> Vec<&str> {
@@ -798,8 +835,10 @@ tenant = true
 
 [[resource]]
 name = "note"
-fields = ["title:text", "parent:ref=notes:optional"]
+fields = ["title:text", "parent:ref=notes:optional", "secret:text:optional:sensitive"]
 actions = ["create", "list"]
+audit = true
+rate_limit = "create=10/min,list=100/min"
 
 [webhook.stripe]
 "#;
@@ -817,7 +856,7 @@ actions = ["create", "list"]
     {"name": "task", "fields": ["title:text", "project:ref"], "access": "workspace", "write_role": "admin"},
     {"name": "project", "fields": ["name:text"], "access": "workspace"},
     {"name": "workspace", "fields": ["name:text:max=80"], "tenant": true},
-    {"name": "note", "fields": ["title:text", "parent:ref=notes:optional"], "actions": ["create", "list"]}
+    {"name": "note", "fields": ["title:text", "parent:ref=notes:optional", "secret:text:optional:sensitive"], "actions": ["create", "list"], "audit": true, "rate_limit": "create=10/min,list=100/min"}
   ],
   "webhook": {"stripe": {}}
 }"#;
@@ -826,6 +865,10 @@ actions = ["create", "list"]
             f.resources.iter().map(|d| d.spec.command_line()).collect()
         };
         assert_eq!(lines(&from_json), lines(&file));
+        assert_eq!(
+            lines(&file)[3],
+            "scaffold resource note title:text parent:ref=notes:optional secret:text:optional:sensitive --actions create,list --audit --rate-limit create=10/min,list=100/min"
+        );
         assert_eq!(from_json.location(0), "app.json:3:14");
         assert_eq!(file.location(3), "app.toml:19:8");
     }
@@ -836,7 +879,12 @@ actions = ["create", "list"]
         for declared in &file.resources {
             let entry = ResourceEntry::from_spec(&declared.spec);
             assert_eq!(
-                entry.to_spec(AccessArg::PublicRead).unwrap(),
+                entry
+                    .to_spec(&Defaults {
+                        access: AccessArg::PublicRead,
+                        ..Defaults::builtin()
+                    })
+                    .unwrap(),
                 declared.spec,
                 "{entry:?}"
             );
@@ -896,6 +944,21 @@ actions = ["create", "list"]
                 "a.toml:2:8: `note` has no `fields`",
             ),
             ("a.toml", "[[resource]\n", "a.toml:1:"),
+            (
+                "a.toml",
+                "[[resource]]\nname = \"note\"\nfields = [\"t:text\"]\nrate_limit = \"create=10\"\n",
+                "a.toml:4:14: `rate_limit` `create=10`: `create=10` needs a period",
+            ),
+            (
+                "a.toml",
+                "[[resource]]\nname = \"note\"\nfields = [\"t:text\"]\naudit = \"yes\"\n",
+                "a.toml:4:9: `audit` is true or false, not a string",
+            ),
+            (
+                "a.toml",
+                "[[resource]]\nname = \"note\"\nfields = [\"t:text\", \"s:text:sensitive\"]\n",
+                "a.toml:3:21: invalid field `s:text:sensitive`: `sensitive` only changes what the audit log records",
+            ),
             (
                 "a.toml",
                 "[[resource]]\nname = \"note\"\nfields = [\"t:text\"]\n[[resource]]\nname = \"notes\"\nfields = [\"t:text\"]\n",

@@ -48,6 +48,12 @@ struct Rows {
     rollback_refused: Option<(&'static str, &'static str)>,
 }
 
+/// After the alter: the audited row changed by a user as PostgREST would, then the row and its
+/// log (the update's entry: what changed, the sensitive column without its value).
+const AUDITED_UPDATE: &str = "update public.notes set title = 'changed', secret = 't';
+    select n.title, n.secret, (select count(*) from public.notes_audit), e.changed, e.old_values
+    from public.notes n, public.notes_audit e;";
+
 /// The user the rows belong to.
 const USER: &str =
     "insert into auth.users (id, email) values ('00000000-0000-4000-8000-0000000000a1', 'alice@example.com');";
@@ -454,6 +460,116 @@ const CASES: &[Case] = &[
         }),
     },
     Case {
+        name: "audit_and_limits_added",
+        setup: &[],
+        old: &["note", "title:text", "secret:text:optional"],
+        new: &[
+            "note",
+            "title:text",
+            "secret:text:optional:sensitive",
+            "--audit",
+            "--rate-limit",
+            "create=10/min,update=60/hour,list=100/min",
+        ],
+        flags: &[],
+        rows: Some(Rows {
+            before: "insert into public.notes (user_id, title, secret) values ('00000000-0000-4000-8000-0000000000a1', 'kept', 's');",
+            query: AUDITED_UPDATE,
+            expect: "changed|t|1|{secret,title}|{\"title\": \"kept\"}",
+            rollback_refused: None,
+        }),
+    },
+    Case {
+        name: "audited_fields_changed",
+        setup: &[],
+        old: &[
+            "note",
+            "title:text",
+            "secret:text:optional:sensitive",
+            "body:text:optional",
+            "--audit",
+            "--rate-limit",
+            "create=10/min",
+        ],
+        new: &[
+            "note",
+            "title:text:searchable",
+            "code:text:optional:sensitive",
+            "rank:int:optional",
+            "--audit",
+            "--rate-limit",
+            "create=10/min",
+        ],
+        flags: &["--rename", "secret=code", "--allow-data-loss"],
+        rows: Some(Rows {
+            before: "insert into public.notes (user_id, title, secret, body) values ('00000000-0000-4000-8000-0000000000a1', 'kept', 's', 'b');",
+            query: "update public.notes set title = 'changed', code = 'c', rank = 2;
+                    select (select count(*) from public.notes_audit), e.changed, e.old_values, e.new_values
+                    from public.notes_audit e where e.operation = 'update';",
+            expect: "2|{code,rank,title}|{\"rank\": null, \"title\": \"kept\"}|{\"rank\": 2, \"title\": \"changed\"}",
+            rollback_refused: None,
+        }),
+    },
+    Case {
+        name: "sensitive_and_limits_changed",
+        setup: &[&["article", "title:text", "--access", "public-read"]],
+        old: &[
+            "comment",
+            "body:text",
+            "author:text:sensitive",
+            "article:ref",
+            "--access",
+            "public-read",
+            "--audit",
+            "--rate-limit",
+            "create=10/min,update=5/min,get=100/min",
+        ],
+        new: &[
+            "comment",
+            "body:text:sensitive",
+            "author:text",
+            "article:ref",
+            "--access",
+            "public-read",
+            "--audit",
+            "--rate-limit",
+            "create=20/hour,delete=3/min,list=50/min",
+        ],
+        flags: &[],
+        rows: None,
+    },
+    Case {
+        name: "audit_turned_off",
+        setup: &[WORKSPACE],
+        old: &[
+            "doc",
+            "title:text",
+            "--access",
+            "workspace",
+            "--audit",
+            "--rate-limit",
+            "update=10/min",
+        ],
+        new: &["doc", "title:text", "--access", "workspace"],
+        flags: &["--allow-data-loss"],
+        rows: None,
+    },
+    Case {
+        name: "tenant_root_audited_and_limited",
+        setup: &[],
+        old: &["workspace", "name:text", "--tenant"],
+        new: &[
+            "workspace",
+            "name:text:sensitive",
+            "--tenant",
+            "--audit",
+            "--rate-limit",
+            "create=5/hour",
+        ],
+        flags: &[],
+        rows: None,
+    },
+    Case {
         // The invitation functions select the tenant's display column by name in their bodies,
         // where PostgreSQL does not follow a rename: the alter replaces them (alter ≡ fresh
         // compares their definitions), and inviting still answers with the workspace's name.
@@ -582,6 +698,12 @@ select fact from (
   from pg_type t join pg_namespace n on n.oid = t.typnamespace
   where n.nspname in ('public', 'scaffold_private') and t.typtype in ('e', 'd', 'c')
     and not exists (select from pg_class c where c.oid = t.typrelid and c.relkind <> 'c')
+  union all
+  -- The rate limits' rules are rows of the limiter's table: what a rule says is schema.
+  select format('rate limit %s', r)
+  from unnest(xpath('/table/row/r/text()', case when to_regclass('scaffold_private.rate_limit_rules') is not null
+    then query_to_xml('select format(''%s %s %s'', action, max_hits, period) as r from scaffold_private.rate_limit_rules', false, false, '')
+  end)) r
   union all
   select format('extension %s', extname) from pg_extension
   union all

@@ -15,15 +15,16 @@
 //! | `matrix::supabase_migration_up` | everything, generated into one project in order, applies through the real Supabase CLI, which records every version |
 //! | `matrix::supabase_db_lint`      | `supabase db lint --level warning` finds nothing, nor does plpgsql_check on the trigger functions the CLI skips |
 //! | `matrix::splinter_lint`         | the catalog checks of Supabase's linter (fixtures/sql/lint.sql) find nothing |
+//! | `matrix::private_schema`        | a project's own `private` schema is left alone; a `scaffold_private` scaffold did not create stops the migration |
+//! | `rate_limit::concurrency`       | parallel sessions of two users writing at once: exactly the limit of each passes per period, on real connections; the wait a refusal names is right; expired buckets are deleted as calls go |
 //! | `matrix::rollback_in_reverse`   | every migration up, then every rollback in reverse order, restores the original dump; up applies again |
+//! | `matrix::mutation`              | every policy loosened to `true`, every table over-granted, every audit and rate limit trigger dropped, the log writable by the service role, the limiter reachable by the API roles: the generated pgTAP fails on each |
 //! | `<spec>::pgtap`                 | the generated pgTAP file passes under `pg_prove` |
 //! | `<spec>::rollback`              | after the earlier specs, up + down leaves the dump byte-for-byte as it was; up again gives the same schema |
-//! | `<spec>::isolation`             | probes from outside as the owner, another user, workspace members and admins, and anon: reads, updates, deletes, inserts across owners, changing the owner or workspace, upserts, role escalation; every generated function refused to anon, trigger functions to signed-in users too |
+//! | `<spec>::isolation`             | probes from outside as the owner, another user, workspace members and admins, and anon: reads, updates, deletes, inserts across owners, changing the owner or workspace, upserts, role escalation; every generated function refused to anon, trigger functions to signed-in users too; for an audited table, who reads its log (including a deleted row's history) and that no statement writes it; for a rate-limited one, that nobody reaches another's budget and a write past the limit gets PostgREST's 429 |
 //! | `<spec>::parity`                | per field, a table of boundary values (lengths, ranges, enum members, formats, null, left out) sent as PostgREST sends them: the database's verdict and the Zod schema's are the expected one |
-//! | `matrix::mutation`              | every policy loosened to `true`, and every table granted to anon and authenticated, each in its own copy: the generated pgTAP fails on every one |
 //! | `tenant::last_owner_race`       | two sessions: a workspace's two owners leave at once; the second waits, then fails |
 //! | `tenant::concurrent_accept`     | two sessions: one invitation accepted twice at once; the second waits, answers the same, one membership (tests/postgres/invitations.rs, with the invitation probes of `<tenant>::isolation`) |
-//! | `tenant::private_schema`        | a project's own `private` schema is left alone; a `scaffold_private` scaffold did not create stops the migration |
 //! | `<spec>::list`                  | the generated `list<Plural>` run page by page through a PostgREST stand-in (tests/support/list-driver.mjs): every order both ways with ties, rows written between pages, each filter, search, the total, and row level security scoping it all |
 //!
 //! Why `harness = false` with libtest-mimic: the cluster starts once, on first use, and is
@@ -44,6 +45,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use libtest_mimic::{Arguments, Failed, Trial};
 use scaffold::spec::field::{self, Field, FieldType, OnDelete};
 use scaffold::spec::value::Bound;
+use scaffold::spec::RateLimits;
 use serde_json::{json, Map, Value};
 use support::pg::{Cluster, Database, Version};
 
@@ -136,8 +138,9 @@ fn version_trials(version: Version) -> Vec<Trial> {
         ),
         ("matrix::mutation", mutation),
         ("tenant::last_owner_race", last_owner_race),
+        ("rate_limit::concurrency", rate_limit_concurrency),
         ("tenant::concurrent_accept", invitations::concurrent_accept),
-        ("tenant::private_schema", private_schema),
+        ("matrix::private_schema", private_schema),
     ] {
         trials.push(Trial::test(format!("{label}::{name}"), move || {
             with_suite(version, trial)
@@ -168,7 +171,7 @@ fn version_trials(version: Version) -> Vec<Trial> {
 }
 
 /// plpgsql_check over every PL/pgSQL trigger function of the app schemas, once per table it
-/// is a trigger of, at the level `supabase db lint --level warning` reports (in a transaction
+/// is a trigger of (with the trigger's transition tables, which audit triggers read), at the level `supabase db lint --level warning` reports (in a transaction
 /// rolled back, as the CLI does, so the extension never stays).
 const TRIGGER_CHECK_SQL: &str = "
 begin;
@@ -179,7 +182,7 @@ from pg_trigger t
 join pg_proc p on p.oid = t.tgfoid
 join pg_language l on l.oid = p.prolang and l.lanname = 'plpgsql'
 join pg_namespace n on n.oid = p.pronamespace
-cross join lateral plpgsql_check_function_tb(p.oid, t.tgrelid) r
+cross join lateral plpgsql_check_function_tb(p.oid, t.tgrelid, oldtable => t.tgoldtable, newtable => t.tgnewtable) r
 where not t.tgisinternal
   and n.nspname not in ('pg_catalog', 'information_schema', 'extensions', 'auth')
   and r.level in ('error', 'warning', 'warning extra')
@@ -264,6 +267,9 @@ struct Spec {
     pgtap: Vec<PathBuf>,
     /// `lib/validations/<singular>.ts`
     validation: PathBuf,
+    /// `--audit`: the table has a log, `public.<table>_audit`.
+    audit: bool,
+    rate_limits: RateLimits,
 }
 
 /// The matrix and the other generators, generated once into one project.
@@ -499,6 +505,8 @@ impl Spec {
                 rollbacks,
                 pgtap: pick("supabase/tests/", ".sql"),
                 validation: PathBuf::new(),
+                audit: false,
+                rate_limits: RateLimits::none(),
             };
         }
         let kebab = scaffold::naming::Names::derive(args[0], plural).kebab;
@@ -512,6 +520,8 @@ impl Spec {
         let mut access = Access::Owner;
         let mut write_role = "member";
         let mut fields = Vec::new();
+        let mut audit = false;
+        let mut rate_limits = RateLimits::none();
         let mut words = args[1..].iter();
         while let Some(word) = words.next() {
             match *word {
@@ -537,6 +547,12 @@ impl Spec {
                 "--plural" => {
                     words.next();
                 }
+                "--audit" => audit = true,
+                "--rate-limit" => {
+                    let text = words.next().expect("--rate-limit takes a value");
+                    rate_limits = RateLimits::parse(text, "--rate-limit")
+                        .unwrap_or_else(|e| panic!("{name}: {e}"));
+                }
                 flag if flag.starts_with("--") => {
                     panic!("{name}: flag {flag} is not understood by tests/postgres.rs yet")
                 }
@@ -559,6 +575,8 @@ impl Spec {
             rollbacks,
             pgtap: pick("supabase/tests/", ".sql"),
             validation: validation.into_iter().next().unwrap(),
+            audit,
+            rate_limits,
         }
     }
 
@@ -788,6 +806,56 @@ fn mutation(suite: &Suite) -> Result<(), String> {
             sql: format!("grant all on table {qualified} to anon, authenticated;"),
             tests,
         });
+    }
+    // The audit log's triggers and the rate limits, by what would undo them.
+    for spec in suite.specs.iter() {
+        let table = spec.qualified();
+        let mut undo = Vec::new();
+        if spec.audit {
+            for command in ["insert", "update", "delete"] {
+                undo.push((
+                    format!("{table}: trigger audit_{command} dropped"),
+                    format!("drop trigger audit_{command} on {table};"),
+                ));
+            }
+            let log = format!("public.{}", quote_ident(&format!("{}_audit", spec.table)));
+            undo.push((
+                format!("{log}: writable by the service role"),
+                format!("grant insert, update, delete on table {log} to service_role;"),
+            ));
+        }
+        for limit in spec.rate_limits.iter().filter(|l| l.is_write()) {
+            let action = limit.action.token();
+            undo.push((
+                format!("{table}: trigger rate_limit_{action} dropped"),
+                format!("drop trigger rate_limit_{action} on {table};"),
+            ));
+        }
+        mutants.extend(undo.into_iter().map(|(what, sql)| Mutant {
+            what,
+            sql,
+            tests: spec.pgtap.clone(),
+        }));
+    }
+    // The shared rate limiter, reached by the API roles: run with the tests of the first
+    // rate-limited table, which check who reaches it.
+    if let Some(limited) = suite.specs.iter().find(|s| !s.rate_limits.is_empty()) {
+        for (what, sql) in [
+            (
+                "scaffold_private's rate limit tables granted to anon and authenticated",
+                "grant usage on schema scaffold_private to anon; grant all on table scaffold_private.rate_limit_buckets, scaffold_private.rate_limit_rules to anon, authenticated;",
+            ),
+            (
+                "public.check_ip_rate_limit executable by anon and authenticated",
+                "grant execute on function public.check_ip_rate_limit(text, inet), scaffold_private.check_ip_rate_limit(text, inet) to anon, authenticated;",
+            ),
+        ] {
+            mutants.push(Mutant {
+                what: what.to_string(),
+                sql: sql.to_string(),
+                tests: limited.pgtap.clone(),
+            });
+        }
     }
     // The unmutated copy passes every file: a file failing anyway would kill every mutant.
     let all: Vec<PathBuf> = suite.specs.iter().flat_map(|s| s.pgtap.clone()).collect();
@@ -1021,13 +1089,199 @@ fn last_owner_race(suite: &Suite) -> Result<(), String> {
     }
 }
 
-/// Issue 12, item 8: the tenant migration keeps its helpers in `scaffold_private`. A project's
-/// own `private` schema is left exactly as it was (no usage granted, rollback exact), and a
-/// `scaffold_private` that scaffold did not create stops the migration.
-fn private_schema(suite: &Suite) -> Result<(), String> {
-    let (tenant, _) = tenant(suite)?;
+/// Issue 16: sessions of two users, each on its own connection, write to a rate-limited table
+/// at the same moment (they wait on one advisory lock, released once all wait). Exactly the
+/// limit of each user passes, the rest are refused with PostgREST's 429; when a period has gone
+/// by, exactly the limit passes again. Then, on the real clock: the wait a refusal names is the
+/// wait after which a call passes. And the buckets table keeps only callers being counted.
+fn rate_limit_concurrency(suite: &Suite) -> Result<(), String> {
+    const LIMIT: usize = 5;
+    const SESSIONS: usize = 20;
+    let spec = suite
+        .specs
+        .iter()
+        .find(|s| {
+            s.rate_limits
+                .get(scaffold::spec::ActionKind::Create)
+                .is_some()
+        })
+        .ok_or("no spec of the matrix limits creates")?;
     let db = suite
-        .database_with("private_theirs", tenant.index)
+        .database_with("rate_limit_race", spec.index + 1)
+        .map_err(|e| e.join("\n"))?;
+    create_users(&db).map_err(|e| e.join("\n"))?;
+    let key = sql_literal(&format!("{}.create", spec.table));
+    let rules = "scaffold_private.rate_limit_rules";
+    let buckets = "scaffold_private.rate_limit_buckets";
+    db.psql(&format!(
+        "update {rules} set max_hits = {LIMIT}, period = interval '1 hour' where action = {key}"
+    ))?;
+    let mut failures = Vec::new();
+    for round in 1..=2 {
+        // Every session's row, prepared first (a workspace row needs its workspace).
+        let mut statements = Vec::new();
+        for user in [ALICE, BOB] {
+            for _ in 0..SESSIONS {
+                let mut row = valid_row(suite, &db, spec, user, new_seq())?;
+                row.insert("id".into(), json!(new_id()));
+                statements.push((user, insert_sql(spec, &row, "")));
+            }
+        }
+        let mut holder = Session::start(&db, "rate_limit_holder");
+        holder.send("select pg_advisory_lock(16016);\n");
+        wait_until(
+            &db,
+            "select count(*) from pg_locks where locktype = 'advisory' and granted",
+            "1",
+        )?;
+        let sessions: Vec<(&str, Session)> = statements
+            .iter()
+            .enumerate()
+            .map(|(i, (user, insert))| {
+                let mut session = Session::start(&db, &format!("rate_limit_{i}"));
+                session.send(&format!(
+                    "\\set VERBOSITY verbose\nbegin;\nselect pg_advisory_xact_lock_shared(16016);\n\\o /dev/null\nselect set_config('role', 'authenticated', true), set_config('request.jwt.claims', {}, true);\n\\o\n{insert};\ncommit;\n",
+                    sql_literal(&json!({ "sub": user, "role": "authenticated" }).to_string())
+                ));
+                (*user, session)
+            })
+            .collect();
+        let waiting = wait_until(
+            &db,
+            "select count(*) from pg_stat_activity where application_name like 'rate_limit\\_%' and wait_event = 'advisory'",
+            &statements.len().to_string(),
+        );
+        holder.send("select pg_advisory_unlock(16016);\n");
+        let _ = holder.finish();
+        let mut passed = std::collections::BTreeMap::<&str, usize>::new();
+        for (user, session) in sessions {
+            let (ok, _, stderr) = session.finish();
+            if ok {
+                *passed.entry(user).or_default() += 1;
+            } else if !stderr.contains("ERROR:  PGRST: {\"code\" : \"PT429\"") {
+                failures.push(format!(
+                    "round {round}: a refused write failed otherwise:\n{stderr}"
+                ));
+            }
+        }
+        if let Err(e) = waiting {
+            failures.push(format!(
+                "round {round}: the sessions did not all wait to start together: {e}"
+            ));
+        }
+        for user in [ALICE, BOB] {
+            let got = passed.get(user).copied().unwrap_or(0);
+            if got != LIMIT {
+                failures.push(format!(
+                    "round {round}: {got} of {user}'s {SESSIONS} simultaneous creates passed, expected exactly {LIMIT}"
+                ));
+            }
+            if matches!(spec.access, Access::Owner | Access::PublicRead) {
+                let rows = db.psql(&format!(
+                    "select count(*) from {} where user_id = '{user}'",
+                    spec.qualified()
+                ))?;
+                if rows != (LIMIT * round).to_string() {
+                    failures.push(format!(
+                        "round {round}: {user} has {rows} rows, expected {}",
+                        LIMIT * round
+                    ));
+                }
+            }
+        }
+        // A period goes by: every bucket's theoretical arrival time moves an hour back, as if
+        // the clock had moved an hour on.
+        db.psql(&format!(
+            "update {buckets} set tat = tat - interval '1 hour'"
+        ))?;
+    }
+
+    // On the real clock: two calls every two seconds. The third is refused with the wait, and
+    // passes once that wait is over.
+    db.psql(&format!(
+        "update {rules} set max_hits = 2, period = interval '2 seconds' where action = {key}; delete from {buckets};"
+    ))?;
+    let call = format!("select public.check_rate_limit({key})");
+    let calls: Vec<String> = (0..3)
+        .map(|_| db.as_user(Some(ALICE), &call))
+        .collect::<Result<_, _>>()?;
+    if calls[..2] != ["0", "0"] || calls[2] != "1" {
+        failures.push(format!(
+            "real clock: two calls every two seconds answered {calls:?}, expected 0, 0 and a wait of 1 second"
+        ));
+    }
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let after = db.as_user(Some(ALICE), &call)?;
+    if after != "0" {
+        failures.push(format!(
+            "real clock: after the wait named, a call answered {after}, expected 0"
+        ));
+    }
+
+    // Buckets full for hours go as new callers come: each new bucket deletes two. A caller
+    // counted again deletes none; 26 new callers (client addresses, as the server asks for
+    // them) delete the 51.
+    db.psql(&format!(
+        "update {rules} set max_hits = 1000, period = interval '1 hour' where action = {key};
+         insert into {buckets} (action, subject, tat, sweep_at)
+         select {key}, 'user:gone-' || i, now() - interval '1 day', now() - interval '20 hours' from generate_series(1, 51) i;"
+    ))?;
+    let service = |sql: &str| db.as_claims("service_role", &json!({ "role": "service_role" }), sql);
+    service(&format!(
+        "select count(*) from (select public.check_ip_rate_limit({key}, '198.51.100.7') from generate_series(1, 25)) calls"
+    ))?;
+    let old = format!("select count(*) from {buckets} where sweep_at < now()");
+    let after_one_caller = db.psql(&old)?;
+    if after_one_caller != "49" {
+        failures.push(format!(
+            "one new caller counted 25 times left {after_one_caller} of 51 old buckets, expected 49 (two deleted, by its first call)"
+        ));
+    }
+    service(&format!(
+        "select count(*) from (select public.check_ip_rate_limit({key}, ('198.51.100.' || i)::inet) from generate_series(10, 34) i) calls"
+    ))?;
+    let left = db.psql(&old)?;
+    if left != "0" {
+        failures.push(format!("{left} old buckets are left after 26 new callers"));
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("rate limit: concurrency: {}", failures.join("\n")))
+    }
+}
+
+/// Polls `query` (as the superuser) until it prints `want`, for up to 30 seconds.
+fn wait_until(db: &Database<'_>, query: &str, want: &str) -> Result<(), String> {
+    let mut seen = String::new();
+    for _ in 0..600 {
+        seen = db.psql(query)?;
+        if seen == want {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Err(format!("`{query}` gives {seen:?}, not {want:?}"))
+}
+
+/// Issue 12, item 8: migrations keep what the API must not reach (tenancy helpers, audit
+/// triggers, the rate limiter) in `scaffold_private`. A project's own `private` schema is left
+/// exactly as it was (no usage granted, rollback exact), and a `scaffold_private` that scaffold
+/// did not create stops the first migration that would use it.
+fn private_schema(suite: &Suite) -> Result<(), String> {
+    let first = suite
+        .specs
+        .iter()
+        .find(|s| {
+            s.migrations.iter().any(|m| {
+                std::fs::read_to_string(m)
+                    .expect("read migration")
+                    .contains("create schema scaffold_private;")
+            })
+        })
+        .ok_or("no migration of the matrix creates scaffold_private")?;
+    let db = suite
+        .database_with("private_theirs", first.index)
         .map_err(|e| e.join("\n"))?;
     db.psql(
         "create schema private;
@@ -1036,8 +1290,12 @@ fn private_schema(suite: &Suite) -> Result<(), String> {
     let before = db.schema_dump();
     let usage = "select has_schema_privilege('authenticated', 'private', 'usage'), has_schema_privilege('anon', 'private', 'usage')";
     let mut failures = Vec::new();
-    apply(&db, &tenant.migrations)
-        .map_err(|e| format!("tenant: private schema: migration fails: {e}"))?;
+    apply(&db, &first.migrations).map_err(|e| {
+        format!(
+            "matrix: private schema: {}: migration fails: {e}",
+            first.label()
+        )
+    })?;
     let granted = db.psql(usage)?;
     if granted != "f|f" {
         failures.push(format!(
@@ -1054,8 +1312,13 @@ fn private_schema(suite: &Suite) -> Result<(), String> {
         .run(&db)
         .err(),
     );
-    let reversed: Vec<PathBuf> = tenant.rollbacks.iter().rev().cloned().collect();
-    apply(&db, &reversed).map_err(|e| format!("tenant: private schema: rollback fails: {e}"))?;
+    let reversed: Vec<PathBuf> = first.rollbacks.iter().rev().cloned().collect();
+    apply(&db, &reversed).map_err(|e| {
+        format!(
+            "matrix: private schema: {}: rollback fails: {e}",
+            first.label()
+        )
+    })?;
     let after = db.schema_dump();
     if after != before {
         failures.push(format!(
@@ -1065,10 +1328,10 @@ fn private_schema(suite: &Suite) -> Result<(), String> {
     }
 
     let taken = suite
-        .database_with("private_taken", tenant.index)
+        .database_with("private_taken", first.index)
         .map_err(|e| e.join("\n"))?;
     taken.psql("create schema scaffold_private;")?;
-    match apply(&taken, &tenant.migrations) {
+    match apply(&taken, &first.migrations) {
         Ok(()) => failures.push(
             "the migration ran on a scaffold_private schema that scaffold did not create".into(),
         ),
@@ -1086,7 +1349,11 @@ fn private_schema(suite: &Suite) -> Result<(), String> {
     if failures.is_empty() {
         Ok(())
     } else {
-        Err(format!("tenant: private schema: {}", failures.join("\n")))
+        Err(format!(
+            "matrix: private schema: {}: {}",
+            first.label(),
+            failures.join("\n")
+        ))
     }
 }
 
@@ -1341,13 +1608,19 @@ fn update_sql(spec: &Spec, column: &str, value: &Value, id: &str) -> String {
 enum Caller {
     User(&'static str),
     Anon,
+    /// Trusted server code with the secret key.
+    Service,
 }
 
 impl Caller {
-    fn id(self) -> Option<&'static str> {
+    /// Runs `sql` as this caller, the way PostgREST runs a request.
+    fn run(self, db: &Database<'_>, sql: &str) -> Result<String, String> {
         match self {
-            Caller::User(id) => Some(id),
-            Caller::Anon => None,
+            Caller::User(id) => db.as_user(Some(id), sql),
+            Caller::Anon => db.as_user(None, sql),
+            Caller::Service => {
+                db.as_claims("service_role", &json!({ "role": "service_role" }), sql)
+            }
         }
     }
 
@@ -1359,6 +1632,7 @@ impl Caller {
             Caller::User(DAVE) => "an admin (dave)",
             Caller::User(_) => "a user",
             Caller::Anon => "anon",
+            Caller::Service => "the service role",
         }
     }
 }
@@ -1368,6 +1642,7 @@ const OTHER: Caller = Caller::User(BOB);
 const MEMBER: Caller = Caller::User(CAROL);
 const ADMIN: Caller = Caller::User(DAVE);
 const ANON: Caller = Caller::Anon;
+const SERVICE: Caller = Caller::Service;
 
 enum Expect {
     /// Runs and prints exactly this.
@@ -1410,10 +1685,9 @@ impl Probe {
     }
 
     fn run(&self, db: &Database<'_>) -> Result<(), String> {
-        let outcome = db.as_user(
-            self.caller.id(),
-            &format!("\\set VERBOSITY verbose\n{}", self.sql),
-        );
+        let outcome = self
+            .caller
+            .run(db, &format!("\\set VERBOSITY verbose\n{}", self.sql));
         let who = self.caller.describe();
         let denied = |e: &str| e.contains("ERROR:  42501");
         match (&self.expect, outcome) {
@@ -1533,6 +1807,19 @@ fn isolation(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
     // Then, on rows of their own: refs, unique and cascades across owners and tenants.
     let relations = relation_probes(suite, &db, &p).map_err(|e| vec![format!("setup: {e}")])?;
     failures.extend(relations.iter().filter_map(|p| p.run(&db).err()));
+    // What all of that left in the audit log, and who reaches it; then the rate limits.
+    if spec.audit {
+        let audit = audit_probes(&db, &p).map_err(|e| vec![format!("setup: audit: {e}")])?;
+        failures.extend(audit.iter().filter_map(|p| p.run(&db).err()));
+    }
+    if !spec.rate_limits.is_empty() {
+        failures.extend(
+            rate_limit_probes(suite, &db, &p)
+                .err()
+                .into_iter()
+                .flatten(),
+        );
+    }
 
     // Every function the migration created: never callable by anon; trigger functions not by
     // authenticated either (triggers still fire: EXECUTE is checked when the trigger is created).
@@ -1708,6 +1995,320 @@ fn owner_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec
     ];
 
     Ok(probes)
+}
+
+/// The audit log after the isolation probes wrote, changed and deleted rows as their callers:
+/// whoever the access mode makes a reader reads exactly the entries of their owner or
+/// workspace, including the history of deleted rows, and nobody else reads any; nobody writes
+/// the log, whatever statement PostgREST sends (insert, upsert, update and delete without a
+/// WHERE clause), not even the service role.
+fn audit_probes(db: &Database<'_>, p: &Probing<'_>) -> Result<Vec<Probe>, String> {
+    let spec = p.spec;
+    let log = format!("public.{}", quote_ident(&format!("{}_audit", spec.table)));
+    // Whose entries a reader reads, and who reads none of them.
+    let (scope, value, reader, outsiders): (&str, String, Caller, Vec<Caller>) = match spec.access {
+        Access::Owner | Access::PublicRead => ("user_id", ALICE.to_string(), OWNER, vec![OTHER]),
+        Access::Workspace { .. } | Access::Tenant => {
+            // A workspace of Alice's that the log has entries of; Dave is its admin and Carol a
+            // plain member (whatever the probes left of their memberships).
+            let w1 = db.psql(&format!(
+                "select l.workspace_id from {log} l join public.workspace_members m on m.workspace_id = l.workspace_id and m.user_id = '{ALICE}' and m.role = 'owner' order by l.id limit 1"
+            ))?;
+            if w1.is_empty() {
+                return Err(format!("{log} has no entry of a workspace Alice owns"));
+            }
+            db.psql(&format!(
+                "insert into public.workspace_members (workspace_id, user_id, role) values ('{w1}', '{DAVE}', 'admin'), ('{w1}', '{CAROL}', 'member') on conflict (workspace_id, user_id) do update set role = excluded.role"
+            ))?;
+            ("workspace_id", w1, ADMIN, vec![OTHER, MEMBER])
+        }
+        Access::Billing => return Err("billing tables have no audit log".into()),
+    };
+    let ours = format!("{scope} = '{value}'");
+    let entries = db.psql(&format!("select count(*) from {log} where {ours}"))?;
+    if entries == "0" {
+        return Err(format!(
+            "the probes left no entry in {log} where {ours}: nothing to read"
+        ));
+    }
+    let unlogged = db.psql(&format!(
+        "select count(*) from {t} t where not exists (select 1 from {log} l where l.row_id = t.id and l.operation = 'insert')",
+        t = p.t
+    ))?;
+    if unlogged != "0" {
+        return Err(format!(
+            "{unlogged} rows of {} have no insert entry in {log}",
+            p.t
+        ));
+    }
+    // A row the probes deleted: its history stays, read by the reader of its owner or
+    // workspace; a deleted workspace has no admins left, so only the service role reads its.
+    let tenant = spec.access == Access::Tenant;
+    let deleted = db.psql(&format!(
+        "select l.row_id from {log} l where {} and l.operation = 'delete' and not exists (select 1 from {t} t where t.id = l.row_id) order by l.id limit 1",
+        if tenant { "true".to_string() } else { format!("l.{ours}") },
+        t = p.t
+    ))?;
+    if deleted.is_empty() {
+        return Err(format!("the probes deleted no row with entries in {log}"));
+    }
+    let history = |row: &str| {
+        format!(
+            "select string_agg(operation || ':' || coalesce(actor_id::text, '-') || ':' || actor_role, ',' order by id) from {log} where row_id = '{row}'"
+        )
+    };
+    let deleted_history = db.psql(&history(&deleted))?;
+    if !deleted_history.starts_with("insert:") || !deleted_history.contains(":authenticated") {
+        return Err(format!(
+            "the history of deleted row {deleted} does not start with its insert by a signed-in user: {deleted_history}"
+        ));
+    }
+    let count_ours = format!("select count(*) from {log} where {ours}");
+    let column = quote_ident(scope);
+    let forged = format!(
+        "insert into {log} (row_id, {column}, operation, changed, actor_role) values ('{deleted}', '{value}', 'delete', '{{}}', 'authenticated')"
+    );
+    let mut probes = vec![
+        probe(
+            "the log's readers read every entry of their owner or workspace",
+            reader,
+            count_ours.clone(),
+            Expect::Output(entries.clone()),
+        ),
+        probe(
+            if tenant {
+                "the history of a deleted workspace stays, read by nobody (it has no admins)"
+            } else {
+                "and the history of a deleted row, as it happened"
+            },
+            if tenant { OWNER } else { reader },
+            history(&deleted),
+            Expect::Output(if tenant {
+                String::new()
+            } else {
+                deleted_history.clone()
+            }),
+        ),
+        probe(
+            "but the service role",
+            SERVICE,
+            history(&deleted),
+            Expect::Output(deleted_history),
+        ),
+        probe(
+            "anon reads no log",
+            ANON,
+            format!("select count(*) from {log}"),
+            Expect::Denied,
+        ),
+        probe(
+            "the service role reads the log",
+            SERVICE,
+            count_ours.clone(),
+            Expect::Output(entries.clone()),
+        ),
+    ];
+    for outsider in outsiders {
+        probes.push(probe(
+            "nobody else reads any of those entries",
+            outsider,
+            count_ours.clone(),
+            prints("0"),
+        ));
+    }
+    for writer in [reader, OTHER, ANON, SERVICE] {
+        for (what, sql) in [
+            ("nobody inserts log entries", forged.clone()),
+            (
+                "nobody upserts them",
+                format!("{forged} on conflict (id) do update set operation = 'insert'"),
+            ),
+            (
+                "nobody changes them, with or without a WHERE clause",
+                format!("update {log} set actor_id = null where {ours}"),
+            ),
+            (
+                "nobody changes them, with or without a WHERE clause",
+                format!("update {log} set actor_id = null"),
+            ),
+            (
+                "nobody deletes them, with or without a WHERE clause",
+                format!("delete from {log} where {ours}"),
+            ),
+            (
+                "nobody deletes them, with or without a WHERE clause",
+                format!("delete from {log}"),
+            ),
+        ] {
+            probes.push(
+                probe(what, writer, sql, Expect::Denied)
+                    .then(format!("select count(*) from {log} where {ours}"), &entries),
+            );
+        }
+    }
+    Ok(probes)
+}
+
+/// The rate limits of a table, reached the way PostgREST reaches them: nobody spends, resets or
+/// reads another user's budget (the limiter takes the caller from the JWT, its tables and the
+/// function that trusts a subject are out of every API role's reach), only the service role
+/// names a client address, and a write past the limit is refused with what PostgREST turns into
+/// HTTP 429 and a Retry-After header.
+fn rate_limit_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<(), Vec<String>> {
+    let spec = p.spec;
+    let limit = spec.rate_limits.iter().next().expect("a limit");
+    let key = format!("{}.{}", spec.table, limit.action.token());
+    let key_sql = sql_literal(&key);
+    let buckets = "scaffold_private.rate_limit_buckets";
+    let rules = "scaffold_private.rate_limit_rules";
+    let alices = format!(
+        "select coalesce((select tat::text from {buckets} where action = {key_sql} and subject = 'user:{ALICE}'), 'none')"
+    );
+    let setup = |e: String| vec![format!("setup: rate limits: {e}")];
+    // Alice has spent some of her budget.
+    db.as_user(
+        Some(ALICE),
+        &format!("select public.check_rate_limit({key_sql})"),
+    )
+    .map_err(setup)?;
+    let before = db.psql(&alices).map_err(setup)?;
+    let mut probes = vec![
+        probe(
+            "a user's own calls spend their own budget only",
+            OTHER,
+            format!("select public.check_rate_limit({key_sql})"),
+            prints("0"),
+        ),
+        probe(
+            "nobody reads the budgets",
+            OTHER,
+            format!("select count(*) from {buckets}"),
+            Expect::Denied,
+        ),
+        probe(
+            "nobody exhausts another user's budget by writing it",
+            OTHER,
+            format!(
+                "insert into {buckets} (action, subject, tat, sweep_at) values ({key_sql}, 'user:{ALICE}', now() + interval '1 day', now() + interval '1 day') on conflict (action, subject) do update set tat = excluded.tat"
+            ),
+            Expect::Denied,
+        ),
+        probe(
+            "nobody resets budgets, with or without a WHERE clause",
+            OTHER,
+            format!("delete from {buckets} where subject = 'user:{BOB}'"),
+            Expect::Denied,
+        ),
+        probe(
+            "nobody resets budgets, with or without a WHERE clause",
+            OTHER,
+            format!("delete from {buckets}"),
+            Expect::Denied,
+        ),
+        probe(
+            "nobody changes the limits",
+            OWNER,
+            format!("update {rules} set max_hits = 1000000"),
+            Expect::Denied,
+        ),
+        probe(
+            "the service role does not reach the budgets either",
+            SERVICE,
+            format!("delete from {buckets}"),
+            Expect::Denied,
+        ),
+        probe(
+            "anon has no budget to ask about",
+            ANON,
+            format!("select public.check_rate_limit({key_sql})"),
+            Expect::Denied,
+        ),
+        probe(
+            "anon cannot name a client address",
+            ANON,
+            format!("select public.check_ip_rate_limit({key_sql}, '198.51.100.1')"),
+            Expect::Denied,
+        ),
+        probe(
+            "nor can a signed-in user",
+            OTHER,
+            format!("select public.check_ip_rate_limit({key_sql}, '198.51.100.1')"),
+            Expect::Denied,
+        ),
+        probe(
+            "the service role can",
+            SERVICE,
+            format!("select public.check_ip_rate_limit({key_sql}, '198.51.100.1')"),
+            prints("0"),
+        ),
+    ];
+    for probe in &mut probes {
+        probe.then = Some((alices.clone(), before.clone()));
+    }
+    let mut failures: Vec<String> = probes.iter().filter_map(|p| p.run(db).err()).collect();
+
+    // A write past the limit, as PostgREST sees it: one create an hour, spent by the first.
+    if let Some(create) = spec.rate_limits.get(scaffold::spec::ActionKind::Create) {
+        let key = sql_literal(&format!("{}.create", spec.table));
+        let outcome = (|| -> Result<(), String> {
+            db.psql(&format!(
+                "update {rules} set max_hits = 1, period = interval '1 hour' where action = {key}; delete from {buckets} where action = {key};"
+            ))?;
+            let mut first = valid_row(suite, db, spec, ALICE, new_seq())?;
+            let mut second = valid_row(suite, db, spec, ALICE, new_seq())?;
+            insert_row(db, spec, ALICE, &mut first)?;
+            second.insert("id".into(), json!(new_id()));
+            let refused = db.as_user(
+                Some(ALICE),
+                &format!("\\set VERBOSITY verbose\n{}", insert_sql(spec, &second, "")),
+            );
+            let restore = format!(
+                "update {rules} set max_hits = {}, period = interval '{}' where action = {key};",
+                create.max,
+                create.period.interval_sql()
+            );
+            db.psql(&restore)?;
+            let error = match refused {
+                Ok(out) => {
+                    return Err(format!(
+                        "a second create within the hour was allowed: {out:?}"
+                    ))
+                }
+                Err(e) => e,
+            };
+            let expected = [
+                "ERROR:  PGRST: {\"code\" : \"PT429\"",
+                "DETAIL:  {\"status\" : 429, \"headers\" : {\"Retry-After\" : \"",
+            ];
+            if let Some(missing) = expected.iter().find(|want| !error.contains(*want)) {
+                return Err(format!(
+                    "a refused write should carry PostgREST's 429 (`{missing}`), got:\n{error}"
+                ));
+            }
+            let retry: u32 = error
+                .split("\"Retry-After\" : \"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| format!("no Retry-After in:\n{error}"))?;
+            if !(3590..=3600).contains(&retry) {
+                return Err(format!(
+                    "Retry-After {retry}, expected about an hour (3600)"
+                ));
+            }
+            Ok(())
+        })();
+        failures.extend(
+            outcome
+                .err()
+                .map(|e| format!("a write past the limit: {e}")),
+        );
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures)
+    }
 }
 
 /// Who controls a ref's row and the row it points at, as the tests see it (issue 12).

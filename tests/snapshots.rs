@@ -69,6 +69,40 @@ fn representative_alters() {
                 "--allow-data-loss",
             ],
         ),
+        (
+            "audit_and_limits",
+            &[&[
+                "project",
+                "name:text",
+                "iban:text:optional:sensitive",
+                "--audit",
+                "--rate-limit",
+                "create=10/min,get=100/min",
+            ]],
+            &[
+                "project",
+                "title:text:sensitive",
+                "account:text:optional:sensitive",
+                "--audit",
+                "--rate-limit",
+                "create=20/min,update=5/min",
+                "--rename",
+                "name=title",
+                "--rename",
+                "iban=account",
+            ],
+        ),
+        (
+            "audit_off",
+            &[&[
+                "project",
+                "name:text",
+                "--audit",
+                "--rate-limit",
+                "create=10/min",
+            ]],
+            &["project", "name:text", "--allow-data-loss"],
+        ),
     ];
     for (name, before, after) in cases {
         let dir = tempfile::tempdir().unwrap();

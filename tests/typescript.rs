@@ -748,8 +748,9 @@ const PARTIAL_ACTIONS: &[(&str, &[&str])] = &[
 /// Resources generated, then generated again with another spec (alter migrations, issue 13): the
 /// code the toolchain checks is the regenerated code, typed by the database the whole chain
 /// (create, then alter) gives. Representative alters: fields renamed, added, made required and
-/// bounded, an enum label added; access changed and a numeric given digits; a workspace
-/// resource's write role raised and a unique field added. (tests/alter.rs proves every kind of
+/// bounded, an enum label added, an audit log and rate limits added; access changed and a
+/// numeric given digits; a workspace resource's write role raised, a unique field added, a field
+/// made sensitive and its limits changed. (tests/alter.rs proves every kind of
 /// change on PostgreSQL.)
 const ALTERED: &[Altered] = &[
     (
@@ -767,6 +768,9 @@ const ALTERED: &[Altered] = &[
             "mood:enum=good,fine,bad:optional",
             "priority:int:optional",
             "due_on:date:default=today",
+            "--audit",
+            "--rate-limit",
+            "create=10/min,list=60/min",
         ],
         &["--rename", "title=heading", "--allow-data-loss"],
     ),
@@ -785,15 +789,26 @@ const ALTERED: &[Altered] = &[
     ),
     (
         "entry_write_role_altered",
-        &["entry", "title:text", "--access", "workspace"],
         &[
             "entry",
             "title:text",
+            "--access",
+            "workspace",
+            "--audit",
+            "--rate-limit",
+            "update=30/min",
+        ],
+        &[
+            "entry",
+            "title:text:sensitive",
             "code:text:unique:optional",
             "--access",
             "workspace",
             "--write-role",
             "admin",
+            "--audit",
+            "--rate-limit",
+            "update=20/min,delete=5/min",
         ],
         &[],
     ),
@@ -1031,6 +1046,7 @@ fn field_json(token: &str) -> Value {
         "precision",
         "scale",
         "on-delete",
+        "sensitive",
     ];
     let mut parts = token.split(':');
     let name = parts.next().unwrap();
@@ -1207,6 +1223,10 @@ struct Spec {
     mode: String,
     /// The functions written: all five unless `--actions`.
     actions: Vec<String>,
+    /// `--audit`
+    audit: bool,
+    /// `--rate-limit`: each limited action and its rate (`10/min`).
+    rate_limits: Vec<(String, String)>,
 }
 
 impl Spec {
@@ -1217,10 +1237,13 @@ impl Spec {
         let mut actions: Vec<String> = ["create", "update", "delete", "get", "list"]
             .map(String::from)
             .to_vec();
+        let mut audit = false;
+        let mut rate_limits = Vec::new();
         let mut rest = plan.args[1..].iter();
         while let Some(arg) = rest.next() {
             match arg.strip_prefix("--") {
                 Some("tenant") => tenant = true,
+                Some("audit") => audit = true,
                 Some(flag) => {
                     let value = rest
                         .next()
@@ -1228,6 +1251,15 @@ impl Spec {
                     match flag {
                         "access" => access = value.clone(),
                         "actions" => actions = value.split(',').map(str::to_string).collect(),
+                        "rate-limit" => {
+                            rate_limits = value
+                                .split(',')
+                                .map(|item| {
+                                    let (action, rate) = item.split_once('=').unwrap();
+                                    (action.to_string(), rate.to_string())
+                                })
+                                .collect()
+                        }
                         _ => {}
                     }
                 }
@@ -1244,6 +1276,8 @@ impl Spec {
             fields,
             mode,
             actions,
+            audit,
+            rate_limits,
         }
     }
 }
@@ -1261,6 +1295,8 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         fields,
         mode,
         actions,
+        audit,
+        rate_limits,
     } = Spec::of(plan);
     let mode = mode.as_str();
     // How rows are owned: by the user who created them (`user_id`), by a workspace the input
@@ -1286,8 +1322,46 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         "listSchema": format!("list{p}Schema"),
         "formFields": format!("{}FormFields", camel(singular)),
     });
+    // The audit log's table and reads, and the limiter's functions: the tables and functions
+    // the double knows beside the resource's own.
+    let log_table = format!("{}_audit", plan.table);
+    let names_of = |key: &str| -> Vec<Value> {
+        schema
+            .get(key)
+            .unwrap_or_else(|| panic!("{key} is not in the database"))
+            .iter()
+            .map(|c| c["name"].clone())
+            .collect()
+    };
+    let mut extra_schema = serde_json::Map::new();
+    if audit {
+        extra_schema.insert(log_table.clone(), json!(names_of(&log_table)));
+    }
+    if !rate_limits.is_empty() {
+        for function in ["rpc/check_rate_limit", "rpc/check_ip_rate_limit"] {
+            extra_schema.insert(function.to_string(), json!(names_of(function)));
+        }
+    }
+    let audit_json = if audit {
+        json!({
+            "table": log_table,
+            "history": format!("get{s}History"),
+            "activity": format!("list{s}Activity"),
+            "scopeColumn": match mode { "workspace" | "tenant" => "workspace_id", _ => "user_id" },
+            "ofWorkspace": matches!(mode, "workspace" | "tenant"),
+        })
+    } else {
+        Value::Null
+    };
+    let rate_limits_json: serde_json::Map<String, Value> = rate_limits
+        .iter()
+        .map(|(action, _)| (action.clone(), json!(format!("{}.{action}", plan.table))))
+        .collect();
     let spec = json!({
         "case": plan.case,
+        "audit": audit_json,
+        "rateLimits": rate_limits_json,
+        "schema": extra_schema,
         "command": format!("scaffold resource {}", plan.args.join(" ")),
         "mode": mode,
         "table": plan.table,
@@ -1334,7 +1408,7 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
     );
     let _ = writeln!(
         out,
-        "import type {{ ActionResult }} from \"@/lib/action-result\";\nimport type {{ Page }} from \"@/lib/validations/list\";"
+        "import type {{ ActionResult, CursorPage }} from \"@/lib/action-result\";\nimport type {{ Page }} from \"@/lib/validations/list\";"
     );
     let _ = writeln!(
         out,
@@ -1351,7 +1425,8 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
     );
     let _ = writeln!(
         out,
-        "vi.mock(\"@/lib/supabase/server\", () => import(\"../support/supabase-double\"));\n"
+        "vi.mock(\"@/lib/supabase/server\", () => import(\"../support/supabase-double\"));\n\
+         vi.mock(\"@/lib/supabase/admin\", () => import(\"../support/supabase-double\"));\n"
     );
     let _ = writeln!(
         out,
@@ -1472,6 +1547,27 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
                 format!("{}: the signatures of {}", file.unwrap_or(module), n(kind)),
             ));
         }
+    }
+    if audit {
+        let entries = format!("Promise<ActionResult<CursorPage<Tables<\"{log_table}\">>>>");
+        let data_file = plan.data_file.as_deref().unwrap_or("(no data module)");
+        proofs.push((
+            format!(
+                "Equal<Overloads<typeof data.get{s}History>, [[id: string, input?: validations.{s}HistoryInput], {entries}]>"
+            ),
+            format!("{data_file}: the history of a row, entries as the log's rows"),
+        ));
+        let activity_input = if matches!(mode, "workspace" | "tenant") {
+            format!("input: validations.{s}ActivityInput")
+        } else {
+            format!("input?: validations.{s}ActivityInput")
+        };
+        proofs.push((
+            format!(
+                "Equal<Overloads<typeof data.list{s}Activity>, [[{activity_input}], {entries}]>"
+            ),
+            format!("{data_file}: the recent activity"),
+        ));
     }
     for extra in &plan.extra_actions {
         proofs.push((

@@ -151,6 +151,10 @@ pub struct Imports {
     pub form_state: String,
     /// The data-access layer's per-request Supabase client and user check.
     pub data_auth: String,
+    /// The data-access layer's read limits.
+    pub data_rate_limit: String,
+    /// The server-only client with the secret key.
+    pub admin: String,
     /// `sendEmail`, through Resend.
     pub email: String,
     /// The invitation email, a React Email component.
@@ -169,6 +173,8 @@ pub(crate) fn imports(layout: &Layout, validation_file: Option<&str>) -> Imports
         form_data: layout.import_path(&shared_paths(layout).form_data),
         form_state: layout.import_path(&shared_paths(layout).form_state),
         data_auth: layout.import_path(&shared_paths(layout).data_auth),
+        data_rate_limit: layout.import_path(&shared_paths(layout).data_rate_limit),
+        admin: layout.import_path(&init::paths(layout).admin),
         email: layout.import_path(&shared_paths(layout).email),
         invitation_email: layout.import_path(&shared_paths(layout).invitation_email),
         list: layout.import_path(&shared_paths(layout).list),
@@ -184,6 +190,7 @@ pub(crate) struct SharedPaths {
     pub form_data: String,
     pub form_state: String,
     pub data_auth: String,
+    pub data_rate_limit: String,
     pub email: String,
     pub invitation_email: String,
     pub list: String,
@@ -196,6 +203,7 @@ pub(crate) fn shared_paths(layout: &Layout) -> SharedPaths {
         form_data: format!("{}/form-data.ts", layout.validations_dir),
         form_state: format!("{}/form-state.ts", layout.lib_dir),
         data_auth: format!("{}/auth.ts", data_dir(layout)),
+        data_rate_limit: format!("{}/rate-limit.ts", data_dir(layout)),
         email: format!("{}/email/send.ts", layout.lib_dir),
         invitation_email: format!("{}/email/invitation-email.tsx", layout.lib_dir),
         list: format!("{}/list.ts", layout.validations_dir),
@@ -225,6 +233,8 @@ pub(crate) enum Shared {
     FormState,
     /// Used by the data-access layer.
     DataAuth,
+    /// Used by the reads of resources with a read limit (`--rate-limit get=...,list=...`).
+    DataRateLimit,
     /// Used by whatever sends email (a tenant root's invitations).
     Email,
     /// The email a tenant root's invitations send.
@@ -256,6 +266,7 @@ impl Shared {
             Shared::FormData => "shared/lib/validations/form-data.ts",
             Shared::FormState => "shared/lib/form-state.ts",
             Shared::DataAuth => "shared/lib/data/auth.ts",
+            Shared::DataRateLimit => "shared/lib/data/rate-limit.ts",
             Shared::Email => "shared/lib/email/send.ts",
             Shared::InvitationEmail => "shared/lib/email/invitation-email.tsx",
             Shared::List => "shared/lib/validations/list.ts",
@@ -269,6 +280,7 @@ impl Shared {
             Shared::FormData => &paths.form_data,
             Shared::FormState => &paths.form_state,
             Shared::DataAuth => &paths.data_auth,
+            Shared::DataRateLimit => &paths.data_rate_limit,
             Shared::Email => &paths.email,
             Shared::InvitationEmail => &paths.invitation_email,
             Shared::List => &paths.list,

@@ -25,6 +25,12 @@ pub struct TestIds {
     /// Rows of referenced tables the owner can see.
     pub first_parent_row: &'static str,
     pub second_parent_row: &'static str,
+    /// Rows the audit log and rate limit checks write: one the owner writes, one they are
+    /// refused, another user's, and one written for the owner by trusted server code.
+    pub logged_row: &'static str,
+    pub refused_row: &'static str,
+    pub others_row: &'static str,
+    pub server_row: &'static str,
 }
 
 pub const IDS: TestIds = TestIds {
@@ -40,6 +46,10 @@ pub const IDS: TestIds = TestIds {
     second_workspace: "dddddddd-dddd-4ddd-8ddd-dddddddddddd",
     first_parent_row: "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb",
     second_parent_row: "cccccccc-cccc-4ccc-8ccc-cccccccccccc",
+    logged_row: "eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee",
+    refused_row: "ffffffff-ffff-4fff-8fff-ffffffffffff",
+    others_row: "12121212-1212-4212-8212-121212121212",
+    server_row: "13131313-1313-4313-8313-131313131313",
 };
 
 /// Two different values the field's constraints accept, as SQL literals.

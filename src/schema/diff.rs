@@ -25,15 +25,25 @@
 //!
 //! Extensions the new model needs and the old did not are created first; those only the old one
 //! needed are dropped last, if nothing else in the database uses them.
+//!
+//! Around the table: the private schema and the shared rate limiter are ensured first (step 0)
+//! and dropped, if nothing else uses them, last (step 7); an audit log or a rate limit that goes
+//! is dropped in step 1 (its triggers are on the table), one that comes is created after step 5
+//! (step 6).
+//! A log whose table stays the same is kept, with its rows: only its policy, grants or trigger
+//! functions change (`:sensitive`, written into the functions, or a sensitive field renamed).
+//! A rate limit that changes is updated in place, so its callers' buckets keep counting.
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use super::audit::AuditLog;
 use super::model::{Key, Model, Object};
+use super::rate_limit::{RateLimitRule, RateLimiter};
 use super::table::{Column, Constraint, ConstraintKind, EnumType, Extension, Index};
 use super::trigger::Trigger;
-use super::{Grant, Policy};
+use super::{Grant, Policy, PrivateSchema};
 use crate::render::sql_string;
 
 /// One statement of an alter migration, laid out by `templates/schema/alter.sql`.
@@ -149,6 +159,54 @@ pub enum Step {
     CreatePolicy {
         policy: Policy,
     },
+    /// Creates the private schema if missing; one of that name scaffold did not create stops
+    /// the migration.
+    EnsurePrivateSchema {
+        schema: PrivateSchema,
+    },
+    /// Drops the private schema if nothing is left in it (other tables' objects may be).
+    DropPrivateSchemaIfEmpty {
+        schema: PrivateSchema,
+    },
+    /// Creates the shared limiter if missing (every migration writes the same definitions).
+    CreateRateLimiter {
+        limiter: RateLimiter,
+    },
+    /// Drops the shared limiter if no rule is left.
+    DropRateLimiterIfUnused {
+        limiter: RateLimiter,
+    },
+    /// Inserts a rule and, for a write, creates its trigger.
+    AddRateLimit {
+        limiter: RateLimiter,
+        rule: RateLimitRule,
+    },
+    /// Sets a rule's limit in place: the callers' buckets keep counting.
+    ChangeRateLimit {
+        limiter: RateLimiter,
+        rule: RateLimitRule,
+    },
+    /// Drops a rule's trigger and deletes the rule.
+    DropRateLimit {
+        limiter: RateLimiter,
+        rule: RateLimitRule,
+    },
+    /// The log table, its policy, grants and triggers, as a create migration makes them.
+    CreateAuditLog {
+        audit: Box<AuditLog>,
+    },
+    /// The triggers, their functions, the policy and the log table, with its entries.
+    DropAuditLog {
+        audit: Box<AuditLog>,
+    },
+    /// The log table kept with its entries; what changed around it made again: its policy
+    /// (`old_policy` dropped first), its grants, its trigger functions (`create or replace`).
+    AlterAuditLog {
+        audit: Box<AuditLog>,
+        old_policy: Option<Policy>,
+        grants: bool,
+        functions: bool,
+    },
 }
 
 /// The statements that rename, in place, what `renamed` (the old model with some columns or enum
@@ -221,8 +279,14 @@ pub fn renames(old: &Model, renamed: &Model) -> (Vec<Step>, Model) {
                 }
                 after
             }
-            (Object::Trigger(_), Object::Trigger(_)) => before,
-            (Object::Grants(_), Object::Grants(_)) => after,
+            // The audit functions name sensitive columns in their bodies: like a trigger's
+            // function, they are made again by `diff`.
+            (Object::Trigger(_), Object::Trigger(_))
+            | (Object::AuditLog(_), Object::AuditLog(_)) => before,
+            (Object::Grants(_), Object::Grants(_))
+            | (Object::PrivateSchema(_), Object::PrivateSchema(_))
+            | (Object::RateLimiter(_), Object::RateLimiter(_))
+            | (Object::RateLimit(_), Object::RateLimit(_)) => after,
             (a, b) => panic!("a rename changed {:?} into {:?}", a.key(), b.key()),
         };
         actual.push(kept.clone());
@@ -249,18 +313,48 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
         }
     }
 
-    // 1. What depends on columns goes first.
-    for object in plan.leaving() {
+    // 0. What the rest needs.
+    for object in plan.arriving() {
         match object {
-            Object::Policy(policy) => steps.push(Step::DropPolicy {
-                policy: policy.clone(),
+            Object::PrivateSchema(schema) => steps.push(Step::EnsurePrivateSchema {
+                schema: schema.clone(),
+            }),
+            Object::RateLimiter(limiter) => steps.push(Step::CreateRateLimiter {
+                limiter: limiter.clone(),
             }),
             Object::EnumType(_)
             | Object::Column(_)
             | Object::Constraint(_)
             | Object::Index(_)
             | Object::Trigger(_)
-            | Object::Grants(_) => {}
+            | Object::Policy(_)
+            | Object::Grants(_)
+            | Object::RateLimit(_)
+            | Object::AuditLog(_) => {}
+        }
+    }
+
+    // 1. What depends on columns goes first, and the audit log and limits that go.
+    for object in plan.leaving() {
+        match object {
+            Object::Policy(policy) => steps.push(Step::DropPolicy {
+                policy: policy.clone(),
+            }),
+            Object::RateLimit(rule) => steps.push(Step::DropRateLimit {
+                limiter: RateLimiter::new(),
+                rule: rule.clone(),
+            }),
+            Object::AuditLog(audit) => steps.push(Step::DropAuditLog {
+                audit: audit.clone(),
+            }),
+            Object::EnumType(_)
+            | Object::Column(_)
+            | Object::Constraint(_)
+            | Object::Index(_)
+            | Object::Trigger(_)
+            | Object::Grants(_)
+            | Object::PrivateSchema(_)
+            | Object::RateLimiter(_) => {}
         }
     }
     for object in plan.leaving() {
@@ -286,7 +380,11 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             | Object::Index(_)
             | Object::Trigger(_)
             | Object::Policy(_)
-            | Object::Grants(_) => None,
+            | Object::Grants(_)
+            | Object::PrivateSchema(_)
+            | Object::RateLimiter(_)
+            | Object::RateLimit(_)
+            | Object::AuditLog(_) => None,
         })
         .collect();
     for constraint in foreign_keys_first(&leaving_constraints) {
@@ -428,7 +526,11 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             | Object::Index(_)
             | Object::Trigger(_)
             | Object::Policy(_)
-            | Object::Grants(_) => None,
+            | Object::Grants(_)
+            | Object::PrivateSchema(_)
+            | Object::RateLimiter(_)
+            | Object::RateLimit(_)
+            | Object::AuditLog(_) => None,
         })
         .collect();
     let mut constraints = foreign_keys_first(&arriving_constraints);
@@ -448,7 +550,11 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             | Object::Constraint(_)
             | Object::Trigger(_)
             | Object::Policy(_)
-            | Object::Grants(_) => {}
+            | Object::Grants(_)
+            | Object::PrivateSchema(_)
+            | Object::RateLimiter(_)
+            | Object::RateLimit(_)
+            | Object::AuditLog(_) => {}
         }
     }
     for object in plan.arriving() {
@@ -472,6 +578,84 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             });
         }
     }
+
+    // 6. The audit log and the limits, on the table as it now is.
+    for object in &new.objects {
+        match (object, old.get(&object.key())) {
+            (Object::AuditLog(after), None) => steps.push(Step::CreateAuditLog {
+                audit: after.clone(),
+            }),
+            (Object::AuditLog(after), Some(Object::AuditLog(before))) if before != after => {
+                if same_log_table(before, after) {
+                    steps.push(Step::AlterAuditLog {
+                        audit: after.clone(),
+                        old_policy: (before.policy != after.policy).then(|| before.policy.clone()),
+                        grants: before.grants != after.grants,
+                        functions: before.sensitive != after.sensitive
+                            || before.omitted_sql != after.omitted_sql
+                            || before.triggers != after.triggers
+                            || before.scope_source != after.scope_source,
+                    });
+                } else {
+                    // Dropped in step 1 ([`recreated`]).
+                    steps.push(Step::CreateAuditLog {
+                        audit: after.clone(),
+                    });
+                }
+            }
+            (Object::RateLimit(rule), None) => steps.push(Step::AddRateLimit {
+                limiter: RateLimiter::new(),
+                rule: rule.clone(),
+            }),
+            (Object::RateLimit(after), Some(Object::RateLimit(before))) if before != after => {
+                steps.push(Step::ChangeRateLimit {
+                    limiter: RateLimiter::new(),
+                    rule: after.clone(),
+                });
+            }
+            (
+                Object::EnumType(_)
+                | Object::Column(_)
+                | Object::Constraint(_)
+                | Object::Index(_)
+                | Object::Trigger(_)
+                | Object::Policy(_)
+                | Object::Grants(_)
+                | Object::PrivateSchema(_)
+                | Object::RateLimiter(_)
+                | Object::AuditLog(_)
+                | Object::RateLimit(_),
+                _,
+            ) => {}
+        }
+    }
+
+    // 7. What nothing of this table needs any more, if nothing else does: the limiter, then
+    // the private schema it is in (the reverse of step 0).
+    for object in old.objects.iter().rev() {
+        if new.get(&object.key()).is_some() {
+            continue;
+        }
+        match object {
+            Object::RateLimiter(limiter) => steps.push(Step::DropRateLimiterIfUnused {
+                limiter: limiter.clone(),
+            }),
+            Object::PrivateSchema(schema) => steps.push(Step::DropPrivateSchemaIfEmpty {
+                schema: schema.clone(),
+            }),
+            Object::EnumType(_)
+            | Object::Column(_)
+            | Object::Constraint(_)
+            | Object::Index(_)
+            | Object::Trigger(_)
+            | Object::Policy(_)
+            | Object::Grants(_)
+            | Object::RateLimit(_)
+            | Object::AuditLog(_) => {}
+        }
+    }
+
+    // Extensions only the old model needed, if nothing else uses them.
     for extension in &old.extensions {
         if !new.extensions.contains(extension) {
             steps.push(Step::DropExtension {
@@ -480,6 +664,17 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
         }
     }
     steps
+}
+
+/// Whether two audit logs are the same table (its entries can stay): the same name, columns,
+/// constraints and indexes. Otherwise the log is dropped and created again.
+pub fn same_log_table(a: &AuditLog, b: &AuditLog) -> bool {
+    a.table_sql == b.table_sql
+        && a.sequence_sql == b.sequence_sql
+        && a.columns == b.columns
+        && a.constraints == b.constraints
+        && a.indexes == b.indexes
+        && a.scope_column == b.scope_column
 }
 
 /// The objects of two models, matched by key.
@@ -537,7 +732,10 @@ impl<'a> Comparison<'a> {
     fn leaving(&self) -> impl Iterator<Item = &'a Object> + '_ {
         self.old.objects.iter().filter(|o| {
             let key = o.key();
-            self.new.get(&key).is_none() || (self.changed.contains(&key) && recreated(o))
+            match self.new.get(&key) {
+                None => true,
+                Some(other) => self.changed.contains(&key) && recreated(o, other),
+            }
         })
     }
 
@@ -545,7 +743,10 @@ impl<'a> Comparison<'a> {
     fn arriving(&self) -> impl Iterator<Item = &'a Object> + '_ {
         self.new.objects.iter().filter(|o| {
             let key = o.key();
-            self.old.get(&key).is_none() || (self.changed.contains(&key) && recreated(o))
+            match self.old.get(&key) {
+                None => true,
+                Some(other) => self.changed.contains(&key) && recreated(o, other),
+            }
         })
     }
 }
@@ -562,15 +763,27 @@ fn enum_changed(old: &Model, new: &Model, sql_type: &str) -> bool {
 /// Whether a changed object is dropped and created again (rather than altered in place, as
 /// stored columns and enum types are, to keep their data; a generated column holds nothing the
 /// table's other columns do not).
-fn recreated(object: &Object) -> bool {
-    match object {
-        Object::Column(c) => c.generated_sql.is_some(),
-        Object::EnumType(_) => false,
-        Object::Constraint(_)
-        | Object::Index(_)
-        | Object::Trigger(_)
-        | Object::Policy(_)
-        | Object::Grants(_) => true,
+fn recreated(object: &Object, other: &Object) -> bool {
+    match (object, other) {
+        (Object::Column(c), _) => c.generated_sql.is_some(),
+        (Object::AuditLog(a), Object::AuditLog(b)) => !same_log_table(a, b),
+        // A rate limit is updated in place; the schema and the limiter never change.
+        (
+            Object::EnumType(_)
+            | Object::PrivateSchema(_)
+            | Object::RateLimiter(_)
+            | Object::RateLimit(_)
+            | Object::AuditLog(_),
+            _,
+        ) => false,
+        (
+            Object::Constraint(_)
+            | Object::Index(_)
+            | Object::Trigger(_)
+            | Object::Policy(_)
+            | Object::Grants(_),
+            _,
+        ) => true,
     }
 }
 

@@ -6,9 +6,11 @@
 //! in a migration, whether PostgreSQL follows a column rename inside it, and whether changing it
 //! can lose or reject data ([`super::risk`]).
 
+use super::audit::AuditLog;
+use super::rate_limit::{RateLimitRule, RateLimiter};
 use super::table::{Column, Constraint, ConstraintKind, EnumType, Extension, Index};
 use super::trigger::{Trigger, TriggerAction};
-use super::{Grant, Policy};
+use super::{Grant, Policy, PrivateSchema};
 
 /// One table and everything it is made of, in the order the create migration declares them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +34,16 @@ pub enum Object {
     Policy(Policy),
     /// Every grant on the table, as one object: revoked and granted again together.
     Grants(Vec<Grant>),
+    /// The private schema, when the table's migration needs it (audit triggers, the limiter,
+    /// a tenant root's helpers): ensured first, dropped last if nothing else is in it.
+    PrivateSchema(PrivateSchema),
+    /// The shared rate limiter, when the table has a limit: created if missing, dropped with
+    /// the last rule of the project.
+    RateLimiter(RateLimiter),
+    /// One limited action: its rule (changed in place) and, for a write, its trigger.
+    RateLimit(RateLimitRule),
+    /// The table's audit log: the log table, its policy and grants, the triggers that write it.
+    AuditLog(Box<AuditLog>),
 }
 
 /// What tells two objects of two models apart: its kind and its name.
@@ -44,6 +56,10 @@ pub enum Key {
     Trigger(String),
     Policy(String),
     Grants,
+    PrivateSchema,
+    RateLimiter,
+    RateLimit(String),
+    AuditLog(String),
 }
 
 impl Object {
@@ -56,6 +72,10 @@ impl Object {
             Object::Trigger(t) => Key::Trigger(t.name.clone()),
             Object::Policy(p) => Key::Policy(p.name.clone()),
             Object::Grants(_) => Key::Grants,
+            Object::PrivateSchema(_) => Key::PrivateSchema,
+            Object::RateLimiter(_) => Key::RateLimiter,
+            Object::RateLimit(r) => Key::RateLimit(r.action.clone()),
+            Object::AuditLog(a) => Key::AuditLog(a.table_sql.clone()),
         }
     }
 
@@ -104,9 +124,16 @@ impl Object {
                 .generated_sql
                 .as_deref()
                 .is_some_and(|expr| mentions(expr, name_sql)),
-            Object::EnumType(_) | Object::Constraint(_) | Object::Index(_) | Object::Grants(_) => {
-                false
-            }
+            // The audit triggers read rows as JSON, the limiter's count calls: neither names a
+            // column.
+            Object::EnumType(_)
+            | Object::Constraint(_)
+            | Object::Index(_)
+            | Object::Grants(_)
+            | Object::PrivateSchema(_)
+            | Object::RateLimiter(_)
+            | Object::RateLimit(_)
+            | Object::AuditLog(_) => false,
         }
     }
 
@@ -120,7 +147,11 @@ impl Object {
             | Object::Constraint(_)
             | Object::Trigger(_)
             | Object::Policy(_)
-            | Object::Grants(_) => false,
+            | Object::Grants(_)
+            | Object::PrivateSchema(_)
+            | Object::RateLimiter(_)
+            | Object::RateLimit(_)
+            | Object::AuditLog(_) => false,
         }
     }
 }
@@ -164,6 +195,30 @@ impl Model {
         }
     }
 
+    /// This model with what the table's migration creates around it: the private schema and
+    /// the shared limiter first (what the rest needs), the audit log and the rate limits last
+    /// (they need the table), as the create migration orders them.
+    pub fn with_surroundings(
+        mut self,
+        private_schema: bool,
+        audit: Option<AuditLog>,
+        rules: &[RateLimitRule],
+    ) -> Model {
+        let mut first = Vec::new();
+        if private_schema {
+            first.push(Object::PrivateSchema(PrivateSchema::new()));
+        }
+        if !rules.is_empty() {
+            first.push(Object::RateLimiter(RateLimiter::new()));
+        }
+        self.objects.splice(0..0, first);
+        self.objects
+            .extend(audit.map(|a| Object::AuditLog(Box::new(a))));
+        self.objects
+            .extend(rules.iter().cloned().map(Object::RateLimit));
+        self
+    }
+
     pub fn get(&self, key: &Key) -> Option<&Object> {
         self.objects.iter().find(|o| o.key() == *key)
     }
@@ -176,7 +231,11 @@ impl Model {
             | Object::Index(_)
             | Object::Trigger(_)
             | Object::Policy(_)
-            | Object::Grants(_) => None,
+            | Object::Grants(_)
+            | Object::PrivateSchema(_)
+            | Object::RateLimiter(_)
+            | Object::RateLimit(_)
+            | Object::AuditLog(_) => None,
         })
     }
 

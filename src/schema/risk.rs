@@ -40,6 +40,9 @@ pub enum Risk {
     /// The column becomes `not null` and its nulls take the default: nothing is lost, but a
     /// rollback cannot tell the filled values from the others.
     FillsNulls { column: String, default_sql: String },
+    /// The audit log table goes (audit turned off, or a log of another shape), and every
+    /// entry in it.
+    DropsAuditLog { table_sql: String },
 }
 
 impl Risk {
@@ -52,7 +55,8 @@ impl Risk {
             | Risk::RequiresColumn { .. }
             | Risk::AddsRequiredColumn { .. }
             | Risk::RemovesLabels { .. }
-            | Risk::AddsConstraint { .. } => true,
+            | Risk::AddsConstraint { .. }
+            | Risk::DropsAuditLog { .. } => true,
             Risk::FillsNulls { .. } => false,
         }
     }
@@ -68,6 +72,9 @@ impl Risk {
             )),
             Risk::FillsNulls { column, .. } => Some(format!(
                 "which rows of column {column} were null before it filled them"
+            )),
+            Risk::DropsAuditLog { table_sql } => Some(format!(
+                "the entries of the audit log {table_sql}, which it dropped (the log comes back empty)"
             )),
             Risk::RequiresColumn { .. }
             | Risk::AddsRequiredColumn { .. }
@@ -115,6 +122,10 @@ impl fmt::Display for Risk {
             } => write!(
                 f,
                 "sets column {column} to its default ({default_sql}) where it is null, then makes it required"
+            ),
+            Risk::DropsAuditLog { table_sql } => write!(
+                f,
+                "drops the audit log {table_sql}, and every entry in it"
             ),
         }
     }
@@ -189,6 +200,24 @@ pub fn risks(old: &Model, new: &Model) -> Vec<Risk> {
             | (Object::Trigger(_), _)
             | (Object::Policy(_), _)
             | (Object::Grants(_), _) => {}
+            // A log kept keeps its entries; a limit changed keeps its callers' buckets.
+            (Object::PrivateSchema(_), _)
+            | (Object::RateLimiter(_), _)
+            | (Object::RateLimit(_), _)
+            | (Object::AuditLog(_), _) => {}
+        }
+    }
+    for object in &old.objects {
+        if let Object::AuditLog(before) = object {
+            let kept = matches!(
+                new.get(&object.key()),
+                Some(Object::AuditLog(after)) if super::diff::same_log_table(before, after)
+            );
+            if !kept {
+                found.push(Risk::DropsAuditLog {
+                    table_sql: before.table_sql.clone(),
+                });
+            }
         }
     }
     for column in old.columns().filter(|c| c.generated_sql.is_none()) {

@@ -1,11 +1,11 @@
 //! How a resource's new spec differs from the one its table was created with, in what the
-//! database holds (the table, its policies and grants): the server actions and names as typed
-//! are not part of it. A change means the table needs an alter migration (see
-//! `generate::resource::alter`), unless it only reorders the fields.
+//! database holds (the table, its policies and grants, its audit log and rate limits): the
+//! server actions and names as typed are not part of it. A change means the table needs an
+//! alter migration (see `generate::resource::alter`), unless it only reorders the fields.
 
 use std::fmt;
 
-use super::{Access, Field, ResourceSpec};
+use super::{Access, Field, RateLimits, ResourceSpec};
 
 /// One difference between the spec a table was created with and a new one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,12 @@ pub enum Change {
         old: Access,
         new: Access,
     },
+    /// The audit log turned on (`true`) or off.
+    Audit(bool),
+    RateLimits {
+        old: RateLimits,
+        new: RateLimits,
+    },
 }
 
 impl fmt::Display for Change {
@@ -38,6 +44,11 @@ impl fmt::Display for Change {
                 flags(*old),
                 flags(*new)
             ),
+            Change::Audit(true) => f.write_str("adds an audit log (`--audit`)"),
+            Change::Audit(false) => f.write_str("removes its audit log"),
+            Change::RateLimits { old, new } => {
+                write!(f, "changes the rate limits from `{old}` to `{new}`")
+            }
         }
     }
 }
@@ -56,6 +67,7 @@ fn same_column(a: &Field, b: &Field) -> bool {
         && a.optional == b.optional
         && a.unique == b.unique
         && a.index == b.index
+        && a.sensitive == b.sensitive
         && a.sortable == b.sortable
         && a.searchable == b.searchable
         && a.default == b.default
@@ -92,6 +104,15 @@ pub fn changes(old: &ResourceSpec, new: &ResourceSpec) -> Vec<Change> {
         found.push(Change::Access {
             old: old.access,
             new: new.access,
+        });
+    }
+    if old.audit != new.audit {
+        found.push(Change::Audit(new.audit));
+    }
+    if old.rate_limits != new.rate_limits {
+        found.push(Change::RateLimits {
+            old: old.rate_limits.clone(),
+            new: new.rate_limits.clone(),
         });
     }
     found
@@ -158,5 +179,25 @@ mod tests {
             .with_actions(&[crate::spec::ActionKind::List])
             .unwrap();
         assert!(changes(&base, &fewer_actions).is_empty());
+        let audited = spec(&["name:text:sensitive", "owner:ref=people"], Access::Owner)
+            .with_audit(true)
+            .unwrap()
+            .with_rate_limits(
+                &RateLimits::parse("create=10/min", "--rate-limit").unwrap(),
+                true,
+            )
+            .unwrap();
+        let got: Vec<String> = changes(&base, &audited)
+            .iter()
+            .map(Change::to_string)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "changes `name:text` to `name:text:sensitive`",
+                "adds an audit log (`--audit`)",
+                "changes the rate limits from `none` to `create=10/min`"
+            ]
+        );
     }
 }

@@ -13,7 +13,7 @@ pub const TYPES: &str =
     "text, int, bigint, numeric, float, bool, date, timestamptz, uuid, email, url, jsonb, enum=a,b,c, ref, ref=TABLE";
 /// The modifiers a field may carry.
 pub const MODIFIERS: &str =
-    "optional, unique, unique=global, index, sortable, searchable, default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null";
+    "optional, unique, unique=global, index, sortable, searchable, sensitive (audit logs it changed, never its value), default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null";
 
 /// The largest precision PostgreSQL accepts in `numeric(precision, scale)`.
 pub const MAX_NUMERIC_PRECISION: u32 = 1000;
@@ -368,6 +368,8 @@ pub struct Field {
     pub optional: bool,
     pub unique: Option<Unique>,
     pub index: bool,
+    /// The audit log records that the column changed, never its value (`--audit`).
+    pub sensitive: bool,
     /// Lists may be sorted by it (keyset pages over an index of its own).
     pub sortable: bool,
     /// Lists may search it (see [`Search`]).
@@ -508,6 +510,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         optional: false,
         unique: None,
         index: false,
+        sensitive: false,
         sortable: false,
         searchable: false,
         default: None,
@@ -543,9 +546,9 @@ fn parse_inner(token: &str) -> Result<Field, String> {
             ("index", None) if !field.index => field.index = true,
             ("sortable", None) if !field.sortable => field.sortable = true,
             ("searchable", None) if !field.searchable => field.searchable = true,
-            ("optional" | "index" | "sortable" | "searchable", None) | ("unique", _) => {
-                return Err(repeated())
-            }
+            ("sensitive", None) if !field.sensitive => field.sensitive = true,
+            ("optional" | "index" | "sortable" | "searchable" | "sensitive", None)
+            | ("unique", _) => return Err(repeated()),
             ("default", Some(value)) if default.is_none() => {
                 // A default may itself contain colons (a URL, a time): it runs to the next modifier.
                 let mut value = value.to_string();
@@ -583,7 +586,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
             ("default" | "min" | "max" | "precision" | "scale" | "on-delete", Some(_)) => {
                 return Err(repeated())
             }
-            ("optional" | "index" | "sortable" | "searchable", Some(_)) => {
+            ("optional" | "index" | "sortable" | "searchable" | "sensitive", Some(_)) => {
                 return Err(format!("`{modifier}`: `{key}` takes no value"))
             }
             ("default" | "min" | "max" | "precision" | "scale" | "on-delete", None) => {
@@ -624,6 +627,7 @@ fn is_modifier(segment: &str) -> bool {
         "optional"
             | "unique"
             | "index"
+            | "sensitive"
             | "sortable"
             | "searchable"
             | "default"
@@ -818,6 +822,7 @@ impl fmt::Display for Field {
             self.index.then_some("index"),
             self.sortable.then_some("sortable"),
             self.searchable.then_some("searchable"),
+            self.sensitive.then_some("sensitive"),
         ]
         .into_iter()
         .flatten()
@@ -901,6 +906,7 @@ mod tests {
             "at:timestamptz:default=now",
             "amount:numeric:precision=12:scale=2:min=0",
             "price:numeric:optional:scale=2:default=9.99",
+            "tax_id:text:optional:unique:sensitive:max=20",
             "title:text:sortable:searchable:max=200",
             "site:url:unique:searchable",
             "due:date:sortable:default=today",
@@ -974,6 +980,11 @@ mod tests {
             ("title:text:unique=yes", "`unique=yes` is not a scope"),
             ("title:text:unique:unique=global", "`unique` is given twice"),
             ("title:text:index=yes", "takes no value"),
+            ("ssn:text:sensitive:sensitive", "`sensitive` is given twice"),
+            (
+                "ssn:text:sensitive=yes",
+                "`sensitive=yes`: `sensitive` takes no value",
+            ),
             ("title:text:sortable=yes", "takes no value"),
             ("title:text:sortable:sortable", "`sortable` is given twice"),
             (

@@ -5,6 +5,7 @@ pub mod change;
 pub mod field;
 pub mod formats;
 pub mod ident;
+pub mod rate_limit;
 pub mod rename;
 pub mod value;
 
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use access::{Access, AccessArg, Role, TENANT};
 pub use field::{Field, FieldKind, FieldType, OnDelete, Search, Unique};
+pub use rate_limit::{RateLimit, RateLimits};
 
 use crate::error::Error;
 use crate::naming::Names;
@@ -34,6 +36,10 @@ pub struct ResourceSpec {
     /// The server actions to write, in [`ActionKind::ALL`] order: all of them unless
     /// `--actions` says otherwise.
     pub actions: Vec<ActionKind>,
+    /// Whether every change to a row is recorded in its audit log (`--audit`).
+    pub audit: bool,
+    /// How often each signed-in user may call each action (`--rate-limit`).
+    pub rate_limits: RateLimits,
     /// The `--plural` the user gave, kept to write the command line back.
     plural_override: Option<String>,
     name_as_typed: String,
@@ -95,6 +101,8 @@ impl ResourceSpec {
             fields,
             access,
             actions: ActionKind::ALL.to_vec(),
+            audit: false,
+            rate_limits: RateLimits::none(),
             plural_override: plural.map(str::to_string),
             name_as_typed: name.to_string(),
         };
@@ -182,6 +190,12 @@ impl ResourceSpec {
             let tokens: Vec<&str> = self.actions.iter().map(|a| a.token()).collect();
             words.push(format!("--actions {}", tokens.join(",")));
         }
+        if self.audit {
+            words.push("--audit".into());
+        }
+        if !self.rate_limits.is_empty() {
+            words.push(format!("--rate-limit {}", self.rate_limits));
+        }
         words.join(" ")
     }
 
@@ -198,6 +212,48 @@ impl ResourceSpec {
             .copied()
             .filter(|a| actions.contains(a))
             .collect();
+        Ok(self)
+    }
+
+    /// Records every change to a row in the table's audit log, or not. A `sensitive` field
+    /// means something only in an audit log, so without one it is refused.
+    pub fn with_audit(mut self, audit: bool) -> Result<ResourceSpec, Error> {
+        if let (false, Some(field)) = (audit, self.fields.iter().find(|f| f.sensitive)) {
+            return Err(Error::input(format!(
+                "invalid field `{field}`: `sensitive` only changes what the audit log records, and {} has none; add --audit (or `audit = true` in scaffold.toml)",
+                self.table()
+            )));
+        }
+        self.audit = audit;
+        Ok(self)
+    }
+
+    /// Limits how often each user calls each action. Call after [`ResourceSpec::with_actions`]:
+    /// a read limit applies through the generated read, so one for a read that is not written
+    /// is refused when `explicit` (given for this resource) and dropped when it is a project
+    /// default. Write limits hold in the database whatever actions are written.
+    pub fn with_rate_limits(
+        mut self,
+        limits: &RateLimits,
+        explicit: bool,
+    ) -> Result<ResourceSpec, Error> {
+        let missing = limits.iter().find(|l| !l.is_write() && !self.has(l.action));
+        self.rate_limits = match (missing, explicit) {
+            (Some(limit), true) => {
+                return Err(Error::input(format!(
+                    "`--rate-limit {limit}` limits the `{}` read, which `--actions` leaves out; limit only the actions written",
+                    limit.action.token()
+                )))
+            }
+            (Some(_), false) => {
+                let applying: Vec<ActionKind> = ActionKind::ALL
+                    .into_iter()
+                    .filter(|a| a.is_write() || self.has(*a))
+                    .collect();
+                limits.only(&applying)
+            }
+            (None, _) => limits.clone(),
+        };
         Ok(self)
     }
 
@@ -221,6 +277,26 @@ impl ResourceSpec {
     /// Whether the server action is written.
     pub fn has(&self, action: ActionKind) -> bool {
         self.actions.contains(&action)
+    }
+}
+
+/// What `scaffold resource` (or a spec file) assumes for what it leaves out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Defaults {
+    pub access: AccessArg,
+    pub audit: bool,
+    pub rate_limits: RateLimits,
+}
+
+impl Defaults {
+    /// scaffold's own: what a command line that says nothing means, and so what a migration
+    /// header or a manifest entry (which spell out everything else) is read with.
+    pub fn builtin() -> Defaults {
+        Defaults {
+            access: AccessArg::Owner,
+            audit: false,
+            rate_limits: RateLimits::none(),
+        }
     }
 }
 
@@ -248,6 +324,14 @@ impl ActionKind {
         ActionKind::Get,
         ActionKind::List,
     ];
+
+    /// Whether it changes rows (so the database itself can enforce its rate limit).
+    pub fn is_write(self) -> bool {
+        match self {
+            ActionKind::Create | ActionKind::Update | ActionKind::Delete => true,
+            ActionKind::Get | ActionKind::List => false,
+        }
+    }
 
     pub fn token(self) -> &'static str {
         match self {
@@ -421,6 +505,49 @@ mod tests {
         )
         .unwrap();
         assert_eq!(spec.fields[0].unique, Some(Unique::Global));
+    }
+
+    #[test]
+    fn audit_and_rate_limits_combine_with_the_rest_of_the_spec() {
+        let spec = |fields: &[&str], actions: &[ActionKind]| {
+            ResourceSpec::new("note", None, &tokens(fields), Access::Owner)
+                .unwrap()
+                .with_actions(actions)
+                .unwrap()
+        };
+        let err = spec(&["title:text", "secret:text:sensitive"], &ActionKind::ALL)
+            .with_audit(false)
+            .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string().starts_with(
+                "invalid field `secret:text:sensitive`: `sensitive` only changes what the audit log records, and notes has none; add --audit"
+            ),
+            "{err}"
+        );
+        assert!(spec(&["secret:text:sensitive"], &ActionKind::ALL)
+            .with_audit(true)
+            .is_ok());
+
+        let limits = RateLimits::parse("create=10/min,list=100/min", "--rate-limit").unwrap();
+        let writes_only = [ActionKind::Create, ActionKind::Get];
+        let err = spec(&["title:text"], &writes_only)
+            .with_rate_limits(&limits, true)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`--rate-limit list=100/min` limits the `list` read, which `--actions` leaves out; limit only the actions written"
+        );
+        // A project default for a read the resource does not have is left out; writes stay
+        // limited whatever actions are written (the database enforces them).
+        let defaulted = spec(&["title:text"], &[ActionKind::Get])
+            .with_rate_limits(&limits, false)
+            .unwrap();
+        assert_eq!(defaulted.rate_limits.to_string(), "create=10/min");
+        assert_eq!(
+            defaulted.with_audit(true).unwrap().command_line(),
+            "scaffold resource note title:text --actions get --audit --rate-limit create=10/min"
+        );
     }
 
     #[test]

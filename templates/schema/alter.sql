@@ -2,6 +2,9 @@
    Policies, grants and triggers are laid out by the same macros as in a create migration. #}
 {% import "schema/rls.sql" as rls %}
 {% import "schema/triggers.sql" as triggers %}
+{% import "schema/private_schema.sql" as private %}
+{% import "schema/rate_limiter.sql" as limiter %}
+{% import "schema/audit.sql" as audit_sql %}
 {% macro step(s, table_sql) %}
 {% if s.step == "create_extension" %}
 -- {{ s.extension.name }}, for {{ s.extension.why }}: in Supabase's extensions
@@ -89,5 +92,57 @@ revoke all on table {{ table_sql }} from public, anon, authenticated, service_ro
 {% endfor %}
 {% elif s.step == "create_policy" %}
 {{ rls.create_policy(s.policy, table_sql) -}}
+{% elif s.step == "ensure_private_schema" %}
+{{ private.ensure(s.schema) -}}
+{% elif s.step == "drop_private_schema_if_empty" %}
+{{ private.drop_if_empty(s.schema) -}}
+{% elif s.step == "create_rate_limiter" %}
+{{ limiter.create(s.limiter) -}}
+{% elif s.step == "drop_rate_limiter_if_unused" %}
+{{ limiter.drop_if_unused(s.limiter) -}}
+{% elif s.step == "add_rate_limit" %}
+-- Rate limit of {{ table_sql }}, per signed-in user: {{ s.rule.action }} {{ s.rule.max_hits }} per {{ s.rule.per }}.
+insert into {{ s.limiter.rules_sql }} (action, max_hits, period) values ({{ s.rule.action_sql }}, {{ s.rule.max_hits }}, {{ s.rule.period_sql }});
+{% if s.rule.trigger %}
+
+-- Every row a signed-in user {% if s.rule.trigger.event == "insert" %}inserts{% elif s.rule.trigger.event == "update" %}updates{% else %}deletes{% endif %} counts, whether through the generated action or the API.
+create trigger {{ s.rule.trigger.name }}
+before {{ s.rule.trigger.event }} on {{ table_sql }}
+for each row execute function {{ s.limiter.enforce_fn_sql }}({{ s.rule.action_sql }});
+{% endif %}
+{% elif s.step == "change_rate_limit" %}
+-- In place: the callers' buckets keep counting.
+update {{ s.limiter.rules_sql }} set max_hits = {{ s.rule.max_hits }}, period = {{ s.rule.period_sql }} where action = {{ s.rule.action_sql }};
+{% elif s.step == "drop_rate_limit" %}
+{% if s.rule.trigger %}
+drop trigger {{ s.rule.trigger.name }} on {{ table_sql }};
+
+{% endif %}
+delete from {{ s.limiter.rules_sql }} where action = {{ s.rule.action_sql }};
+{% elif s.step == "create_audit_log" %}
+{{ audit_sql.create(s.audit, table_sql) | trim }}
+{% elif s.step == "drop_audit_log" %}
+-- The log goes with its entries.
+{{ audit_sql.drop(s.audit, table_sql) | trim }}
+{% elif s.step == "alter_audit_log" %}
+-- The audit log {{ s.audit.table_sql }} stays, with its entries: what changed around it is made again.
+{% if s.old_policy %}
+{{ rls.drop_policy(s.old_policy, s.audit.table_sql) -}}
+{{ rls.create_policy(s.audit.policy, s.audit.table_sql) -}}
+{% endif %}
+{% if s.grants %}
+revoke all on table {{ s.audit.table_sql }} from public, anon, authenticated, service_role;
+{% for g in s.audit.grants %}
+{{ rls.grant(g, s.audit.table_sql) -}}
+{% endfor %}
+{% endif %}
+{% if s.functions %}
+{% for t in s.audit.triggers %}
+{% if not loop.first %}
+
+{% endif %}
+{{ audit_sql.function(s.audit, t, true) -}}
+{% endfor %}
+{% endif %}
 {% endif %}
 {% endmacro %}

@@ -9,7 +9,8 @@ use std::process::Command;
 pub const TIMESTAMP: u64 = 20250101000000;
 
 /// The specs every suite runs, in an order that applies cleanly (refs after their targets).
-/// Together they cover every type, every modifier and every access mode, and refs of each kind:
+/// Together they cover every type, every modifier and every access mode, an audit log and rate
+/// limits in every access mode (projects, articles, workspaces, invoices), and refs of each kind:
 /// within one owner (tasks → projects, tasks → tasks), within one workspace (cards → boards with
 /// a stricter write role and `restrict`, boards → boards), and across owners or tenants
 /// (workspaces → workspaces, checked by a trigger; comments → articles and pins → boards, each
@@ -22,8 +23,11 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "name:text:sortable:searchable",
             "description:text:optional:searchable",
             "status:enum=active,archived:default=active",
-            "budget:numeric:sortable:min=0",
+            "budget:numeric:sortable:sensitive:min=0",
             "due_on:date:optional",
+            "--audit",
+            "--rate-limit",
+            "create=30/min,update=60/min,delete=30/min,list=120/min",
         ],
     ),
     (
@@ -45,6 +49,9 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "published:bool:default=false",
             "--access",
             "public-read",
+            "--audit",
+            "--rate-limit",
+            "create=30/min,get=300/min,list=120/min",
         ],
     ),
     (
@@ -100,6 +107,9 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "slug:text:unique=global",
             "parent:ref=workspaces:optional",
             "--tenant",
+            "--audit",
+            "--rate-limit",
+            "create=30/hour",
         ],
     ),
     (
@@ -130,13 +140,16 @@ pub const MATRIX: &[(&str, &[&str])] = &[
         &[
             "invoice",
             "number:text:unique:sortable:searchable",
-            "amount:numeric:sortable:min=0",
+            "amount:numeric:sortable:sensitive:min=0",
             "status:enum=draft,sent,paid:default=draft",
             "due_on:date:optional",
             "--access",
             "workspace",
             "--write-role",
             "admin",
+            "--audit",
+            "--rate-limit",
+            "create=30/min,update=60/min,delete=30/min",
         ],
     ),
     (

@@ -32,6 +32,10 @@ let currentUser = null;
 globalThis.__listDriverUser = () => currentUser;
 
 const AUTH_MODULE = "list-driver:auth";
+// A limited list asks the limiter first (`limitRead`, an RPC this stand-in does not answer):
+// here every read is allowed. What a limit does to a read is proven by the TypeScript suite and
+// the rate limit probes of tests/postgres.rs.
+const RATE_LIMIT_MODULE = "list-driver:rate-limit";
 registerHooks({
   resolve(specifier, context, nextResolve) {
     if (specifier === "server-only") {
@@ -39,6 +43,9 @@ registerHooks({
     }
     if (/^@\/lib\/data\/auth$/.test(specifier)) {
       return { url: AUTH_MODULE, shortCircuit: true };
+    }
+    if (/^@\/lib\/data\/rate-limit$/.test(specifier)) {
+      return { url: RATE_LIMIT_MODULE, shortCircuit: true };
     }
     if (specifier.startsWith("@/")) {
       const file = join(process.cwd(), `${specifier.slice(2)}.ts`);
@@ -52,6 +59,13 @@ registerHooks({
   load(url, context, nextLoad) {
     if (url === "list-driver:server-only") {
       return { format: "module", source: "export {};", shortCircuit: true };
+    }
+    if (url === RATE_LIMIT_MODULE) {
+      return {
+        format: "module",
+        shortCircuit: true,
+        source: "export async function limitRead() { return null; }",
+      };
     }
     if (url === AUTH_MODULE) {
       return {

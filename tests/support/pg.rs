@@ -189,7 +189,7 @@ impl Cluster {
         writeln!(
             conf,
             "\n# pgharness\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\n\
-             fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 40\n",
+             fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 120\n",
             dir.path().display()
         )
         .expect("write postgresql.conf");
@@ -427,6 +427,14 @@ impl Database<'_> {
         let mut cmd = self.psql_command();
         cmd.args(["-f", "-"]);
         run(cmd, Some(sql.as_bytes()), PSQL_TIMEOUT).into_result()
+    }
+
+    /// Runs pgbench (from the same client programs as psql) against this database with `args`
+    /// (`-n`: there are no pgbench tables to vacuum); its output, or `Err` with it.
+    pub fn pgbench(&self, args: &[&str], timeout: Duration) -> Result<String, String> {
+        let mut cmd = self.cluster.client("pgbench");
+        cmd.arg("-n").args(args).arg(&self.name);
+        run(cmd, None, timeout).into_result()
     }
 
     /// Runs a SQL file like [`Database::psql`].

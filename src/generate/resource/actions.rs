@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::history::History;
 use super::list::List as ListShape;
 use super::zod::Zod;
 use crate::spec::ActionKind::{self, Create, Delete, Get, List, Update};
@@ -57,6 +58,8 @@ struct Imports {
     validation: Vec<String>,
     form_state: Vec<String>,
     auth: Vec<String>,
+    /// From the data layer's rate limit module: `limitRead`, when a read is limited.
+    rate_limit: Vec<String>,
 }
 
 impl Actions {
@@ -95,12 +98,25 @@ fn is_mutation(action: ActionKind) -> bool {
 }
 
 impl Selected {
-    pub fn new(spec: &ResourceSpec, actions: &Actions, zod: &Zod, list: &ListShape) -> Selected {
+    /// `history`: an audited resource's log reads, which the data module holds as well.
+    pub fn new(
+        spec: &ResourceSpec,
+        actions: &Actions,
+        zod: &Zod,
+        list: &ListShape,
+        history: Option<&History>,
+    ) -> Selected {
         let has = |a| spec.has(a);
         let writes = has(Create) || has(Update) || has(Delete);
-        let reads = has(Get) || has(List);
+        let audited = history.is_some();
+        let reads = has(Get) || has(List) || audited;
+        let limited_reads = [Get, List]
+            .into_iter()
+            .any(|a| has(a) && spec.rate_limits.get(a).is_some());
         let forms = has(Create) || has(Update);
-        let signed_in_reads = reads && !spec.access.public();
+        let signed_in_reads = (has(Get) || has(List)) && !spec.access.public();
+        // The log is read by signed-in users only; a limited read needs to know who reads.
+        let user_needed = signed_in_reads || audited || limited_reads;
         let (schemas, types) = (&zod.schemas, &zod.types);
         let row = format!("type {}", types.row);
         let names_where = |mutation: bool| -> Vec<String> {
@@ -142,28 +158,49 @@ impl Selected {
                     (forms, "toFormState".into()),
                 ]),
                 auth: Vec::new(),
+                rate_limit: Vec::new(),
             },
             data_imports: Imports {
                 result: keep(vec![
                     (reads, "type ActionResult".into()),
+                    (audited, "type CursorPage".into()),
                     (reads, "fromDatabaseError".into()),
                     (reads, "invalid".into()),
                     (has(Get), "notFound".into()),
                     (reads, "ok".into()),
-                    (signed_in_reads, "unauthorized".into()),
+                    (signed_in_reads || audited, "unauthorized".into()),
                 ]),
-                validation: keep(vec![
-                    (has(List), format!("type {}", types.list_input)),
-                    (has(List), format!("type {}", list.query_type)),
-                    (has(List), schemas.list.clone()),
-                    (has(Get), schemas.id.clone()),
-                    (reads, row),
-                ]),
+                validation: keep(
+                    [
+                        vec![
+                            (has(List), format!("type {}", types.list_input)),
+                            (has(List), format!("type {}", list.query_type)),
+                            (has(List), schemas.list.clone()),
+                            (has(Get) || audited, schemas.id.clone()),
+                            (has(Get) || has(List), row),
+                        ],
+                        history.map_or_else(Vec::new, |h| {
+                            let mut names = vec![
+                                (true, format!("type {}", h.entry_type)),
+                                (true, h.history_schema.clone()),
+                                (true, format!("type {}", h.history_input)),
+                                (true, format!("type {}", h.activity_input)),
+                            ];
+                            // Owners page through their activity as through a history.
+                            if h.of_workspace {
+                                names.push((true, h.activity_schema.clone()));
+                            }
+                            names
+                        }),
+                    ]
+                    .concat(),
+                ),
                 form_state: Vec::new(),
                 auth: keep(vec![
                     (reads, "getSupabase".into()),
-                    (signed_in_reads, "getUserId".into()),
+                    (user_needed, "getUserId".into()),
                 ]),
+                rate_limit: keep(vec![(limited_reads, "limitRead".into())]),
             },
             names: spec
                 .actions
@@ -181,6 +218,11 @@ impl Selected {
 
     pub fn reads(&self) -> bool {
         self.reads
+    }
+
+    /// Whether a read counts against a rate limit (the data layer's rate limit module).
+    pub fn limited_reads(&self) -> bool {
+        !self.data_imports.rate_limit.is_empty()
     }
 }
 

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{access, invitations, refs, table, tenancy::Tenancy};
+use super::{access, audit, invitations, rate_limit, refs, table, tenancy::Tenancy};
 use crate::error::Error;
 use crate::project::Project;
 use crate::schema::diff::{self, Step};
@@ -60,11 +60,16 @@ pub fn model(spec: &ResourceSpec, project: &Project) -> Result<Model, Error> {
     let refs = refs::resolve(spec, project)?;
     let policies = access::policies(spec, &refs, &tenancy)?;
     let table = table::Table::new(spec, &refs, &tenancy)?;
-    Ok(table.model(
-        &format!("public.{}", ident::quote(spec.table())),
-        &policies,
-        &access::grants(spec),
-    ))
+    let audit = audit::log(spec, &tenancy);
+    let rules = rate_limit::RateLimiting::of(spec).map_or_else(Vec::new, |r| r.rules);
+    let private_schema = super::uses_private_schema(spec, audit.is_some(), !rules.is_empty());
+    Ok(table
+        .model(
+            &format!("public.{}", ident::quote(spec.table())),
+            &policies,
+            &access::grants(spec),
+        )
+        .with_surroundings(private_schema, audit, &rules))
 }
 
 /// How the table of `old` changes to become `new`'s: `None` when the database holds the same
@@ -230,9 +235,10 @@ fn data_loss(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::rate_limit::{RateLimitRule, RateLimitTrigger, RateLimiter};
     use crate::schema::table::{Column, Constraint, ConstraintKind, EnumType, Extension, Index};
     use crate::schema::trigger::{Trigger, TriggerAction};
-    use crate::schema::{ApiRole, Command, Grant, Policy, Privilege};
+    use crate::schema::{ApiRole, Command, Grant, Policy, PrivateSchema, Privilege};
 
     /// One step of each kind; the match makes a new kind fail to compile until it has one.
     fn samples() -> Vec<Step> {
@@ -258,6 +264,27 @@ mod tests {
             "Requested with `tag:index`.".into(),
         );
         let column = |name: &str| name.to_string();
+        let spec = ResourceSpec::new(
+            "note",
+            None,
+            &["title:text:sensitive".to_string()],
+            Access::Owner,
+        )
+        .unwrap()
+        .with_audit(true)
+        .unwrap();
+        let audit = Box::new(audit::log(&spec, &Tenancy::of(&spec)).unwrap());
+        let rule = RateLimitRule {
+            action: "notes.create".into(),
+            action_sql: "'notes.create'".into(),
+            max_hits: 10,
+            period_sql: "'1 minute'".into(),
+            per: "minute",
+            trigger: Some(RateLimitTrigger {
+                name: "rate_limit_create".into(),
+                event: "insert",
+            }),
+        };
         let extension = Extension {
             name: "pg_trgm",
             why: "the trigram indexes of the searchable email and URL fields".into(),
@@ -357,6 +384,42 @@ mod tests {
                 grants: vec![Grant::new(vec![Privilege::Select], &[ApiRole::Anon])],
             },
             Step::CreatePolicy { policy },
+            Step::EnsurePrivateSchema {
+                schema: PrivateSchema::new(),
+            },
+            Step::DropPrivateSchemaIfEmpty {
+                schema: PrivateSchema::new(),
+            },
+            Step::CreateRateLimiter {
+                limiter: RateLimiter::new(),
+            },
+            Step::DropRateLimiterIfUnused {
+                limiter: RateLimiter::new(),
+            },
+            Step::AddRateLimit {
+                limiter: RateLimiter::new(),
+                rule: rule.clone(),
+            },
+            Step::ChangeRateLimit {
+                limiter: RateLimiter::new(),
+                rule: rule.clone(),
+            },
+            Step::DropRateLimit {
+                limiter: RateLimiter::new(),
+                rule,
+            },
+            Step::CreateAuditLog {
+                audit: audit.clone(),
+            },
+            Step::DropAuditLog {
+                audit: audit.clone(),
+            },
+            Step::AlterAuditLog {
+                old_policy: Some(audit.policy.clone()),
+                audit,
+                grants: true,
+                functions: true,
+            },
         ];
         for step in &steps {
             match step {
@@ -387,7 +450,17 @@ mod tests {
                 | Step::CreateIndex { .. }
                 | Step::CreateTrigger { .. }
                 | Step::Grants { .. }
-                | Step::CreatePolicy { .. } => {}
+                | Step::CreatePolicy { .. }
+                | Step::EnsurePrivateSchema { .. }
+                | Step::DropPrivateSchemaIfEmpty { .. }
+                | Step::CreateRateLimiter { .. }
+                | Step::DropRateLimiterIfUnused { .. }
+                | Step::AddRateLimit { .. }
+                | Step::ChangeRateLimit { .. }
+                | Step::DropRateLimit { .. }
+                | Step::CreateAuditLog { .. }
+                | Step::DropAuditLog { .. }
+                | Step::AlterAuditLog { .. } => {}
             }
         }
         steps

@@ -7,9 +7,12 @@
 mod access;
 mod actions;
 pub mod alter;
+mod audit;
 mod docs;
+mod history;
 pub(crate) mod invitations;
 mod list;
+mod rate_limit;
 mod refs;
 mod table;
 mod tenancy;
@@ -197,16 +200,28 @@ pub fn plan(
         moved_schema_file(&mut plan, project, renderer, old, creation, depth)?;
     }
     super::shared_files(&mut plan, project, renderer, super::Shared::ALL)?;
+    let limited_reads = context.selected.limited_reads();
+    if limited_reads {
+        // An anonymous read is counted by its address, which only the service role may name.
+        super::shared_files(
+            &mut plan,
+            project,
+            renderer,
+            &[super::Shared::DataRateLimit],
+        )?;
+        init::admin_client(&mut plan, project, renderer)?;
+    }
     if context.invitations.is_some() {
         // Invitations send email: its modules, written once, and the settings they read.
         super::shared_files(&mut plan, project, renderer, super::Shared::EMAIL)?;
+    }
+    if limited_reads || context.invitations.is_some() {
         let existing = project.read(init::ENV_EXAMPLE)?;
-        let env = init::merge_env(existing.as_deref(), renderer)?;
-        plan.add(
-            init::ENV_EXAMPLE,
-            init::append_env(Some(&env), super::email::ENV, renderer)?,
-            Ownership::Merged,
-        );
+        let mut env = init::merge_env(existing.as_deref(), renderer)?;
+        if context.invitations.is_some() {
+            env = init::append_env(Some(&env), super::email::ENV, renderer)?;
+        }
+        plan.add(init::ENV_EXAMPLE, env, Ownership::Merged);
     }
     // Written once, like the shared modules, by the first resource with a numeric field.
     if context.zod.decimal_import.is_some() && plan.get(&paths.decimal).is_none() {
@@ -293,6 +308,36 @@ fn missing_tables(spec: &ResourceSpec, project: &Project) -> Result<Vec<String>,
     Ok(warnings)
 }
 
+/// A log table named like a table another resource of the project has (or will have as its
+/// log) would fail the migration: refused, naming both.
+fn check_log_name(
+    spec: &ResourceSpec,
+    audit: Option<&crate::schema::audit::AuditLog>,
+    project: &Project,
+) -> Result<(), Error> {
+    let resources = project.resources()?;
+    if let Some(log) = audit {
+        if resources.contains_key(&log.table) {
+            return Err(Error::input(format!(
+                "the audit log of public.{} would be public.{}, a table scaffold already generated; choose another name (--plural)",
+                spec.table(),
+                log.table
+            )));
+        }
+    }
+    let logged = resources
+        .values()
+        .find(|other| other.audit && audit::table_name(other.table()) == spec.table());
+    if let Some(other) = logged {
+        return Err(Error::input(format!(
+            "public.{} is the audit log of public.{}; choose another name (--plural)",
+            spec.table(),
+            other.table()
+        )));
+    }
+    Ok(())
+}
+
 /// Where the resource's files go.
 #[derive(Serialize)]
 pub(crate) struct Paths {
@@ -351,6 +396,12 @@ struct Context {
     members: Option<tenancy::Members>,
     /// A tenant root's members read, in the data-access layer.
     members_data: Option<MembersData>,
+    /// Whether the migration needs the private schema (helpers, audit triggers, the limiter).
+    uses_private_schema: bool,
+    audit: Option<crate::schema::audit::AuditLog>,
+    rate_limiting: Option<rate_limit::RateLimiting>,
+    /// An audited resource's log reads, in the data module.
+    history: Option<history::History>,
     invitations: Option<invitations::Invitations>,
     #[serde(flatten)]
     zod: zod::Zod,
@@ -397,6 +448,10 @@ impl Context {
         let tenancy = tenancy::Tenancy::of(spec);
         let refs = refs::resolve(spec, project)?;
         let policies = access::policies(spec, &refs, &tenancy)?;
+        let audit = audit::log(spec, &tenancy);
+        check_log_name(spec, audit.as_ref(), project)?;
+        let rate_limiting = rate_limit::RateLimiting::of(spec);
+        let history = history::History::of(spec, audit.as_ref());
         let decimal = format!("{}/decimal.ts", layout.validations_dir);
         let zod = zod::Zod::new(spec, layout.import_path(&decimal));
         let actions = actions::Actions::new(spec);
@@ -466,13 +521,30 @@ impl Context {
                 .as_ref()
                 .map(|members| MembersData::of(members, names, layout)),
             members,
+            uses_private_schema: uses_private_schema(
+                spec,
+                audit.is_some(),
+                rate_limiting.is_some(),
+            ),
+            audit,
+            rate_limiting,
             invitations,
             docs: docs::Docs::new(spec, &tenancy),
-            selected: actions::Selected::new(spec, &actions, &zod, &list),
+            selected: actions::Selected::new(spec, &actions, &zod, &list, history.as_ref()),
+            history,
             list,
             actions,
             zod,
             tenancy,
         })
+    }
+}
+
+/// Whether the migration of `spec` needs the private schema: a tenant root's helpers, audit
+/// triggers, the rate limiter.
+fn uses_private_schema(spec: &ResourceSpec, audited: bool, limited: bool) -> bool {
+    match spec.access {
+        Access::TenantRoot => true,
+        Access::Owner | Access::PublicRead | Access::Workspace { .. } => audited || limited,
     }
 }

@@ -11,15 +11,7 @@ use crate::schema::policy::{member_of, owned_by_caller};
 use crate::schema::{ApiRole, Command, Grant, Policy, Privilege};
 use crate::spec::{ident, Access, ResourceSpec, Role, TENANT};
 
-/// Where the helper functions of tenancy policies live: a schema the API does not expose, named so
-/// that a project cannot already own it by accident (the migration checks that the schema it
-/// finds is scaffold's).
-pub const PRIVATE_SCHEMA: &str = "scaffold_private";
-
-/// The comment scaffold puts on [`PRIVATE_SCHEMA`] when it creates it, and looks for before
-/// using it.
-pub const PRIVATE_SCHEMA_COMMENT: &str =
-    "scaffold: helper functions of the generated row level security policies (not exposed by the API)";
+pub use crate::schema::{PRIVATE_SCHEMA, PRIVATE_SCHEMA_COMMENT};
 
 /// The SQL names of the tenant root and everything around it (members, roles, helpers).
 #[derive(Serialize)]

@@ -7,13 +7,18 @@ export type ActionErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "rate_limited"
   | "unexpected";
 
-/** A failure the caller can act on; validation failures say which fields are wrong. */
+/**
+ * A failure the caller can act on; validation failures say which fields are wrong, and a rate
+ * limit how many seconds to wait.
+ */
 export type ActionError = {
   code: ActionErrorCode;
   message: string;
   fieldErrors?: Partial<Record<string, string[]>>;
+  retryAfter?: number;
 };
 
 /**
@@ -22,6 +27,15 @@ export type ActionError = {
  */
 export type ActionResult<T> =
   { ok: true; data: T } | { ok: false; error: ActionError };
+
+/**
+ * One page of a log, newest first: `next` is what to pass as `before` for the page after it
+ * (null on the last page), so a page never shifts as entries are added.
+ */
+export type CursorPage<T> = {
+  items: T[];
+  next: number | null;
+};
 
 export function ok<T>(data: T): ActionResult<T> {
   return { ok: true, data };
@@ -40,6 +54,19 @@ export function unauthorized(): ActionResult<never> {
 
 export function notFound(): ActionResult<never> {
   return failure("not_found", "Not found.");
+}
+
+/** Over a rate limit: the caller may try again in `retryAfter` seconds. */
+export function rateLimited(retryAfter: number): ActionResult<never> {
+  const seconds = Math.max(1, Math.ceil(retryAfter));
+  return {
+    ok: false,
+    error: {
+      code: "rate_limited",
+      message: `Too many requests. Try again in ${seconds} ${seconds === 1 ? "second" : "seconds"}.`,
+      retryAfter: seconds,
+    },
+  };
 }
 
 /** A validation failure, with Zod's messages per field. */
@@ -82,6 +109,10 @@ export function fromDatabaseError(error: PostgrestError): ActionResult<never> {
     case "PGRST116":
     case "P0002":
       return notFound();
+    case "PT429":
+      // A rate limit the table enforces refused the write (PostgREST answers 429); the
+      // details hold the seconds to wait.
+      return rateLimited(Number(error.details) || 1);
     default:
       console.error("Unexpected database error", error);
       return failure("unexpected", "Something went wrong. Please try again.");

@@ -10,6 +10,8 @@ export type FormState<T> = {
   status: "idle" | "success" | "error";
   message?: string;
   fieldErrors?: Partial<Record<string, string[]>>;
+  /** Over a rate limit: the seconds to wait before submitting again. */
+  retryAfter?: number;
   values?: Record<string, string>;
   data?: T;
 };
@@ -19,7 +21,8 @@ export const initialFormState: FormState<never> = { status: "idle" };
 
 /**
  * The form state of an action's result: the data on success; on failure the message, the
- * messages per field and the submitted text of the fields the form is read by.
+ * messages per field, the seconds to wait after a rate limit and the submitted text of the
+ * fields the form is read by.
  */
 export function toFormState<T>(
   result: ActionResult<T>,
@@ -32,8 +35,9 @@ export function toFormState<T>(
     const value = formData.get(name);
     if (typeof value === "string") values[name] = value;
   }
-  const { message, fieldErrors } = result.error;
-  return fieldErrors
-    ? { status: "error", message, fieldErrors, values }
-    : { status: "error", message, values };
+  const { message, fieldErrors, retryAfter } = result.error;
+  const state: FormState<T> = { status: "error", message, values };
+  if (fieldErrors) state.fieldErrors = fieldErrors;
+  if (retryAfter !== undefined) state.retryAfter = retryAfter;
+  return state;
 }

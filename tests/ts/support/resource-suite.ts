@@ -16,7 +16,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type * as z from "zod";
 import { initialFormState } from "@/lib/form-state";
 import { parseInput, type FormFields } from "@/lib/validations/form-data";
-import { cacheMocks } from "@/tests/next-mocks";
+import { cacheMocks, requestHeaders } from "@/tests/next-mocks";
 import {
   formText,
   samplesFor,
@@ -64,7 +64,21 @@ export type ResourceSpec = {
     nullable: boolean;
     hasDefault: boolean;
   }[];
+  /** `--audit`: the log table, its reads in the data module, whose entries the activity is. */
+  audit: {
+    table: string;
+    history: string;
+    activity: string;
+    scopeColumn: string;
+    ofWorkspace: boolean;
+  } | null;
+  /** `--rate-limit`: the key (`notes.create`) of each limited action. */
+  rateLimits: Partial<Record<(typeof KINDS)[number], string>>;
+  /** Beside the resource's table: the log's and the limiter's columns and arguments. */
+  schema: Record<string, string[]>;
 };
+
+const KINDS = ["create", "update", "delete", "get", "list"] as const;
 
 type Modules = { actions: object; data: object; validations: object };
 
@@ -74,6 +88,7 @@ type ActionFailure = {
     code: string;
     message: string;
     fieldErrors?: Partial<Record<string, string[]>>;
+    retryAfter?: number;
   };
 };
 type Result = { ok: true; data: unknown } | ActionFailure;
@@ -82,6 +97,7 @@ type FormStateValue = {
   status: string;
   message?: string;
   fieldErrors?: Partial<Record<string, string[]>>;
+  retryAfter?: number;
   values?: Record<string, string>;
   data?: unknown;
 };
@@ -626,7 +642,10 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
       const tenant = spec.mode === "tenant";
       const WORKSPACE = "66666666-6666-4666-8666-666666666666";
       const listInput = workspace ? { workspaceId: WORKSPACE } : {};
-      const schemaColumns = { [spec.table]: spec.columns.map((c) => c.name) };
+      const schemaColumns = {
+        [spec.table]: spec.columns.map((c) => c.name),
+        ...spec.schema,
+      };
       const firstField = spec.fields.find((f) => !f.fixed);
       if (!firstField) throw new Error(`${spec.case}: a spec without fields`);
       const change = { [firstField.column]: validValue(firstField) };
@@ -692,6 +711,14 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         });
         return (result as ActionFailure).error;
       };
+      /** A rate limit's failure carries the seconds to wait the database gave (17). */
+      const expectRetry = (code: string, error: ActionFailure["error"]) => {
+        if (code === "rate_limited") {
+          expect(error.retryAfter, "the seconds to wait, from the error's details").toBe(17);
+          expect(error.message).toMatch(/17 seconds/);
+        }
+      };
+
       /** Runs an action to the end, fast-forwarding supabase-js' retry back-off. */
       const settle = async (pending: Promise<Result>) => {
         await vi.runAllTimersAsync();
@@ -932,7 +959,7 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           async (_, code, reply) => {
             supabase.signIn(OWNER);
             supabase.reply(reply());
-            failed(await create(validInput), code, line(names.create));
+            expectRetry(code, failed(await create(validInput), code, line(names.create)));
             expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
           },
         );
@@ -1034,7 +1061,7 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           async (_, code, reply) => {
             supabase.signIn(OWNER);
             supabase.reply(reply());
-            failed(await update(ROW_ID, change), code, line(names.update));
+            expectRetry(code, failed(await update(ROW_ID, change), code, line(names.update)));
             expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
           },
         );
@@ -1073,7 +1100,7 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           async (_, code, reply) => {
             supabase.signIn(OWNER);
             supabase.reply(reply());
-            failed(await remove(ROW_ID), code, line(names.delete));
+            expectRetry(code, failed(await remove(ROW_ID), code, line(names.delete)));
             expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
           },
         );
@@ -1110,6 +1137,193 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           failed(await settle(get(ROW_ID)), code, line(names.get));
         });
       });
+
+      if (present.has("create") && spec.rateLimits.create) {
+        it(`${names.create}: past the limit, a form gets the message, the seconds to wait and its values back`, async () => {
+          supabase.signIn(OWNER);
+          supabase.reply(postgrest.rateLimited(spec.rateLimits.create!, 17));
+          const state = await createForm(toForm(validInput, formFields));
+          expect(state, line(names.create)).toEqual({
+            status: "error",
+            message: expect.stringMatching(/17 seconds/),
+            retryAfter: 17,
+            values: submittedValues(validInput),
+          });
+          expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
+        });
+      }
+
+      for (const kind of ["get", "list"] as const) {
+        const key = spec.rateLimits[kind];
+        if (!present.has(kind) || !key) continue;
+        const read = () => (kind === "get" ? get(ROW_ID) : list(listInput));
+        const replyRows = () =>
+          supabase.reply(
+            kind === "get" ? { rows: [row()] } : { rows: [row()], total: 1 },
+          );
+        const calls = () =>
+          supabase.rateLimitCalls.map((c) => ({
+            call: c.table,
+            body: c.body,
+            key: c.headers["apikey"],
+          }));
+        it(`${names[kind]}: counts the read against the signed-in user's budget (${key}) first`, async () => {
+          supabase.signIn(OWNER);
+          replyRows();
+          expect((await read()).ok, line(names[kind])).toBe(true);
+          expect(calls(), line(names[kind])).toEqual([
+            {
+              call: "rpc/check_rate_limit",
+              body: { action_key: key },
+              key: "sb_publishable_test",
+            },
+          ]);
+        });
+        it(`${names[kind]}: past the budget, rate_limited with the seconds to wait, and no read`, async () => {
+          supabase.signIn(OWNER);
+          supabase.rateLimitWait = 12;
+          const error = failed(await read(), "rate_limited", line(names[kind]));
+          expect(error.retryAfter, line(names[kind])).toBe(12);
+          expect(supabase.requests, line(names[kind])).toEqual([]);
+        });
+        if (publicRead) {
+          it(`${names[kind]}: an anonymous read counts against its address, which only the secret key may name`, async () => {
+            supabase.signOut();
+            requestHeaders.set("x-forwarded-for", "203.0.113.7, 10.0.0.1");
+            replyRows();
+            expect((await read()).ok, line(names[kind])).toBe(true);
+            expect(calls(), line(names[kind])).toEqual([
+              {
+                call: "rpc/check_ip_rate_limit",
+                body: { action_key: key, client: "203.0.113.7" },
+                key: "sb_secret_test",
+              },
+            ]);
+          });
+          it(`${names[kind]}: an anonymous read with no address to count by is not counted`, async () => {
+            supabase.signOut();
+            for (const forwarded of [null, "not-an-address"]) {
+              if (forwarded) requestHeaders.set("x-forwarded-for", forwarded);
+              replyRows();
+              expect((await read()).ok, line(names[kind])).toBe(true);
+            }
+            expect(calls(), line(names[kind])).toEqual([]);
+          });
+        }
+      }
+
+      if (spec.audit) {
+        const audit = spec.audit;
+        const dataFile = files.data ?? "(no data module)";
+        const history = (...args: unknown[]) =>
+          (exported(modules.data, audit.history, dataFile) as Action)(...args);
+        const activity = (...args: unknown[]) =>
+          (exported(modules.data, audit.activity, dataFile) as Action)(...args);
+        const activityInput = audit.ofWorkspace ? { workspaceId: WORKSPACE } : {};
+        const where = (name: string) =>
+          sources.data?.line(new RegExp(`export async function ${name}\\b`)) ??
+          name;
+        const entry = (id: number) => ({
+          id,
+          row_id: ROW_ID,
+          [audit.scopeColumn]: audit.ofWorkspace ? WORKSPACE : OWNER,
+          operation: "update",
+          changed: [firstField.column],
+          old_values: {},
+          new_values: {},
+          actor_id: OWNER,
+          actor_role: "authenticated",
+          changed_at: CREATED_AT,
+        });
+        const logRequest = (name: string) => {
+          expect(
+            supabase.requests.map((r) => `${r.method} ${r.table}`),
+            `${where(name)}: one read of ${audit.table}`,
+          ).toEqual([`GET ${audit.table}`]);
+          return supabase.requests[0] as RecordedRequest;
+        };
+
+        describe(`${audit.history}, ${audit.activity}: the audit log, a page at a time`, () => {
+          it("a signed-out caller gets unauthorized and no query", async () => {
+            supabase.signOut();
+            failed(await history(ROW_ID), "unauthorized", where(audit.history));
+            failed(await activity(activityInput), "unauthorized", where(audit.activity));
+            noQuery(where(audit.history));
+          });
+
+          it("invalid input never reaches the database", async () => {
+            supabase.signIn(OWNER);
+            for (const args of [
+              ["42"],
+              [ROW_ID, { limit: 0 }],
+              [ROW_ID, { limit: 101 }],
+              [ROW_ID, { before: 0 }],
+              [ROW_ID, { before: 1.5 }],
+            ]) {
+              failed(await history(...args), "validation", where(audit.history));
+            }
+            failed(
+              await activity({ ...activityInput, limit: 0 }),
+              "validation",
+              where(audit.activity),
+            );
+            if (audit.ofWorkspace) {
+              failed(await activity({}), "validation", where(audit.activity));
+            }
+            noQuery(where(audit.history));
+          });
+
+          it("the history of one row: newest first, 20, and the cursor of the next page", async () => {
+            supabase.signIn(OWNER);
+            const rows = Array.from({ length: 21 }, (_, i) => entry(100 - i));
+            supabase.reply({ rows });
+            expect(await history(ROW_ID), where(audit.history)).toEqual({
+              ok: true,
+              data: { items: rows.slice(0, 20), next: 81 },
+            });
+            const request = logRequest(audit.history);
+            expect(request.params.get("row_id")).toBe(`eq.${ROW_ID}`);
+            expect(request.params.get("order")).toBe("id.desc");
+            expect(request.params.get("limit")).toBe("21");
+            expect(request.params.get("id")).toBeNull();
+          });
+
+          it("the page after a cursor; the last page has no next", async () => {
+            supabase.signIn(OWNER);
+            supabase.reply({ rows: [entry(5), entry(4)] });
+            expect(
+              await history(ROW_ID, { before: 6, limit: 2 }),
+              where(audit.history),
+            ).toEqual({ ok: true, data: { items: [entry(5), entry(4)], next: null } });
+            const request = logRequest(audit.history);
+            expect(request.params.get("id")).toBe("lt.6");
+            expect(request.params.get("limit")).toBe("3");
+          });
+
+          it(`the recent activity of ${audit.ofWorkspace ? "a workspace" : "the signed-in owner"}`, async () => {
+            supabase.signIn(OWNER);
+            supabase.reply({ rows: [entry(3)] });
+            expect(await activity(activityInput), where(audit.activity)).toEqual({
+              ok: true,
+              data: { items: [entry(3)], next: null },
+            });
+            const request = logRequest(audit.activity);
+            expect(request.params.get(audit.scopeColumn)).toBe(
+              `eq.${audit.ofWorkspace ? WORKSPACE : OWNER}`,
+            );
+            expect(request.params.get("row_id")).toBeNull();
+            expect(request.params.get("order")).toBe("id.desc");
+            expect(request.params.get("limit")).toBe("21");
+          });
+
+          it.each(readErrors())("maps %s to %s", async (_, code, reply) => {
+            vi.useFakeTimers();
+            supabase.signIn(OWNER);
+            for (let i = 0; i < 4; i++) supabase.reply(reply());
+            failed(await settle(history(ROW_ID)), code, where(audit.history));
+          });
+        });
+      }
 
       describeAction("list", () => {
         /** The query string of the one request the list made. */
@@ -1327,6 +1541,11 @@ function writeErrors(table: string, verb: "insert" | "update" | "delete") {
       name: "23503 foreign key violation",
       reply: () => postgrest.foreignKeyViolation(table),
       code: "conflict",
+    },
+    {
+      name: "PT429 a rate limit of the table (HTTP 429)",
+      reply: () => postgrest.rateLimited(`${table}.${verb}`, 17),
+      code: "rate_limited",
     },
     {
       name: "42501 row level security denial",

@@ -14,6 +14,10 @@
 // The fake also knows every table's columns (from the real database, see tests/typescript.rs)
 // and fails the request, and the test, when the generated code names a column or table that
 // does not exist, pointing at the line of the generated `.from(...)` call.
+//
+// Calls of the rate limiter (`rpc/check_rate_limit`, `rpc/check_ip_rate_limit`) are answered
+// apart from the scripted replies, with `rateLimitWait` (0: within the budget), and recorded in
+// `rateLimitCalls`, so the tests of what a read does see only its own queries.
 import {
   AuthInvalidJwtError,
   createClient as createSupabaseClient,
@@ -39,6 +43,7 @@ export type Reply =
 
 export type RecordedRequest = {
   method: string;
+  /** The table, or `rpc/<function>` for a function call. */
   table: string;
   /** The query string: `select`, filters such as `id=eq.<uuid>`, `order`, `offset`, `limit`. */
   params: URLSearchParams;
@@ -108,6 +113,16 @@ export const postgrest = {
       hint: null,
     },
   }),
+  /** A write refused by a rate limit (scaffold's limiter raises PostgREST's `PGRST`). */
+  rateLimited: (action: string, seconds: number): Reply => ({
+    status: 429,
+    error: {
+      code: "PT429",
+      message: `too many requests: ${action}`,
+      details: String(seconds),
+      hint: `retry in ${seconds} seconds`,
+    },
+  }),
   statementTimeout: (): Reply => ({
     status: 500,
     error: {
@@ -136,6 +151,10 @@ class SupabaseDouble {
   clientsCreated = 0;
   /** The auth methods the generated code called, in order. */
   authCalls: string[] = [];
+  /** What the rate limiter answers: the seconds to wait, 0 within the budget. */
+  rateLimitWait = 0;
+  /** The rate limiter's calls, with the key (`apikey`) of the client that made each. */
+  rateLimitCalls: RecordedRequest[] = [];
   private expiredToken = false;
   private replies: Reply[] = [];
   private columns: Columns = {};
@@ -154,6 +173,8 @@ class SupabaseDouble {
     this.clientsCreated = 0;
     this.authCalls = [];
     this.expiredToken = false;
+    this.rateLimitWait = 0;
+    this.rateLimitCalls = [];
   }
 
   signIn(userId: string): Claims {
@@ -184,9 +205,12 @@ class SupabaseDouble {
     this.replies.push(...replies);
   }
 
-  client() {
+  /** A client with the publishable key, or (`admin`) with the secret key, as
+   * `createAdminClient` of `@/lib/supabase/admin` makes one. */
+  client(admin = false) {
     this.clientsCreated += 1;
-    const client = createSupabaseClient(SUPABASE_URL, "sb_publishable_test", {
+    const key = admin ? "sb_secret_test" : "sb_publishable_test";
+    const client = createSupabaseClient(SUPABASE_URL, key, {
       auth: {
         persistSession: false,
         autoRefreshToken: false,
@@ -246,8 +270,12 @@ class SupabaseDouble {
       body: text === undefined || text === "" ? undefined : JSON.parse(text),
       calledFrom: this.lastFromCall,
     };
-    this.requests.push(request);
     this.checkSchema(request);
+    if (["rpc/check_rate_limit", "rpc/check_ip_rate_limit"].includes(path)) {
+      this.rateLimitCalls.push(request);
+      return json(200, this.rateLimitWait);
+    }
+    this.requests.push(request);
 
     const reply = this.replies.shift() ?? { rows: [] };
     if ("network" in reply) throw reply.network;
@@ -368,4 +396,9 @@ export const supabase = new SupabaseDouble();
 /** Replaces `createClient` of the generated `@/lib/supabase/server`. */
 export async function createClient() {
   return supabase.client();
+}
+
+/** Replaces `createAdminClient` of `@/lib/supabase/admin` (a test file mocks it with this). */
+export function createAdminClient() {
+  return supabase.client(true);
 }

@@ -4,6 +4,9 @@ import { cache } from "react";
 
 {{ ts_import(selected.data_imports.result, imports.action_result) }}
 {{ ts_import(selected.data_imports.auth, imports.data_auth) }}
+{% if selected.data_imports.rate_limit %}
+{{ ts_import(selected.data_imports.rate_limit, imports.data_rate_limit) }}
+{% endif %}
 {% if selected.list %}
 {{ ts_import(list.data_imports, imports.list) }}
 {% endif %}
@@ -34,6 +37,15 @@ const COLUMNS =
 {% endif %}
   const parsedId = {{ schemas.id }}.safeParse(id);
   if (!parsedId.success) return invalid(parsedId.error);
+{% if rate_limiting and rate_limiting.get_key %}
+
+{% if access.kind == "public-read" %}
+  const limited = await limitRead({{ rate_limiting.get_key | ts_string }}, await getUserId());
+{% else %}
+  const limited = await limitRead({{ rate_limiting.get_key | ts_string }}, userId);
+{% endif %}
+  if (limited) return limited;
+{% endif %}
 
   const supabase = await getSupabase();
   const { data, error } = await supabase
@@ -80,6 +92,15 @@ const SEARCH: SearchFields = {
 {% if access.kind != "public-read" %}
   const userId = await getUserId();
   if (!userId) return unauthorized();
+
+{% endif %}
+{% if rate_limiting and rate_limiting.list_key %}
+{% if access.kind == "public-read" %}
+  const limited = await limitRead({{ rate_limiting.list_key | ts_string }}, await getUserId());
+{% else %}
+  const limited = await limitRead({{ rate_limiting.list_key | ts_string }}, userId);
+{% endif %}
+  if (limited) return limited;
 
 {% endif %}
   const ascending = query.direction === "asc";
@@ -163,5 +184,94 @@ const {{ actions.list_cached }} = cache((query: string) =>
   const parsed = {{ schemas.list }}.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
   return {{ actions.list_cached }}(JSON.stringify(parsed.data));
+}
+{% endif %}
+{% if history %}
+{% if history.of_workspace %}
+{% set activity_params = ["workspaceId: string", "before: number | undefined", "limit: number"] %}
+{% set activity_args = ["workspaceId", "before", "limit"] %}
+{% else %}
+{% set activity_params = ["before: number | undefined", "limit: number"] %}
+{% set activity_args = ["before", "limit"] %}
+{% endif %}
+{% set entries = "Promise<ActionResult<CursorPage<" ~ history.entry_type ~ ">>>" %}
+
+{{ ts_signature("async function " ~ history.history_query, ["id: string", "before: number | undefined", "limit: number"], entries) }}
+  const userId = await getUserId();
+  if (!userId) return unauthorized();
+
+  const supabase = await getSupabase();
+  let query = supabase
+    .from("{{ history.table }}")
+    .select()
+    .eq("row_id", id)
+    .order("id", { ascending: false })
+    .limit(limit + 1);
+  if (before !== undefined) query = query.lt("id", before);
+  const { data, error } = await query;
+  if (error) return fromDatabaseError(error);
+
+  const items = data.slice(0, limit);
+  return ok({ items, next: data.length > limit ? items[limit - 1]!.id : null });
+}
+
+{{ ts_call(0, "const " ~ history.history_cached ~ " = ", "cache", [history.history_query], ";") }}
+
+/**
+{% if history.outlives_rows %}
+ * The history of one {{ singular }}, newest first, a page at a time: who changed what, and when,
+ * also after the {{ singular }} is deleted.
+{% else %}
+ * The history of one {{ singular }}, newest first, a page at a time: who changed what, and when.
+{% endif %}
+ * Who reads it: {{ history.readers }}.
+ */
+{{ ts_signature("export async function " ~ history.history, ["id: string", "input: " ~ history.history_input ~ " = {}"], entries) }}
+  const parsedId = {{ schemas.id }}.safeParse(id);
+  if (!parsedId.success) return invalid(parsedId.error);
+  const parsed = {{ history.history_schema }}.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+  const { before, limit } = parsed.data;
+{{ ts_call(2, "return ", history.history_cached, ["parsedId.data", "before", "limit"], ";") }}
+}
+
+{{ ts_signature("async function " ~ history.activity_query, activity_params, entries) }}
+  const userId = await getUserId();
+  if (!userId) return unauthorized();
+
+  const supabase = await getSupabase();
+  let query = supabase
+    .from("{{ history.table }}")
+    .select()
+    .eq("{{ history.scope_column }}", {{ "workspaceId" if history.of_workspace else "userId" }})
+    .order("id", { ascending: false })
+    .limit(limit + 1);
+  if (before !== undefined) query = query.lt("id", before);
+  const { data, error } = await query;
+  if (error) return fromDatabaseError(error);
+
+  const items = data.slice(0, limit);
+  return ok({ items, next: data.length > limit ? items[limit - 1]!.id : null });
+}
+
+{{ ts_call(0, "const " ~ history.activity_cached ~ " = ", "cache", [history.activity_query], ";") }}
+
+{% if history.of_workspace %}
+/**
+ * The recent changes to {{ table | replace("_", " ") }} in a workspace, newest first, a page at a time.
+ * Who reads them: {{ history.readers }}.
+ */
+{% else %}
+/** The signed-in user's recent changes to their {{ table | replace("_", " ") }}, newest first, a page at a time. */
+{% endif %}
+{{ ts_signature("export async function " ~ history.activity, ["input: " ~ history.activity_input ~ (" = {}" if not history.of_workspace else "")], entries) }}
+  const parsed = {{ history.activity_schema if history.of_workspace else history.history_schema }}.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+{% if history.of_workspace %}
+  const { workspaceId, before, limit } = parsed.data;
+{% else %}
+  const { before, limit } = parsed.data;
+{% endif %}
+{{ ts_call(2, "return ", history.activity_cached, activity_args, ";") }}
 }
 {% endif %}

@@ -280,6 +280,12 @@ select is(
   0,
   'its memberships are gone with it'
 );
+{% if audit %}
+{% include "resource/supabase/tests/database/audit.sql" %}
+{% endif %}
+{% if rate_limiting %}
+{% include "resource/supabase/tests/database/rate_limit.sql" %}
+{% endif %}
 
 select * from finish();
 rollback;

@@ -154,6 +154,12 @@ select is_empty(
   $$ select id from {{ table_sql }} where id = '{{ test.row }}' $$,
   'the deleted {{ singular }} is gone'
 );
+{% if audit %}
+{% include "resource/supabase/tests/database/audit.sql" %}
+{% endif %}
+{% if rate_limiting %}
+{% include "resource/supabase/tests/database/rate_limit.sql" %}
+{% endif %}
 
 select * from finish();
 rollback;
