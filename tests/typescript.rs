@@ -574,6 +574,7 @@ fn field_json(token: &str) -> Value {
         "precision",
         "scale",
         "on-delete",
+        "accept",
     ];
     let mut parts = token.split(':');
     let name = parts.next().unwrap();

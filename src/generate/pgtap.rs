@@ -23,6 +23,11 @@ pub struct TestIds {
     /// Rows of referenced tables the owner can see.
     pub first_parent_row: &'static str,
     pub second_parent_row: &'static str,
+    /// Objects of file fields: the one a row refers to, the one an update switches it to, and
+    /// one no row refers to.
+    pub object: &'static str,
+    pub other_object: &'static str,
+    pub stray_object: &'static str,
 }
 
 pub const IDS: TestIds = TestIds {
@@ -37,10 +42,14 @@ pub const IDS: TestIds = TestIds {
     second_workspace: "dddddddd-dddd-4ddd-8ddd-dddddddddddd",
     first_parent_row: "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb",
     second_parent_row: "cccccccc-cccc-4ccc-8ccc-cccccccccccc",
+    object: "eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee",
+    other_object: "ffffffff-ffff-4fff-8fff-ffffffffffff",
+    stray_object: "12121212-1212-4212-8212-121212121212",
 };
 
-/// Two different values the field's constraints accept, as SQL literals.
-pub fn sample_values(field: &Field) -> (String, String) {
+/// Two different values the field's constraints accept, as SQL literals. `folder` is the folder
+/// of the row's files (its owner, workspace or own id).
+pub fn sample_values(field: &Field, folder: &str) -> (String, String) {
     let quoted = |a: &str, b: &str| (render::sql_string(a), render::sql_string(b));
     match &field.ty {
         FieldType::Text => {
@@ -67,6 +76,10 @@ pub fn sample_values(field: &Field) -> (String, String) {
             let first = &values[0];
             quoted(first, values.get(1).unwrap_or(first))
         }
+        FieldType::File => quoted(
+            &format!("{folder}/{}", IDS.object),
+            &format!("{folder}/{}", IDS.other_object),
+        ),
     }
 }
 
@@ -197,7 +210,7 @@ mod tests {
         ];
         for (token, first, second) in cases {
             let field = field::parse(token).unwrap();
-            let (a, b) = sample_values(&field);
+            let (a, b) = sample_values(&field, IDS.owner);
             assert_eq!((a.as_str(), b.as_str()), (*first, *second), "{token}");
         }
     }

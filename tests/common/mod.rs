@@ -9,7 +9,8 @@ use std::process::Command;
 pub const TIMESTAMP: u64 = 20250101000000;
 
 /// The specs every suite runs, in an order that applies cleanly (refs after their targets).
-/// Together they cover every type, every modifier and every access mode, and refs of each kind:
+/// Together they cover every type, every modifier and every access mode (file fields in each,
+/// several in one resource, required and optional), and refs of each kind:
 /// within one owner (tasks → projects, tasks → tasks), within one workspace (cards → boards with
 /// a stricter write role and `restrict`, boards → boards), and across owners or tenants
 /// (workspaces → workspaces, checked by a trigger; comments → articles and pins → boards, each
@@ -26,7 +27,16 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "due_on:date:optional",
         ],
     ),
-    ("note", &["note", "title:text:max=200", "body:text"]),
+    (
+        "note",
+        &[
+            "note",
+            "title:text:max=200",
+            "body:text",
+            "attachment:file:optional:max=10mb:accept=application/pdf,image/*",
+            "cover:file:max=2mb:accept=image/png,image/jpeg",
+        ],
+    ),
     (
         "article_public_read",
         &[
@@ -36,6 +46,7 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "link:url:optional",
             "contact:email:optional:max=254",
             "published:bool:default=false",
+            "cover:file:optional:max=5mb:accept=image/*",
             "--access",
             "public-read",
         ],
@@ -92,6 +103,7 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "name:text:max=80",
             "slug:text:unique=global",
             "parent:ref=workspaces:optional",
+            "logo:file:optional:max=1mb:accept=image/png,image/webp",
             "--tenant",
         ],
     ),
@@ -102,6 +114,7 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "title:text:max=120",
             "archived:bool:default=false",
             "parent:ref=boards:optional",
+            "background:file:optional:max=2mb:accept=image/png",
             "--access",
             "workspace",
         ],
@@ -126,6 +139,7 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "amount:numeric:min=0",
             "status:enum=draft,sent,paid:default=draft",
             "due_on:date:optional",
+            "scan:file:max=20mb:accept=application/pdf",
             "--access",
             "workspace",
             "--write-role",

@@ -1,12 +1,14 @@
 //! `scaffold resource`: a table with row level security, its rollback and pgTAP test, Zod schemas
 //! and server actions. Split by concern, as Phoenix splits `phx.gen`: [`table`] (columns, checks,
-//! indexes), [`access`] (policies and grants), [`tenancy`] (tenant roots and their members),
+//! indexes), [`access`] (policies and grants), [`files`] (buckets and storage policies of file
+//! fields), [`tenancy`] (tenant roots and their members),
 //! [`zod`] (validation), [`test_data`] (pgTAP samples), [`actions`] and [`docs`]. This module only
 //! assembles their results into the templates' context and names the files.
 
 mod access;
 mod actions;
 mod docs;
+pub(crate) mod files;
 mod refs;
 mod table;
 mod tenancy;
@@ -162,6 +164,8 @@ struct Context {
     table_shape: table::Table,
     policies: Vec<Policy>,
     grants: Vec<Grant>,
+    /// File fields' buckets and the `storage.objects` policies over them.
+    files: files::Files,
     tenancy: tenancy::Tenancy,
     members: Option<tenancy::Members>,
     #[serde(flatten)]
@@ -185,6 +189,7 @@ impl Context {
         let tenancy = tenancy::Tenancy::of(spec);
         let refs = refs::resolve(spec, project)?;
         let policies = access::policies(spec, &refs, &tenancy)?;
+        let files = files::Files::new(spec, &tenancy)?;
         let decimal = format!("{}/decimal.ts", layout.validations_dir);
         let zod = zod::Zod::new(spec, layout.import_path(&decimal));
         let actions = actions::Actions::new(spec);
@@ -206,7 +211,8 @@ impl Context {
             },
             imports: imports(layout, Some(&names.kebab)),
             table_shape: table::Table::new(spec, &refs, &tenancy)?,
-            test: test_data::TestData::new(spec, &policies),
+            test: test_data::TestData::new(spec, &policies, &files),
+            files,
             grants: access::grants(spec),
             policies,
             members: tenancy::Members::of(spec, &tenancy, layout),

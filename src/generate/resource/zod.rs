@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::spec::formats::{EMAIL_PATTERN, NOT_BLANK_PATTERN, URL_PATTERN};
+use crate::spec::formats::{EMAIL_PATTERN, NOT_BLANK_PATTERN, OBJECT_PATH_PATTERN, URL_PATTERN};
 use crate::spec::{Access, Field, FieldType, ResourceSpec};
 
 /// Everything the validation module declares.
@@ -141,6 +141,13 @@ impl Zod {
                 regex: js_regex(URL_PATTERN),
             });
         }
+        if uses(FieldType::File) {
+            patterns.push(Pattern {
+                name: "OBJECT_PATH",
+                doc: "A file's path, `<folder>/<uuid>`, as the upload action names it and the database checks.",
+                regex: js_regex(OBJECT_PATH_PATTERN),
+            });
+        }
         let decimals: Vec<String> = spec
             .fields
             .iter()
@@ -243,6 +250,11 @@ fn zod_field(field: &Field, column: &str, enum_list: Option<&str>) -> ZodField {
         }
         FieldType::Jsonb => vec!["json()".into()],
         FieldType::Enum { .. } => vec![format!("enum({})", enum_list.unwrap_or_default())],
+        // The path the upload action issued; `max=` is the bucket's limit, checked on upload.
+        FieldType::File => {
+            bounds_as_calls = false;
+            vec!["string()".into(), "regex(OBJECT_PATH)".into()]
+        }
     };
     if bounds_as_calls {
         for (bound, call) in [(field.min, "min"), (field.max, "max")] {
@@ -269,7 +281,8 @@ fn zod_field(field: &Field, column: &str, enum_list: Option<&str>) -> ZodField {
             | FieldType::Timestamptz
             | FieldType::Uuid
             | FieldType::Ref { .. }
-            | FieldType::Enum { .. } => FormKind::Text,
+            | FieldType::Enum { .. }
+            | FieldType::File => FormKind::Text,
         },
     }
 }

@@ -118,3 +118,23 @@ revoke all on table {{ table_sql }} from public, anon, authenticated, service_ro
 {% if access.kind == "tenant-root" %}
 {% include "resource/supabase/migrations/tenant_policies.sql" %}
 {% endif %}
+{% if files.buckets %}
+
+-- Files: a private bucket per file field, holding the limits Storage enforces when the bytes of
+-- an upload arrive (they go from the browser straight to Storage, past the server). Objects live
+-- in the row's folder, <{{ files.folder_column }}>/<uuid>, and are read through signed URLs.
+{% for b in files.buckets %}
+
+-- {{ b.column }}: at most {{ b.file_size_limit }} bytes, of {{ b.allowed_mime_types | join(", ") }}.
+insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
+values ({{ b.id_sql }}, {{ b.id_sql }}, false, {{ b.file_size_limit }}, {{ b.allowed_mime_types_sql }});
+{% endfor %}
+
+-- Who reads, uploads and deletes the files is who reads and writes the rows. There is no update
+-- policy: an object is never overwritten, renamed or moved (a move to another bucket would skip
+-- its limits); a new file is a new object, and the old one is removed.
+{% for p in files.policies %}
+
+{{ rls.create_policy(p, "storage.objects") -}}
+{% endfor %}
+{% endif %}

@@ -83,6 +83,9 @@ select throws_ok(
   null,
   'nobody writes when a membership began: it is the database''s'
 );
+{% if test.files %}
+{% with files = test.files %}{% include "resource/supabase/tests/database/files.sql" %}{% endwith %}
+{% endif %}
 
 -- A member.
 set local request.jwt.claims to '{"sub":"{{ test.member }}","role":"authenticated"}';
