@@ -244,11 +244,20 @@ mod tests {
         assert_eq!(files.bucket_ids_sql, "'notes.cover', 'notes.scan'");
     }
 
+    /// A resource, its access mode, its storage policies (name, command, roles) and a condition
+    /// they state.
+    type ModeCase = (
+        &'static str,
+        Access,
+        &'static [(&'static str, Command, &'static str)],
+        &'static str,
+    );
+
     /// Each access mode, carried over: who reads, uploads and deletes, and never an update.
     #[test]
     fn policies_follow_the_access_mode() {
         let file = "logo:file:optional:max=1mb:accept=image/png";
-        let cases: &[(&str, Access, &[(&str, Command, &str)], &str)] = &[
+        let cases: &[ModeCase] = &[
             (
                 "note",
                 Access::Owner,
