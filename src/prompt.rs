@@ -598,6 +598,14 @@ mod tests {
                 "scaffold resource line_item project:ref",
             ),
             (
+                // avatar: a file, optional; its largest size and media types (both required).
+                &[
+                    "profile", "<initial>", "<initial>", "avatar", "file", "n", "5mb",
+                    "image/png,image/jpeg", "n", "owner", "",
+                ],
+                "scaffold resource profile avatar:file:optional:max=5mb:accept=image/png,image/jpeg",
+            ),
+            (
                 // code: unique per owner; slug: unique across the table.
                 &[
                     "tag", "<initial>", "<initial>", "code", "text", "y", "y", "per-owner", "", "",
