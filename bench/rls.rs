@@ -2,7 +2,7 @@
 //! the floor (RLS off, an explicit filter) and the policies people usually write by hand.
 //!
 //! Run: `cargo bench --bench rls` (after `scripts/system-deps.sh`; a few minutes on 2 cores).
-//! Prints a Markdown report and writes it to bench/RESULTS.md.
+//! Prints a Markdown report and puts it in bench/RESULTS.md in place of its previous one.
 //!
 //! Owner access: `scaffold resource note title:text body:text:optional`, 1,000,000 rows over
 //! 10,000 owners, queried as one signed-in owner (100 rows), against
@@ -28,6 +28,9 @@
 mod common;
 #[path = "../tests/support/mod.rs"]
 mod support;
+
+#[path = "results.rs"]
+mod results;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -74,9 +77,7 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     println!("{report}");
-    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/RESULTS.md");
-    std::fs::write(&out, &report).expect("write bench/RESULTS.md");
-    eprintln!("written to {}", out.display());
+    results::write_section("# RLS benchmark", &report);
 }
 
 /// What one `(select auth.uid())` costs on its own: the fixed part of the generated policies.

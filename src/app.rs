@@ -7,13 +7,18 @@ use anstyle::{AnsiColor, Style};
 use clap::CommandFactory;
 
 use crate::cli::{
-    Cli, Command, ResourceArgs, StripeArgs, TemplatesCommand, WebhookCommand, WriteArgs,
+    ApplyArgs, Cli, Command, DestroyArgs, DestroyCommand, DestroyWebhookCommand, ResourceArgs,
+    StripeArgs, TemplatesCommand, WebhookCommand, WriteArgs,
 };
 use crate::error::Error;
 use crate::generate::{self, Migration};
+use crate::manifest::{GenerationSpec, Generator, StripeEntry};
 use crate::plan::{Action, OnConflict, Plan, Resolved};
 use crate::project::Project;
 use crate::render::{Renderer, EMBEDDED, OVERRIDE_DIR};
+use crate::spec::change;
+use crate::spec::ResourceSpec;
+use crate::spec_file::{self, ResourceEntry, SpecFile};
 
 use crate::{interrupt, prompt, session};
 
@@ -21,6 +26,54 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Resource(args) => resource(&cli.dir, args),
         Command::Webhook(WebhookCommand::Stripe(args)) => webhook_stripe(&cli.dir, args),
+        Command::Apply(args) => apply(&cli.dir, args),
+        Command::Destroy(DestroyCommand::Resource(args)) => {
+            let project = Project::open(&cli.dir)?;
+            let names = crate::naming::Names::derive(&args.name, args.plural.as_deref());
+            let target = project.resources()?.get(names.table()).cloned();
+            let Some(spec) = target else {
+                let known: Vec<&str> = project.resources()?.keys().map(String::as_str).collect();
+                return Err(Error::input(format!(
+                    "scaffold generated no resource `{}` here (no table public.{}); {}",
+                    args.name,
+                    names.table(),
+                    if known.is_empty() {
+                        "it generated none".to_string()
+                    } else {
+                        format!("it generated: {}", known.join(", "))
+                    }
+                )));
+            };
+            let mut command = format!("scaffold destroy resource {}", args.name);
+            if let Some(plural) = &args.plural {
+                command.push_str(&format!(" --plural {plural}"));
+            }
+            destroy(
+                project,
+                generate::destroy::Target::Resource(&spec),
+                &command,
+                &args.destroy,
+            )
+        }
+        Command::Destroy(DestroyCommand::Webhook(DestroyWebhookCommand::Stripe(args))) => {
+            let project = Project::open(&cli.dir)?;
+            let known = project
+                .manifest()?
+                .generations
+                .contains_key("webhook:stripe")
+                || project.creation("stripe_billing")?.is_some();
+            if !known {
+                return Err(Error::input(
+                    "scaffold generated no Stripe webhook here (no manifest entry `webhook:stripe`, no create_stripe_billing migration)",
+                ));
+            }
+            destroy(
+                project,
+                generate::destroy::Target::Stripe,
+                "scaffold destroy webhook stripe",
+                &args,
+            )
+        }
         Command::Init { write } => init(&cli.dir, &write),
         Command::Context { write } => context(&cli.dir, &write),
         Command::Templates(TemplatesCommand::Eject { path, write }) => {
@@ -39,7 +92,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
-    let project = Project::open(dir)?;
+    let mut project = Project::open(dir)?;
     let mut terminal = None;
     let spec = match (&args.name, args.fields.is_empty()) {
         (Some(name), false) => args.spec(name, project.layout.default_access)?,
@@ -67,13 +120,13 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
             ))
         }
     };
+    let _lock = lock(&project, &args.write)?;
     let renderer = Renderer::new(&project.root);
-    let migration = Migration::find_or_new(
-        &project,
-        &format!("create_{}", spec.table()),
-        args.timestamp.as_deref(),
-    )?;
-    let plan = generate::resource::plan(&spec, &project, &renderer, &migration)?;
+    let mut plan = resource_plan(&mut project, &renderer, &spec, args.timestamp.as_deref())?;
+    if let Some(path) = &args.save_spec {
+        let text = spec_file::write(path, &[ResourceEntry::from_spec(&spec)]);
+        plan.generated(path.trim_start_matches("./").to_string(), text);
+    }
     let asked = terminal.is_some();
     write_confirmed(
         &project,
@@ -97,16 +150,191 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// Takes the project's lock for a run that writes (see [`Project::lock`]); a dry run only
+/// reads, and takes none.
+fn lock(project: &Project, args: &WriteArgs) -> Result<Option<crate::disk::Lock>, Error> {
+    if args.dry_run {
+        return Ok(None);
+    }
+    project.lock()
+}
+
+/// Plans one resource, as `scaffold resource` and `scaffold apply` do: its migration is the one
+/// already there (history, never rewritten: a spec that changes the table is refused) or a new
+/// one, later than every other, which the rest of the run then sees.
+fn resource_plan(
+    project: &mut Project,
+    renderer: &Renderer,
+    spec: &ResourceSpec,
+    timestamp: Option<&str>,
+) -> Result<Plan, Error> {
+    let table = spec.table();
+    let name = format!("create_{table}");
+    let migration = match project.creation(table)?.cloned() {
+        Some(existing) => {
+            check_unchanged(project, spec, &existing)?;
+            // Only validates the timestamp: the migration is the one already there.
+            Migration::find_or_new(project, &name, timestamp)?
+        }
+        None => {
+            let migration = Migration::new(project, &name, timestamp)?;
+            project.plan_migration(
+                migration.file(Some(spec.command_line())),
+                Some(spec.clone()),
+            )?;
+            migration
+        }
+    };
+    let mut plan = generate::resource::plan(spec, project, renderer, &migration)?;
+    plan.generation(
+        format!("resource:{table}"),
+        Generator::Resource,
+        spec.command_line(),
+        Some(GenerationSpec::Resource(ResourceEntry::from_spec(spec))),
+    );
+    Ok(plan)
+}
+
+/// Refuses a spec that changes a table whose create migration exists: it may have run, and
+/// changing it takes an alter migration.
+fn check_unchanged(
+    project: &Project,
+    spec: &ResourceSpec,
+    existing: &crate::project::MigrationFile,
+) -> Result<(), Error> {
+    let table = spec.table();
+    let path = format!("{}/{}", project.layout.migrations_dir, existing.file);
+    let Some(old) = project.resources()?.get(table) else {
+        return Err(Error::input(format!(
+            "{path} creates public.{table}, but scaffold cannot tell from which spec: its header names no `scaffold resource` command and {} records none. It may have run, so scaffold does not rewrite it; choose another name, or remove the migration if it never ran",
+            crate::manifest::PATH
+        )));
+    };
+    let changes = change::changes(old, spec);
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let what: Vec<String> = changes.iter().map(|c| c.to_string()).collect();
+    Err(Error::input(format!(
+        "`{}` changes public.{table}: it {}. The table's migration {path} may already have run, so scaffold never rewrites it (not even with --force); changing a resource takes an alter migration, which scaffold does not write yet. Generate it as it is (`{}`), or write the alter migration by hand",
+        spec.command_line(),
+        what.join(", "),
+        old.command_line()
+    )))
+}
+
+/// The command line of `scaffold webhook stripe` with these events.
+fn stripe_command(events: &[&str]) -> String {
+    if events == generate::webhook_stripe::events(None).unwrap_or_default() {
+        "scaffold webhook stripe".to_string()
+    } else {
+        format!("scaffold webhook stripe --events {}", events.join(","))
+    }
+}
+
+/// Plans the Stripe webhook; its migration is the one already there, or a new one.
+fn stripe_plan(
+    project: &mut Project,
+    renderer: &Renderer,
+    events: &[&'static str],
+    timestamp: Option<&str>,
+) -> Result<Plan, Error> {
+    let name = generate::webhook_stripe::MIGRATION_NAME;
+    let migration = Migration::find_or_new(project, name, timestamp)?;
+    if project.creation("stripe_billing")?.is_none() {
+        project.plan_migration(migration.file(Some("scaffold webhook stripe".into())), None)?;
+    }
+    let mut plan = generate::webhook_stripe::plan(events, project, renderer, &migration)?;
+    plan.generation(
+        "webhook:stripe",
+        Generator::WebhookStripe,
+        stripe_command(events),
+        Some(GenerationSpec::Stripe(StripeEntry {
+            events: events.iter().map(|e| e.to_string()).collect(),
+        })),
+    );
+    Ok(plan)
+}
+
 fn webhook_stripe(dir: &std::path::Path, args: StripeArgs) -> Result<(), Error> {
     let events = generate::webhook_stripe::events(args.events.as_deref())?;
-    let project = Project::open(dir)?;
+    let mut project = Project::open(dir)?;
+    let _lock = lock(&project, &args.write)?;
     let renderer = Renderer::new(&project.root);
-    let migration = Migration::find_or_new(
+    let plan = stripe_plan(&mut project, &renderer, &events, args.timestamp.as_deref())?;
+    write(&project, &renderer, plan, &args.write)
+}
+
+fn apply(dir: &std::path::Path, args: ApplyArgs) -> Result<(), Error> {
+    let mut project = Project::open(dir)?;
+    let shown = args.file.display().to_string();
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| Error::input(format!("cannot read the spec file {shown}: {e}")))?;
+    let file = SpecFile::parse(&shown, &text, project.layout.default_access)?;
+    let _lock = lock(&project, &args.write)?;
+    let renderer = Renderer::new(&project.root);
+    let mut plan = Plan::default();
+    let mut seen = std::collections::HashMap::new();
+    // With --timestamp, the first new migration gets it and the next ones follow a second
+    // apart; without, each is now or a second after the last.
+    let mut timestamp = args.timestamp.clone();
+    for declared in &file.resources {
+        let before = project.latest_migration()?.map(|m| m.version.clone());
+        let planned = resource_plan(
+            &mut project,
+            &renderer,
+            &declared.spec,
+            timestamp.as_deref(),
+        )
+        .map_err(|e| {
+            if let Error::Input(message) = e {
+                Error::Input(format!("{}: {message}", file.location(declared.index)))
+            } else {
+                e
+            }
+        })?;
+        let latest = project.latest_migration()?.map(|m| m.version.clone());
+        if timestamp.is_some() && latest != before {
+            timestamp = latest.map(|v| generate::second_after(&v));
+        }
+        plan.merge(planned, &mut seen)?;
+    }
+    if let Some(events) = &file.stripe {
+        let planned = stripe_plan(&mut project, &renderer, events, timestamp.as_deref())?;
+        plan.merge(planned, &mut seen)?;
+    }
+    write(&project, &renderer, plan, &args.write)
+}
+
+fn destroy(
+    mut project: Project,
+    target: generate::destroy::Target<'_>,
+    command: &str,
+    args: &DestroyArgs,
+) -> Result<(), Error> {
+    let _lock = lock(&project, &args.write)?;
+    let renderer = Renderer::new(&project.root);
+    let plan = generate::destroy::plan(
         &project,
-        generate::webhook_stripe::MIGRATION_NAME,
+        &renderer,
+        target,
+        command,
+        args.applied,
         args.timestamp.as_deref(),
     )?;
-    let plan = generate::webhook_stripe::plan(&events, &project, &renderer, &migration)?;
+    // Seen as a migration of the project from now on (for a rerun of this process's plan).
+    for file in &plan.files {
+        if let Some(name) = file
+            .path
+            .strip_prefix(&format!("{}/", project.layout.migrations_dir))
+            .and_then(|f| f.strip_suffix(".sql"))
+        {
+            let migration = Migration {
+                stem: name.to_string(),
+            };
+            project.plan_migration(migration.file(Some(command.to_string())), None)?;
+        }
+    }
     write(&project, &renderer, plan, &args.write)
 }
 
@@ -117,14 +345,18 @@ fn init(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
     for line in detected.report(&project.layout) {
         eprintln!("{line}");
     }
-    let plan = generate::init::plan(&project, &renderer)?;
+    let _lock = lock(&project, args)?;
+    let mut plan = generate::init::plan(&project, &renderer)?;
+    plan.generation("init", Generator::Init, "scaffold init", None);
     write(&project, &renderer, plan, args)
 }
 
 fn context(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
     let project = Project::open(dir)?;
     let renderer = Renderer::new(&project.root);
-    let plan = generate::agent_context::plan(&project, &renderer)?;
+    let _lock = lock(&project, args)?;
+    let mut plan = generate::agent_context::plan(&project, &renderer)?;
+    plan.generation("context", Generator::Context, "scaffold context", None);
     write(&project, &renderer, plan, args)
 }
 
@@ -181,6 +413,7 @@ fn write_confirmed(
         OnConflict::Stop
     };
     let planned = std::mem::take(&mut plan.session);
+    let forget = plan.forget.clone();
     let resolved = plan.resolve(project, on_conflict)?;
     if !args.json {
         for warning in &resolved.warnings {
@@ -221,8 +454,16 @@ fn write_confirmed(
         } else {
             print_plan(&resolved);
         }
+        let kept = resolved.kept_changes();
+        if !kept.is_empty() {
+            eprintln!("changed since scaffold wrote them, so kept (--force removes them):\n{kept}");
+        }
+        let file = &project.layout.session_file;
+        if !args.no_session && session::forget(&project.root, file, &forget)? && !args.json {
+            let style = Style::new().fg_color(Some(AnsiColor::Cyan.into()));
+            println!("{style}{:>10}{style:#}  {file}", "unrecord");
+        }
         if !entries.is_empty() {
-            let file = &project.layout.session_file;
             session::record(&project.root, file, &entries)?;
             if !args.json {
                 let style = Style::new().fg_color(Some(AnsiColor::Cyan.into()));
@@ -244,6 +485,7 @@ fn print_plan(resolved: &Resolved) {
             Action::Skip => ("skip", AnsiColor::BrightBlack),
             Action::Keep => ("keep", AnsiColor::BrightBlack),
             Action::Update => ("update", AnsiColor::Yellow),
+            Action::Remove => ("remove", AnsiColor::Red),
         };
         let style = Style::new().fg_color(Some(color.into()));
         let _ = writeln!(out, "{style}{word:>10}{style:#}  {}", entry.path);

@@ -60,6 +60,14 @@ pub enum Command {
     /// Generate integrations that receive webhooks.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Generate every resource (and the webhook) a spec file declares, all or nothing.
+    #[command(after_help = APPLY_EXAMPLES)]
+    Apply(ApplyArgs),
+    /// Undo a generation: remove its files (those you changed stay unless --force), its
+    /// manifest and session entries; a migration that may have run stays, and a new one drops
+    /// what it created.
+    #[command(subcommand)]
+    Destroy(DestroyCommand),
     /// Detect the project's layout, write scaffold.toml, the shared modules, proxy.ts,
     /// .env.example entries and the .claude/context pattern documents.
     #[command(after_help = INIT_EXAMPLES)]
@@ -127,7 +135,100 @@ pub struct ResourceArgs {
     #[arg(long, value_name = "WORD")]
     pub plural: Option<String>,
 
-    /// Fix the migration timestamp (YYYYMMDDHHMMSS, UTC) for reproducible output.
+    /// Fix the version of a new migration (YYYYMMDDHHMMSS, UTC) for reproducible output; it
+    /// must be later than every migration already there.
+    #[arg(long, env = "SCAFFOLD_TIMESTAMP", value_name = "YYYYMMDDHHMMSS")]
+    pub timestamp: Option<String>,
+
+    /// Also save the spec (the wizard's answers) as a spec file for `scaffold apply`: TOML, or
+    /// JSON for a PATH ending in .json.
+    #[arg(long, value_name = "PATH")]
+    pub save_spec: Option<String>,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+const APPLY_EXAMPLES: &str = "\
+Examples:
+  scaffold apply scaffold.spec.toml
+  scaffold apply app.json --dry-run
+  scaffold apply app.toml --json --yes
+
+A spec file declares resources in the command line's vocabulary; TOML, or the same as JSON:
+
+  [[resource]]
+  name = \"workspace\"
+  fields = [\"name:text:max=80\", \"slug:text:unique\"]
+  tenant = true
+
+  [[resource]]
+  name = \"invoice\"
+  fields = [\"amount:numeric:min=0\", \"project:ref\", \"status:enum=draft,sent,paid:default=draft\"]
+  access = \"workspace\"        # owner | public-read | workspace
+  write_role = \"admin\"        # with workspace: owner | admin | member
+  actions = [\"create\", \"list\"] # default: all
+  # plural = \"...\"             # the table name, for words the pluralizer gets wrong
+
+  [webhook.stripe]
+  events = [\"checkout.session.completed\", \"invoice.payment_failed\"]
+
+Resources may reference each other in any order: migrations are ordered so that every table comes
+after those it references. Applying the same file again changes nothing.";
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The spec file: TOML, or JSON when its name ends in .json.
+    pub file: PathBuf,
+
+    /// Fix the version of the first new migration (YYYYMMDDHHMMSS, UTC); the next ones follow
+    /// a second apart.
+    #[arg(long, env = "SCAFFOLD_TIMESTAMP", value_name = "YYYYMMDDHHMMSS")]
+    pub timestamp: Option<String>,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DestroyCommand {
+    /// Undo `scaffold resource NAME`.
+    #[command(
+        after_help = "Examples:\n  scaffold destroy resource note --dry-run\n  scaffold destroy resource note\n  scaffold destroy resource note --applied   # its migration ran somewhere: drop the table in a new one"
+    )]
+    Resource(DestroyResourceArgs),
+    /// Undo `scaffold webhook ...`.
+    #[command(subcommand)]
+    Webhook(DestroyWebhookCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DestroyWebhookCommand {
+    /// Undo `scaffold webhook stripe`.
+    Stripe(DestroyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DestroyResourceArgs {
+    /// The resource, singular or plural, as generated.
+    pub name: String,
+
+    /// The plural it was generated with, if `--plural` was given.
+    #[arg(long, value_name = "WORD")]
+    pub plural: Option<String>,
+
+    #[command(flatten)]
+    pub destroy: DestroyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DestroyArgs {
+    /// The migration has run on some database: keep it and drop what it created in a new
+    /// migration (also done when it is committed in git or a later migration exists).
+    #[arg(long)]
+    pub applied: bool,
+
+    /// Fix the version of the drop migration (YYYYMMDDHHMMSS, UTC).
     #[arg(long, env = "SCAFFOLD_TIMESTAMP", value_name = "YYYYMMDDHHMMSS")]
     pub timestamp: Option<String>,
 
@@ -178,7 +279,8 @@ pub struct WriteArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Overwrite generated files that exist with different content.
+    /// Overwrite generated files that exist with different content (never a migration that
+    /// exists: it may have run); with destroy, delete files changed since they were generated.
     #[arg(long, conflicts_with = "skip_existing")]
     pub force: bool,
 
@@ -227,7 +329,8 @@ pub struct StripeArgs {
     #[arg(long, value_delimiter = ',', value_name = "EVENT,...")]
     pub events: Option<Vec<String>>,
 
-    /// Fix the migration timestamp (YYYYMMDDHHMMSS, UTC) for reproducible output.
+    /// Fix the version of a new migration (YYYYMMDDHHMMSS, UTC) for reproducible output; it
+    /// must be later than every migration already there.
     #[arg(long, env = "SCAFFOLD_TIMESTAMP", value_name = "YYYYMMDDHHMMSS")]
     pub timestamp: Option<String>,
 

@@ -96,8 +96,15 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Error> {
 /// Writes every `(path, contents)`, creating missing folders: all of them or none (see the
 /// module documentation for exactly what that covers).
 pub fn write_all(files: &[(PathBuf, &str)]) -> Result<(), Error> {
+    write_and_remove(files, &[])
+}
+
+/// Like [`write_all`], and removes the files at `removed` in the same all-or-none step: each
+/// gets a hard link beside it before anything is renamed, so a failure puts it back too.
+/// Folders are left in place, even when empty.
+pub fn write_and_remove(files: &[(PathBuf, &str)], removed: &[PathBuf]) -> Result<(), Error> {
     let mut created_dirs = Vec::new();
-    let result = stage_and_rename(files, &mut created_dirs);
+    let result = stage_and_rename(files, removed, &mut created_dirs);
     if result.is_err() {
         // Children before parents. A folder someone else put a file in meanwhile is not empty
         // and stays: removing it is not ours to do.
@@ -110,6 +117,7 @@ pub fn write_all(files: &[(PathBuf, &str)]) -> Result<(), Error> {
 
 fn stage_and_rename(
     files: &[(PathBuf, &str)],
+    removed: &[PathBuf],
     created_dirs: &mut Vec<PathBuf>,
 ) -> Result<(), Error> {
     let mut staged = Vec::with_capacity(files.len());
@@ -121,13 +129,25 @@ fn stage_and_rename(
         .iter()
         .map(|file| backup(&file.target))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut renamed: Vec<(PathBuf, Option<TempPath>)> = Vec::with_capacity(staged.len());
+    let removed_backups = removed
+        .iter()
+        .map(|target| backup(target))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut renamed: Vec<(PathBuf, Option<TempPath>)> =
+        Vec::with_capacity(staged.len() + removed.len());
     for (file, backup) in staged.into_iter().zip(backups) {
         let Staged { temp, target } = file;
         if let Err(e) = temp.persist(&target) {
             return Err(put_back(renamed, Error::io(&target, e.error)));
         }
         renamed.push((target, backup));
+    }
+    for (target, backup) in removed.iter().zip(removed_backups) {
+        // Put back like a replaced file: its backup renamed over the (now missing) target.
+        if let Err(e) = fs::remove_file(target) {
+            return Err(put_back(renamed, Error::io(target, e)));
+        }
+        renamed.push((target.clone(), backup));
     }
     // Dropping the backups removes the links; the replaced contents go with them.
     Ok(())
@@ -262,6 +282,22 @@ pub fn lock(path: &Path) -> Result<Lock, Error> {
         .map_err(|e| Error::io(path, e))?;
     file.lock().map_err(|e| Error::io(path, e))?;
     Ok(Lock { _file: file })
+}
+
+/// Waits for an exclusive lock on a folder, held until the returned guard is dropped: the
+/// folder itself is locked (`flock` on its descriptor), so nothing is created in it. Where a
+/// folder cannot be opened as a file (not Unix), a `.lock` file in it is locked instead.
+pub fn lock_folder(dir: &Path) -> Result<Lock, Error> {
+    #[cfg(unix)]
+    {
+        let file = File::open(dir).map_err(|e| Error::io(dir, e))?;
+        file.lock().map_err(|e| Error::io(dir, e))?;
+        Ok(Lock { _file: file })
+    }
+    #[cfg(not(unix))]
+    {
+        lock(&dir.join(".lock"))
+    }
 }
 
 #[cfg(test)]
@@ -404,6 +440,48 @@ mod tests {
                 targets[blocked]
             );
         }
+    }
+
+    #[test]
+    fn a_failed_removal_puts_back_every_file_written_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("replaced.ts"), "old\n").unwrap();
+        fs::write(root.join("removed.ts"), "the user's\n").unwrap();
+        let before = tree(root);
+        // The second removal fails: its file is not there.
+        let err = write_and_remove(
+            &[
+                (root.join("replaced.ts"), "new\n"),
+                (root.join("new/created.ts"), "new\n"),
+            ],
+            &[root.join("removed.ts"), root.join("missing.ts")],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("missing.ts"), "{err}");
+        assert_eq!(tree(root), before, "the project is as it was");
+
+        write_and_remove(
+            &[(root.join("replaced.ts"), "new\n")],
+            &[root.join("removed.ts")],
+        )
+        .unwrap();
+        assert_eq!(list_names(root).unwrap(), ["replaced.ts"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_lock_is_exclusive_and_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = lock_folder(dir.path()).unwrap();
+        let other = File::open(dir.path()).unwrap();
+        assert!(matches!(
+            other.try_lock(),
+            Err(fs::TryLockError::WouldBlock)
+        ));
+        assert_eq!(list_names(dir.path()).unwrap(), Vec::<String>::new());
+        drop(held);
+        other.try_lock().unwrap();
     }
 
     #[test]

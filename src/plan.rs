@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::disk;
 use crate::error::Error;
+use crate::manifest::{self, FileRecord, Generation, GenerationSpec, Generator};
 use crate::project::Project;
 use crate::session::PlannedEntry;
 
@@ -20,6 +21,9 @@ pub enum Ownership {
     /// Computed from the file on disk (e.g. `.env.example` with missing entries appended):
     /// a difference is an update, never a conflict.
     Merged,
+    /// A migration or its rollback: once written it is history (it may have run), so a file
+    /// already there is kept as it is, even with `--force`.
+    History,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +43,36 @@ pub struct Plan {
     /// Things the user should know that do not stop the run, such as a table the output needs
     /// and no migration creates.
     pub warnings: Vec<String>,
+    /// What the manifest records of this run: one entry per generation.
+    pub generations: Vec<PlannedGeneration>,
+    /// Files to delete (`scaffold destroy`), each only if unchanged since scaffold wrote it.
+    pub removals: Vec<Removal>,
+    /// Generations undone (`scaffold destroy`): their manifest and session entries go.
+    pub forget: Vec<String>,
+}
+
+/// A generation as the manifest will record it, once its files are resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedGeneration {
+    /// `resource:<table>`, `webhook:stripe`, ...: the session entry's key.
+    pub key: String,
+    pub generator: Generator,
+    pub command: String,
+    pub spec: Option<GenerationSpec>,
+    /// The paths of its files in the plan.
+    pub paths: Vec<String>,
+}
+
+/// A file `scaffold destroy` removes if it is as scaffold wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    pub path: String,
+    /// The sha256 scaffold recorded for it (the manifest's); `None` when unknown, and then
+    /// `original` decides.
+    pub sha256: Option<String>,
+    /// The content scaffold wrote, when it can be rendered again: for the diff of a file the
+    /// user changed since.
+    pub original: Option<String>,
 }
 
 impl Plan {
@@ -72,6 +106,56 @@ impl Plan {
     pub fn get(&self, path: &str) -> Option<&PlannedFile> {
         self.files.iter().find(|f| f.path == path)
     }
+
+    /// Records every file planned so far as one generation of the manifest.
+    pub fn generation(
+        &mut self,
+        key: impl Into<String>,
+        generator: Generator,
+        command: impl Into<String>,
+        spec: Option<GenerationSpec>,
+    ) {
+        let paths = self.files.iter().map(|f| f.path.clone()).collect();
+        self.generations.push(PlannedGeneration {
+            key: key.into(),
+            generator,
+            command: command.into(),
+            spec,
+            paths,
+        });
+    }
+
+    /// Adds another plan's files, session entries, warnings and generations (`scaffold apply`).
+    /// A file both plan is a shared module: planned once. `seen` indexes this plan's paths.
+    pub fn merge(
+        &mut self,
+        other: Plan,
+        seen: &mut std::collections::HashMap<String, usize>,
+    ) -> Result<(), Error> {
+        for file in other.files {
+            match seen.get(&file.path) {
+                Some(&at) if self.files[at].contents == file.contents => {}
+                Some(_) => {
+                    return Err(Error::input(format!(
+                        "{} would be written twice with different content; declare the resources that write it in separate runs",
+                        file.path
+                    )))
+                }
+                None => {
+                    seen.insert(file.path.clone(), self.files.len());
+                    self.files.push(file);
+                }
+            }
+        }
+        for entry in other.session {
+            self.record(entry);
+        }
+        self.warnings.extend(other.warnings);
+        self.generations.extend(other.generations);
+        self.removals.extend(other.removals);
+        self.forget.extend(other.forget);
+        Ok(())
+    }
 }
 
 /// What to do with a generated file that exists with other content.
@@ -100,6 +184,8 @@ pub enum Action {
     Keep,
     /// A merged file gains what it was missing.
     Update,
+    /// A file `scaffold destroy` deletes: it is as scaffold wrote it (or `--force`).
+    Remove,
 }
 
 impl Action {
@@ -117,6 +203,10 @@ pub struct Entry {
     pub contents: String,
     #[serde(skip)]
     pub existing: Option<String>,
+    /// A file to remove (`scaffold destroy`); kept (`Keep`) when changed since it was written,
+    /// and then `contents` is what scaffold wrote, when known.
+    #[serde(skip)]
+    pub removal: bool,
 }
 
 /// A plan compared with the disk.
@@ -127,14 +217,55 @@ pub struct Resolved {
 }
 
 impl Plan {
+    /// Compares every planned file with the disk, and adds the manifest (`.scaffold/manifest.json`)
+    /// as it will be after the run when the run changes what it records. Files to remove are
+    /// removed when unchanged since scaffold wrote them, or with `on_conflict` `Overwrite`.
     pub fn resolve(self, project: &Project, on_conflict: OnConflict) -> Result<Resolved, Error> {
-        let mut files = Vec::with_capacity(self.files.len());
+        let mut files = Vec::with_capacity(self.files.len() + self.removals.len() + 1);
+        let mut record = project.manifest()?.clone();
+        let records_change = !self.generations.is_empty() || !self.forget.is_empty();
+        for key in &self.forget {
+            record.forget(key);
+        }
+        let by_path: std::collections::HashMap<&str, &PlannedFile> =
+            self.files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let migrations_dir = format!("{}/", project.layout.migrations_dir);
+        for generation in &self.generations {
+            let mut recorded = std::collections::BTreeMap::new();
+            for path in &generation.paths {
+                if let Some(file) = by_path.get(path.as_str()) {
+                    recorded.insert(
+                        path.clone(),
+                        FileRecord {
+                            ownership: file.ownership.into(),
+                            sha256: manifest::sha256(&file.contents),
+                        },
+                    );
+                }
+            }
+            let migrations = generation
+                .paths
+                .iter()
+                .filter(|p| p.starts_with(&migrations_dir))
+                .cloned()
+                .collect();
+            record.record(
+                generation.key.clone(),
+                Generation {
+                    command: generation.command.clone(),
+                    files: recorded,
+                    generator: generation.generator,
+                    migrations,
+                    spec: generation.spec.clone(),
+                },
+            );
+        }
         for file in self.files {
             let existing = project.read(&file.path)?;
             let action = match (&existing, file.ownership) {
                 (None, _) => Action::Create,
                 (Some(text), _) if *text == file.contents => Action::Identical,
-                (Some(_), Ownership::WriteOnce) => Action::Keep,
+                (Some(_), Ownership::WriteOnce | Ownership::History) => Action::Keep,
                 (Some(_), Ownership::Merged) => Action::Update,
                 (Some(_), Ownership::Generated) => match on_conflict {
                     OnConflict::Stop => Action::Conflict,
@@ -148,6 +279,47 @@ impl Plan {
                 action,
                 contents: file.contents,
                 existing,
+                removal: false,
+            });
+        }
+        for removal in self.removals {
+            let Some(existing) = project.read(&removal.path)? else {
+                continue;
+            };
+            let unchanged = match (&removal.sha256, &removal.original) {
+                (Some(hash), _) => manifest::sha256(&existing) == *hash,
+                (None, Some(original)) => existing == *original,
+                (None, None) => false,
+            };
+            let action = if unchanged || on_conflict == OnConflict::Overwrite {
+                Action::Remove
+            } else {
+                Action::Keep
+            };
+            files.push(Entry {
+                bytes: existing.len(),
+                path: removal.path,
+                action,
+                contents: removal.original.unwrap_or_default(),
+                existing: Some(existing),
+                removal: true,
+            });
+        }
+        if records_change {
+            let text = record.to_json();
+            let existing = project.read(manifest::PATH)?;
+            let action = match &existing {
+                None => Action::Create,
+                Some(old) if *old == text => Action::Identical,
+                Some(_) => Action::Update,
+            };
+            files.push(Entry {
+                path: manifest::PATH.to_string(),
+                action,
+                bytes: text.len(),
+                contents: text,
+                existing,
+                removal: false,
             });
         }
         Ok(Resolved {
@@ -186,14 +358,20 @@ impl Resolved {
             matches!(
                 e.action,
                 Action::Create | Action::Overwrite | Action::Conflict | Action::Update
-            )
+            ) || (e.removal && e.action == Action::Remove)
         }) {
             let old = entry.existing.as_deref().unwrap_or("");
-            let (from, to) = match entry.existing {
-                Some(_) => (format!("a/{}", entry.path), format!("b/{}", entry.path)),
-                None => ("/dev/null".to_string(), format!("b/{}", entry.path)),
+            let new = if entry.removal {
+                ""
+            } else {
+                entry.contents.as_str()
             };
-            let diff = similar::TextDiff::from_lines(old, entry.contents.as_str());
+            let (from, to) = match (&entry.existing, entry.removal) {
+                (_, true) => (format!("a/{}", entry.path), "/dev/null".to_string()),
+                (Some(_), false) => (format!("a/{}", entry.path), format!("b/{}", entry.path)),
+                (None, false) => ("/dev/null".to_string(), format!("b/{}", entry.path)),
+            };
+            let diff = similar::TextDiff::from_lines(old, new);
             out.push_str(
                 &diff
                     .unified_diff()
@@ -220,8 +398,41 @@ impl Resolved {
         .expect("a plan serializes")
     }
 
-    /// Writes every file the plan creates, overwrites or updates: all of them or none, as
-    /// [`disk::write_all`] describes.
+    /// The changes of files the user edited since scaffold wrote them, which `scaffold destroy`
+    /// keeps: a diff from what scaffold wrote to what is there, or a note when what scaffold
+    /// wrote cannot be told.
+    pub fn kept_changes(&self) -> String {
+        let mut out = String::new();
+        for entry in self
+            .files
+            .iter()
+            .filter(|e| e.removal && e.action == Action::Keep)
+        {
+            let now = entry.existing.as_deref().unwrap_or("");
+            if entry.contents.is_empty() {
+                out.push_str(&format!(
+                    "{}: changed since scaffold wrote it (its sha256 differs from the manifest's)\n",
+                    entry.path
+                ));
+                continue;
+            }
+            let diff = similar::TextDiff::from_lines(entry.contents.as_str(), now);
+            out.push_str(
+                &diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(
+                        &format!("a/{} (as scaffold wrote it)", entry.path),
+                        &format!("b/{} (now)", entry.path),
+                    )
+                    .to_string(),
+            );
+        }
+        out
+    }
+
+    /// Writes every file the plan creates, overwrites or updates, and removes those it removes:
+    /// all of them or none, as [`disk::write_all`] describes.
     pub fn apply(&self, root: &Path) -> Result<(), Error> {
         let files: Vec<(PathBuf, &str)> = self
             .files
@@ -229,6 +440,12 @@ impl Resolved {
             .filter(|e| e.action.writes())
             .map(|e| (root.join(&e.path), e.contents.as_str()))
             .collect();
-        disk::write_all(&files)
+        let removed: Vec<PathBuf> = self
+            .files
+            .iter()
+            .filter(|e| e.action == Action::Remove)
+            .map(|e| root.join(&e.path))
+            .collect();
+        disk::write_and_remove(&files, &removed)
     }
 }

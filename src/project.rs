@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::disk;
 use crate::error::Error;
+use crate::manifest::Manifest;
 use crate::spec::{AccessArg, ResourceSpec};
 
 /// The project's conventions: every path is relative to the project root, with `/` separators.
@@ -30,6 +31,10 @@ pub struct Layout {
     pub session_file: String,
     /// The `--access` of `scaffold resource` when none is given: `owner`, `public-read`, ...
     pub default_access: AccessArg,
+    /// Supabase's declarative schema: one file per generated table, kept current.
+    pub schemas_dir: String,
+    /// Whether to write the declarative schema files (`declarative_schema = false` opts out).
+    pub declarative_schema: bool,
 }
 
 impl Layout {
@@ -57,6 +62,8 @@ impl Layout {
             tests_dir: "supabase/tests/database".to_string(),
             session_file: crate::session::DEFAULT_PATH.to_string(),
             default_access: AccessArg::Owner,
+            schemas_dir: "supabase/schemas".to_string(),
+            declarative_schema: true,
         }
     }
 
@@ -103,7 +110,7 @@ impl Layout {
     }
 
     /// Every path setting, by key.
-    fn paths(&self) -> [(&'static str, &str); 9] {
+    fn paths(&self) -> [(&'static str, &str); 10] {
         [
             ("source_root", &self.source_root),
             ("actions_dir", &self.actions_dir),
@@ -114,6 +121,7 @@ impl Layout {
             ("rollbacks_dir", &self.rollbacks_dir),
             ("tests_dir", &self.tests_dir),
             ("session_file", &self.session_file),
+            ("schemas_dir", &self.schemas_dir),
         ]
     }
 
@@ -188,12 +196,15 @@ fn normalize(path: &str) -> String {
 }
 
 /// The project being generated into. Generators learn about it only through this: its layout,
-/// and (read on first use, once) its migrations and the resources scaffold generated before.
+/// and (read on first use, once) its migrations, its manifest and the resources scaffold
+/// generated before, plus what the current run has planned so far ([`Project::plan_migration`]).
 #[derive(Debug)]
 pub struct Project {
     pub root: PathBuf,
     pub layout: Layout,
     migrations: OnceCell<Vec<MigrationFile>>,
+    manifest: OnceCell<Manifest>,
+    resources: OnceCell<BTreeMap<String, ResourceSpec>>,
 }
 
 /// A migration file of the project: `<version>_<name>.sql`.
@@ -230,10 +241,25 @@ impl Project {
             root: root.to_path_buf(),
             layout,
             migrations: OnceCell::new(),
+            manifest: OnceCell::new(),
+            resources: OnceCell::new(),
         })
     }
 
-    /// The project's migrations, oldest first (by version, as the Supabase CLI applies them).
+    /// Waits for the project's lock (on its root folder: nothing is created) and holds it until
+    /// the returned guard is dropped. Every command that writes takes it before it reads the
+    /// migrations and keeps it until its files are written, so two `scaffold` processes in one
+    /// project never pick the same version or plan against each other's half-written state.
+    /// `None` for a root that does not exist yet: there is nothing to plan against.
+    pub fn lock(&self) -> Result<Option<disk::Lock>, Error> {
+        if !self.root.is_dir() {
+            return Ok(None);
+        }
+        disk::lock_folder(&self.root).map(Some)
+    }
+
+    /// The project's migrations, oldest first (by version, as the Supabase CLI applies them),
+    /// followed by those this run has planned.
     pub fn migrations(&self) -> Result<&[MigrationFile], Error> {
         if let Some(migrations) = self.migrations.get() {
             return Ok(migrations);
@@ -250,12 +276,8 @@ impl Project {
             if version.len() != 14 || !version.bytes().all(|b| b.is_ascii_digit()) {
                 continue;
             }
-            let command = disk::read_optional(&dir.join(&file))?.and_then(|text| {
-                text.lines()
-                    .take_while(|line| line.starts_with("--"))
-                    .find_map(|line| line.strip_prefix(GENERATED_BY))
-                    .map(str::to_string)
-            });
+            let command =
+                disk::read_optional(&dir.join(&file))?.and_then(|text| header_command(&text));
             migrations.push(MigrationFile {
                 version: version.to_string(),
                 name: name.to_string(),
@@ -266,31 +288,116 @@ impl Project {
         Ok(self.migrations.get_or_init(|| migrations))
     }
 
-    /// The resources scaffold generated in this project, by table, as their migrations'
-    /// headers record the command (a header that is not a valid `scaffold resource` command
-    /// line, say one edited by hand, leaves its table unknown).
-    pub fn resources(&self) -> Result<BTreeMap<String, ResourceSpec>, Error> {
-        let mut resources = BTreeMap::new();
+    /// The latest migration, if any.
+    pub fn latest_migration(&self) -> Result<Option<&MigrationFile>, Error> {
+        Ok(self
+            .migrations()?
+            .iter()
+            .max_by(|a, b| a.version.cmp(&b.version)))
+    }
+
+    /// The migration `create_<what>` that is in force: the latest of that name, unless a later
+    /// `drop_<what>` (written by `scaffold destroy`) undid it.
+    pub fn creation(&self, what: &str) -> Result<Option<&MigrationFile>, Error> {
+        let create = format!("create_{what}");
+        let drop = format!("drop_{what}");
+        let mut found = None;
         for migration in self.migrations()? {
-            let (Some(table), Some(command)) = (
-                migration.name.strip_prefix("create_"),
-                migration.command.as_deref(),
-            ) else {
-                continue;
-            };
-            if let Some(spec) = crate::cli::resource_spec_of_command(command) {
-                if spec.table() == table {
-                    resources.insert(table.to_string(), spec);
-                }
+            if migration.name == create {
+                found = Some(migration);
+            } else if migration.name == drop {
+                found = None;
             }
         }
-        Ok(resources)
+        Ok(found)
+    }
+
+    /// What the manifest (`.scaffold/manifest.json`) records; empty when there is none.
+    pub fn manifest(&self) -> Result<&Manifest, Error> {
+        if let Some(manifest) = self.manifest.get() {
+            return Ok(manifest);
+        }
+        let manifest = Manifest::read(&self.root)?;
+        Ok(self.manifest.get_or_init(|| manifest))
+    }
+
+    /// The resources scaffold generated in this project, by table: the spec the manifest
+    /// records, or (for a project without one) the command each create migration's header
+    /// records (a header that is not a valid `scaffold resource` command line, say one edited by
+    /// hand, leaves its table unknown); a resource `scaffold destroy` dropped is gone. Includes
+    /// the resources this run has planned ([`Project::plan_migration`]).
+    pub fn resources(&self) -> Result<&BTreeMap<String, ResourceSpec>, Error> {
+        if let Some(resources) = self.resources.get() {
+            return Ok(resources);
+        }
+        let mut resources = BTreeMap::new();
+        for migration in self.migrations()? {
+            let Some(command) = migration.command.as_deref() else {
+                continue;
+            };
+            if let Some(table) = migration.name.strip_prefix("create_") {
+                if let Some(spec) = crate::cli::resource_spec_of_command(command) {
+                    if spec.table() == table {
+                        resources.insert(table.to_string(), spec);
+                    }
+                }
+            } else if let Some(table) = migration.name.strip_prefix("drop_") {
+                resources.remove(table);
+            }
+        }
+        for (table, spec) in self.manifest()?.resources()? {
+            resources.insert(table, spec);
+        }
+        Ok(self.resources.get_or_init(|| resources))
+    }
+
+    /// Adds a migration this run will write, and the resource it creates, to what
+    /// [`Project::migrations`] and [`Project::resources`] return: the resources of one
+    /// `scaffold apply` see each other, and each new version comes after the last one planned.
+    pub fn plan_migration(
+        &mut self,
+        migration: MigrationFile,
+        resource: Option<ResourceSpec>,
+    ) -> Result<(), Error> {
+        self.resources()?;
+        if let Some(spec) = resource {
+            let resources = self.resources.get_mut().expect("read above");
+            resources.insert(spec.table().to_string(), spec);
+        }
+        let migrations = self.migrations.get_mut().expect("read by resources()");
+        if !migrations.contains(&migration) {
+            migrations.push(migration);
+        }
+        Ok(())
+    }
+
+    /// Whether git tracks the file (`git ls-files`): committed, or staged to be. No git, or a
+    /// project that is not a repository, means not committed.
+    pub fn committed(&self, relative: &str) -> bool {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args(["ls-files", "--error-unmatch", "--", relative])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
     }
 
     /// Reads a project file, `None` when it does not exist.
     pub fn read(&self, relative: &str) -> Result<Option<String>, Error> {
         disk::read_optional(&self.root.join(relative))
     }
+}
+
+/// The command a migration's leading comment block names in its `-- Generated by scaffold: `
+/// line, if any.
+pub fn header_command(text: &str) -> Option<String> {
+    text.lines()
+        .take_while(|line| line.starts_with("--"))
+        .find_map(|line| line.strip_prefix(GENERATED_BY))
+        .map(str::to_string)
 }
 
 #[cfg(test)]

@@ -139,6 +139,57 @@ fn line_end(text: &str, offset: usize) -> usize {
         .map_or(text.len(), |i| offset + i + 1)
 }
 
+/// The session file's new text without the entries of `keys` (`scaffold destroy`): each block,
+/// markers included, goes with the blank line [`merge`] put before it; a key with no entry is
+/// skipped. Text outside the markers is kept byte for byte.
+pub fn remove(existing: &str, keys: &[String], path: &str) -> Result<String, Error> {
+    let mut text = existing.to_string();
+    for key in keys {
+        let begin = format!("<!-- scaffold:begin {key} -->");
+        let end = format!("<!-- scaffold:end {key} -->");
+        text = match (find_line(&text, &begin), find_line(&text, &end)) {
+            (Some(start), Some(stop)) if start < stop => {
+                let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+                let after_end = line_end(&text, stop + end.len());
+                let mut before = &text[..line_start];
+                let mut after = &text[after_end..];
+                if before.ends_with("\n\n") {
+                    before = &before[..before.len() - 1];
+                } else if before.is_empty() {
+                    after = after.strip_prefix('\n').unwrap_or(after);
+                }
+                format!("{before}{after}")
+            }
+            (None, None) => continue,
+            _ => {
+                return Err(Error::Conflict(format!(
+                    "{path}: the markers of `{key}` are incomplete or out of order; restore `{begin}` … `{end}` (or delete both) and rerun; the files were written"
+                )))
+            }
+        };
+    }
+    Ok(text)
+}
+
+/// Removes the entries of `keys` from the session file at `relative`, under its lock (see
+/// [`record`]). Returns whether the file changed.
+pub fn forget(root: &Path, relative: &str, keys: &[String]) -> Result<bool, Error> {
+    let path = root.join(relative);
+    if keys.is_empty() || !path.exists() {
+        return Ok(false);
+    }
+    let _lock = disk::lock(&lock_path(&path))?;
+    let Some(existing) = disk::read_optional(&path)? else {
+        return Ok(false);
+    };
+    let text = remove(&existing, keys, relative)?;
+    if text == existing {
+        return Ok(false);
+    }
+    disk::write_atomic(&path, &text)?;
+    Ok(true)
+}
+
 /// Merges `entries` into the session file at `relative` (from the project root): locks it,
 /// reads it, writes the merged text to a temporary file and renames it into place. Returns
 /// whether the file changed.
@@ -232,6 +283,39 @@ mod tests {
                 "{what}: merging again changes nothing"
             );
         }
+    }
+
+    #[test]
+    fn removing_an_entry_undoes_merging_it() {
+        let notes = entry("resource:notes", "## notes\n");
+        let tasks = entry("resource:tasks", "## tasks\n");
+        let keys = |k: &[&str]| -> Vec<String> { k.iter().map(|k| k.to_string()).collect() };
+        for existing in [None, Some("mine\r\n  kept  "), Some("")] {
+            let with_tasks = merge(existing, std::slice::from_ref(&tasks), "s.md").unwrap();
+            let with_both = merge(Some(&with_tasks), std::slice::from_ref(&notes), "s.md").unwrap();
+            assert_eq!(
+                remove(&with_both, &keys(&["resource:notes"]), "s.md").unwrap(),
+                with_tasks,
+                "{existing:?}: the last entry"
+            );
+            let only_notes = merge(existing, std::slice::from_ref(&notes), "s.md").unwrap();
+            assert_eq!(
+                remove(&with_both, &keys(&["resource:tasks"]), "s.md").unwrap(),
+                only_notes,
+                "{existing:?}: an entry before another"
+            );
+            assert_eq!(
+                remove(&with_both, &keys(&["resource:nothing"]), "s.md").unwrap(),
+                with_both
+            );
+        }
+        let err = remove(
+            "<!-- scaffold:begin resource:notes -->\n",
+            &keys(&["resource:notes"]),
+            "s.md",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("markers of `resource:notes`"));
     }
 
     #[test]

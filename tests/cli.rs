@@ -252,7 +252,7 @@ fn rerunning_is_a_no_op_that_reports_every_file_identical() {
     let dir = tempfile::tempdir().unwrap();
     assert!(scaffold(dir.path(), NOTE).status.success());
     let before = files(dir.path());
-    // Without --timestamp the existing migration is found and rewritten in place.
+    // Without --timestamp the existing migration is found: nothing changes.
     let output = scaffold(
         dir.path(),
         &[
@@ -271,7 +271,7 @@ fn rerunning_is_a_no_op_that_reports_every_file_identical() {
         .iter()
         .map(|f| f["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions.len(), 8);
+    assert_eq!(actions.len(), 10);
     assert!(actions.iter().all(|a| *a == "identical"), "{actions:?}");
     assert_eq!(files(dir.path()), before);
 }
@@ -836,4 +836,530 @@ fn no_colour_when_not_a_terminal() {
         !stdout(&output).contains('\u{1b}'),
         "escape codes in piped output"
     );
+}
+
+// ---------------------------------------------------------------------------
+// The life of a project (issue 13): versions, history, spec files, destroy. The same on
+// PostgreSQL, with the Supabase CLI: tests/life.rs.
+
+/// The migrations' file names, sorted.
+fn migrations(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir.join("supabase/migrations"))
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn new_migrations_come_after_every_existing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // A migration from the future: the next one comes a second after it, not at "now".
+    fs::create_dir_all(dir.path().join("supabase/migrations")).unwrap();
+    fs::write(
+        dir.path()
+            .join("supabase/migrations/29991231235959_mine.sql"),
+        "select 1;\n",
+    )
+    .unwrap();
+    assert!(scaffold(dir.path(), &["resource", "note", "title:text"])
+        .status
+        .success());
+    assert!(scaffold(dir.path(), &["resource", "task", "title:text"])
+        .status
+        .success());
+    assert_eq!(
+        migrations(dir.path()),
+        [
+            "29991231235959_mine.sql",
+            "30000101000000_create_notes.sql",
+            "30000101000001_create_tasks.sql"
+        ]
+    );
+
+    // --timestamp fixes a new version, and must come after the latest.
+    for (timestamp, ok) in [
+        ("30000101000001", false),
+        ("20250101000000", false),
+        ("30000101000002", true),
+    ] {
+        let output = scaffold(
+            dir.path(),
+            &["resource", "tag", "label:text", "--timestamp", timestamp],
+        );
+        if ok {
+            assert!(output.status.success(), "{}", stderr(&output));
+        } else {
+            assert_eq!(output.status.code(), Some(2), "{timestamp}");
+            assert!(
+                stderr(&output).contains(&format!("`--timestamp {timestamp}` is not later than supabase/migrations/30000101000001_create_tasks.sql, the latest migration")),
+                "{}",
+                stderr(&output)
+            );
+        }
+    }
+    // A rerun finds its migration, whatever --timestamp says.
+    let output = scaffold(
+        dir.path(),
+        &[
+            "resource",
+            "note",
+            "title:text",
+            "--timestamp",
+            "20200101000000",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(migrations(dir.path()).len(), 4);
+}
+
+#[test]
+fn a_migration_is_history_a_changed_spec_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(scaffold(dir.path(), NOTE).status.success());
+    let migration = dir
+        .path()
+        .join("supabase/migrations/20250101000000_create_notes.sql");
+    let before = files(dir.path());
+    for force in [false, true] {
+        let mut args = vec![
+            "resource",
+            "note",
+            "title:text:max=200",
+            "body:text",
+            "priority:int:optional",
+        ];
+        if force {
+            args.push("--force");
+        }
+        let output = scaffold(dir.path(), &args);
+        assert_eq!(output.status.code(), Some(2), "--force {force}");
+        let message = stderr(&output);
+        for want in [
+            "changes public.notes: it adds `priority:int:optional`",
+            "supabase/migrations/20250101000000_create_notes.sql may already have run",
+            "takes an alter migration",
+            "`scaffold resource note title:text:max=200 body:text`",
+        ] {
+            assert!(message.contains(want), "{want:?} in {message}");
+        }
+        assert_eq!(files(dir.path()), before, "nothing written");
+    }
+    // A migration edited by hand is kept as it is; the other files are regenerated as usual.
+    fs::write(&migration, "-- mine\ncreate table public.notes ();\n").unwrap();
+    let output = scaffold(
+        dir.path(),
+        &[
+            "resource",
+            "note",
+            "title:text:max=200",
+            "body:text",
+            "--force",
+            "--json",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let action = |path: &str| {
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .map(|f| f["action"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        action("supabase/migrations/20250101000000_create_notes.sql").as_deref(),
+        Some("keep")
+    );
+    assert_eq!(
+        fs::read_to_string(&migration).unwrap(),
+        "-- mine\ncreate table public.notes ();\n"
+    );
+}
+
+const SPEC: &str = r#"[[resource]]
+name = "task"
+fields = ["title:text", "project:ref"]
+
+[[resource]]
+name = "project"
+fields = ["name:text"]
+access = "public-read"
+"#;
+
+#[test]
+fn apply_plans_a_spec_file_all_at_once_and_again_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("app.toml");
+    fs::write(&spec, SPEC).unwrap();
+    let spec = spec.to_string_lossy().into_owned();
+
+    // --dry-run and --json write nothing.
+    let output = scaffold(dir.path(), &["apply", &spec, "--dry-run", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(files(dir.path()).len(), 1, "only the spec file");
+
+    let output = scaffold(
+        dir.path(),
+        &["apply", &spec, "--timestamp", "20250101000000"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).is_empty(),
+        "no warning: {}",
+        stderr(&output)
+    );
+    assert_eq!(
+        migrations(dir.path()),
+        [
+            "20250101000000_create_projects.sql",
+            "20250101000001_create_tasks.sql"
+        ],
+        "the referenced table first"
+    );
+    assert!(dir.path().join("supabase/schemas/001_tasks.sql").exists());
+    let manifest = fs::read_to_string(dir.path().join(".scaffold/manifest.json")).unwrap();
+    for key in ["\"resource:projects\"", "\"resource:tasks\""] {
+        assert!(manifest.contains(key), "{manifest}");
+    }
+
+    let before = files(dir.path());
+    let output = scaffold(dir.path(), &["apply", &spec, "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["action"] == "identical"),
+        "{report}"
+    );
+    assert_eq!(files(dir.path()), before);
+
+    // A changed resource in the file stops the whole run (phase 1: no alter migrations yet).
+    fs::write(
+        dir.path().join("app.toml"),
+        SPEC.replace("[\"name:text\"]", "[\"name:text\", \"slug:text:unique\"]"),
+    )
+    .unwrap();
+    let output = scaffold(dir.path(), &["apply", &spec]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("app.toml:6:8: `scaffold resource project name:text slug:text:unique --access public-read` changes public.projects: it adds `slug:text:unique`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn spec_file_errors_name_file_line_and_column_and_write_nothing() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "bad.toml",
+            "[[resource]]\nname = \"note\"\nfields = [\"title:text\", \"due:datetime\"]\n",
+            "bad.toml:3:25: invalid field `due:datetime`: unknown type `datetime`; types: text,",
+        ),
+        (
+            "bad.toml",
+            "[[resource]]\nname = \"note\"\nfields = [\"t:text\"]\nwrite_role = \"boss\"\n",
+            "bad.toml:4:14: `write_role = \"boss\"`: `write_role` is one of owner, admin, member",
+        ),
+        (
+            "bad.json",
+            "{\"resource\": [{\"name\": \"note\", \"fields\": [\"t:text\"], \"acess\": \"owner\"}]}",
+            "bad.json:1:54: unknown key `acess` in a `[[resource]]`; allowed: `name`, `fields`, `access`",
+        ),
+        (
+            "cycle.toml",
+            "[[resource]]\nname = \"egg\"\nfields = [\"hen:ref\"]\n\n[[resource]]\nname = \"hen\"\nfields = [\"egg:ref\"]\n",
+            "cycle.toml:2:8: the resources reference each other in a cycle: eggs → hens → eggs;",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(name), text).unwrap();
+        let before = files(dir.path());
+        let output = std::process::Command::new(common::binary())
+            .current_dir(dir.path())
+            .args(["apply", name])
+            .env("NO_COLOR", "1")
+            .env("SCAFFOLD_NO_SESSION", "1")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}: {}", stderr(&output));
+        assert!(
+            stderr(&output).starts_with(&format!("error: {want}")),
+            "{name}: {}\nshould start with error: {want}",
+            stderr(&output)
+        );
+        assert_eq!(files(dir.path()), before, "{name}: nothing written");
+    }
+}
+
+#[test]
+fn the_wizards_answers_saved_as_a_spec_apply_as_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = scaffold(
+        dir.path(),
+        &[
+            "resource",
+            "invoice",
+            "amount:numeric:min=0",
+            "--access",
+            "workspace",
+            "--write-role",
+            "admin",
+            "--actions",
+            "create,list",
+            "--save-spec",
+            "invoice.toml",
+            "--timestamp",
+            "20250101000000",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let saved = fs::read_to_string(dir.path().join("invoice.toml")).unwrap();
+    assert_eq!(
+        saved,
+        "[[resource]]\naccess = \"workspace\"\nactions = [\"create\", \"list\"]\nfields = [\"amount:numeric:min=0\"]\nname = \"invoice\"\nwrite_role = \"admin\"\n"
+    );
+    let before = files(dir.path());
+    let output = scaffold(
+        dir.path(),
+        &["apply", &dir.path().join("invoice.toml").to_string_lossy()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        files(dir.path()),
+        before,
+        "the saved spec is what was generated"
+    );
+}
+
+#[test]
+fn destroy_removes_what_a_generation_wrote_and_keeps_what_was_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(scaffold(
+        dir.path(),
+        &[
+            "resource",
+            "project",
+            "name:text",
+            "--timestamp",
+            "20250101000000"
+        ]
+    )
+    .status
+    .success());
+    assert!(scaffold(
+        dir.path(),
+        &[
+            "resource",
+            "task",
+            "title:text",
+            "project:ref",
+            "--timestamp",
+            "20250101000001"
+        ]
+    )
+    .status
+    .success());
+
+    // Referenced: refused, naming who refers to it.
+    let before = files(dir.path());
+    let output = scaffold(dir.path(), &["destroy", "resource", "project"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("public.projects is referenced by public.tasks (`scaffold resource task title:text project:ref`)"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(files(dir.path()), before);
+
+    // Edited: kept with its diff, the rest removed; the migration is the latest and not in
+    // git, so it goes too.
+    let actions = dir.path().join("app/actions/tasks.ts");
+    let edited = format!("{}// my change\n", fs::read_to_string(&actions).unwrap());
+    fs::write(&actions, &edited).unwrap();
+    let dry = scaffold(dir.path(), &["destroy", "resource", "tasks", "--dry-run"]);
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert_eq!(
+        files(dir.path()),
+        before
+            .iter()
+            .map(|(p, c)| if p == "app/actions/tasks.ts" {
+                (p.clone(), edited.clone())
+            } else {
+                (p.clone(), c.clone())
+            })
+            .collect::<Vec<_>>()
+    );
+    let output = scaffold(dir.path(), &["destroy", "resource", "tasks"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("      keep  app/actions/tasks.ts"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stderr(&output).contains("+// my change"),
+        "the diff is shown: {}",
+        stderr(&output)
+    );
+    let left: Vec<String> = files(dir.path())
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| p.contains("task"))
+        .collect();
+    assert_eq!(left, ["app/actions/tasks.ts"]);
+    assert_eq!(
+        migrations(dir.path()),
+        ["20250101000000_create_projects.sql"]
+    );
+
+    // The last resource: the shared modules go too, being unchanged and used by nothing else.
+    let output = scaffold(dir.path(), &["destroy", "resource", "project"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let left: Vec<String> = files(dir.path()).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(left, [".scaffold/manifest.json", "app/actions/tasks.ts"]);
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".scaffold/manifest.json")).unwrap(),
+        "{\n  \"generations\": {},\n  \"version\": 1\n}\n"
+    );
+}
+
+#[test]
+fn destroy_keeps_a_migration_that_may_have_run_and_drops_in_a_new_one() {
+    // Why it may have run: --applied, or a later migration (git: tests/life.rs).
+    let cases: &[(&str, &str, &[&str], &str)] = &[
+        ("--applied", "task", &["--applied"], "(--applied)"),
+        (
+            "a later migration",
+            "note",
+            &[],
+            "(a later migration exists: 20250101000001_create_tasks.sql)",
+        ),
+    ];
+    for (what, name, flags, reason) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let table = format!("{name}s");
+        for (resource, timestamp) in [("note", "20250101000000"), ("task", "20250101000001")] {
+            let output = scaffold(
+                dir.path(),
+                &["resource", resource, "title:text", "--timestamp", timestamp],
+            );
+            assert!(output.status.success(), "{}", stderr(&output));
+        }
+        let created = migrations(dir.path())
+            .into_iter()
+            .find(|m| m.ends_with(&format!("_create_{table}.sql")))
+            .unwrap();
+        let mut args = vec!["destroy", "resource", name, "--timestamp", "20250101000002"];
+        args.extend_from_slice(flags);
+        let output = scaffold(dir.path(), &args);
+        assert!(output.status.success(), "{what}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(&format!(
+                "supabase/migrations/{created} stays, since it may have run {reason}"
+            )),
+            "{what}: {}",
+            stderr(&output)
+        );
+        assert_eq!(
+            migrations(dir.path()),
+            [
+                "20250101000000_create_notes.sql".to_string(),
+                "20250101000001_create_tasks.sql".to_string(),
+                format!("20250101000002_drop_{table}.sql")
+            ],
+            "{what}"
+        );
+        let drop = fs::read_to_string(dir.path().join(format!(
+            "supabase/migrations/20250101000002_drop_{table}.sql"
+        )))
+        .unwrap();
+        let rollback = fs::read_to_string(dir.path().join(format!(
+            "supabase/rollbacks/{}",
+            created.replace(".sql", ".down.sql")
+        )))
+        .unwrap();
+        assert!(
+            drop.ends_with(&rollback),
+            "{what}: the drop is the rollback as a forward migration"
+        );
+        assert!(drop.contains(&format!(
+            "-- Generated by scaffold: scaffold destroy resource {name}\n"
+        )));
+        // Destroyed: generating it again makes a new create migration.
+        let output = scaffold(
+            dir.path(),
+            &[
+                "resource",
+                name,
+                "title:text",
+                "--timestamp",
+                "20250101000003",
+            ],
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(
+            migrations(dir.path()).last().cloned(),
+            Some(format!("20250101000003_create_{table}.sql")),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn destroying_the_stripe_webhook_keeps_env_example_and_what_others_share() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &[
+            "resource",
+            "note",
+            "title:text",
+            "--timestamp",
+            "20250101000000",
+        ][..],
+        &["webhook", "stripe", "--timestamp", "20250101000001"][..],
+    ] {
+        let output = scaffold(dir.path(), args);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let output = scaffold(dir.path(), &["destroy", "webhook", "stripe"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(".env.example stays: scaffold adds to it and never takes away"),
+        "{}",
+        stderr(&output)
+    );
+    let left: Vec<String> = files(dir.path()).into_iter().map(|(p, _)| p).collect();
+    for gone in [
+        "app/api/webhooks/stripe/route.ts",
+        "lib/stripe/sync.ts",
+        "supabase/migrations/20250101000001_create_stripe_billing.sql",
+        "supabase/schemas/000_stripe_billing.sql",
+    ] {
+        assert!(
+            !left.iter().any(|p| p == gone),
+            "{gone} is removed: {left:?}"
+        );
+    }
+    for kept in [
+        ".env.example",
+        "lib/action-result.ts",
+        "app/actions/notes.ts",
+        "supabase/migrations/20250101000000_create_notes.sql",
+    ] {
+        assert!(left.iter().any(|p| p == kept), "{kept} stays: {left:?}");
+    }
+    let output = scaffold(dir.path(), &["destroy", "webhook", "stripe"]);
+    assert_eq!(output.status.code(), Some(2), "nothing left to destroy");
 }

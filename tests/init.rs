@@ -66,6 +66,7 @@ fn init_files(prefix: &str) -> Vec<String> {
         ".claude/context/rules/supabase-database-patterns.md",
         ".claude/context/rules/typescript-patterns.md",
         ".env.example",
+        ".scaffold/manifest.json",
         "scaffold.toml",
     ]
     .iter()
@@ -369,7 +370,13 @@ fn the_context_examples_are_what_scaffold_resource_generates() {
         let generated: Vec<String> = files(dir.path())
             .into_iter()
             .map(|(p, _)| p)
-            .filter(|p| !p.starts_with(".claude/"))
+            // The manifest is scaffold's record, and the declarative schema file is the
+            // migration less its rollback line: neither is a pattern to copy.
+            .filter(|p| {
+                !p.starts_with(".claude/")
+                    && !p.starts_with(".scaffold/")
+                    && !p.starts_with("supabase/schemas/")
+            })
             .collect();
         let mut shown = Vec::new();
         for example in [

@@ -11,14 +11,18 @@ use scaffold::session::{self, SessionEntry};
 
 const SESSION: &str = ".claude/tasks/session-current.md";
 
-/// `scaffold --dir DIR resource ARGS... --timestamp ...`, recording the session.
+/// `scaffold --dir DIR resource ARGS... --timestamp ...`, recording the session. The timestamp
+/// is 20250101000000 plus the number of migrations already there: a new migration must come
+/// after them, and a rerun keeps its own.
 fn generate(dir: &Path, args: &[&str]) -> Output {
+    let existing = fs::read_dir(dir.join("supabase/migrations")).map_or(0, |d| d.count());
+    let timestamp = (common::TIMESTAMP + existing as u64).to_string();
     Command::new(common::binary())
         .arg("--dir")
         .arg(dir)
         .arg("resource")
         .args(args)
-        .args(["--timestamp", "20250101000000"])
+        .args(["--timestamp", &timestamp])
         .env("NO_COLOR", "1")
         .env_remove("SCAFFOLD_NO_SESSION")
         .output()
@@ -127,15 +131,17 @@ fn regenerating_replaces_the_entry_and_keeps_every_other_byte() {
             &["note", "title:text"],
             "Column `title text not null`.",
         ),
+        // A change to the table is refused until alter migrations exist (issue 13, phase 2);
+        // one to the server actions regenerates them, and the entry.
         (
-            "a new field",
-            &["note", "title:text", "pinned:bool:default=false", "--force"],
-            "Column `pinned boolean not null default false`.",
+            "fewer actions",
+            &["note", "title:text", "--actions", "create,list", "--force"],
+            "`scaffold resource note title:text --actions create,list`",
         ),
         (
-            "fields removed",
-            &["note", "title:text:max=80", "--force"],
-            "Check `title_max_length`: `char_length(title) <= 80`.",
+            "all actions again",
+            &["note", "title:text", "--force"],
+            "`scaffold resource note title:text`",
         ),
     ];
     for (what, args, want) in cases {
@@ -199,7 +205,8 @@ fn only_successful_writes_are_recorded() {
         dir.path(),
         &["note", "title:text", "--no-session"],
     ));
-    let output = generate(dir.path(), &["note", "title:text:max=9"]);
+    fs::write(dir.path().join("app/actions/notes.ts"), "// mine\n").unwrap();
+    let output = generate(dir.path(), &["note", "title:text"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(!dir.path().join(SESSION).exists(), "conflict");
 
@@ -329,4 +336,42 @@ fn entries_follow_the_access_mode() {
             );
         }
     }
+}
+
+#[test]
+fn apply_records_every_resource_and_destroy_removes_its_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("app.toml"),
+        "[[resource]]\nname = \"note\"\nfields = [\"title:text\"]\n\n[[resource]]\nname = \"task\"\nfields = [\"title:text\"]\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        ok(Command::new(common::binary())
+            .arg("--dir")
+            .arg(dir.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("SCAFFOLD_NO_SESSION")
+            .output()
+            .expect("scaffold runs"))
+    };
+    run(&["apply", &dir.path().join("app.toml").to_string_lossy()]);
+    let text = read(dir.path());
+    entry(&text, "resource:notes");
+    entry(&text, "resource:tasks");
+
+    let stdout = run(&["destroy", "resource", "note"]).stdout;
+    assert!(
+        String::from_utf8_lossy(&stdout).contains(&format!("unrecord  {SESSION}")),
+        "{}",
+        String::from_utf8_lossy(&stdout)
+    );
+    let after = read(dir.path());
+    assert!(!after.contains("resource:notes"), "{after}");
+    assert_eq!(
+        after,
+        text.replace(&format!("\n{}", entry(&text, "resource:notes")), ""),
+        "only the entry (and the blank line before it) goes"
+    );
 }

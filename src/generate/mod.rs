@@ -1,9 +1,11 @@
 //! Generators: each turns a spec into a [`Plan`] of files and never touches the disk.
 
 pub mod agent_context;
+pub mod destroy;
 pub mod init;
 pub mod pgtap;
 pub mod resource;
+pub mod schema_file;
 pub mod webhook_stripe;
 
 use serde::Serialize;
@@ -190,6 +192,26 @@ pub(crate) fn shared_files(
     Ok(())
 }
 
+/// Marks a generator's migration and rollback as history (never rewritten once there) and adds
+/// the declarative schema file of what the migration creates (`name` at `depth`, see
+/// [`schema_file`]).
+pub(crate) fn migration_files(
+    plan: &mut Plan,
+    project: &Project,
+    migration: &Migration,
+    name: &str,
+    depth: usize,
+) -> Result<(), Error> {
+    let layout = &project.layout;
+    let (up, down) = (migration.path(layout), migration.rollback_path(layout));
+    for file in plan.files.iter_mut() {
+        if file.path == up || file.path == down {
+            file.ownership = crate::plan::Ownership::History;
+        }
+    }
+    schema_file::add(plan, project, name, depth, &up)
+}
+
 /// A migration file and its rollback, named `<YYYYMMDDHHMMSS>_<name>` as the Supabase CLI expects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
@@ -197,25 +219,65 @@ pub struct Migration {
 }
 
 impl Migration {
-    /// The project's existing migration of this name, so that rerunning a command rewrites the
-    /// same file; otherwise a new one at `timestamp` (or now, in UTC).
+    /// The project's migration of this name that is in force, so that rerunning a command finds
+    /// the same file (for `create_<x>`, the latest one no later `drop_<x>` undid); otherwise a
+    /// new one ([`Migration::new`]). A malformed `timestamp` is bad input either way.
     pub fn find_or_new(
         project: &Project,
         name: &str,
         timestamp: Option<&str>,
     ) -> Result<Migration, Error> {
-        let timestamp = timestamp.map(parse_timestamp).transpose()?;
-        let existing = project.migrations()?.iter().find(|m| m.name == name);
+        let checked = timestamp.map(parse_timestamp).transpose()?;
+        let existing = match name.strip_prefix("create_") {
+            Some(what) => project.creation(what)?,
+            None => project.migrations()?.iter().rev().find(|m| m.name == name),
+        };
         if let Some(existing) = existing {
             return Ok(Migration {
                 stem: format!("{}_{name}", existing.version),
             });
         }
-        let timestamp = timestamp
-            .unwrap_or_else(|| jiff::Timestamp::now().strftime("%Y%m%d%H%M%S").to_string());
+        Migration::new(project, name, checked.as_deref())
+    }
+
+    /// A new migration, later than every migration of the project (including those this run
+    /// planned): at `timestamp` when given, which must then be later than the latest (bad input
+    /// naming it otherwise); else now (UTC), or one second after the latest when that is not
+    /// later, so commands typed within one second are ordered as typed.
+    pub fn new(project: &Project, name: &str, timestamp: Option<&str>) -> Result<Migration, Error> {
+        let latest = project.latest_migration()?;
+        let version = match timestamp {
+            Some(text) => {
+                let version = parse_timestamp(text)?;
+                if let Some(latest) = latest.filter(|l| l.version >= version) {
+                    return Err(Error::input(format!(
+                        "`--timestamp {version}` is not later than {}/{}, the latest migration: a new migration must come after every one already there (the Supabase CLI applies them in version order, each once); pass a later timestamp, or leave --timestamp out",
+                        project.layout.migrations_dir, latest.file
+                    )));
+                }
+                version
+            }
+            None => {
+                let now = jiff::Timestamp::now().strftime("%Y%m%d%H%M%S").to_string();
+                match latest {
+                    Some(latest) if latest.version >= now => second_after(&latest.version),
+                    Some(_) | None => now,
+                }
+            }
+        };
         Ok(Migration {
-            stem: format!("{timestamp}_{name}"),
+            stem: format!("{version}_{name}"),
         })
+    }
+
+    /// `YYYYMMDDHHMMSS`
+    pub fn version(&self) -> &str {
+        self.stem.split_once('_').map_or(&self.stem, |(v, _)| v)
+    }
+
+    /// What follows the version: `create_projects`.
+    pub fn name(&self) -> &str {
+        self.stem.split_once('_').map_or("", |(_, n)| n)
     }
 
     pub fn path(&self, layout: &Layout) -> String {
@@ -224,6 +286,29 @@ impl Migration {
 
     pub fn rollback_path(&self, layout: &Layout) -> String {
         format!("{}/{}.down.sql", layout.rollbacks_dir, self.stem)
+    }
+
+    /// The file [`Project::migrations`] will list once this is written, with the command its
+    /// header records.
+    pub fn file(&self, command: Option<String>) -> crate::project::MigrationFile {
+        crate::project::MigrationFile {
+            file: format!("{}.sql", self.stem),
+            version: self.version().to_string(),
+            name: self.name().to_string(),
+            command,
+        }
+    }
+}
+
+/// The version one second after `version` (`YYYYMMDDHHMMSS`, UTC); a version that is not a
+/// real time (written by hand) is followed by the next number.
+pub fn second_after(version: &str) -> String {
+    match jiff::civil::DateTime::strptime("%Y%m%d%H%M%S", version) {
+        Ok(time) => time
+            .checked_add(jiff::SignedDuration::from_secs(1))
+            .map(|t| t.strftime("%Y%m%d%H%M%S").to_string())
+            .unwrap_or_else(|_| version.to_string()),
+        Err(_) => format!("{:014}", version.parse::<u64>().unwrap_or(0) + 1),
     }
 }
 

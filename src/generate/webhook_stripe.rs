@@ -152,6 +152,7 @@ pub fn plan(
     ] {
         plan.generated(path.clone(), renderer.render(template, &context)?);
     }
+    super::migration_files(&mut plan, project, migration, "stripe_billing", 0)?;
     init::admin_client(&mut plan, project, renderer)?;
     super::shared_files(&mut plan, project, renderer)?;
     let existing = project.read(init::ENV_EXAMPLE)?;

@@ -1,13 +1,14 @@
 //! The resource model: what the user asked for, validated, independent of how it is written out.
 
 pub mod access;
+pub mod change;
 pub mod field;
 pub mod file;
 pub mod formats;
 pub mod ident;
 pub mod value;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use access::{Access, AccessArg, Role, TENANT};
 pub use field::{Field, FieldKind, FieldType, OnDelete, Unique};
@@ -152,6 +153,16 @@ impl ResourceSpec {
         self.names.table()
     }
 
+    /// The resource name as the user typed it (`project` or `projects`).
+    pub fn name_as_typed(&self) -> &str {
+        &self.name_as_typed
+    }
+
+    /// The `--plural` the user gave, if any.
+    pub fn plural_override(&self) -> Option<&str> {
+        self.plural_override.as_deref()
+    }
+
     /// The command line that produces this spec, to rerun or script it.
     pub fn command_line(&self) -> String {
         let mut words = vec![
@@ -187,6 +198,23 @@ impl ResourceSpec {
         Ok(self)
     }
 
+    /// The tables this resource's migration needs to exist first, besides its own: those its
+    /// refs point at, and the tenant root for `--access workspace`.
+    pub fn dependencies(&self) -> Vec<String> {
+        let mut tables: Vec<String> = self
+            .fields
+            .iter()
+            .filter_map(Field::ref_table)
+            .filter(|table| *table != self.table())
+            .map(str::to_string)
+            .collect();
+        match self.access {
+            Access::Workspace { .. } => tables.push(Names::derive(TENANT, None).plural),
+            Access::Owner | Access::PublicRead | Access::TenantRoot => {}
+        }
+        tables
+    }
+
     /// Whether the server action is written.
     pub fn has(&self, action: ActionKind) -> bool {
         self.actions.contains(&action)
@@ -194,7 +222,7 @@ impl ResourceSpec {
 }
 
 /// The server actions a resource can have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     /// Insert a row.

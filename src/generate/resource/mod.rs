@@ -90,6 +90,8 @@ pub fn plan(
     for (template, path) in files {
         plan.generated(path.clone(), renderer.render(template, &value)?);
     }
+    let depth = super::schema_file::depth(project, spec)?;
+    super::migration_files(&mut plan, project, migration, spec.table(), depth)?;
     super::shared_files(&mut plan, project, renderer)?;
     // Written once, like the shared modules, by the first resource with a numeric field.
     if context.zod.decimal_import.is_some() && plan.get(&paths.decimal).is_none() {
