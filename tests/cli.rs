@@ -116,6 +116,36 @@ fn bad_input_exits_2_names_the_token_and_writes_nothing() {
             ],
             "PostgreSQL truncates identifiers after 63 bytes",
         ),
+        // A file's bucket limits are required, and checked as Storage reads them.
+        (
+            &["resource", "note", "scan:file:accept=application/pdf"],
+            "a file needs its bucket's limits: `max=SIZE`",
+        ),
+        (
+            &["resource", "note", "scan:file:max=5MB:accept=application/pdf"],
+            "`max=5MB`: a file's size is a whole number and a unit",
+        ),
+        (
+            &["resource", "note", "scan:file:max=5mb:accept=pdf"],
+            "`pdf` is not a media type",
+        ),
+        (
+            &[
+                "resource",
+                "workspace",
+                "logo:file:max=1mb:accept=image/png",
+                "--tenant",
+            ],
+            "a tenant root's files live in its own folder",
+        ),
+        (
+            &[
+                "resource",
+                &"d".repeat(50),
+                &format!("{}:file:max=1mb:accept=image/png", "e".repeat(55)),
+            ],
+            "longer than Storage's 100 characters",
+        ),
         (&["resource", "note"], "no fields given"),
         (
             &[

@@ -315,7 +315,10 @@ export function samplesFor(field: FieldSpec): Samples {
       const folder = "0b8f2a5e-3c1d-4e6f-9a7b-1c2d3e4f5a6b";
       const object = "2b0e5a5c-7d1f-4c8e-9a3b-6f4d2c1e0a9b";
       ok(`${folder}/${object}`, `${c}_path: <folder>/<uuid>`);
-      no(`${folder}/photo.png`, `${c}_path: names are generated, never the file's`);
+      no(
+        `${folder}/photo.png`,
+        `${c}_path: names are generated, never the file's`,
+      );
       no(`${folder}/${object.toUpperCase()}`, `${c}_path: lower-case UUIDs`);
       no(`${folder}/../${object}`, `${c}_path: no parent-folder step`);
       no(object, `${c}_path: a folder, then the name`);
