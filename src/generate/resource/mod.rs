@@ -36,6 +36,7 @@ pub mod templates {
     pub const TEST_TENANT: &str = "resource/supabase/tests/database/table.tenant.test.sql";
     pub const VALIDATION: &str = "resource/lib/validations/resource.ts";
     pub const DECIMAL: &str = "resource/lib/validations/decimal.ts";
+    pub const FILE: &str = "resource/lib/validations/file.ts";
     pub const ACTIONS: &str = "resource/app/actions/resources.ts";
     pub const MEMBER_VALIDATION: &str = "tenant/lib/validations/member.ts";
     pub const MEMBER_ACTIONS: &str = "tenant/app/actions/members.ts";
@@ -49,6 +50,7 @@ pub mod templates {
         TEST_TENANT,
         VALIDATION,
         DECIMAL,
+        FILE,
         ACTIONS,
         MEMBER_VALIDATION,
         MEMBER_ACTIONS,
@@ -100,6 +102,13 @@ pub fn plan(
             renderer.render(templates::DECIMAL, &value)?,
         );
     }
+    // Written once, like the shared modules, by the first resource with a file field.
+    if context.zod.uploads.is_some() && plan.get(&paths.file).is_none() {
+        plan.write_once(
+            paths.file.clone(),
+            renderer.render(templates::FILE, &value)?,
+        );
+    }
     plan.record(PlannedEntry::new(
         format!("resource:{}", spec.table()),
         templates::SESSION,
@@ -147,6 +156,8 @@ pub(crate) struct Paths {
     pub actions: String,
     /// The exact-decimal helpers numeric fields use.
     pub decimal: String,
+    /// The upload checks file fields use.
+    pub file: String,
 }
 
 /// What the templates see. Every part is decided by its own module.
@@ -193,7 +204,12 @@ impl Context {
         let policies = access::policies(spec, &refs, &tenancy)?;
         let files = files::Files::new(spec, &tenancy)?;
         let decimal = format!("{}/decimal.ts", layout.validations_dir);
-        let zod = zod::Zod::new(spec, layout.import_path(&decimal));
+        let file = format!("{}/file.ts", layout.validations_dir);
+        let zod = zod::Zod::new(
+            spec,
+            layout.import_path(&decimal),
+            layout.import_path(&file),
+        );
         let actions = actions::Actions::new(spec);
         Ok(Context {
             command: spec.command_line(),
@@ -210,6 +226,7 @@ impl Context {
                 validation: format!("{}/{}.ts", layout.validations_dir, names.kebab),
                 actions: format!("{}/{}.ts", layout.actions_dir, names.kebab_plural),
                 decimal,
+                file,
             },
             imports: imports(layout, Some(&names.kebab)),
             table_shape: table::Table::new(spec, &refs, &tenancy)?,

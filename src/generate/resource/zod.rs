@@ -24,6 +24,32 @@ pub struct Zod {
     pub decimal_import: Option<String>,
     /// How the actions read and write numeric columns exactly, where there are any.
     pub row_decimals: Option<RowDecimals>,
+    /// The file fields' limits and the schema of a file to upload, where there are any.
+    pub uploads: Option<ZodFiles>,
+}
+
+/// `noteFiles` (each file field's bucket and limits) and `noteUploadSchema` (a file to upload,
+/// checked against them before an upload URL is signed).
+#[derive(Serialize)]
+pub struct ZodFiles {
+    /// The module of `fileInput` and `FileLimits`.
+    pub import: String,
+    pub map: String,
+    pub schema: String,
+    pub input: String,
+    pub entries: Vec<FileEntry>,
+}
+
+#[derive(Serialize)]
+pub struct FileEntry {
+    /// The column, a TypeScript key and the `field` of an upload.
+    pub key: String,
+    pub bucket: String,
+    pub max_bytes: u64,
+    /// `    accept: ["image/png", "image/jpeg"],` as Prettier lays it out.
+    pub accept_lines: String,
+    /// `  fileInput("cover", noteFiles.cover),` as Prettier lays it out.
+    pub input_line: String,
 }
 
 /// Numeric columns travel as decimal strings both ways: reads cast them to text (PostgREST
@@ -90,8 +116,9 @@ pub struct Types {
 }
 
 impl Zod {
-    /// `decimal_import`: the import specifier of the project's `decimal.ts`.
-    pub fn new(spec: &ResourceSpec, decimal_import: String) -> Zod {
+    /// `decimal_import` and `file_import`: the import specifiers of the project's `decimal.ts`
+    /// and `file.ts`.
+    pub fn new(spec: &ResourceSpec, decimal_import: String, file_import: String) -> Zod {
         let names = &spec.names;
         let (pascal, plural) = (&names.pascal, &names.pascal_plural);
         let mut zod_fields = Vec::new();
@@ -177,7 +204,48 @@ impl Zod {
                 columns: crate::render::ts_string(&columns.join(", ")),
             }
         });
+        let map = format!("{}Files", names.camel);
+        let entries: Vec<FileEntry> = spec
+            .fields
+            .iter()
+            .filter_map(|field| {
+                let (size, types) = field.file_limits()?;
+                let key = field.column();
+                let types: Vec<String> = types
+                    .iter()
+                    .map(|t| crate::render::ts_string(&t.to_string()))
+                    .collect();
+                let flat = format!("    accept: [{}],", types.join(", "));
+                let accept_lines = if crate::ts_layout::fits(&flat) {
+                    flat
+                } else {
+                    let items: String = types.iter().map(|t| format!("      {t},\n")).collect();
+                    format!("    accept: [\n{items}    ],")
+                };
+                Some(FileEntry {
+                    bucket: format!("{}.{key}", spec.table()),
+                    max_bytes: size.bytes(),
+                    accept_lines,
+                    input_line: crate::ts_layout::call(
+                        2,
+                        "",
+                        "fileInput",
+                        &[crate::render::ts_string(&key), format!("{map}.{key}")],
+                        ",",
+                    ),
+                    key,
+                })
+            })
+            .collect();
+        let uploads = (!entries.is_empty()).then(|| ZodFiles {
+            import: file_import,
+            schema: format!("{}UploadSchema", names.camel),
+            input: format!("{pascal}UploadInput"),
+            map,
+            entries,
+        });
         Zod {
+            uploads,
             decimal_import: row_decimals.as_ref().map(|_| decimal_import),
             row_decimals,
             not_blank_text: spec.fields.iter().any(|f| f.ty.kind().not_blank()),

@@ -3,6 +3,9 @@ import * as z from "zod";
 {% if decimal_import %}
 import { decimal } from "{{ decimal_import }}";
 {% endif %}
+{% if uploads %}
+import { fileInput, type FileLimits } from "{{ uploads.import }}";
+{% endif %}
 import type { FormFields } from "{{ imports.form_data }}";
 {% for p in patterns %}
 
@@ -83,3 +86,28 @@ export const {{ form_fields }}: FormFields = {
   {{ f.key }}: "{{ f.form_kind }}",
 {% endfor %}
 };
+{% if uploads %}
+
+/**
+ * The files of {{ singular | indefinite }}: each field's bucket and limits, which Storage enforces on the bytes.
+ * A file field holds the path of its object, `<folder>/<uuid>`.
+ */
+export const {{ uploads.map }} = {
+{% for f in uploads.entries %}
+  {{ f.key }}: {
+    bucket: "{{ f.bucket }}",
+    maxBytes: {{ f.max_bytes }},
+{{ f.accept_lines }}
+  },
+{% endfor %}
+} as const satisfies Record<string, FileLimits>;
+
+/** A file to upload for {{ singular | indefinite }}: its field, size and media type. */
+export const {{ uploads.schema }} = z.discriminatedUnion("field", [
+{% for f in uploads.entries %}
+{{ f.input_line }}
+{% endfor %}
+]);
+
+{{ ts_alias("export type " ~ uploads.input, "z.input", "typeof " ~ uploads.schema) }}
+{% endif %}
