@@ -13,7 +13,7 @@ use crate::cli::{
 use crate::error::Error;
 use crate::generate::{self, Migration};
 use crate::manifest::{GenerationSpec, Generator, StripeEntry};
-use crate::plan::{Action, OnConflict, Plan, Resolved};
+use crate::plan::{Action, OnConflict, Outcome, Plan, Resolved};
 use crate::project::Project;
 use crate::render::{Renderer, EMBEDDED, OVERRIDE_DIR};
 use crate::spec::change;
@@ -348,7 +348,17 @@ fn init(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
     let _lock = lock(&project, args)?;
     let mut plan = generate::init::plan(&project, &renderer)?;
     plan.generation("init", Generator::Init, "scaffold init", None);
-    write(&project, &renderer, plan, args)
+    write(&project, &renderer, plan, args)?;
+    if !args.dry_run {
+        let steps = generate::init::next_steps(&project.layout).join("\n");
+        // With --json, stdout holds only the plan.
+        if args.json {
+            eprintln!("{steps}");
+        } else {
+            println!("\n{steps}");
+        }
+    }
+    Ok(())
 }
 
 fn context(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
@@ -422,7 +432,7 @@ fn write_confirmed(
     }
     if args.dry_run {
         if args.json {
-            println!("{}", resolved.to_json(true));
+            println!("{}", resolved.to_json(Outcome::DryRun));
         } else {
             print_plan(&resolved);
             print!("{}", resolved.diff());
@@ -430,7 +440,13 @@ fn write_confirmed(
         }
         return Ok(());
     }
-    resolved.check_conflicts()?;
+    if let Err(conflict) = resolved.check_conflicts() {
+        // Scripts get the whole plan, each conflict marked, and the error's exit code.
+        if args.json {
+            println!("{}", resolved.to_json(Outcome::Stopped));
+        }
+        return Err(conflict);
+    }
     // Rendered before anything is written, so a broken session template writes nothing.
     let entries = if args.no_session {
         Vec::new()
@@ -450,7 +466,7 @@ fn write_confirmed(
     interrupt::hold(|| {
         resolved.apply(&project.root)?;
         if args.json {
-            println!("{}", resolved.to_json(false));
+            println!("{}", resolved.to_json(Outcome::Written));
         } else {
             print_plan(&resolved);
         }

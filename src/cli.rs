@@ -54,7 +54,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Generate a table with RLS, its rollback and pgTAP test, Zod schemas and server actions.
+    /// Generate a table with RLS, its rollback and pgTAP test, Zod schemas, server actions and
+    /// data-access reads.
     #[command(after_help = RESOURCE_EXAMPLES)]
     Resource(ResourceArgs),
     /// Generate integrations that receive webhooks.
@@ -127,7 +128,8 @@ pub struct ResourceArgs {
     #[arg(long, value_enum, value_name = "ROLE")]
     pub write_role: Option<crate::spec::Role>,
 
-    /// The server actions to write, separated by commas [default: all of them].
+    /// The functions to write, separated by commas [default: all of them]: create, update and
+    /// delete as server actions, get and list in the data-access module.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "ACTION,...")]
     pub actions: Option<Vec<crate::spec::ActionKind>>,
 

@@ -12,8 +12,10 @@ use crate::spec::ActionKind;
 /// shadow it (`page` → `Page`). A test keeps the list in step with the templates' imports.
 pub const TS_TYPES_IN_USE: &[&str] = &[
     "ActionResult",
+    "FileLimits",
     "FormData",
     "FormFields",
+    "FormState",
     "Page",
     "Promise",
     "Tables",
@@ -22,18 +24,23 @@ pub const TS_TYPES_IN_USE: &[&str] = &[
     "WithDecimals",
 ];
 
-/// Functions the generated modules import: a resource whose server action had one of
-/// these names would clash with it (`client` → `createClient`). A test keeps the list in step
-/// with the templates' imports.
+/// Functions the generated modules import: a resource whose server action or read had one of
+/// these names would clash with it (`client` → `createClient`, `supabase` → `getSupabase`). A
+/// test keeps the list in step with the templates' imports.
 pub const TS_FUNCTIONS_IN_USE: &[&str] = &[
+    "cache",
     "createClient",
     "decimal",
+    "fileInput",
     "fromDatabaseError",
+    "getSupabase",
+    "getUserId",
     "invalid",
     "notFound",
     "ok",
     "parseInput",
     "revalidatePath",
+    "toFormState",
     "unauthorized",
     "withDecimals",
 ];

@@ -209,6 +209,17 @@ pub struct Entry {
     pub removal: bool,
 }
 
+/// What became of a resolved plan, as `--json` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// `--dry-run`: shown, nothing written.
+    DryRun,
+    /// Every file written.
+    Written,
+    /// A conflict stopped the run before anything was written.
+    Stopped,
+}
+
 /// A plan compared with the disk.
 #[derive(Debug, Clone, Serialize)]
 pub struct Resolved {
@@ -383,15 +394,24 @@ impl Resolved {
         out
     }
 
-    pub fn to_json(&self, dry_run: bool) -> String {
+    /// The plan as `--json` prints it: `dry_run`, `written` (false on a dry run and when a
+    /// conflict stopped the run), each file's `path`, `action` and `bytes`, and the warnings.
+    pub fn to_json(&self, outcome: Outcome) -> String {
         #[derive(Serialize)]
         struct Report<'a> {
             dry_run: bool,
+            written: bool,
             files: &'a [Entry],
             warnings: &'a [String],
         }
+        let (dry_run, written) = match outcome {
+            Outcome::DryRun => (true, false),
+            Outcome::Written => (false, true),
+            Outcome::Stopped => (false, false),
+        };
         serde_json::to_string_pretty(&Report {
             dry_run,
+            written,
             files: &self.files,
             warnings: &self.warnings,
         })

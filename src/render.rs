@@ -92,6 +92,12 @@ impl Renderer {
                 ts_layout::signature(head, &params, returns)
             },
         );
+        env.add_function(
+            "ts_declare",
+            |head: &str, params: Vec<String>, returns: &str| {
+                ts_layout::overload(head, &params, returns)
+            },
+        );
         env.add_function("ts_import", |names: Vec<String>, from: &str| {
             ts_layout::import(&names, from)
         });

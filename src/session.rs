@@ -100,23 +100,37 @@ pub fn merge(
 ) -> Result<String, Error> {
     let mut text = existing.unwrap_or(HEADER).to_string();
     for entry in entries {
-        let (begin, end) = (entry.begin_marker(), entry.end_marker());
-        let found = (find_line(&text, &begin), find_line(&text, &end));
-        text = match found {
-            (Some(start), Some(stop)) if start < stop => {
-                let after_end = line_end(&text, stop + end.len());
-                format!("{}{}{}", &text[..start], entry.block(), &text[after_end..])
-            }
-            (None, None) => disk::append_block(&text, &entry.block()),
-            _ => {
-                return Err(Error::Conflict(format!(
-                    "{path}: the markers of `{}` are incomplete or out of order; restore `{begin}` … `{end}` (or delete both) and rerun; the generated files were written",
-                    entry.key
-                )))
-            }
-        };
+        text = place(&text, entry).ok_or_else(|| {
+            Error::Conflict(format!(
+                "{path}: the markers of `{}` are incomplete or out of order; restore `{}` … `{}` (or delete both) and rerun; the generated files were written",
+                entry.key,
+                entry.begin_marker(),
+                entry.end_marker()
+            ))
+        })?;
     }
     Ok(text)
+}
+
+/// `text` with `entry` replacing the block between its markers, or appended after a blank line
+/// when there is none ([`disk::append_block`]); everything outside the markers is kept byte for
+/// byte. `None` when only one marker is there, or the end comes first. Other files that carry a
+/// scaffold block (`AGENTS.md`) follow the same rule.
+pub fn place(text: &str, entry: &SessionEntry) -> Option<String> {
+    let (begin, end) = (entry.begin_marker(), entry.end_marker());
+    match (find_line(text, &begin), find_line(text, &end)) {
+        (Some(start), Some(stop)) if start < stop => {
+            let after_end = line_end(text, stop + end.len());
+            Some(format!(
+                "{}{}{}",
+                &text[..start],
+                entry.block(),
+                &text[after_end..]
+            ))
+        }
+        (None, None) => Some(disk::append_block(text, &entry.block())),
+        _ => None,
+    }
 }
 
 /// The byte offset of `marker` when it fills a whole line (surrounding spaces allowed).

@@ -52,12 +52,29 @@ pub fn call(indent: usize, prefix: &str, callee: &str, args: &[String], suffix: 
 
 /// A function declaration's head: parameters on one line, or one per line.
 pub fn signature(head: &str, params: &[String], returns: &str) -> String {
-    let line = format!("{head}({}): {returns} {{", params.join(", "));
+    head_ending(head, params, returns, " {")
+}
+
+/// An overload signature, a declaration without a body: laid out like [`signature`], ending
+/// in `;`.
+pub fn overload(head: &str, params: &[String], returns: &str) -> String {
+    head_ending(head, params, returns, ";")
+}
+
+/// `head(params): returns` and `end`; an empty `returns` leaves the return type out, for
+/// TypeScript to infer.
+fn head_ending(head: &str, params: &[String], returns: &str, end: &str) -> String {
+    let returns = if returns.is_empty() {
+        String::new()
+    } else {
+        format!(": {returns}")
+    };
+    let line = format!("{head}({}){returns}{end}", params.join(", "));
     if fits(&line) || params.is_empty() {
         return line;
     }
     let broken: String = params.iter().map(|p| format!("  {p},\n")).collect();
-    format!("{head}(\n{broken}): {returns} {{")
+    format!("{head}(\n{broken}){returns}{end}")
 }
 
 /// A named import: `import { a, b } from "x";` or one name per line.
@@ -114,6 +131,18 @@ mod tests {
         assert_eq!(
             signature("export async function getWorkspace", &s(&["id: string"]), "Promise<ActionResult<Workspace>>"),
             "export async function getWorkspace(\n  id: string,\n): Promise<ActionResult<Workspace>> {"
+        );
+        assert_eq!(
+            overload("export async function createNote", &s(&["input: CreateNoteInput"]), "Promise<ActionResult<Note>>"),
+            "export async function createNote(\n  input: CreateNoteInput,\n): Promise<ActionResult<Note>>;"
+        );
+        assert_eq!(
+            overload("export async function f", &s(&["a: A"]), "B"),
+            "export async function f(a: A): B;"
+        );
+        assert_eq!(
+            signature("export async function createCompanyShippingAddress", &s(&["input: unknown", "formData?: unknown"]), ""),
+            "export async function createCompanyShippingAddress(\n  input: unknown,\n  formData?: unknown,\n) {"
         );
         assert_eq!(
             alias("export type CreateCompanyShippingAddressInput", "z.input", "typeof createCompanyShippingAddressSchema"),

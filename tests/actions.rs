@@ -1,5 +1,7 @@
-//! `--actions`: only the chosen server actions are written, with exactly the imports they use,
-//! and the command line, the session record and the wizard agree.
+//! `--actions`: only the chosen functions are written, mutations as server actions in
+//! `app/actions/<plural>.ts` and reads in the data-access module `lib/data/<plural>.ts` (a
+//! module with nothing chosen is not written), each with exactly the imports it uses, and the
+//! command line, the session record and the wizard agree.
 
 mod common;
 
@@ -7,60 +9,95 @@ use std::fs;
 
 use common::scaffold;
 
-const ALL: [&str; 5] = [
-    "createNote",
-    "updateNote",
-    "deleteNote",
-    "getNote",
-    "listNotes",
+const ACTIONS: &str = "app/actions/notes.ts";
+const DATA: &str = "lib/data/notes.ts";
+
+/// Each function and the module it belongs in.
+const ALL: [(&str, &str); 5] = [
+    ("createNote", ACTIONS),
+    ("updateNote", ACTIONS),
+    ("deleteNote", ACTIONS),
+    ("getNote", DATA),
+    ("listNotes", DATA),
 ];
 
-/// `--actions`, the functions written, text the module must contain, text it must not.
-type Case<'a> = (&'a str, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+/// `--actions`, the functions written, and text each module must contain and must not.
+struct Case<'a> {
+    actions: &'a str,
+    written: &'a [&'a str],
+    present: &'a [(&'a str, &'a str)],
+    absent: &'a [(&'a str, &'a str)],
+}
 
 #[test]
 fn only_the_chosen_actions_are_written() {
-    let cases: &[Case] = &[
-        (
-            "create",
-            &["createNote"],
-            &[
-                "import { revalidatePath } from \"next/cache\";",
-                "import { parseInput }",
+    let cases = [
+        Case {
+            actions: "create",
+            written: &["createNote"],
+            present: &[
+                (ACTIONS, "import { revalidatePath } from \"next/cache\";"),
+                (ACTIONS, "import { parseInput }"),
+                (ACTIONS, "import { type FormState, toFormState }"),
             ],
-            &[
-                "notFound",
-                "type Page",
-                "noteIdSchema",
-                "updateNoteSchema",
-                "listNotesSchema",
+            absent: &[
+                (ACTIONS, "notFound"),
+                (ACTIONS, "noteIdSchema"),
+                (ACTIONS, "updateNoteSchema"),
+                (ACTIONS, "listNotesSchema"),
             ],
-        ),
-        (
-            "get,list",
-            &["getNote", "listNotes"],
-            &["notFound,", "type Page,", "unauthorized,", "noteIdSchema"],
-            &[
-                "revalidatePath",
-                "parseInput",
-                "noteFormFields",
-                "createNoteSchema",
+        },
+        Case {
+            actions: "get,list",
+            written: &["getNote", "listNotes"],
+            present: &[
+                (DATA, "import \"server-only\";"),
+                (DATA, "notFound,"),
+                (DATA, "type Page,"),
+                (DATA, "unauthorized,"),
+                (DATA, "noteIdSchema"),
+                (DATA, "import { getSupabase, getUserId }"),
             ],
-        ),
-        (
-            "list,delete",
-            &["deleteNote", "listNotes"],
-            &["revalidatePath", "notFound,", "type Page,"],
-            &["parseInput", "noteFormFields", "updateNoteSchema"],
-        ),
-        (
-            "update,update,create,delete,get,list",
-            &ALL,
-            &["revalidatePath", "parseInput"],
-            &[],
-        ),
+            absent: &[
+                (DATA, "revalidatePath"),
+                (DATA, "parseInput"),
+                (DATA, "noteFormFields"),
+                (DATA, "createNoteSchema"),
+            ],
+        },
+        Case {
+            actions: "list,delete",
+            written: &["deleteNote", "listNotes"],
+            present: &[
+                (ACTIONS, "revalidatePath"),
+                (ACTIONS, "notFound,"),
+                (ACTIONS, "noteIdSchema"),
+                (DATA, "type Page,"),
+            ],
+            absent: &[
+                (ACTIONS, "parseInput"),
+                (ACTIONS, "noteFormFields"),
+                (ACTIONS, "FormState"),
+                (ACTIONS, "type Note,"),
+                (DATA, "notFound"),
+                (DATA, "noteIdSchema"),
+            ],
+        },
+        Case {
+            actions: "update,update,create,delete,get,list",
+            written: &[
+                "createNote",
+                "updateNote",
+                "deleteNote",
+                "getNote",
+                "listNotes",
+            ],
+            present: &[(ACTIONS, "revalidatePath"), (ACTIONS, "parseInput")],
+            absent: &[],
+        },
     ];
-    for (actions, written, present, absent) in cases {
+    for case in cases {
+        let actions = case.actions;
         let dir = tempfile::tempdir().unwrap();
         let output = scaffold(
             dir.path(),
@@ -75,24 +112,39 @@ fn only_the_chosen_actions_are_written() {
             ],
         );
         assert!(output.status.success(), "{actions}: {output:?}");
-        let module = fs::read_to_string(dir.path().join("app/actions/notes.ts")).unwrap();
-        for function in ALL {
+        let read = |module: &str| fs::read_to_string(dir.path().join(module)).ok();
+        for module in [ACTIONS, DATA] {
+            let wanted = ALL
+                .iter()
+                .any(|(f, m)| *m == module && case.written.contains(f));
             assert_eq!(
-                module.contains(&format!("export async function {function}(")),
-                written.contains(&function),
-                "--actions {actions}: {function}"
+                read(module).is_some(),
+                wanted,
+                "--actions {actions}: {module} is written when it has a function"
             );
         }
-        for text in *present {
-            assert!(
-                module.contains(text),
-                "--actions {actions}: {text} in\n{module}"
+        for (function, module) in ALL {
+            let text = read(module).unwrap_or_default();
+            let defined = text.contains(&format!("export async function {function}("))
+                || text.contains(&format!("export const {function} = "));
+            assert_eq!(
+                defined,
+                case.written.contains(&function),
+                "--actions {actions}: {function} in {module}"
             );
         }
-        for text in *absent {
+        for (module, text) in case.present {
+            let source = read(module).unwrap_or_default();
             assert!(
-                !module.contains(text),
-                "--actions {actions}: no {text} in\n{module}"
+                source.contains(text),
+                "--actions {actions}: {text} in {module}\n{source}"
+            );
+        }
+        for (module, text) in case.absent {
+            let source = read(module).unwrap_or_default();
+            assert!(
+                !source.contains(text),
+                "--actions {actions}: no {text} in {module}\n{source}"
             );
         }
         let migration = fs::read_to_string(
@@ -101,7 +153,7 @@ fn only_the_chosen_actions_are_written() {
         )
         .unwrap();
         let header = migration.lines().nth(1).unwrap();
-        if written.len() == ALL.len() {
+        if case.written.len() == ALL.len() {
             assert!(!header.contains("--actions"), "{header}");
         } else {
             let canonical: Vec<&str> = ["create", "update", "delete", "get", "list"]
@@ -128,19 +180,17 @@ fn the_session_record_lists_only_the_written_actions() {
         .unwrap();
     assert!(output.status.success(), "{output:?}");
     let record = fs::read_to_string(dir.path().join(".claude/tasks/session-current.md")).unwrap();
-    assert!(
-        record.contains("- Functions: `getNote`, `listNotes` ("),
-        "{record}"
-    );
-    assert!(
-        record.contains("import { getNote, listNotes, type Note }"),
-        "{record}"
-    );
-    assert!(
-        record.contains("Side effects: none; the module only reads."),
-        "{record}"
-    );
-    assert!(!record.contains("createNote("), "{record}");
+    for want in [
+        "- Functions: `getNote`, `listNotes` (reads in `lib/data/notes.ts`).",
+        "import { getNote, listNotes } from \"@/lib/data/notes\";",
+        "Side effects: none; the module only reads.",
+        "inside `<Suspense>`",
+    ] {
+        assert!(record.contains(want), "{want} in\n{record}");
+    }
+    for absent in ["createNote(", "app/actions/notes", "useActionState"] {
+        assert!(!record.contains(absent), "no {absent} in\n{record}");
+    }
 }
 
 #[test]

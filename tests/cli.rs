@@ -30,15 +30,29 @@ fn bad_input_exits_2_names_the_token_and_writes_nothing() {
     let cases: &[(&[&str], &str)] = &[
         (&["resource", "Select", "title:text"], "`Select`"),
         // What a name derives is checked, not the word: `page` would shadow the `Page` type
-        // the list action returns, `client`'s createClient the Supabase client's, and Zod reads
-        // a left-out `constructor` from Object.prototype.
+        // the list read returns, `form_state` the forms' `FormState`, `client`'s createClient
+        // the Supabase client's, `supabase`'s and `user_id`'s reads the data layer's
+        // getSupabase and getUserId, and Zod reads a left-out `constructor` from
+        // Object.prototype.
         (
             &["resource", "page", "title:text"],
             "`page` gives the TypeScript type `Page`",
         ),
         (
+            &["resource", "form_state", "title:text"],
+            "`form_state` gives the TypeScript type `FormState`",
+        ),
+        (
             &["resource", "client", "name:text"],
-            "`client` gives the server action `createClient`",
+            "`client` gives the function `createClient`",
+        ),
+        (
+            &["resource", "supabase", "name:text"],
+            "`supabase` gives the function `getSupabase`",
+        ),
+        (
+            &["resource", "user_id", "name:text"],
+            "`user_id` gives the function `getUserId`",
         ),
         (
             &["resource", "note", "constructor:text"],
@@ -301,7 +315,8 @@ fn rerunning_is_a_no_op_that_reports_every_file_identical() {
         .iter()
         .map(|f| f["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions.len(), 10);
+    // The 11 files of a resource and its shared modules, the schema file and the manifest.
+    assert_eq!(actions.len(), 13);
     assert!(actions.iter().all(|a| *a == "identical"), "{actions:?}");
     assert_eq!(files(dir.path()), before);
 }
@@ -640,6 +655,53 @@ fn a_changed_file_is_a_conflict_unless_forced_or_skipped() {
     assert!(fs::read_to_string(&actions)
         .unwrap()
         .contains("export async function createNote("));
+}
+
+/// `--json` with a conflict prints the whole plan, each conflict marked and `written: false`,
+/// exits 1 and writes nothing; `--force` then reports the overwrite.
+#[test]
+fn json_with_a_conflict_prints_the_plan_with_each_conflict_marked_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(scaffold(dir.path(), NOTE).status.success());
+    let changed = ["app/actions/notes.ts", "lib/validations/note.ts"];
+    for path in changed {
+        fs::write(dir.path().join(path), "// mine\n").unwrap();
+    }
+    fs::remove_file(dir.path().join("lib/data/notes.ts")).unwrap();
+    let before = files(dir.path());
+
+    let output = scaffold(dir.path(), &[NOTE, &["--json"]].concat());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|e| panic!("stdout is the JSON plan ({e}): {}", stdout(&output)));
+    assert_eq!(report["dry_run"], false);
+    assert_eq!(report["written"], false);
+    let actions: std::collections::BTreeMap<&str, &str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["action"].as_str().unwrap()))
+        .collect();
+    // The resource's files, its shared modules, its schema file and the manifest.
+    assert_eq!(actions.len(), 13, "the full plan: {actions:?}");
+    for (path, action) in &actions {
+        let want = if changed.contains(path) {
+            "conflict"
+        } else if *path == "lib/data/notes.ts" {
+            "create"
+        } else {
+            "identical"
+        };
+        assert_eq!(*action, want, "{path}");
+    }
+    assert!(stderr(&output).contains("--force"), "{}", stderr(&output));
+    assert_eq!(files(dir.path()), before, "nothing written");
+
+    let output = scaffold(dir.path(), &[NOTE, &["--json", "--force"]].concat());
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["written"], true);
+    assert_eq!(report["files"][3]["action"], "overwrite");
 }
 
 #[test]

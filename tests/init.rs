@@ -59,14 +59,17 @@ fn read(root: &Path, path: &str) -> String {
 /// What `init` writes into a project whose code lives under `prefix` (`` or `src/`).
 fn init_files(prefix: &str) -> Vec<String> {
     let mut paths: Vec<String> = [
+        ".claude/context/examples/nextjs-page-examples.md",
         ".claude/context/examples/typescript-database-examples.md",
         ".claude/context/examples/typescript-server-action-examples.md",
         ".claude/context/rules/api-auth-patterns.md",
+        ".claude/context/rules/nextjs-page-patterns.md",
         ".claude/context/rules/project-organization-patterns.md",
         ".claude/context/rules/supabase-database-patterns.md",
         ".claude/context/rules/typescript-patterns.md",
         ".env.example",
         ".scaffold/manifest.json",
+        "AGENTS.md",
         "scaffold.toml",
     ]
     .iter()
@@ -74,6 +77,8 @@ fn init_files(prefix: &str) -> Vec<String> {
     .collect();
     for path in [
         "lib/action-result.ts",
+        "lib/data/auth.ts",
+        "lib/form-state.ts",
         "lib/supabase/admin.ts",
         "lib/supabase/proxy.ts",
         "lib/supabase/server.ts",
@@ -445,8 +450,21 @@ fn the_rules_name_this_projects_paths() {
         (
             "project-organization-patterns.md",
             &[
-                "| Server actions | `app/_actions/<plural>.ts` |",
+                "| Server actions (mutations) | `app/_actions/<plural>.ts` |",
+                "| Data access (reads, `server-only`) | `lib/data/<plural>.ts` |",
                 "`.scaffold/templates/`",
+            ],
+        ),
+        (
+            "nextjs-page-patterns.md",
+            &[
+                "`lib/data/notes.ts`, a `server-only` module",
+                "`getUserId()` from `@/lib/data/auth`",
+                "inside `<Suspense fallback={...}>`",
+                "uncached or runtime data during prerendering",
+                "useActionState(createNote, initialFormState)",
+                "`updateNote.bind(null, id)`",
+                "redirect(`/notes/${state.data.id}`)",
             ],
         ),
     ];
@@ -469,4 +487,131 @@ fn the_rules_name_this_projects_paths() {
     assert_eq!(scaffold(dir.path(), &["context"]).status.code(), Some(1));
     ok(scaffold(dir.path(), &["context", "--force"]));
     assert_eq!(files(dir.path()), before);
+}
+
+/// `init` finishes the job in a project as create-next-app leaves it: it says what is left to
+/// do, un-ignores the `.env.example` it writes, and points coding agents to the context
+/// documents from `AGENTS.md` (and a `CLAUDE.md` of the team's own), changing nothing the
+/// second time.
+#[test]
+fn init_prints_the_next_steps_and_points_agents_to_the_context() {
+    const NEXT_AGENTS: &str = "<!-- BEGIN:nextjs-agent-rules -->\n\n# This is NOT the Next.js you know\n\nRead the relevant guide in `node_modules/next/dist/docs/`.\n\n<!-- END:nextjs-agent-rules -->\n";
+    const POINTER: &str = "<!-- scaffold:begin context -->\n## Backend patterns (scaffold)\n\nBefore writing server actions, data access, Supabase migrations or row level security policies, read `.claude/context/rules/` and follow the examples in `.claude/context/examples/`: they describe the code `scaffold` generates in this project (`scaffold context` refreshes them).\n<!-- scaffold:end context -->\n";
+    const UNIGNORE: &str = "# The example environment holds no secrets: commit it (added by scaffold init).\n!.env.example\n";
+    /// Each project: its files before `init`, and what each must be after (`None`: as before).
+    struct Case {
+        what: &'static str,
+        before: Vec<(&'static str, &'static str)>,
+        after: Vec<(&'static str, Option<String>)>,
+    }
+    let cases = [
+        Case {
+            what: "create-next-app 16.4: .env* ignored, AGENTS.md with Next's block, CLAUDE.md importing it",
+            before: vec![
+                (".gitignore", "# env files (can opt-in for committing if needed)\n.env*\n"),
+                ("AGENTS.md", NEXT_AGENTS),
+                ("CLAUDE.md", "@AGENTS.md\n"),
+            ],
+            after: vec![
+                (
+                    ".gitignore",
+                    Some(format!(
+                        "# env files (can opt-in for committing if needed)\n.env*\n\n{UNIGNORE}"
+                    )),
+                ),
+                ("AGENTS.md", Some(format!("{NEXT_AGENTS}\n{POINTER}"))),
+                ("CLAUDE.md", None),
+            ],
+        },
+        Case {
+            what: "a CLAUDE.md of the team's own, a .gitignore that lets .env.example through",
+            before: vec![
+                (".gitignore", ".env*\n!.env.example\n"),
+                ("CLAUDE.md", "# Team rules\n\nUse pnpm.\n"),
+            ],
+            after: vec![
+                (".gitignore", None),
+                ("AGENTS.md", Some(POINTER.to_string())),
+                (
+                    "CLAUDE.md",
+                    Some(format!("# Team rules\n\nUse pnpm.\n\n{POINTER}")),
+                ),
+            ],
+        },
+        Case {
+            what: "an old pointer in AGENTS.md is replaced in place, text around it kept",
+            before: vec![(
+                "AGENTS.md",
+                "# Mine\n\n<!-- scaffold:begin context -->\nold words\n<!-- scaffold:end context -->\n\nAfter.\n",
+            )],
+            after: vec![("AGENTS.md", Some(format!("# Mine\n\n{POINTER}\nAfter.\n")))],
+        },
+    ];
+    for case in cases {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in &case.before {
+            write(dir.path(), path, text);
+        }
+        let (stdout, _) = ok(scaffold(dir.path(), &["init"]));
+        for (path, want) in &case.after {
+            let unchanged = case.before.iter().find(|(p, _)| p == path).map(|(_, t)| *t);
+            let expected = want.as_deref().or(unchanged).unwrap();
+            assert_eq!(read(dir.path(), path), expected, "{}: {path}", case.what);
+        }
+        assert_eq!(
+            dir.path().join(".gitignore").exists(),
+            case.before.iter().any(|(p, _)| *p == ".gitignore"),
+            "{}: a .gitignore is never created",
+            case.what
+        );
+        let next_steps = [
+            "Next steps:",
+            "  1. Copy .env.example to .env.local and set NEXT_PUBLIC_SUPABASE_URL, NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY and SUPABASE_SECRET_KEY",
+            "tsc fails until types/supabase.ts exists",
+            "       mkdir -p types && supabase gen types typescript --local > types/supabase.ts\n",
+            "       mkdir -p types && supabase gen types typescript --linked > types/supabase.ts\n",
+        ];
+        for want in next_steps {
+            assert!(
+                stdout.contains(want),
+                "{}: {want:?} in\n{stdout}",
+                case.what
+            );
+        }
+
+        let before = files(dir.path());
+        let (stdout, _) = ok(scaffold(dir.path(), &["init"]));
+        assert_eq!(files(dir.path()), before, "{}: a second init", case.what);
+        assert!(!stdout.contains("update  "), "{}: {stdout}", case.what);
+    }
+
+    // The steps name the project's own types file, and --json keeps stdout for the plan.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "scaffold.toml",
+        "types_file = \"src/db/types.ts\"\n",
+    );
+    let output = scaffold(dir.path(), &["init", "--json"]);
+    assert!(output.status.success());
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("only JSON");
+    assert_eq!(plan["written"], true);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr
+            .contains("mkdir -p src/db && supabase gen types typescript --local > src/db/types.ts"),
+        "{stderr}"
+    );
+
+    // Broken markers are the user's to fix: exit 2, nothing written.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "AGENTS.md",
+        "<!-- scaffold:begin context -->\nhalf\n",
+    );
+    let output = scaffold(dir.path(), &["init"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("AGENTS.md: the markers"));
+    assert_eq!(files(dir.path()).len(), 1, "nothing written");
 }

@@ -77,7 +77,8 @@ fn an_entry_documents_the_resource_under_each_heading() {
     let notes = entry(&text, "resource:notes");
     for want in [
         "### API Design",
-        "`createNote(input: CreateNoteInput | FormData)` → `ActionResult<Note>`: requires a signed-in user.",
+        "`createNote(input: CreateNoteInput)` → `ActionResult<Note>`, or `createNote(state, formData)` → `FormState<Note>`: requires a signed-in user.",
+        "Reads in the data-access layer, the `server-only` module `lib/data/notes.ts`",
         "`listNotes(input: ListNotesInput = {})` → `ActionResult<Page<Note>>`",
         "### Database Changes",
         "Migration `supabase/migrations/20250101000000_create_notes.sql`, rollback `supabase/rollbacks/20250101000000_create_notes.down.sql`",
@@ -90,6 +91,9 @@ fn an_entry_documents_the_resource_under_each_heading() {
         "revalidatePath(\"/notes\")",
         "### Integration Context",
         "from \"@/app/actions/notes\";",
+        "import { getNote, listNotes } from \"@/lib/data/notes\";",
+        "useActionState(createNote, initialFormState)",
+        "inside `<Suspense>`",
         "### Security & Performance",
         "supabase gen types typescript --local > types/supabase.ts",
     ] {
@@ -312,6 +316,7 @@ fn entries_follow_the_access_mode() {
             &[
                 "`listInvoices(input: ListInvoicesInput)`",
                 "Generated with `scaffold resource invoice amount:numeric --access workspace --write-role admin`.",
+                "`Invoice` is `Tables<\"invoices\">` from `@/types/supabase` with \"amount\" as exact decimal strings",
             ],
             &["ListInvoicesInput = {}", "Membership actions"],
         ),
@@ -320,8 +325,9 @@ fn entries_follow_the_access_mode() {
             &[
                 "`getArticle(id: string)` → `ActionResult<Article>`: Reads one article; anyone may, signed in or not.",
                 "Grant select to anon.",
+                "`Article` is `Tables<\"articles\">` from `@/types/supabase`.",
             ],
-            &["Membership actions"],
+            &["Membership actions", "decimal"],
         ),
     ];
     for (key, present, absent) in cases {

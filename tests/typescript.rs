@@ -5,12 +5,17 @@
 //! [`PARTIAL_ACTIONS`] specs, `scaffold webhook stripe` and `scaffold init` into it with the
 //! real binary, applies the generated migrations to a throwaway PostgreSQL database and
 //! writes `types/supabase.ts` from that database with postgres-meta's typegen (the code
-//! `supabase gen types typescript` runs). It then copies the TypeScript tests of `tests/ts/`
+//! `supabase gen types typescript` runs). It writes the pages a user writes around the
+//! generated modules: the context's page examples (`scaffold init` wrote them) and, for every
+//! other spec, a list page reading through the data layer inside `<Suspense>`, a detail page
+//! and a `useActionState` form ([`pages`]). It then copies the TypeScript tests of `tests/ts/`
 //! into the project's `tests/ts/` and writes one test file per spec,
 //! `tests/ts/resources/<case>.test.ts`, from the matrix (the spec's fields, its table's
 //! columns, the names of the generated modules). Each test below runs one tool over that one
 //! project, on the generated files in place, so every failure names the generated file and
-//! line; the tool's output is the assertion message.
+//! line; the tool's output is the assertion message: `tsc`, Prettier, Vitest, `next build`
+//! (create-next-app's configuration: Turbopack, `cacheComponents`), and `next start` of that
+//! build, with only `STRIPE_WEBHOOK_SECRET` set, answering requests to the Stripe webhook.
 //!
 //! Adding a generator to this suite: generate it in [`generate_into`], and put its Vitest
 //! tests (`*.test.ts`) under `tests/ts/`; every `*.test.ts` there runs.
@@ -18,6 +23,8 @@
 //! Nothing is skipped: a missing Node, npm or PostgreSQL fails the suite with what to install.
 
 mod common;
+#[path = "typescript/pages.rs"]
+mod pages;
 mod support;
 
 use std::collections::BTreeMap;
@@ -38,6 +45,8 @@ const REPO: &str = env!("CARGO_MANIFEST_DIR");
 #[test]
 fn generated_typescript_typechecks_with_strict_settings_and_no_any_in_action_signatures() {
     let project = project();
+    // After `next build`, which rewrites the route types under .next/ that tsc reads.
+    let _ = project.build();
     // --pretty prints each failing line, so a failed proof shows its comment.
     project.run_ok("tsc", &["tsc", "--noEmit", "--pretty", "true"]);
 }
@@ -48,6 +57,8 @@ fn generated_typescript_is_formatted_as_prettier_formats_it() {
     let project = project();
     let mut args = vec!["prettier", "--check"];
     args.extend(project.generated_ts.iter().map(String::as_str));
+    // The context's page examples too: users copy them.
+    args.extend(project.examples.iter().map(String::as_str));
     assert!(
         project.generated_ts.len() > 2 * common::MATRIX.len(),
         "expected the actions and schemas of every spec and the shared modules, found {:?}",
@@ -121,6 +132,184 @@ fn vitest_proves_the_schemas_and_actions_of_every_spec() {
     }
 }
 
+/// `next build`, as create-next-app's `npm run build` runs it (Turbopack, `cacheComponents`,
+/// its `tsc` check of the whole project): every page written around the generated modules
+/// compiles and prerenders its static shell, and the build lists each of their routes.
+#[test]
+fn next_build_compiles_a_page_and_a_form_around_every_spec_under_cache_components() {
+    let project = project();
+    let output = project.built();
+    for route in &project.routes {
+        let listed = output
+            .lines()
+            .any(|line| line.split_whitespace().any(|word| word == route));
+        assert!(
+            listed,
+            "next build does not list the route {route}:\n{output}"
+        );
+    }
+    assert!(
+        project.routes.len() >= project.cases.len(),
+        "a page per spec: {:?}",
+        project.routes
+    );
+}
+
+/// The built app served by `next start` with `STRIPE_WEBHOOK_SECRET` as its only setting (no
+/// Stripe API key, no Supabase variables): the webhook answers 400 to every bad signature and
+/// 200 to a good one it need not process, the home page still answers (the proxy skips the
+/// session refresh and says so), and the server is still up afterwards.
+#[test]
+fn next_start_with_only_the_signing_secret_answers_400_to_every_bad_signature() {
+    const SECRET: &str = "whsec_scaffold_next_start_test";
+    let project = project();
+    project.built();
+    let server = Server::start(project, &[("STRIPE_WEBHOOK_SECRET", SECRET)]);
+    let (ok, output) = project.run_node(&[
+        "tests/ts/support/webhook-requests.mjs",
+        &server.base_url(),
+        SECRET,
+    ]);
+    assert!(
+        ok,
+        "the requests failed:\n{output}\nserver log:\n{}",
+        server.log()
+    );
+    let answers: Vec<Value> = output
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let expected: &[(&str, u16)] = &[
+        ("a missing signature", 400),
+        ("a malformed signature", 400),
+        ("a malformed timestamp", 400),
+        ("a signature made with another secret", 400),
+        ("a tampered body", 400),
+        ("a stale timestamp (ten minutes old)", 400),
+        (
+            "a valid signature on an event type the route does not handle",
+            200,
+        ),
+        ("GET /", 200),
+    ];
+    let got: Vec<(String, u64)> = answers
+        .iter()
+        .map(|a| {
+            (
+                a["name"].as_str().unwrap().to_string(),
+                a["status"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64)> = expected
+        .iter()
+        .map(|(n, s)| (n.to_string(), u64::from(*s)))
+        .collect();
+    assert_eq!(
+        got,
+        want,
+        "answers:\n{output}\nserver log:\n{}",
+        server.log()
+    );
+    assert!(server.is_running(), "the server stopped:\n{}", server.log());
+    assert!(
+        server
+            .log()
+            .contains("Supabase session refresh skipped: set NEXT_PUBLIC_SUPABASE_URL"),
+        "the proxy says why it skips the refresh:\n{}",
+        server.log()
+    );
+}
+
+/// A `next start` of the built project on a free local port, with only the given environment
+/// (and PATH); stopped, with its process group, when dropped, whatever happened.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+    log_file: PathBuf,
+}
+
+impl Server {
+    fn start(project: &Project, env: &[(&str, &str)]) -> Server {
+        use std::os::unix::process::CommandExt;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let log_file = project.dir.join(format!("next-start-{port}.log"));
+        let log = std::fs::File::create(&log_file).unwrap();
+        let child = Command::new(&project.node_bin)
+            .args([
+                "node_modules/next/dist/bin/next",
+                "start",
+                "--hostname",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+            ])
+            .current_dir(&project.dir)
+            .env_clear()
+            .env("PATH", project.path_env())
+            .env("NEXT_TELEMETRY_DISABLED", "1")
+            .envs(env.iter().copied())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .process_group(0)
+            .spawn()
+            .expect("next start runs");
+        let server = Server {
+            child,
+            port,
+            log_file,
+        };
+        let deadline = Instant::now() + std::time::Duration::from_secs(60);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline && server.is_running(),
+                "next start did not listen on {port}:\n{}",
+                server.log()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        server
+    }
+
+    fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn is_running(&self) -> bool {
+        // `try_wait` needs `&mut`; the process is alive while its /proc entry is not a zombie.
+        std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+            .is_ok_and(|stat| !stat.contains(") Z "))
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_file).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // The whole process group: next start and anything it started. Next shuts down
+        // gracefully on SIGTERM, which can wait on open connections: SIGKILL after 5 seconds.
+        let group = format!("-{}", self.child.id());
+        let signal = |name: &str| {
+            let _ = Command::new("kill")
+                .args(["-s", name, "--", &group])
+                .status();
+        };
+        signal("TERM");
+        let deadline = Instant::now() + std::time::Duration::from_secs(5);
+        while self.is_running() && Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        signal("KILL");
+        let _ = self.child.wait();
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The project every test above runs in.
 
@@ -129,6 +318,10 @@ struct Project {
     node_bin: PathBuf,
     /// Paths (relative to `dir`) of every generated `.ts`/`.tsx` file.
     generated_ts: Vec<String>,
+    /// The files of the context's page examples, written where they say.
+    examples: Vec<String>,
+    /// Every page route written (`/notes`, `/notes/[id]`, ...), for `next build` to list.
+    routes: Vec<String>,
     /// The matrix case names, one test file each.
     cases: Vec<String>,
 }
@@ -168,6 +361,15 @@ fn prepare() -> Project {
 
     let columns = write_database_types(&dir, &node_bin);
 
+    // The context examples' page and form, as `scaffold init` wrote them for this project,
+    // then a page per spec for the routes they do not cover.
+    let examples = write_page_examples(&dir);
+    let mut routes = Vec::new();
+    for plan in &plans {
+        routes.extend(write_pages(&dir, plan, &examples));
+    }
+    widen_turbopack_root(&dir);
+
     copy_dir(&Path::new(REPO).join("tests/ts"), &dir.join("tests/ts"));
     let resources = dir.join("tests/ts/resources");
     std::fs::create_dir_all(&resources).unwrap();
@@ -182,6 +384,8 @@ fn prepare() -> Project {
         dir,
         node_bin,
         generated_ts,
+        examples,
+        routes,
         cases,
     };
     // Route types, as `next dev`/`next build` would write them (tsconfig includes them).
@@ -195,6 +399,44 @@ fn prepare() -> Project {
 }
 
 impl Project {
+    /// `next build`, run once for the tests that need it (a failure fails each of them with
+    /// the build's output); its output.
+    fn built(&self) -> &'static str {
+        match self.build() {
+            Ok(output) => output,
+            Err(output) => panic!(
+                "next build failed in {} (paths are relative to that folder):\n{output}",
+                self.dir.display()
+            ),
+        }
+    }
+
+    /// `next build`, run once: its output, as `Err` when it failed.
+    fn build(&self) -> Result<&'static str, &'static str> {
+        static BUILT: OnceLock<Result<String, String>> = OnceLock::new();
+        let built = BUILT.get_or_init(|| match self.run("next build", &["next", "build"]) {
+            (true, output) => Ok(output),
+            (false, output) => Err(output),
+        });
+        built.as_ref().map(String::as_str).map_err(String::as_str)
+    }
+
+    /// Runs a script with Node 22 in the project: whether it exited 0, and its output.
+    fn run_node(&self, args: &[&str]) -> (bool, String) {
+        let output = Command::new(&self.node_bin)
+            .args(args)
+            .current_dir(&self.dir)
+            .env("PATH", self.path_env())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run node {args:?}: {e}"));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), text)
+    }
+
     /// Runs `node_modules/.bin/<args[0]>` in the project on Node 22; panics with its output
     /// unless it exits 0. Returns stdout and stderr.
     fn run_ok(&self, what: &str, args: &[&str]) -> String {
@@ -333,6 +575,112 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pages, as users write them around the generated modules.
+
+/// The context documents' page examples (`.claude/context/examples/nextjs-page-examples.md`,
+/// written by `scaffold init` into this project): each `## ...: `PATH`` heading's code block,
+/// written to PATH. Returns the paths.
+fn write_page_examples(dir: &Path) -> Vec<String> {
+    let doc = ".claude/context/examples/nextjs-page-examples.md";
+    let markdown = std::fs::read_to_string(dir.join(doc))
+        .unwrap_or_else(|e| panic!("{doc}: {e} (scaffold init writes it)"));
+    let mut written = Vec::new();
+    let mut lines = markdown.lines();
+    while let Some(line) = lines.next() {
+        let Some(heading) = line.strip_prefix("## ") else {
+            continue;
+        };
+        let path = heading
+            .rsplit('`')
+            .nth(1)
+            .unwrap_or_else(|| panic!("{doc}: the heading {heading:?} names no file"));
+        let fence = lines.by_ref().find(|l| !l.is_empty()).unwrap_or_default();
+        assert!(fence.starts_with("```"), "{doc}: {path}: {fence:?}");
+        let code: String = lines
+            .by_ref()
+            .take_while(|l| *l != "```")
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, code).unwrap();
+        written.push(path.to_string());
+    }
+    assert!(
+        written.len() >= 2,
+        "{doc} shows a page and a form: {written:?}"
+    );
+    written
+}
+
+/// A page per spec ([`pages::write`]) where the examples left its route free. Returns the
+/// routes written.
+fn write_pages(dir: &Path, plan: &Plan, examples: &[String]) -> Vec<String> {
+    let spec = Spec::of(plan);
+    let singular = stem(&plan.validations_file);
+    let route = plan.table.replace('_', "-");
+    let import_path = |file: &String| format!("@/{}", file.strip_suffix(".ts").unwrap());
+    let (s, p) = (pascal(singular), pascal(&route));
+    let names = json!({
+        "create": format!("create{s}"),
+        "update": format!("update{s}"),
+        "get": format!("get{s}"),
+        "list": format!("list{p}"),
+    });
+    let command = format!("scaffold resource {}", plan.args.join(" "));
+    let resource = pages::Resource {
+        command: &command,
+        route: &route,
+        pascal: &s,
+        actions_import: plan.actions_file.as_ref().map(import_path),
+        data_import: plan.data_file.as_ref().map(import_path),
+        names: &names,
+        fields: &spec.fields,
+        workspace: spec.mode == "workspace",
+        actions: &spec.actions,
+    };
+    let written = pages::write(dir, &resource, examples);
+    examples
+        .iter()
+        .chain(&written)
+        .filter(|path| path.starts_with(&format!("app/{route}/")) && path.ends_with("/page.tsx"))
+        .map(|path| {
+            let route = path.strip_prefix("app").unwrap();
+            route.strip_suffix("/page.tsx").unwrap().to_string()
+        })
+        .collect()
+}
+
+/// The fixture's `next.config.ts` is create-next-app's; `node_modules` here is a symbolic link
+/// to the fixture's (or further, to another checkout's), and Turbopack compiles nothing outside
+/// its root: the root becomes the folder both are in.
+fn widen_turbopack_root(dir: &Path) {
+    let config_path = dir.join("next.config.ts");
+    let config = std::fs::read_to_string(&config_path).expect("fixtures/next-app/next.config.ts");
+    let modules = std::fs::canonicalize(dir.join("node_modules")).unwrap();
+    let project = std::fs::canonicalize(dir).unwrap();
+    let root = project
+        .ancestors()
+        .find(|a| modules.starts_with(a))
+        .expect("a common folder")
+        .to_path_buf();
+    let anchor = "cacheComponents: true,\n";
+    assert!(
+        config.contains(anchor),
+        "next.config.ts turns on cacheComponents as create-next-app does:\n{config}"
+    );
+    let widened = config.replacen(
+        anchor,
+        &format!(
+            "{anchor}  // Added by tests/typescript.rs: node_modules is a link outside the project.\n  turbopack: {{ root: {:?} }},\n",
+            root.display().to_string()
+        ),
+        1,
+    );
+    std::fs::write(&config_path, widened).unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
 // Generating the matrix.
 
 /// What generating one spec of the matrix wrote.
@@ -342,7 +690,10 @@ struct Plan {
     /// Every file the run planned (created or identical), relative to the project.
     files: Vec<String>,
     table: String,
-    actions_file: String,
+    /// The `'use server'` module of the mutations, unless `--actions` chose none.
+    actions_file: Option<String>,
+    /// The data-access module of the reads, unless `--actions` chose none.
+    data_file: Option<String>,
     /// Other action modules the same run wrote (a tenant root's members).
     extra_actions: Vec<String>,
     validations_file: String,
@@ -351,17 +702,26 @@ struct Plan {
 /// Generates every spec of the matrix, in order, into `dir` (what a user's project holds
 /// after running each command once). Later generators join here.
 /// Resources with only some of the five actions (`--actions`), beyond the matrix: each module
-/// must import exactly what it uses, and the tests cover exactly the actions written.
+/// must import exactly what it uses, and the tests cover exactly the actions written. Each has
+/// a numeric field, so each part of the exact-decimal code (the data module's columns, the
+/// actions' `toInsert` alone, `toUpdate` alone) is also written without the others.
 const PARTIAL_ACTIONS: &[(&str, &[&str])] = &[
     (
         "memo_create_list",
-        &["memo", "title:text", "--actions", "create,list"],
+        &[
+            "memo",
+            "title:text",
+            "price:numeric:optional",
+            "--actions",
+            "create,list",
+        ],
     ),
     (
         "bookmark_public_get_list",
         &[
             "bookmark",
             "url:url",
+            "rating:numeric:precision=3:scale=1",
             "--access",
             "public-read",
             "--actions",
@@ -370,7 +730,13 @@ const PARTIAL_ACTIONS: &[(&str, &[&str])] = &[
     ),
     (
         "draft_update_delete",
-        &["draft", "body:text", "--actions", "update,delete"],
+        &[
+            "draft",
+            "body:text",
+            "words:numeric:min=0",
+            "--actions",
+            "update,delete",
+        ],
     ),
 ];
 
@@ -416,30 +782,31 @@ fn generate_resource(dir: &Path, case: &str, timestamp: u64, args: &[&str]) -> P
         .and_then(|(_, rest)| rest.strip_suffix(".sql"))
         .unwrap_or_else(|| panic!("{case}: cannot read the table from {migration}"))
         .to_string();
-    // The resource's own actions are named after its table; a tenant root also writes its
+    // The resource's own modules are named after its table; a tenant root also writes its
     // members' actions.
-    let actions_file = format!("app/actions/{}.ts", table.replace('_', "-"));
+    let kebab = table.replace('_', "-");
+    let planned = |path: String| files.contains(&path).then_some(path);
+    let actions_file = planned(format!("app/actions/{kebab}.ts"));
+    let data_file = planned(format!("lib/data/{kebab}.ts"));
     assert!(
-        files.contains(&actions_file),
-        "{case}: {actions_file} is not in the plan {files:?}"
+        actions_file.is_some() || data_file.is_some(),
+        "{case}: neither app/actions/{kebab}.ts nor lib/data/{kebab}.ts is in the plan {files:?}"
     );
     let extra_actions = files
         .iter()
-        .filter(|f| f.starts_with("app/actions/") && **f != actions_file)
+        .filter(|f| f.starts_with("app/actions/") && Some(*f) != actions_file.as_ref())
         .cloned()
         .collect();
-    let actions_source = std::fs::read_to_string(dir.join(&actions_file)).unwrap();
-    let validations_file = actions_source
-        .split("from \"@/lib/validations/")
-        .skip(1)
-        .filter_map(|rest| rest.split_once('"').map(|(stem, _)| stem))
-        .find(|stem| *stem != "form-data")
-        .map(|stem| format!("lib/validations/{stem}.ts"))
-        .unwrap_or_else(|| panic!("{case}: {actions_file} imports no schemas"));
+    let validations_file = files
+        .iter()
+        .find(|f| f.starts_with("lib/validations/") && !f.ends_with("/form-data.ts"))
+        .unwrap_or_else(|| panic!("{case}: no validation module in the plan {files:?}"))
+        .clone();
     Plan {
         case: case.to_string(),
         args: args.iter().map(|a| a.to_string()).collect(),
         actions_file,
+        data_file,
         extra_actions,
         validations_file,
         files,
@@ -686,6 +1053,57 @@ fn stem(path: &str) -> &str {
         .unwrap()
 }
 
+/// A spec of the matrix as the tests read it from its command line, independently of the
+/// generator's parser.
+struct Spec {
+    /// Each field as [`field_json`] describes it; a workspace resource's `workspace_id` first,
+    /// marked `fixed` (set once, never changed).
+    fields: Vec<Value>,
+    /// `owner`, `public-read`, `workspace` or `tenant`.
+    mode: String,
+    /// The functions written: all five unless `--actions`.
+    actions: Vec<String>,
+}
+
+impl Spec {
+    fn of(plan: &Plan) -> Spec {
+        let mut fields = Vec::new();
+        let mut access = "owner".to_string();
+        let mut tenant = false;
+        let mut actions: Vec<String> = ["create", "update", "delete", "get", "list"]
+            .map(String::from)
+            .to_vec();
+        let mut rest = plan.args[1..].iter();
+        while let Some(arg) = rest.next() {
+            match arg.strip_prefix("--") {
+                Some("tenant") => tenant = true,
+                Some(flag) => {
+                    let value = rest
+                        .next()
+                        .unwrap_or_else(|| panic!("--{flag} needs a value"));
+                    match flag {
+                        "access" => access = value.clone(),
+                        "actions" => actions = value.split(',').map(str::to_string).collect(),
+                        _ => {}
+                    }
+                }
+                None => fields.push(field_json(arg)),
+            }
+        }
+        let mode = if tenant { "tenant".to_string() } else { access };
+        if mode == "workspace" {
+            let mut workspace = field_json("workspace:ref=workspaces");
+            workspace["fixed"] = Value::Bool(true);
+            fields.insert(0, workspace);
+        }
+        Spec {
+            fields,
+            mode,
+            actions,
+        }
+    }
+}
+
 /// `tests/ts/resources/<case>.test.ts`: the spec as data, the type-level proofs, and the
 /// shared runtime suite (`tests/ts/support/resource-suite.ts`) run over the spec's modules.
 fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> String {
@@ -695,46 +1113,23 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
             plan.table
         )
     });
-    let mut fields = Vec::new();
-    let mut access = "owner".to_string();
-    let mut tenant = false;
-    let mut actions: Vec<String> = ["create", "update", "delete", "get", "list"]
-        .map(String::from)
-        .to_vec();
-    let mut rest = plan.args[1..].iter();
-    while let Some(arg) = rest.next() {
-        match arg.strip_prefix("--") {
-            Some("tenant") => tenant = true,
-            Some(flag) => {
-                let value = rest
-                    .next()
-                    .unwrap_or_else(|| panic!("--{flag} needs a value"));
-                match flag {
-                    "access" => access = value.clone(),
-                    "actions" => actions = value.split(',').map(str::to_string).collect(),
-                    _ => {}
-                }
-            }
-            None => fields.push(field_json(arg)),
-        }
-    }
+    let Spec {
+        fields,
+        mode,
+        actions,
+    } = Spec::of(plan);
+    let mode = mode.as_str();
     // How rows are owned: by the user who created them (`user_id`), by a workspace the input
     // names (`workspace_id`, fixed once created), or, for a tenant root, by its members (the
     // creator recorded in `created_by`).
-    let mode = if tenant { "tenant" } else { access.as_str() };
     let owner_column = match mode {
         "tenant" => Value::from("created_by"),
         "workspace" => Value::Null,
         _ => Value::from("user_id"),
     };
-    if mode == "workspace" {
-        let mut workspace = field_json("workspace:ref=workspaces");
-        workspace["fixed"] = Value::Bool(true);
-        fields.insert(0, workspace);
-    }
     let singular = stem(&plan.validations_file);
-    let plural = stem(&plan.actions_file);
-    let (s, p) = (pascal(singular), pascal(plural));
+    let plural = plan.table.replace('_', "-");
+    let (s, p) = (pascal(singular), pascal(&plural));
     let names = json!({
         "create": format!("create{s}"),
         "update": format!("update{s}"),
@@ -754,7 +1149,11 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         "table": plan.table,
         "route": format!("/{plural}"),
         "ownerColumn": owner_column,
-        "files": { "actions": plan.actions_file, "validations": plan.validations_file },
+        "files": {
+            "actions": plan.actions_file,
+            "data": plan.data_file,
+            "validations": plan.validations_file,
+        },
         "names": names,
         "fields": fields,
         "actions": actions,
@@ -777,11 +1176,13 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         spec["command"].as_str().unwrap()
     );
     let _ = writeln!(out, "import {{ vi }} from \"vitest\";");
-    let _ = writeln!(
-        out,
-        "import * as actions from \"{}\";",
-        import_path(&plan.actions_file)
-    );
+    // A module `--actions` left out is an empty object: the suite checks nothing is exported.
+    for (name, file) in [("actions", &plan.actions_file), ("data", &plan.data_file)] {
+        let _ = match file {
+            Some(file) => writeln!(out, "import * as {name} from \"{}\";", import_path(file)),
+            None => writeln!(out, "const {name} = {{}};"),
+        };
+    }
     let _ = writeln!(
         out,
         "import * as validations from \"{}\";",
@@ -791,10 +1192,14 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         out,
         "import type {{ ActionResult, Page }} from \"@/lib/action-result\";"
     );
+    let _ = writeln!(
+        out,
+        "import type {{ FormState }} from \"@/lib/form-state\";"
+    );
     let _ = writeln!(out, "import type {{ Tables }} from \"@/types/supabase\";");
     let _ = writeln!(
         out,
-        "import type {{ Equal, Expect, JsonValue, NoAnyInActions }} from \"../support/types\";"
+        "import type {{ Equal, Expect, JsonValue, NoAnyInActions, Overloads }} from \"../support/types\";"
     );
     let _ = writeln!(
         out,
@@ -807,9 +1212,10 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
     let _ = writeln!(
         out,
         "// Type-level proofs (checked by tsc): the inferred input and result types of every\n\
-         // action, derived from the spec and the database, and no `any` in any exported action."
+         // action and read, derived from the spec and the database, and no `any` in any export."
     );
-    // numeric columns come back as exact decimal strings (the actions read them as text).
+    // Numeric columns come back as exact decimal strings: the actions and the reads select them
+    // as text.
     let table_row = format!("Tables<\"{table}\">");
     let decimals: Vec<String> = fields
         .iter()
@@ -827,13 +1233,9 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
             decimals.concat()
         )
     };
-    let (af, vf) = (&plan.actions_file, &plan.validations_file);
+    let vf = &plan.validations_file;
     // Each proof with a comment naming what it is about; tsc prints the line.
     let mut proofs: Vec<(String, String)> = vec![
-        (
-            "NoAnyInActions<typeof actions>".to_string(),
-            format!("{af}: no `any` in the signature of any exported action"),
-        ),
         (
             format!("Equal<{create_in}, {}>", ts_input_type(&fields, false)),
             format!("{vf}: the create input mirrors the spec's fields"),
@@ -850,51 +1252,74 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
             format!("{vf}: the list input"),
         ),
         (
-            format!("Equal<actions.{s}, {row}>"),
-            format!("{af}: the row type is the database's, numeric as decimal strings"),
+            format!("Equal<validations.{s}, {row}>"),
+            format!("{vf}: the row type is the database's, numeric as decimal strings"),
         ),
     ];
-    // Each action written: its parameters and its result, exactly.
+    for (name, file) in [("actions", &plan.actions_file), ("data", &plan.data_file)] {
+        if let Some(file) = file {
+            proofs.push((
+                format!("NoAnyInActions<typeof {name}>"),
+                format!("{file}: no `any` in the signature of any exported function"),
+            ));
+        }
+    }
+    let action_result = format!("Promise<ActionResult<{row}>>");
+    let form_state = format!("FormState<{row}>");
+    // Each function written: its signatures, exactly. Create and update have two overloads:
+    // a plain object from code, and `(state, formData)` as `useActionState` calls them.
     let signatures = [
         (
             "create",
-            format!("[{create_in} | FormData]"),
-            format!("ActionResult<{row}>"),
+            "actions",
+            format!(
+                "Equal<Overloads<typeof actions.{}>, [[{create_in}], {action_result}] | [[{form_state}, FormData], Promise<{form_state}>]>",
+                n("create")
+            ),
         ),
         (
             "update",
-            format!("[string, {update_in} | FormData]"),
-            format!("ActionResult<{row}>"),
+            "actions",
+            format!(
+                "Equal<Overloads<typeof actions.{}>, [[string, {update_in}], {action_result}] | [[string, {form_state}, FormData], Promise<{form_state}>]>",
+                n("update")
+            ),
         ),
         (
             "delete",
-            "[string]".to_string(),
-            "ActionResult<{ id: string }>".to_string(),
+            "actions",
+            format!(
+                "Equal<Overloads<typeof actions.{}>, [[string], Promise<ActionResult<{{ id: string }}>>]>",
+                n("delete")
+            ),
         ),
         (
             "get",
-            "[string]".to_string(),
-            format!("ActionResult<{row}>"),
+            "data",
+            format!(
+                "Equal<Overloads<typeof data.{}>, [[string], {action_result}]>",
+                n("get")
+            ),
         ),
         (
             "list",
+            "data",
             format!(
-                "[input{}: {list_in}]",
+                "Equal<Overloads<typeof data.{}>, [[input{}: {list_in}], Promise<ActionResult<Page<{row}>>>]>",
+                n("list"),
                 if mode == "workspace" { "" } else { "?" }
             ),
-            format!("ActionResult<Page<{row}>>"),
         ),
     ];
-    for (kind, parameters, result) in signatures {
+    for (kind, module, proof) in signatures {
         if actions.iter().any(|a| a == kind) {
-            let action = n(kind);
+            let file = match module {
+                "actions" => plan.actions_file.as_deref(),
+                _ => plan.data_file.as_deref(),
+            };
             proofs.push((
-                format!("Equal<Parameters<typeof actions.{action}>, {parameters}>"),
-                format!("{af}: the parameters of {action}"),
-            ));
-            proofs.push((
-                format!("Equal<ReturnType<typeof actions.{action}>, Promise<{result}>>"),
-                format!("{af}: the result of {action}"),
+                proof,
+                format!("{}: the signatures of {}", file.unwrap_or(module), n(kind)),
             ));
         }
     }
@@ -914,7 +1339,10 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         "const spec: ResourceSpec = {};\n",
         serde_json::to_string_pretty(&spec).unwrap()
     );
-    let _ = writeln!(out, "describeResource(spec, {{ actions, validations }});");
+    let _ = writeln!(
+        out,
+        "describeResource(spec, {{ actions, data, validations }});"
+    );
     if mode == "tenant" {
         // A tenant root also writes its members' actions: `<tenant>-members.ts`.
         let members_file = format!("app/actions/{singular}-members.ts");
@@ -935,11 +1363,19 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
                 .map(|c| c["name"].as_str().unwrap().to_string())
                 .collect()
         };
+        let members_data_file = format!("lib/data/{singular}-members.ts");
+        assert!(
+            plan.files.contains(&members_data_file),
+            "{}: no {members_data_file} in {:?}",
+            plan.case,
+            plan.files
+        );
         let members = json!({
             "tenant": snake,
             "camel": camel(singular),
             "pascal": s,
             "file": members_file,
+            "dataFile": members_data_file,
             "table": members_table,
             "rpc": rpc.strip_prefix("rpc/").unwrap(),
             "route": format!("/{plural}"),
@@ -950,8 +1386,9 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         });
         let _ = writeln!(
             out,
-            "\nimport * as members from \"{}\";\nimport {{ describeMembers }} from \"../support/members-suite\";\n\ndescribeMembers({}, members);",
+            "\nimport * as members from \"{}\";\nimport * as membersData from \"{}\";\nimport {{ describeMembers }} from \"../support/members-suite\";\n\ndescribeMembers({}, members, membersData);\n\nexport type MemberProofs = [\n  Expect<NoAnyInActions<typeof membersData>>, // {members_data_file}: no `any` in the member list\n];",
             import_path(&members_file),
+            import_path(&members_data_file),
             serde_json::to_string_pretty(&members).unwrap()
         );
     }

@@ -29,6 +29,7 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     (RULES_DIR, "context/rules/api-auth-patterns.md"),
     (RULES_DIR, "context/rules/supabase-database-patterns.md"),
     (RULES_DIR, "context/rules/typescript-patterns.md"),
+    (RULES_DIR, "context/rules/nextjs-page-patterns.md"),
     (RULES_DIR, "context/rules/project-organization-patterns.md"),
     (
         EXAMPLES_DIR,
@@ -38,6 +39,7 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
         EXAMPLES_DIR,
         "context/examples/typescript-database-examples.md",
     ),
+    (EXAMPLES_DIR, "context/examples/nextjs-page-examples.md"),
 ];
 
 /// The spec of [`SAMPLE`].
@@ -62,6 +64,25 @@ struct Sample {
     command: String,
     names: Names,
     files: SampleFiles,
+    /// The page and form a user writes around the sample's generated modules: not generated,
+    /// shown in the page examples (and built with `next build` by scaffold's own tests).
+    ui: SampleUi,
+    /// Import specifiers of the sample's generated modules.
+    import: SampleImports,
+}
+
+/// Where the page examples put the sample's page and form (`<app>/notes/page.tsx`,
+/// `<app>/notes/note-form.tsx`).
+#[derive(Serialize)]
+struct SampleUi {
+    page: String,
+    form: String,
+}
+
+#[derive(Serialize)]
+struct SampleImports {
+    actions: String,
+    data: String,
 }
 
 /// The sample's generated files, each as its path and contents.
@@ -72,8 +93,11 @@ struct SampleFiles {
     test: File,
     validation: File,
     actions: File,
+    data: File,
     action_result: File,
     form_data: File,
+    form_state: File,
+    data_auth: File,
     server: File,
 }
 
@@ -100,15 +124,33 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
         File { path, code }
     };
     let names = &spec.names;
+    let shared = super::shared_paths(layout);
+    let actions_path = format!("{}/{}.ts", layout.actions_dir, names.kebab_plural);
+    let data_path = format!("{}/{}.ts", super::data_dir(layout), names.kebab_plural);
+    let app_dir = match layout.source_root.as_str() {
+        "." | "" => "app".to_string(),
+        root => format!("{root}/app"),
+    };
+    let ui = SampleUi {
+        page: format!("{app_dir}/{}/page.tsx", names.kebab_plural),
+        form: format!("{app_dir}/{}/{}-form.tsx", names.kebab_plural, names.kebab),
+    };
+    let import = SampleImports {
+        actions: layout.import_path(&actions_path),
+        data: layout.import_path(&data_path),
+    };
     let files = SampleFiles {
         migration: file(migration.path(layout)),
         rollback: file(migration.rollback_path(layout)),
         test: file(format!("{}/{}.test.sql", layout.tests_dir, spec.table())),
         validation: file(format!("{}/{}.ts", layout.validations_dir, names.kebab)),
-        actions: file(format!("{}/{}.ts", layout.actions_dir, names.kebab_plural)),
-        action_result: file(format!("{}/action-result.ts", layout.lib_dir)),
-        form_data: file(format!("{}/form-data.ts", layout.validations_dir)),
-        server: file(format!("{}/supabase/server.ts", layout.lib_dir)),
+        actions: file(actions_path),
+        data: file(data_path),
+        action_result: file(shared.action_result),
+        form_data: file(shared.form_data),
+        form_state: file(shared.form_state),
+        data_auth: file(shared.data_auth),
+        server: file(shared.server),
     };
     let context = Context {
         layout,
@@ -121,6 +163,8 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
             command: spec.command_line(),
             names: names.clone(),
             files,
+            ui,
+            import,
         },
     };
     let mut plan = Plan::default();

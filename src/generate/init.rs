@@ -1,15 +1,19 @@
 //! `scaffold init`: writes what the project's conventions are (`scaffold.toml`), the modules
 //! every generated file relies on (only where missing), the Next.js proxy that keeps the
-//! Supabase session fresh, the `.env.example` entries, and the `.claude/context` documents.
+//! Supabase session fresh, the `.env.example` entries (un-ignored in `.gitignore` when needed),
+//! the `.claude/context` documents and a pointer to them in `AGENTS.md` (and `CLAUDE.md`), and
+//! says what is left to do.
 
 use serde::Serialize;
 
-use super::imports;
+use super::agent_context::{EXAMPLES_DIR, RULES_DIR};
+use super::{gitignore, imports};
 use crate::disk;
 use crate::error::Error;
 use crate::plan::{Ownership, Plan};
 use crate::project::{Layout, Project, CONFIG_FILE};
 use crate::render::Renderer;
+use crate::session::{self, PlannedEntry};
 
 /// The environment variables generated code reads, with what they are for and a local default.
 pub const ENV_ENTRIES: &[EnvEntry] = &[
@@ -45,8 +49,29 @@ pub const ADMIN_TEMPLATE: &str = "init/lib/supabase/admin.ts";
 /// A block of `.env.example` entries, appended to what the file already has.
 pub const ENV_TEMPLATE: &str = "init/env.example";
 
+/// The pointer to the context documents in the files coding agents read first.
+pub const AGENTS_POINTER_TEMPLATE: &str = "init/agents.md";
+
 /// Where `.env.example` lives.
 pub const ENV_EXAMPLE: &str = ".env.example";
+
+/// The project's root `.gitignore`; create-next-app's ignores `.env*`.
+pub const GITIGNORE: &str = ".gitignore";
+
+/// What `init` appends to a `.gitignore` that would ignore `.env.example`.
+const UNIGNORE_ENV_EXAMPLE: &str =
+    "# The example environment holds no secrets: commit it (added by scaffold init).\n!.env.example\n";
+
+/// The instructions file coding agents read (create-next-app writes it): gets the pointer,
+/// and is created when missing.
+pub const AGENTS_FILE: &str = "AGENTS.md";
+
+/// Claude Code's instructions: gets the pointer too when there is one that does not already
+/// import `AGENTS.md` (create-next-app's is the single line `@AGENTS.md`).
+pub const CLAUDE_FILE: &str = "CLAUDE.md";
+
+/// The key of the pointer's markers: `<!-- scaffold:begin context -->` … `<!-- scaffold:end context -->`.
+pub const POINTER_KEY: &str = "context";
 
 /// What `init` found, to tell the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,7 +174,7 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
     };
     let mut plan = Plan::default();
     plan.write_once(CONFIG_FILE, renderer.render(CONFIG_TEMPLATE, &context)?);
-    super::shared_files(&mut plan, project, renderer)?;
+    super::shared_files(&mut plan, project, renderer, super::Shared::ALL)?;
     admin_client(&mut plan, project, renderer)?;
     plan.write_once(
         paths.session_proxy.clone(),
@@ -160,9 +185,104 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
         renderer.render(PROXY_TEMPLATE, &context)?,
     );
     env_example(&mut plan, project, renderer)?;
+    unignore_env_example(&mut plan, project)?;
     let context_plan = super::agent_context::plan(project, renderer)?;
     plan.files.extend(context_plan.files);
+    agents_pointer(&mut plan, project, renderer)?;
     Ok(plan)
+}
+
+/// Appends `!.env.example` to a `.gitignore` that would ignore it (create-next-app's `.env*`
+/// does), so the file `init` writes for the team is committed. A `.gitignore` that already lets
+/// it through is planned as it is (identical, so a rerun records the same files); without one,
+/// nothing is written.
+fn unignore_env_example(plan: &mut Plan, project: &Project) -> Result<(), Error> {
+    if let Some(text) = project.read(GITIGNORE)? {
+        let merged = if gitignore::ignores(&text, ENV_EXAMPLE) {
+            disk::append_block(&text, UNIGNORE_ENV_EXAMPLE)
+        } else {
+            text
+        };
+        plan.add(GITIGNORE, merged, Ownership::Merged);
+    }
+    Ok(())
+}
+
+/// The marker-delimited pointer to `.claude/context/` in `AGENTS.md` (created when missing)
+/// and in a `CLAUDE.md` that does not import `AGENTS.md`: replaced in place when there, so
+/// rerunning changes nothing, and the rest of each file is kept byte for byte.
+fn agents_pointer(plan: &mut Plan, project: &Project, renderer: &Renderer) -> Result<(), Error> {
+    #[derive(Serialize)]
+    struct Context {
+        rules_dir: &'static str,
+        examples_dir: &'static str,
+    }
+    let entry = PlannedEntry::new(
+        POINTER_KEY,
+        AGENTS_POINTER_TEMPLATE,
+        Context {
+            rules_dir: RULES_DIR,
+            examples_dir: EXAMPLES_DIR,
+        },
+    )
+    .render(renderer)?;
+    let agents = project.read(AGENTS_FILE)?;
+    let mut targets = vec![(AGENTS_FILE, agents.unwrap_or_default())];
+    if let Some(claude) = project.read(CLAUDE_FILE)? {
+        if !imports_agents_file(&claude) {
+            targets.push((CLAUDE_FILE, claude));
+        }
+    }
+    for (path, text) in targets {
+        let placed = session::place(&text, &entry).ok_or_else(|| {
+            Error::input(format!(
+                "{path}: the markers `{}` … `{}` are incomplete or out of order; restore them (or delete both) and rerun",
+                entry.begin_marker(),
+                entry.end_marker()
+            ))
+        })?;
+        plan.add(path, placed, Ownership::Merged);
+    }
+    Ok(())
+}
+
+/// Whether a `CLAUDE.md` pulls `AGENTS.md` in with Claude Code's `@` import, so the pointer
+/// reaches it already.
+fn imports_agents_file(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim();
+        line == "@AGENTS.md" || line == "@./AGENTS.md"
+    })
+}
+
+/// What is left to do after `init`, one line each: the variables to set and the exact
+/// commands that write the `Database` types (`tsc` fails on the generated code until they
+/// exist).
+pub fn next_steps(layout: &Layout) -> Vec<String> {
+    let keys: Vec<&str> = ENV_ENTRIES.iter().map(|e| e.key).collect();
+    let (last, rest) = keys.split_last().expect("init has variables");
+    let types = shell_words::quote(&layout.types_file);
+    let mkdir = std::path::Path::new(&layout.types_file)
+        .parent()
+        .map(|dir| dir.to_string_lossy().into_owned())
+        .filter(|dir| !dir.is_empty())
+        .map(|dir| format!("mkdir -p {} && ", shell_words::quote(&dir)))
+        .unwrap_or_default();
+    vec![
+        "Next steps:".to_string(),
+        format!(
+            "  1. Copy {ENV_EXAMPLE} to .env.local and set {} and {last} (`supabase status` prints the local values).",
+            rest.join(", ")
+        ),
+        format!(
+            "  2. Generate the Database types the generated code imports (tsc fails until {} exists; rerun after every migration), from the local stack (`supabase start`):",
+            layout.types_file
+        ),
+        format!("       {mkdir}supabase gen types typescript --local > {types}"),
+        "     or from your linked project (`supabase link`):".to_string(),
+        format!("       {mkdir}supabase gen types typescript --linked > {types}"),
+        "  3. Generate a resource, e.g. `scaffold resource note title:text`, and read .claude/context/ for the patterns.".to_string(),
+    ]
 }
 
 /// Adds the server-only admin client (secret key, bypasses row level security), written once.
@@ -250,6 +370,7 @@ mod tests {
             PROXY_TEMPLATE,
             ADMIN_TEMPLATE,
             ENV_TEMPLATE,
+            AGENTS_POINTER_TEMPLATE,
         ] {
             assert!(
                 crate::render::EMBEDDED.get_file(template).is_some(),

@@ -2,6 +2,7 @@
 
 pub mod agent_context;
 pub mod destroy;
+pub mod gitignore;
 pub mod init;
 pub mod pgtap;
 pub mod resource;
@@ -22,7 +23,13 @@ mod tests {
 
     #[test]
     fn every_template_named_in_rust_is_built_in() {
-        let named = [resource::templates::ALL, webhook_stripe::templates::ALL].concat();
+        let shared: Vec<&str> = Shared::ALL.iter().map(|s| s.template()).collect();
+        let named = [
+            resource::templates::ALL,
+            webhook_stripe::templates::ALL,
+            &shared,
+        ]
+        .concat();
         for name in named {
             assert!(
                 crate::render::EMBEDDED.get_file(name).is_some(),
@@ -135,6 +142,10 @@ pub struct Imports {
     pub action_result: String,
     pub server: String,
     pub form_data: String,
+    /// The serializable state of a form a server action answers (`useActionState`).
+    pub form_state: String,
+    /// The data-access layer's per-request Supabase client and user check.
+    pub data_auth: String,
     pub types: String,
     /// The resource's own validation module, where there is one.
     pub validation: Option<String>,
@@ -145,31 +156,89 @@ pub(crate) fn imports(layout: &Layout, validation_file: Option<&str>) -> Imports
         action_result: layout.import_path(&shared_paths(layout).action_result),
         server: layout.import_path(&shared_paths(layout).server),
         form_data: layout.import_path(&shared_paths(layout).form_data),
+        form_state: layout.import_path(&shared_paths(layout).form_state),
+        data_auth: layout.import_path(&shared_paths(layout).data_auth),
         types: layout.import_path(&layout.types_file),
         validation: validation_file
             .map(|name| layout.import_path(&format!("{}/{name}.ts", layout.validations_dir))),
     }
 }
 
-struct SharedPaths {
-    action_result: String,
-    server: String,
-    form_data: String,
+pub(crate) struct SharedPaths {
+    pub action_result: String,
+    pub server: String,
+    pub form_data: String,
+    pub form_state: String,
+    pub data_auth: String,
 }
 
-fn shared_paths(layout: &Layout) -> SharedPaths {
+pub(crate) fn shared_paths(layout: &Layout) -> SharedPaths {
     SharedPaths {
         action_result: format!("{}/action-result.ts", layout.lib_dir),
         server: format!("{}/supabase/server.ts", layout.lib_dir),
         form_data: format!("{}/form-data.ts", layout.validations_dir),
+        form_state: format!("{}/form-state.ts", layout.lib_dir),
+        data_auth: format!("{}/auth.ts", data_dir(layout)),
     }
 }
 
-/// Adds the modules generated actions share, written once and then left to the user.
+/// Where the data-access layer goes: the server-only read modules, one per resource.
+pub(crate) fn data_dir(layout: &Layout) -> String {
+    format!("{}/data", layout.lib_dir)
+}
+
+/// A module generated code shares, written once and then left to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shared {
+    ActionResult,
+    Server,
+    FormData,
+    /// Used by form actions (`useActionState`).
+    FormState,
+    /// Used by the data-access layer.
+    DataAuth,
+}
+
+impl Shared {
+    /// What the server actions of every generator use.
+    pub const ACTIONS: &'static [Shared] =
+        &[Shared::ActionResult, Shared::Server, Shared::FormData];
+    /// All of them: what a resource's actions, forms and reads use.
+    pub const ALL: &'static [Shared] = &[
+        Shared::ActionResult,
+        Shared::Server,
+        Shared::FormData,
+        Shared::FormState,
+        Shared::DataAuth,
+    ];
+
+    fn template(self) -> &'static str {
+        match self {
+            Shared::ActionResult => "shared/lib/action-result.ts",
+            Shared::Server => "shared/lib/supabase/server.ts",
+            Shared::FormData => "shared/lib/validations/form-data.ts",
+            Shared::FormState => "shared/lib/form-state.ts",
+            Shared::DataAuth => "shared/lib/data/auth.ts",
+        }
+    }
+
+    fn path(self, paths: &SharedPaths) -> &str {
+        match self {
+            Shared::ActionResult => &paths.action_result,
+            Shared::Server => &paths.server,
+            Shared::FormData => &paths.form_data,
+            Shared::FormState => &paths.form_state,
+            Shared::DataAuth => &paths.data_auth,
+        }
+    }
+}
+
+/// Adds the shared modules `which`, each written once and then left to the user.
 pub(crate) fn shared_files(
     plan: &mut Plan,
     project: &Project,
     renderer: &Renderer,
+    which: &[Shared],
 ) -> Result<(), Error> {
     #[derive(Serialize)]
     struct Context {
@@ -180,13 +249,10 @@ pub(crate) fn shared_files(
         imports: imports(layout, None),
     };
     let paths = shared_paths(layout);
-    for (template, path) in [
-        ("shared/lib/action-result.ts", paths.action_result),
-        ("shared/lib/supabase/server.ts", paths.server),
-        ("shared/lib/validations/form-data.ts", paths.form_data),
-    ] {
-        if plan.get(&path).is_none() {
-            plan.write_once(path, renderer.render(template, &context)?);
+    for module in which {
+        let path = module.path(&paths);
+        if plan.get(path).is_none() {
+            plan.write_once(path, renderer.render(module.template(), &context)?);
         }
     }
     Ok(())

@@ -154,7 +154,7 @@ pub fn plan(
     }
     super::migration_files(&mut plan, project, migration, "stripe_billing", 0)?;
     init::admin_client(&mut plan, project, renderer)?;
-    super::shared_files(&mut plan, project, renderer)?;
+    super::shared_files(&mut plan, project, renderer, super::Shared::ACTIONS)?;
     let existing = project.read(init::ENV_EXAMPLE)?;
     let env = init::merge_env(existing.as_deref(), renderer)?;
     plan.add(

@@ -79,7 +79,7 @@ impl ResourceSpec {
             .find(|action| crate::naming::TS_FUNCTIONS_IN_USE.contains(&action.as_str()));
         if let Some(action) = clash {
             return Err(Error::input(format!(
-                "`{name}` gives the server action `{action}`, a name the generated actions module already imports; choose another name, e.g. `{}_item`",
+                "`{name}` gives the function `{action}`, a name the generated modules already import; choose another name, e.g. `{}_item`",
                 names.singular
             )));
         }
@@ -296,7 +296,8 @@ mod tests {
         let cases: &[(&str, &[&str], &str)] = &[
             ("page", &["title:text"], "the TypeScript type `Page`"),
             ("promises", &["title:text"], "the TypeScript type `Promise`"),
-            ("client", &["name:text"], "the server action `createClient`"),
+            ("client", &["name:text"], "the function `createClient`"),
+            ("supabase", &["name:text"], "the function `getSupabase`"),
             (
                 "note",
                 &["constructor:text"],

@@ -1,5 +1,8 @@
-//! The resource's server actions: their names, which of them `--actions` keeps, and the imports
-//! exactly those need.
+//! The resource's functions: their names, which of them `--actions` keeps, which module each
+//! goes in, and the imports exactly those need. Mutations (create, update, delete) are server
+//! actions in a `'use server'` module; reads (get, list) are the data-access layer, a
+//! `server-only` module Server Components call, since every `'use server'` export is a public
+//! endpoint that cannot be cached.
 
 use serde::Serialize;
 
@@ -14,9 +17,16 @@ pub struct Actions {
     pub delete: String,
     pub get: String,
     pub list: String,
+    /// The data module's private query behind `get`, wrapped in React's `cache`.
+    pub get_query: String,
+    /// The data module's private query of one page behind `list`, wrapped in React's `cache`.
+    pub list_query: String,
+    /// The cached `list_query`, called with the parsed input's primitives (`cache` compares
+    /// arguments by identity, so objects would never match).
+    pub list_cached: String,
 }
 
-/// The server actions to write (`--actions`), and the imports exactly those need.
+/// The functions to write (`--actions`), and the imports exactly those need.
 #[derive(Serialize)]
 pub struct Selected {
     create: bool,
@@ -24,25 +34,43 @@ pub struct Selected {
     delete: bool,
     get: bool,
     list: bool,
-    /// Some action changes rows, so the module imports `revalidatePath`.
-    revalidate: bool,
-    /// Some action parses form input, so the module imports `parseInput`.
-    parse_input: bool,
-    result_imports: Vec<String>,
-    validation_imports: Vec<String>,
-    /// The written actions' function names, in order.
+    /// Some mutation is written: the `'use server'` module exists and revalidates.
+    writes: bool,
+    /// Some read is written: the data-access module exists.
+    reads: bool,
+    /// Create or update: the actions parse forms and answer `useActionState`.
+    forms: bool,
+    action_imports: Imports,
+    data_imports: Imports,
+    /// The written functions' names, in the order `--actions` gave them.
     names: Vec<String>,
+    /// The server actions among them, and the reads.
+    action_names: Vec<String>,
+    data_names: Vec<String>,
+}
+
+/// What one module imports from each shared module (empty lists are not imported).
+#[derive(Serialize, Default)]
+struct Imports {
+    result: Vec<String>,
+    validation: Vec<String>,
+    form_state: Vec<String>,
+    auth: Vec<String>,
 }
 
 impl Actions {
     pub fn new(spec: &ResourceSpec) -> Actions {
         let name = |kind| spec.names.action(kind);
+        let (pascal, plural) = (&spec.names.pascal, &spec.names.pascal_plural);
         Actions {
             create: name(Create),
             update: name(Update),
             delete: name(Delete),
             get: name(Get),
             list: name(List),
+            get_query: format!("read{pascal}"),
+            list_query: format!("read{plural}Page"),
+            list_cached: format!("cached{plural}Page"),
         }
     }
 
@@ -57,18 +85,28 @@ impl Actions {
     }
 }
 
+/// Whether a function is a server action (a mutation) or a read of the data-access layer.
+fn is_mutation(action: ActionKind) -> bool {
+    match action {
+        Create | Update | Delete => true,
+        Get | List => false,
+    }
+}
+
 impl Selected {
     pub fn new(spec: &ResourceSpec, actions: &Actions, zod: &Zod) -> Selected {
         let has = |a| spec.has(a);
-        let by_id = has(Update) || has(Delete) || has(Get);
-        let reads_signed_in = !spec.access.public() && (has(Get) || has(List));
         let writes = has(Create) || has(Update) || has(Delete);
+        let reads = has(Get) || has(List);
+        let forms = has(Create) || has(Update);
+        let signed_in_reads = reads && !spec.access.public();
         let (schemas, types) = (&zod.schemas, &zod.types);
-        let keep = |items: Vec<(bool, String)>| -> Vec<String> {
-            items
-                .into_iter()
-                .filter(|(on, _)| *on)
-                .map(|(_, name)| name)
+        let row = format!("type {}", types.row);
+        let names_where = |mutation: bool| -> Vec<String> {
+            spec.actions
+                .iter()
+                .filter(|a| is_mutation(**a) == mutation)
+                .map(|a| actions.name(*a).to_string())
                 .collect()
         };
         Selected {
@@ -77,32 +115,82 @@ impl Selected {
             delete: has(Delete),
             get: has(Get),
             list: has(List),
+            writes,
+            reads,
+            forms,
+            action_imports: Imports {
+                result: keep(vec![
+                    (writes, "type ActionResult".into()),
+                    (writes, "fromDatabaseError".into()),
+                    (writes, "invalid".into()),
+                    (has(Update) || has(Delete), "notFound".into()),
+                    (writes, "ok".into()),
+                    (writes, "unauthorized".into()),
+                ]),
+                validation: keep(vec![
+                    (has(Create), format!("type {}", types.create_input)),
+                    (has(Create), schemas.create.clone()),
+                    (forms, zod.form_fields.clone()),
+                    (has(Update) || has(Delete), schemas.id.clone()),
+                    (forms, row.clone()),
+                    (has(Update), format!("type {}", types.update_input)),
+                    (has(Update), schemas.update.clone()),
+                ]),
+                form_state: keep(vec![
+                    (forms, "type FormState".into()),
+                    (forms, "toFormState".into()),
+                ]),
+                auth: Vec::new(),
+            },
+            data_imports: Imports {
+                result: keep(vec![
+                    (reads, "type ActionResult".into()),
+                    (reads, "fromDatabaseError".into()),
+                    (reads, "invalid".into()),
+                    (has(Get), "notFound".into()),
+                    (reads, "ok".into()),
+                    (has(List), "type Page".into()),
+                    (signed_in_reads, "unauthorized".into()),
+                ]),
+                validation: keep(vec![
+                    (has(List), format!("type {}", types.list_input)),
+                    (has(List), schemas.list.clone()),
+                    (has(Get), schemas.id.clone()),
+                    (reads, row),
+                ]),
+                form_state: Vec::new(),
+                auth: keep(vec![
+                    (reads, "getSupabase".into()),
+                    (signed_in_reads, "getUserId".into()),
+                ]),
+            },
             names: spec
                 .actions
                 .iter()
                 .map(|action| actions.name(*action).to_string())
                 .collect(),
-            revalidate: writes,
-            parse_input: has(Create) || has(Update),
-            result_imports: keep(vec![
-                (true, "type ActionResult".into()),
-                (true, "fromDatabaseError".into()),
-                (true, "invalid".into()),
-                (by_id, "notFound".into()),
-                (true, "ok".into()),
-                (has(List), "type Page".into()),
-                (writes || reads_signed_in, "unauthorized".into()),
-            ]),
-            validation_imports: keep(vec![
-                (has(Create), format!("type {}", types.create_input)),
-                (has(Create), schemas.create.clone()),
-                (has(List), format!("type {}", types.list_input)),
-                (has(List), schemas.list.clone()),
-                (has(Create) || has(Update), zod.form_fields.clone()),
-                (by_id, schemas.id.clone()),
-                (has(Update), format!("type {}", types.update_input)),
-                (has(Update), schemas.update.clone()),
-            ]),
+            action_names: names_where(true),
+            data_names: names_where(false),
         }
     }
+
+    pub fn writes(&self) -> bool {
+        self.writes
+    }
+
+    pub fn reads(&self) -> bool {
+        self.reads
+    }
+}
+
+/// The names whose condition holds, sorted as the generated imports list them: by name,
+/// ignoring case and a leading `type `.
+fn keep(items: Vec<(bool, String)>) -> Vec<String> {
+    let mut kept: Vec<String> = items
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, name)| name)
+        .collect();
+    kept.sort_by_key(|name| name.trim_start_matches("type ").to_lowercase());
+    kept
 }

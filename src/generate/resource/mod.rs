@@ -38,8 +38,10 @@ pub mod templates {
     pub const DECIMAL: &str = "resource/lib/validations/decimal.ts";
     pub const FILE: &str = "resource/lib/validations/file.ts";
     pub const ACTIONS: &str = "resource/app/actions/resources.ts";
+    pub const DATA: &str = "resource/lib/data/resources.ts";
     pub const MEMBER_VALIDATION: &str = "tenant/lib/validations/member.ts";
     pub const MEMBER_ACTIONS: &str = "tenant/app/actions/members.ts";
+    pub const MEMBER_DATA: &str = "tenant/lib/data/members.ts";
     pub const SESSION: &str = "session/resource.md";
 
     pub const ALL: &[&str] = &[
@@ -52,8 +54,10 @@ pub mod templates {
         DECIMAL,
         FILE,
         ACTIONS,
+        DATA,
         MEMBER_VALIDATION,
         MEMBER_ACTIONS,
+        MEMBER_DATA,
         SESSION,
     ];
 }
@@ -83,18 +87,26 @@ pub fn plan(
         (templates::ROLLBACK, &paths.rollback),
         (test_template, &paths.test),
         (templates::VALIDATION, &paths.validation),
-        (templates::ACTIONS, &paths.actions),
     ];
+    if context.selected.writes() {
+        files.push((templates::ACTIONS, &paths.actions));
+    }
+    if context.selected.reads() {
+        files.push((templates::DATA, &paths.data));
+    }
     if let Some(members) = &context.members {
         files.push((templates::MEMBER_VALIDATION, &members.validation_file));
         files.push((templates::MEMBER_ACTIONS, &members.actions_file));
+    }
+    if let Some(members_data) = &context.members_data {
+        files.push((templates::MEMBER_DATA, &members_data.file));
     }
     for (template, path) in files {
         plan.generated(path.clone(), renderer.render(template, &value)?);
     }
     let depth = super::schema_file::depth(project, spec)?;
     super::migration_files(&mut plan, project, migration, spec.table(), depth)?;
-    super::shared_files(&mut plan, project, renderer)?;
+    super::shared_files(&mut plan, project, renderer, super::Shared::ALL)?;
     // Written once, like the shared modules, by the first resource with a numeric field.
     if context.zod.decimal_import.is_some() && plan.get(&paths.decimal).is_none() {
         plan.write_once(
@@ -114,6 +126,7 @@ pub fn plan(
         templates::SESSION,
         minijinja::context! {
             actions_import => project.layout.import_path(&paths.actions),
+            data_import => project.layout.import_path(&paths.data),
             types_file => &project.layout.types_file,
             ..value
         },
@@ -153,11 +166,34 @@ pub(crate) struct Paths {
     pub rollback: String,
     pub test: String,
     pub validation: String,
+    /// The `'use server'` module of the mutations.
     pub actions: String,
+    /// The `server-only` data-access module of the reads.
+    pub data: String,
     /// The exact-decimal helpers numeric fields use.
     pub decimal: String,
     /// The upload checks file fields use.
     pub file: String,
+}
+
+/// Where a tenant root's member list is read: the data-access module beside the resource's.
+#[derive(Serialize)]
+struct MembersData {
+    file: String,
+    import: String,
+    /// The private query the cached `list` wraps: `readWorkspaceMembers`.
+    list_query: String,
+}
+
+impl MembersData {
+    fn of(members: &tenancy::Members, names: &Names, layout: &crate::project::Layout) -> Self {
+        let file = format!("{}/{}-members.ts", super::data_dir(layout), names.kebab);
+        MembersData {
+            import: layout.import_path(&file),
+            list_query: members.list.replacen("list", "read", 1),
+            file,
+        }
+    }
 }
 
 /// What the templates see. Every part is decided by its own module.
@@ -181,6 +217,8 @@ struct Context {
     files: files::Files,
     tenancy: tenancy::Tenancy,
     members: Option<tenancy::Members>,
+    /// A tenant root's members read, in the data-access layer.
+    members_data: Option<MembersData>,
     #[serde(flatten)]
     zod: zod::Zod,
     test: test_data::TestData,
@@ -211,6 +249,7 @@ impl Context {
             layout.import_path(&file),
         );
         let actions = actions::Actions::new(spec);
+        let members = tenancy::Members::of(spec, &tenancy, layout);
         Ok(Context {
             command: spec.command_line(),
             access: spec.access,
@@ -225,6 +264,7 @@ impl Context {
                 test: format!("{}/{table}.test.sql", layout.tests_dir),
                 validation: format!("{}/{}.ts", layout.validations_dir, names.kebab),
                 actions: format!("{}/{}.ts", layout.actions_dir, names.kebab_plural),
+                data: format!("{}/{}.ts", super::data_dir(layout), names.kebab_plural),
                 decimal,
                 file,
             },
@@ -234,7 +274,10 @@ impl Context {
             files,
             grants: access::grants(spec),
             policies,
-            members: tenancy::Members::of(spec, &tenancy, layout),
+            members_data: members
+                .as_ref()
+                .map(|members| MembersData::of(members, names, layout)),
+            members,
             docs: docs::Docs::new(spec, &tenancy),
             selected: actions::Selected::new(spec, &actions, &zod),
             actions,

@@ -1,5 +1,6 @@
-// The runtime proofs for a tenant root's membership actions (app/actions/<tenant>-members.ts,
-// written by `scaffold resource <tenant> --tenant`), against the recording Supabase client:
+// The runtime proofs for a tenant root's membership actions (app/actions/<tenant>-members.ts)
+// and its member list (the data-access module lib/data/<tenant>-members.ts), written by
+// `scaffold resource <tenant> --tenant`, against the recording Supabase client:
 // authentication first, validation before any query, the caller's own id from the session
 // only, the database's errors (RLS, no such user, duplicates) as documented results, and
 // revalidation after every change.
@@ -15,7 +16,10 @@ export type MembersSpec = {
   camel: string;
   /** `Workspace` */
   pascal: string;
+  /** The server actions' module. */
   file: string;
+  /** The data-access module of the member list. */
+  dataFile: string;
   table: string;
   rpc: string;
   route: string;
@@ -32,8 +36,12 @@ const ME = "11111111-1111-4111-8111-111111111111";
 const MEMBER = "22222222-2222-4222-8222-222222222222";
 const TENANT = "66666666-6666-4666-8666-666666666666";
 
-export function describeMembers(spec: MembersSpec, module: object): void {
-  const { pascal, file } = spec;
+export function describeMembers(
+  spec: MembersSpec,
+  module: object,
+  dataModule: object,
+): void {
+  const { pascal } = spec;
   const names = {
     list: `list${pascal}Members`,
     add: `add${pascal}Member`,
@@ -41,15 +49,33 @@ export function describeMembers(spec: MembersSpec, module: object): void {
     remove: `remove${pascal}Member`,
     leave: `leave${pascal}`,
   };
+  /** The list is a read, in the data-access module; the rest are server actions. */
+  const home = (name: string) =>
+    name === names.list
+      ? { module: dataModule, file: spec.dataFile }
+      : { module, file: spec.file };
   const action = (name: string): Action => {
+    const { module, file } = home(name);
     const value = (module as Record<string, unknown>)[name];
     if (typeof value !== "function")
       throw new Error(`${file} does not export ${name}`);
     return value as Action;
   };
-  const lines = readFileSync(file, "utf8").split("\n");
-  const line = (name: string) =>
-    `${file}:${lines.findIndex((l) => l.includes(`function ${name}(`)) + 1}`;
+  const sources = new Map(
+    [spec.file, spec.dataFile].map((f) => [
+      f,
+      readFileSync(f, "utf8").split("\n"),
+    ]),
+  );
+  const line = (name: string) => {
+    const { file } = home(name);
+    const lines = sources.get(file) ?? [];
+    const at = lines.findIndex(
+      (l) =>
+        l.includes(`function ${name}(`) || l.includes(`export const ${name} =`),
+    );
+    return `${file}:${at + 1}`;
+  };
   const membership = (role = "member") => ({
     workspace_id: TENANT,
     user_id: MEMBER,
@@ -80,7 +106,7 @@ export function describeMembers(spec: MembersSpec, module: object): void {
     expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
   };
 
-  describe(`${file}: membership actions against a recording Supabase client`, () => {
+  describe(`${spec.file}, ${spec.dataFile}: membership actions and the member list against a recording Supabase client`, () => {
     beforeEach(() => {
       supabase.reset();
       supabase.useSchema(spec.schema);

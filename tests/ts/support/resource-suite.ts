@@ -3,14 +3,18 @@
 //
 // - the Zod schemas of lib/validations/<singular>.ts against tables of values the SQL
 //   constraints accept and reject (./samples.ts), and FormData parsed like the same object;
-// - the server actions of app/actions/<plural>.ts against a recording Supabase client
-//   (./supabase-double.ts): authentication, validation before any query, owner ids from the
-//   session only, the documented mapping of database errors, and revalidation after writes.
+// - the server actions of app/actions/<plural>.ts (mutations) and the data-access reads of
+//   lib/data/<plural>.ts against a recording Supabase client (./supabase-double.ts):
+//   authentication, validation before any query, owner ids from the session only, the
+//   documented mapping of database errors, and revalidation after writes;
+// - the form-state contract of create and update called as `useActionState` calls them,
+//   `(state, formData)`: field errors, the submitted values to refill the form, success.
 //
 // Assertion messages start with the generated file and line they are about.
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type * as z from "zod";
+import { initialFormState } from "@/lib/form-state";
 import { parseInput, type FormFields } from "@/lib/validations/form-data";
 import { cacheMocks } from "@/tests/next-mocks";
 import {
@@ -37,7 +41,8 @@ export type ResourceSpec = {
   route: string;
   /** The column the session's user id goes into on create, if any. */
   ownerColumn: string | null;
-  files: { actions: string; validations: string };
+  /** The modules written: no actions module without a mutation, no data module without a read. */
+  files: { actions: string | null; data: string | null; validations: string };
   names: {
     create: string;
     update: string;
@@ -61,7 +66,7 @@ export type ResourceSpec = {
   }[];
 };
 
-type Modules = { actions: object; validations: object };
+type Modules = { actions: object; data: object; validations: object };
 
 type ActionFailure = {
   ok: false;
@@ -73,6 +78,14 @@ type ActionFailure = {
 };
 type Result = { ok: true; data: unknown } | ActionFailure;
 type Action = (...args: unknown[]) => Promise<Result>;
+type FormStateValue = {
+  status: string;
+  message?: string;
+  fieldErrors?: Partial<Record<string, string[]>>;
+  values?: Record<string, string>;
+  data?: unknown;
+};
+type FormAction = (...args: unknown[]) => Promise<FormStateValue>;
 
 export const OWNER = "11111111-1111-4111-8111-111111111111";
 export const SOMEONE_ELSE = "22222222-2222-4222-8222-222222222222";
@@ -100,15 +113,25 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
   };
   const schema = (name: string) =>
     exported(modules.validations, name, files.validations) as z.ZodType;
-  const action = (name: string) =>
-    exported(modules.actions, name, files.actions) as Action;
+  const MUTATIONS = ["create", "update", "delete"] as const;
+  /** The module a function is written in: mutations are actions, reads the data layer. */
+  const home = (kind: (typeof kinds)[number]) =>
+    (MUTATIONS as readonly string[]).includes(kind)
+      ? { module: modules.actions, file: files.actions ?? "(no actions module)" }
+      : { module: modules.data, file: files.data ?? "(no data module)" };
+  const kinds = ["create", "update", "delete", "get", "list"] as const;
+  const action = (kind: (typeof kinds)[number]) =>
+    exported(home(kind).module, names[kind], home(kind).file) as Action;
   const formFields = exported(
     modules.validations,
     names.formFields,
     files.validations,
   ) as FormFields;
   const source = new SourceFile(files.validations);
-  const actionsSource = new SourceFile(files.actions);
+  const sources = {
+    actions: files.actions ? new SourceFile(files.actions) : null,
+    data: files.data ? new SourceFile(files.data) : null,
+  };
   const fieldLine = (column: string) =>
     source.line(
       new RegExp(`^\\s*${column}:`),
@@ -381,30 +404,44 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
       }
     });
 
-    describe(`${files.actions}: the actions against a recording Supabase client`, () => {
+    describe(`${[files.actions, files.data].filter(Boolean).join(", ")}: the actions and reads against a recording Supabase client`, () => {
       // `--actions` writes only some of the five; every test of an action that was not
       // written is left out, and the module must not export it.
       const present = new Set(spec.actions);
       const lazy =
-        (name: string): Action =>
+        (kind: (typeof kinds)[number]): Action =>
         (...args) =>
-          action(name)(...args);
-      const create = lazy(names.create);
-      const update = lazy(names.update);
-      const remove = lazy(names.delete);
-      const get = lazy(names.get);
-      const list = lazy(names.list);
-      const kinds = ["create", "update", "delete", "get", "list"] as const;
+          action(kind)(...args);
+      const create = lazy("create");
+      const update = lazy("update");
+      const remove = lazy("delete");
+      const get = lazy("get");
+      const list = lazy("list");
+      /** Create and update as `useActionState` calls them: `(state, formData)`. */
+      const createForm = (form: FormData) =>
+        (action("create") as unknown as FormAction)(initialFormState, form);
+      const updateForm = (id: string, form: FormData) =>
+        (action("update") as unknown as FormAction)(id, initialFormState, form);
 
-      it(`exports exactly the actions asked for (${spec.actions.join(", ")})`, () => {
+      it(`exports exactly the functions asked for (${spec.actions.join(", ")}), mutations as server actions and reads in the data layer`, () => {
         for (const kind of kinds) {
-          const value = (modules.actions as Record<string, unknown>)[
-            names[kind]
-          ];
+          const { module, file } = home(kind);
+          const value = (module as Record<string, unknown>)[names[kind]];
           expect(
             typeof value,
-            `${files.actions}: ${names[kind]} ${present.has(kind) ? "must" : "must not"} be exported`,
+            `${file}: ${names[kind]} ${present.has(kind) ? "must" : "must not"} be exported`,
           ).toBe(present.has(kind) ? "function" : "undefined");
+        }
+        for (const [module, kinds] of [
+          [modules.actions, ["get", "list"]],
+          [modules.data, ["create", "update", "delete"]],
+        ] as const) {
+          for (const kind of kinds) {
+            expect(
+              (module as Record<string, unknown>)[names[kind]],
+              `${names[kind]} is not exported from the other module`,
+            ).toBeUndefined();
+          }
         }
       });
       const publicRead = spec.mode === "public-read";
@@ -416,8 +453,18 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
       const firstField = spec.fields.find((f) => !f.fixed);
       if (!firstField) throw new Error(`${spec.case}: a spec without fields`);
       const change = { [firstField.column]: validValue(firstField) };
-      const line = (name: string) =>
-        actionsSource.line(new RegExp(`export async function ${name}\\b`));
+      /** `file:line` of a function's export, in whichever module it lives. */
+      const line = (name: string) => {
+        const kind = kinds.find((k) => names[k] === name) ?? "create";
+        const source = (MUTATIONS as readonly string[]).includes(kind)
+          ? sources.actions
+          : sources.data;
+        return (
+          source?.line(
+            new RegExp(`export (async function|const) ${name}\\b`),
+          ) ?? `${name} (not written)`
+        );
+      };
 
       beforeEach(() => {
         supabase.reset();
@@ -477,6 +524,49 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         const s = samplesFor(f).rejected.find((x) => x.value !== null);
         return s ? [[f.column, s] as const] : [];
       });
+      /** Per field, a rejected value a browser can submit as form text. */
+      const formInvalidSamples = spec.fields.flatMap((f) => {
+        const s = samplesFor(f).rejected.find(
+          (x) =>
+            x.value !== null &&
+            formText(x.value, formKind(f), f.optional) !== undefined,
+        );
+        return s ? [[f.column, s] as const] : [];
+      });
+      /** A workspace resource's workspace, fixed once created: never in an update. */
+      const fixedColumn = spec.fields.find((f) => f.fixed)?.column;
+      /** The text a form of these values submits for the form's own fields, as the state
+       * must echo it back (keys that are not fields, such as forged ids, are not echoed). */
+      const submittedValues = (input: Record<string, unknown>) =>
+        Object.fromEntries(
+          Object.entries(input).flatMap(([k, v]) => {
+            const text =
+              k in formFields ? formText(v, formFields[k] ?? "text") : undefined;
+            return text === undefined ? [] : [[k, text]];
+          }),
+        );
+      const expectFormError = (
+        state: FormStateValue,
+        where: string,
+        want: { field: string; values: Record<string, string> },
+      ) => {
+        expect(state.status, `${where}: ${JSON.stringify(state)}`).toBe(
+          "error",
+        );
+        expect(state.message, where).toEqual(expect.any(String));
+        expect(
+          Object.keys(state.fieldErrors ?? {}),
+          `${where}: the error names the field`,
+        ).toContain(want.field);
+        expect(
+          state.fieldErrors?.[want.field]?.[0],
+          `${where}: a message for the field`,
+        ).toEqual(expect.any(String));
+        expect(state.values, `${where}: the submitted values`).toEqual(
+          want.values,
+        );
+        expect(state.data, where).toBeUndefined();
+      };
 
       const signedOut = (
         [
@@ -590,7 +680,7 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(spec.route);
         });
 
-        it("a form makes the same insert as the object, ignoring forged ids and owners", async () => {
+        it("as a form action: the same insert as the object, forged ids and owners ignored, and a success state with the row", async () => {
           supabase.signIn(OWNER);
           replyCreated();
           await create(validInput);
@@ -599,8 +689,15 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
             unknown
           >;
           supabase.requests = [];
+          cacheMocks.revalidatePath.mockClear();
           replyCreated();
-          await create(toForm({ ...validInput, ...FORGED }, formFields));
+          const state = await createForm(
+            toForm({ ...validInput, ...FORGED }, formFields),
+          );
+          expect(state, line(names.create)).toEqual({
+            status: "success",
+            data: row(),
+          });
           const fromForm = supabase.requests[0]?.body as Record<
             string,
             unknown
@@ -609,6 +706,46 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           const { id: _a, ...objectBody } = fromObject;
           const { id: _b, ...formBody } = fromForm;
           expect(formBody, line(names.create)).toEqual(objectBody);
+          expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(spec.route);
+        });
+
+        it.each(formInvalidSamples)(
+          "as a form action: invalid %s answers its message and the submitted values to refill the form, with no query",
+          async (c, sample: Sample) => {
+            supabase.signIn(OWNER);
+            const input = { ...validInput, [c]: sample.value };
+            const state = await createForm(
+              toForm({ ...input, ...FORGED }, formFields),
+            );
+            expectFormError(state, line(names.create), {
+              field: c,
+              values: submittedValues(input),
+            });
+            noQuery(line(names.create));
+          },
+        );
+
+        it("as a form action: a file is never echoed back, a signed-out caller gets the message and the values", async () => {
+          supabase.signIn(OWNER);
+          const form = toForm(validInput, formFields);
+          const first = spec.fields[0];
+          if (!first) throw new Error(`${spec.case}: a spec without fields`);
+          form.set(first.column, new File(["%PDF"], "invoice.pdf"));
+          const state = await createForm(form);
+          expect(state.status, line(names.create)).toBe("error");
+          expect(state.values, line(names.create)).not.toHaveProperty(
+            first.column,
+          );
+          noQuery(line(names.create));
+
+          supabase.signOut();
+          const signedOut = await createForm(toForm(validInput, formFields));
+          expect(signedOut, line(names.create)).toEqual({
+            status: "error",
+            message: expect.any(String),
+            values: submittedValues(validInput),
+          });
+          noQuery(line(names.create));
         });
 
         it.each(writeErrors(spec.table, "insert"))(
@@ -666,13 +803,43 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           );
         });
 
-        it("a form with one field makes the same change as the object", async () => {
+        it("as a form action: a form with one field makes the same change as the object, and a success state with the row", async () => {
           supabase.signIn(OWNER);
           supabase.reply({ rows: [row(change)] }, { rows: [row(change)] });
           await update(ROW_ID, change);
-          await update(ROW_ID, toForm(change, formFields));
+          const state = await updateForm(ROW_ID, toForm(change, formFields));
           const [fromObject, fromForm] = supabase.requests;
           expect(fromForm?.body, line(names.update)).toEqual(fromObject?.body);
+          expect(state, line(names.update)).toEqual({
+            status: "success",
+            data: row(change),
+          });
+        });
+
+        it.each(formInvalidSamples.filter(([c]) => c !== fixedColumn))(
+          "as a form action: invalid %s answers its message and the submitted values, with no query",
+          async (c, sample: Sample) => {
+            supabase.signIn(OWNER);
+            const input = { [c]: sample.value };
+            const state = await updateForm(ROW_ID, toForm(input, formFields));
+            expectFormError(state, line(names.update), {
+              field: c,
+              values: submittedValues(input),
+            });
+            noQuery(line(names.update));
+          },
+        );
+
+        it("as a form action: a row that is not there answers not found with the values, no field errors", async () => {
+          supabase.signIn(OWNER);
+          supabase.reply({ rows: [] });
+          const state = await updateForm(ROW_ID, toForm(change, formFields));
+          expect(state, line(names.update)).toEqual({
+            status: "error",
+            message: expect.any(String),
+            values: submittedValues(change),
+          });
+          expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
         });
 
         it("a row that is not there, or not yours (RLS hides it), is not found", async () => {

@@ -177,14 +177,20 @@ export function samplesFor(field: FieldSpec): Samples {
           : Number(field.precision) - (scale ?? 0);
       const within = (v: number) =>
         (min === null || v >= min) && (max === null || v <= max);
-      ok(field.min ?? (scale === 0 ? "-12" : "-12.5"), `${c} is numeric`);
-      ok(field.max ?? (scale === 0 ? "1234" : "1234.5"), `${c} is numeric`);
+      /** A sample's digits before the point, as many as the precision leaves room for. */
+      const fit = (digits: string) =>
+        integerDigits === null
+          ? digits
+          : digits.slice(0, Math.max(integerDigits, 0)) || "0";
+      const fraction = scale === 0 ? "" : ".5";
+      ok(field.min ?? `-${fit("12")}${fraction}`, `${c} is numeric`);
+      ok(field.max ?? `${fit("1234")}${fraction}`, `${c} is numeric`);
       if (within(0.3) && scale === null) {
         ok("0.30000000000000001", `${c} is exact: a double would make it 0.3`);
       }
       if (field.min !== null) no(String(min! - 1), `${c} >= ${field.min}`);
       if (field.max !== null) no(String(max! + 1), `${c} <= ${field.max}`);
-      if (scale !== null && within(1)) {
+      if (scale !== null && within(1) && (integerDigits ?? 1) >= 1) {
         ok(`1.${repeat("0", scale + 2)}`, `trailing zeros change no value`);
       }
       if (scale !== null && within(1.5)) {

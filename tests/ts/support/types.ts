@@ -52,3 +52,16 @@ export type NoAnyInActions<M> = true extends {
 }[keyof M]
   ? false
   : true;
+
+/**
+ * The call signatures of a function with one or two overloads, each as `[parameters, result]`
+ * (a function with one signature gives a union of one). Compared with `Equal`, it proves both
+ * overloads of a form action exactly. TypeScript matches the last signatures first, so a third,
+ * earlier overload would go unseen: the generated actions have at most two.
+ */
+export type Overloads<F> = F extends {
+  (...args: infer A1): infer R1;
+  (...args: infer A2): infer R2;
+}
+  ? [A1, R1] | [A2, R2]
+  : never;

@@ -1,24 +1,22 @@
 "use server";
 
-{% if selected.revalidate %}
 import { revalidatePath } from "next/cache";
 
+{{ ts_import(selected.action_imports.result, imports.action_result) }}
+{% if selected.forms %}
+{{ ts_import(selected.action_imports.form_state, imports.form_state) }}
 {% endif %}
-{{ ts_import(selected.result_imports, imports.action_result) }}
 {{ ts_import(["createClient"], imports.server) }}
-{% if selected.parse_input %}
+{% if selected.forms %}
 {{ ts_import(["parseInput"], imports.form_data) }}
 {% endif %}
-{{ ts_import(selected.validation_imports, imports.validation) }}
-{% if row_decimals %}
-{{ ts_import(["type WithDecimals"] + (["withDecimals"] if selected.create or selected.update else []), decimal_import) }}
-{% set db_types = ["Tables"] + (["TablesInsert"] if selected.create else []) + (["TablesUpdate"] if selected.update else []) %}
+{{ ts_import(selected.action_imports.validation, imports.validation) }}
+{% if row_decimals and selected.forms %}
+{{ ts_import(["withDecimals"], decimal_import) }}
+{% set db_types = (["TablesInsert"] if selected.create else []) + (["TablesUpdate"] if selected.update else []) %}
 import type { {{ db_types | join(", ") }} } from "{{ imports.types }}";
 
-/** A row as the actions return it: {{ row_decimals.keys }} as exact decimal strings. */
-{{ ts_alias("export type " ~ types.row, "WithDecimals", "Tables<\"" ~ table ~ "\">, " ~ row_decimals.keys) }}
-
-/** The columns the actions read: numeric as text, so the decimal comes back exactly. */
+/** The columns create and update read back: numeric as text, so the decimal comes back exactly. */
 {% if ts_fits("const COLUMNS = " ~ row_decimals.columns ~ ";") %}
 const COLUMNS = {{ row_decimals.columns }};
 {% else %}
@@ -35,15 +33,24 @@ const COLUMNS =
 /** What update writes: the schema's decimal strings, which the database reads exactly. */
 {{ ts_alias("const toUpdate", "withDecimals", "TablesUpdate<\"" ~ table ~ "\">, " ~ row_decimals.keys) }}
 {% endif %}
-{% else %}
-import type { Tables } from "{{ imports.types }}";
-
-{{ ts_alias("export type " ~ types.row, "Tables", "\"" ~ table ~ "\"") }}
 {% endif %}
 {% if selected.create %}
 
 /** {{ create_doc }} */
-{{ ts_signature("export async function " ~ actions.create, ["input: " ~ types.create_input ~ " | FormData"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
+{{ ts_declare("export async function " ~ actions.create, ["input: " ~ types.create_input], "Promise<ActionResult<" ~ types.row ~ ">>") }}
+/**
+ * The same, as a form action:
+ * `useActionState({{ actions.create }}, initialFormState)`.
+ */
+{{ ts_declare("export async function " ~ actions.create, ["state: FormState<" ~ types.row ~ ">", "formData: FormData"], "Promise<FormState<" ~ types.row ~ ">>") }}
+{{ ts_signature("export async function " ~ actions.create, ["input: unknown", "formData?: unknown"], "") }}
+  if (formData instanceof FormData) {
+{{ ts_call(4, "return ", "toFormState", ["await create(formData)", "formData", form_fields], ";") }}
+  }
+  return create(input);
+}
+
+{{ ts_signature("async function create", ["input: unknown"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
   const supabase = await createClient();
   const { data: auth } = await supabase.auth.getClaims();
   if (!auth) return unauthorized();
@@ -98,7 +105,20 @@ import type { Tables } from "{{ imports.types }}";
 {% if selected.update %}
 
 /** {{ update_doc }} */
-{{ ts_signature("export async function " ~ actions.update, ["id: string", "input: " ~ types.update_input ~ " | FormData"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
+{{ ts_declare("export async function " ~ actions.update, ["id: string", "input: " ~ types.update_input], "Promise<ActionResult<" ~ types.row ~ ">>") }}
+/**
+ * The same, as a form action:
+ * `useActionState({{ actions.update }}.bind(null, id), initialFormState)`.
+ */
+{{ ts_declare("export async function " ~ actions.update, ["id: string", "state: FormState<" ~ types.row ~ ">", "formData: FormData"], "Promise<FormState<" ~ types.row ~ ">>") }}
+{{ ts_signature("export async function " ~ actions.update, ["id: unknown", "input: unknown", "formData?: unknown"], "") }}
+  if (formData instanceof FormData) {
+{{ ts_call(4, "return ", "toFormState", ["await update(id, formData)", "formData", form_fields], ";") }}
+  }
+  return update(id, input);
+}
+
+{{ ts_signature("async function update", ["id: unknown", "input: unknown"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
   const supabase = await createClient();
   const { data: auth } = await supabase.auth.getClaims();
   if (!auth) return unauthorized();
@@ -145,62 +165,5 @@ import type { Tables } from "{{ imports.types }}";
   revalidatePath("{{ route }}");
   revalidatePath(`{{ route }}/${data.id}`);
   return ok(data);
-}
-{% endif %}
-{% if selected.get %}
-
-/** {{ read_doc.get }} */
-{{ ts_signature("export async function " ~ actions.get, ["id: string"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
-  const supabase = await createClient();
-{% if access.kind != "public-read" %}
-  const { data: auth } = await supabase.auth.getClaims();
-  if (!auth) return unauthorized();
-{% endif %}
-
-  const parsedId = {{ schemas.id }}.safeParse(id);
-  if (!parsedId.success) return invalid(parsedId.error);
-
-  const { data, error } = await supabase
-    .from("{{ table }}")
-    .select({{ "COLUMNS" if row_decimals else "" }})
-    .eq("id", parsedId.data)
-    .maybeSingle();
-  if (error) return fromDatabaseError(error);
-  if (!data) return notFound();
-
-  return ok(data);
-}
-{% endif %}
-{% if selected.list %}
-
-/** {{ read_doc.list }} */
-{{ ts_signature("export async function " ~ actions.list, ["input: " ~ types.list_input ~ (" = {}" if access.kind != "workspace" else "")], "Promise<ActionResult<Page<" ~ types.row ~ ">>>") }}
-  const supabase = await createClient();
-{% if access.kind != "public-read" %}
-  const { data: auth } = await supabase.auth.getClaims();
-  if (!auth) return unauthorized();
-{% endif %}
-
-  const parsed = {{ schemas.list }}.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-{% if access.kind == "workspace" %}
-  const { workspaceId, page, pageSize } = parsed.data;
-{% else %}
-  const { page, pageSize } = parsed.data;
-{% endif %}
-  const from = (page - 1) * pageSize;
-
-  const { data, error, count } = await supabase
-    .from("{{ table }}")
-    .select({{ "COLUMNS" if row_decimals else '"*"' }}, { count: "exact" })
-{% if access.kind == "workspace" %}
-    .eq("workspace_id", workspaceId)
-{% endif %}
-    .order("created_at", { ascending: false })
-    .order("id", { ascending: false })
-    .range(from, from + pageSize - 1);
-  if (error) return fromDatabaseError(error);
-
-  return ok({ items: data, page, pageSize, total: count ?? 0 });
 }
 {% endif %}

@@ -1,12 +1,25 @@
 import * as z from "zod";
 
-{% if decimal_import %}
-import { decimal } from "{{ decimal_import }}";
+{% if row_decimals %}
+import { decimal, type WithDecimals } from "{{ decimal_import }}";
 {% endif %}
 {% if uploads %}
 import { fileInput, type FileLimits } from "{{ uploads.import }}";
 {% endif %}
 import type { FormFields } from "{{ imports.form_data }}";
+import type { Tables } from "{{ imports.types }}";
+{% if row_decimals %}
+
+/**
+ * A row of {{ table }}, as the actions and reads return it: {{ row_decimals.keys }} as exact
+ * decimal strings (they select the column as text).
+ */
+{{ ts_alias("export type " ~ types.row, "WithDecimals", "Tables<\"" ~ table ~ "\">, " ~ row_decimals.keys) }}
+{% else %}
+
+/** A row of {{ table }}, as the database returns it. */
+{{ ts_alias("export type " ~ types.row, "Tables", "\"" ~ table ~ "\"") }}
+{% endif %}
 {% for p in patterns %}
 
 /** {{ p.doc }} */

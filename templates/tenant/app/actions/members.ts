@@ -5,29 +5,7 @@ import * as z from "zod";
 
 {{ ts_import(["type ActionResult", "fromDatabaseError", "invalid", "notFound", "ok", "unauthorized"], imports.action_result) }}
 {{ ts_import(["createClient"], imports.server) }}
-{{ ts_import(["type " ~ members.add_input, members.add_schema, "type " ~ members.change_input, members.change_schema, "type " ~ members.input, members.schema], members.validation_import) }}
-import type { Tables } from "{{ imports.types }}";
-
-{{ ts_alias("export type " ~ members.row, "Tables", "\"" ~ tenancy.members_table ~ "\"") }}
-
-/** Lists the members of {{ tenancy.singular | indefinite }} the signed-in user belongs to. */
-{{ ts_signature("export async function " ~ members.list, [members.id_key ~ ": string"], "Promise<ActionResult<" ~ members.row ~ "[]>>") }}
-  const supabase = await createClient();
-  const { data: auth } = await supabase.auth.getClaims();
-  if (!auth) return unauthorized();
-
-  const parsedId = z.uuid().safeParse({{ members.id_key }});
-  if (!parsedId.success) return invalid(parsedId.error);
-
-  const { data, error } = await supabase
-    .from("{{ tenancy.members_table }}")
-    .select()
-    .eq("{{ tenancy.fk_column }}", parsedId.data)
-    .order("created_at", { ascending: true });
-  if (error) return fromDatabaseError(error);
-
-  return ok(data);
-}
+{{ ts_import(["type " ~ members.add_input, members.add_schema, "type " ~ members.change_input, members.change_schema, "type " ~ members.row, "type " ~ members.input, members.schema], members.validation_import) }}
 
 /** Adds an existing user by email; only admins and owners can, and only owners add owners. */
 {{ ts_signature("export async function " ~ members.add, ["input: " ~ members.add_input], "Promise<ActionResult<" ~ members.row ~ ">>") }}

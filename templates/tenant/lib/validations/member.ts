@@ -1,5 +1,10 @@
 import * as z from "zod";
 
+import type { Tables } from "{{ imports.types }}";
+
+/** A membership row, as the database returns it. */
+{{ ts_alias("export type " ~ members.row, "Tables", "\"" ~ tenancy.members_table ~ "\"") }}
+
 /** Roles in {{ tenancy.singular | indefinite }}, highest first, as the database's enum orders them. */
 {{ ts_array("export const " ~ members.roles, ["\"owner\"", "\"admin\"", "\"member\""], " as const") }}
 

@@ -1,6 +1,5 @@
-import type Stripe from "stripe";
+import Stripe from "stripe";
 
-{{ ts_import(["getStripe"], imports.stripe) }}
 {{ ts_import(["type AdminClient"] + handlers, imports.sync) }}
 {{ ts_import(["createAdminClient"], imports.admin) }}
 
@@ -11,7 +10,9 @@ import type Stripe from "stripe";
  *
  * Answers: 400 for a missing or invalid signature (nothing is read or written), 200 once an
  * event is processed or was before, 409 while another delivery of it is being processed and
- * 500 when processing fails, so that Stripe retries later.
+ * 500 when processing fails, so that Stripe retries later. The signature is checked before
+ * anything needs STRIPE_SECRET_KEY or the Supabase variables, so a forged request is refused
+ * with 400 however the server is configured.
  */
 export async function POST(request: Request): Promise<Response> {
   const secret = process.env.STRIPE_WEBHOOK_SECRET;
@@ -25,18 +26,19 @@ export async function POST(request: Request): Promise<Response> {
   }
 
   // The signature covers the exact bytes Stripe sent: verify the raw body, not parsed JSON.
+  // Checking it needs only the signing secret: no API key, so no Stripe client yet.
   const body = await request.text();
-  const stripe = getStripe();
   let event: Stripe.Event;
   try {
-    event = stripe.webhooks.constructEvent(body, signature, secret);
+    event = Stripe.webhooks.constructEvent(body, signature, secret);
   } catch {
     return Response.json({ error: "Invalid signature." }, { status: 400 });
   }
 
-  const supabase = createAdminClient();
-  const handle = handlerFor(event, supabase);
+  const handle = handlerFor(event);
   if (!handle) return Response.json({ received: true });
+
+  const supabase = createAdminClient();
 
   // Record the event before processing it: a redelivery is acknowledged, not processed twice.
   const { data: claimed, error: claimError } = await supabase.rpc(
@@ -56,7 +58,7 @@ export async function POST(request: Request): Promise<Response> {
   }
 
   try {
-    await handle();
+    await handle(supabase);
   } catch (error) {
     // Release the claim, so that Stripe's retry processes the event again.
     await supabase
@@ -80,14 +82,13 @@ export async function POST(request: Request): Promise<Response> {
 /** The handler of a subscribed event type, or null for any other type. */
 function handlerFor(
   event: Stripe.Event,
-  supabase: AdminClient,
-): (() => Promise<void>) | null {
+): ((supabase: AdminClient) => Promise<void>) | null {
   switch (event.type) {
 {% for group in dispatch %}
 {% for type in group.events %}
     case "{{ type }}":
 {% endfor %}
-      return () => {{ group.handler }}(supabase, event);
+      return (supabase) => {{ group.handler }}(supabase, event);
 {% endfor %}
     default:
       return null;
