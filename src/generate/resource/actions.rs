@@ -24,6 +24,8 @@ pub struct Actions {
     /// The cached `list_query`, called with the parsed input's primitives (`cache` compares
     /// arguments by identity, so objects would never match).
     pub list_cached: String,
+    /// The server action that signs an upload URL for a file field, where there are any.
+    pub upload: String,
 }
 
 /// The functions to write (`--actions`), and the imports exactly those need.
@@ -40,6 +42,10 @@ pub struct Selected {
     reads: bool,
     /// Create or update: the actions parse forms and answer `useActionState`.
     forms: bool,
+    /// File fields and a form that sets them: the actions sign upload URLs.
+    uploads: bool,
+    /// File fields and an update or delete: the actions remove the objects a row lets go of.
+    removes_files: bool,
     action_imports: Imports,
     data_imports: Imports,
     /// The written functions' names, in the order `--actions` gave them.
@@ -56,6 +62,7 @@ struct Imports {
     validation: Vec<String>,
     form_state: Vec<String>,
     auth: Vec<String>,
+    storage: Vec<String>,
 }
 
 impl Actions {
@@ -71,6 +78,7 @@ impl Actions {
             get_query: format!("read{pascal}"),
             list_query: format!("read{plural}Page"),
             list_cached: format!("cached{plural}Page"),
+            upload: format!("create{pascal}UploadUrl"),
         }
     }
 
@@ -102,6 +110,17 @@ impl Selected {
         let signed_in_reads = reads && !spec.access.public();
         let (schemas, types) = (&zod.schemas, &zod.types);
         let row = format!("type {}", types.row);
+        let files = zod.uploads.as_ref();
+        let uploads = files.is_some() && forms;
+        let removes_files = files.is_some() && (has(Update) || has(Delete));
+        let file_names = |pick: fn(&super::zod::ZodFiles) -> String| files.map(pick);
+        let files_map = file_names(|f| f.map.clone()).unwrap_or_default();
+        let upload_schema = file_names(|f| f.schema.clone()).unwrap_or_default();
+        let upload_input = file_names(|f| format!("type {}", f.input)).unwrap_or_default();
+        let scoped = match spec.access {
+            crate::spec::Access::Workspace { .. } | crate::spec::Access::TenantRoot => true,
+            crate::spec::Access::Owner | crate::spec::Access::PublicRead => false,
+        };
         let names_where = |mutation: bool| -> Vec<String> {
             spec.actions
                 .iter()
@@ -118,6 +137,8 @@ impl Selected {
             writes,
             reads,
             forms,
+            uploads,
+            removes_files,
             action_imports: Imports {
                 result: keep(vec![
                     (writes, "type ActionResult".into()),
@@ -131,16 +152,29 @@ impl Selected {
                     (has(Create), format!("type {}", types.create_input)),
                     (has(Create), schemas.create.clone()),
                     (forms, zod.form_fields.clone()),
-                    (has(Update) || has(Delete), schemas.id.clone()),
+                    (
+                        has(Update) || has(Delete) || (uploads && scoped),
+                        schemas.id.clone(),
+                    ),
                     (forms, row.clone()),
                     (has(Update), format!("type {}", types.update_input)),
                     (has(Update), schemas.update.clone()),
+                    (uploads || removes_files, files_map.clone()),
+                    (uploads, upload_schema),
+                    (uploads, upload_input),
                 ]),
                 form_state: keep(vec![
                     (forms, "type FormState".into()),
                     (forms, "toFormState".into()),
                 ]),
                 auth: Vec::new(),
+                storage: keep(vec![
+                    (uploads, "fromStorageError".into()),
+                    (removes_files, "removeFiles".into()),
+                    (removes_files && has(Update), "replaced".into()),
+                    (removes_files && has(Update), "setsFile".into()),
+                    (uploads, "type SignedUpload".into()),
+                ]),
             },
             data_imports: Imports {
                 result: keep(vec![
@@ -156,12 +190,17 @@ impl Selected {
                     (has(List), format!("type {}", types.list_input)),
                     (has(List), schemas.list.clone()),
                     (has(Get), schemas.id.clone()),
-                    (reads, row),
+                    (reads, format!("type {}", types.read_row)),
+                    (reads && files.is_some(), files_map),
                 ]),
                 form_state: Vec::new(),
                 auth: keep(vec![
                     (reads, "getSupabase".into()),
                     (signed_in_reads, "getUserId".into()),
+                ]),
+                storage: keep(vec![
+                    (has(Get) && files.is_some(), "withSignedUrl".into()),
+                    (has(List) && files.is_some(), "withSignedUrls".into()),
                 ]),
             },
             names: spec

@@ -37,6 +37,7 @@ pub mod templates {
     pub const VALIDATION: &str = "resource/lib/validations/resource.ts";
     pub const DECIMAL: &str = "resource/lib/validations/decimal.ts";
     pub const FILE: &str = "resource/lib/validations/file.ts";
+    pub const STORAGE: &str = "resource/lib/storage.ts";
     pub const ACTIONS: &str = "resource/app/actions/resources.ts";
     pub const DATA: &str = "resource/lib/data/resources.ts";
     pub const MEMBER_VALIDATION: &str = "tenant/lib/validations/member.ts";
@@ -53,6 +54,7 @@ pub mod templates {
         VALIDATION,
         DECIMAL,
         FILE,
+        STORAGE,
         ACTIONS,
         DATA,
         MEMBER_VALIDATION,
@@ -115,11 +117,16 @@ pub fn plan(
         );
     }
     // Written once, like the shared modules, by the first resource with a file field.
-    if context.zod.uploads.is_some() && plan.get(&paths.file).is_none() {
-        plan.write_once(
-            paths.file.clone(),
-            renderer.render(templates::FILE, &value)?,
-        );
+    if context.zod.uploads.is_some() {
+        let mut once = vec![(&paths.file, templates::FILE)];
+        if context.selected.writes() || context.selected.reads() {
+            once.push((&paths.storage, templates::STORAGE));
+        }
+        for (path, template) in once {
+            if plan.get(path).is_none() {
+                plan.write_once(path.clone(), renderer.render(template, &value)?);
+            }
+        }
     }
     plan.record(PlannedEntry::new(
         format!("resource:{}", spec.table()),
@@ -174,6 +181,8 @@ pub(crate) struct Paths {
     pub decimal: String,
     /// The upload checks file fields use.
     pub file: String,
+    /// The server-only Storage helpers of file fields' actions and reads.
+    pub storage: String,
 }
 
 /// Where a tenant root's member list is read: the data-access module beside the resource's.
@@ -243,10 +252,12 @@ impl Context {
         let files = files::Files::new(spec, &tenancy)?;
         let decimal = format!("{}/decimal.ts", layout.validations_dir);
         let file = format!("{}/file.ts", layout.validations_dir);
+        let storage = format!("{}/storage.ts", layout.lib_dir);
         let zod = zod::Zod::new(
             spec,
             layout.import_path(&decimal),
             layout.import_path(&file),
+            layout.import_path(&storage),
         );
         let actions = actions::Actions::new(spec);
         let members = tenancy::Members::of(spec, &tenancy, layout);
@@ -267,6 +278,7 @@ impl Context {
                 data: format!("{}/{}.ts", super::data_dir(layout), names.kebab_plural),
                 decimal,
                 file,
+                storage,
             },
             imports: imports(layout, Some(&names.kebab)),
             table_shape: table::Table::new(spec, &refs, &tenancy)?,

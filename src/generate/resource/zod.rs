@@ -34,6 +34,10 @@ pub struct Zod {
 pub struct ZodFiles {
     /// The module of `fileInput` and `FileLimits`.
     pub import: String,
+    /// The server-only module of the Storage helpers actions and reads use.
+    pub storage_import: String,
+    /// `"cover, scan"`, as a TypeScript string: the file columns, as an update reads them.
+    pub columns: String,
     pub map: String,
     pub schema: String,
     pub input: String,
@@ -110,15 +114,22 @@ pub struct Schemas {
 #[derive(Serialize)]
 pub struct Types {
     pub row: String,
+    /// What reads return: the row, with a signed URL for each file where it has file fields.
+    pub read_row: String,
     pub create_input: String,
     pub update_input: String,
     pub list_input: String,
 }
 
 impl Zod {
-    /// `decimal_import` and `file_import`: the import specifiers of the project's `decimal.ts`
-    /// and `file.ts`.
-    pub fn new(spec: &ResourceSpec, decimal_import: String, file_import: String) -> Zod {
+    /// `decimal_import`, `file_import` and `storage_import`: the import specifiers of the
+    /// project's `decimal.ts`, `file.ts` and `storage.ts`.
+    pub fn new(
+        spec: &ResourceSpec,
+        decimal_import: String,
+        file_import: String,
+        storage_import: String,
+    ) -> Zod {
         let names = &spec.names;
         let (pascal, plural) = (&names.pascal, &names.pascal_plural);
         let mut zod_fields = Vec::new();
@@ -237,8 +248,12 @@ impl Zod {
                 })
             })
             .collect();
-        let uploads = (!entries.is_empty()).then(|| ZodFiles {
+        let columns: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
+        let has_files = !entries.is_empty();
+        let uploads = has_files.then(|| ZodFiles {
             import: file_import,
+            storage_import,
+            columns: crate::render::ts_string(&columns.join(", ")),
             schema: format!("{}UploadSchema", names.camel),
             input: format!("{pascal}UploadInput"),
             map,
@@ -264,6 +279,11 @@ impl Zod {
                 list: format!("list{plural}Schema"),
             },
             types: Types {
+                read_row: if has_files {
+                    format!("{pascal}WithFiles")
+                } else {
+                    pascal.clone()
+                },
                 row: pascal.clone(),
                 create_input: format!("Create{pascal}Input"),
                 update_input: format!("Update{pascal}Input"),

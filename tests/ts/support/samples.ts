@@ -16,6 +16,8 @@ export type FieldSpec = {
   /** `precision=` and `scale=` of a numeric field. */
   precision: string | null;
   scale: string | null;
+  /** A file field's media types (`accept=`). */
+  accept: string[] | null;
   /** Set once on create, never changed by an update (a workspace resource's workspace_id). */
   fixed: boolean;
 };

@@ -4,6 +4,9 @@ import { cache } from "react";
 
 {{ ts_import(selected.data_imports.result, imports.action_result) }}
 {{ ts_import(selected.data_imports.auth, imports.data_auth) }}
+{% if uploads %}
+{{ ts_import(selected.data_imports.storage, uploads.storage_import) }}
+{% endif %}
 {{ ts_import(selected.data_imports.validation, imports.validation) }}
 {% if row_decimals %}
 
@@ -17,7 +20,7 @@ const COLUMNS =
 {% endif %}
 {% if selected.get %}
 
-{{ ts_signature("async function " ~ actions.get_query, ["id: string"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
+{{ ts_signature("async function " ~ actions.get_query, ["id: string"], "Promise<ActionResult<" ~ types.read_row ~ ">>") }}
 {% if access.kind != "public-read" %}
   const userId = await getUserId();
   if (!userId) return unauthorized();
@@ -35,7 +38,11 @@ const COLUMNS =
   if (error) return fromDatabaseError(error);
   if (!data) return notFound();
 
+{% if uploads %}
+{{ ts_call(2, "return ok(", "await withSignedUrl", ["supabase.storage", uploads.map, "data"], ");") }}
+{% else %}
   return ok(data);
+{% endif %}
 }
 
 /**
@@ -53,7 +60,7 @@ const COLUMNS =
 {% set page_args = ["page", "pageSize"] %}
 {% endif %}
 
-{{ ts_signature("async function " ~ actions.list_query, page_params, "Promise<ActionResult<Page<" ~ types.row ~ ">>>") }}
+{{ ts_signature("async function " ~ actions.list_query, page_params, "Promise<ActionResult<Page<" ~ types.read_row ~ ">>>") }}
 {% if access.kind != "public-read" %}
   const userId = await getUserId();
   if (!userId) return unauthorized();
@@ -72,14 +79,19 @@ const COLUMNS =
     .range(from, from + pageSize - 1);
   if (error) return fromDatabaseError(error);
 
+{% if uploads %}
+{{ ts_call(2, "const items = ", "await withSignedUrls", ["supabase.storage", uploads.map, "data"], ";") }}
+  return ok({ items, page, pageSize, total: count ?? 0 });
+{% else %}
   return ok({ items: data, page, pageSize, total: count ?? 0 });
+{% endif %}
 }
 
 /** Calls for the same page in one request share one query (`cache` compares each argument). */
 {{ ts_call(0, "const " ~ actions.list_cached ~ " = ", "cache", [actions.list_query], ";") }}
 
 /** {{ read_doc.list }} */
-{{ ts_signature("export async function " ~ actions.list, ["input: " ~ types.list_input ~ (" = {}" if access.kind != "workspace" else "")], "Promise<ActionResult<Page<" ~ types.row ~ ">>>") }}
+{{ ts_signature("export async function " ~ actions.list, ["input: " ~ types.list_input ~ (" = {}" if access.kind != "workspace" else "")], "Promise<ActionResult<Page<" ~ types.read_row ~ ">>>") }}
   const parsed = {{ schemas.list }}.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
 {% if access.kind == "workspace" %}

@@ -115,6 +115,11 @@ export const {{ uploads.map }} = {
 {% endfor %}
 } as const satisfies Record<string, FileLimits>;
 
+/** {{ singular | indefinite | capitalize }} as reads return it: with a short-lived signed URL for each file, or null. */
+export type {{ types.read_row }} = {{ types.row }} & {
+  signedUrls: Record<keyof typeof {{ uploads.map }}, string | null>;
+};
+
 /** A file to upload for {{ singular | indefinite }}: its field, size and media type. */
 export const {{ uploads.schema }} = z.discriminatedUnion("field", [
 {% for f in uploads.entries %}
