@@ -17,7 +17,7 @@ type Paths<K extends string> = Partial<Record<K, string | null>>;
  */
 export const SIGNED_URL_SECONDS = 300;
 
-/** Where the browser sends a file's bytes: `storage.from(bucket).uploadToSignedUrl(path, token, file)`. */
+/** Where the browser sends a file's bytes, with `uploadToSignedUrl(path, token, file)`. */
 export type SignedUpload = {
   bucket: string;
   path: string;
@@ -63,7 +63,7 @@ export function replaced<K extends string>(
 /**
  * Removes the objects at `paths`, as the caller, once the change that let go of them is saved.
  * A failure does not undo that change: it is logged with the bucket and path, and the object
- * stays in the row's folder, private, until a sweep removes it (see the README).
+ * stays in the row's folder, private, until a sweep of the objects no row refers to.
  */
 export async function removeFiles<K extends string>(
   storage: Storage,
