@@ -12,6 +12,8 @@ use crate::spec::ActionKind;
 /// shadow it (`page` → `Page`). A test keeps the list in step with the templates' imports.
 pub const TS_TYPES_IN_USE: &[&str] = &[
     "ActionResult",
+    "Database",
+    "EmailDelivery",
     "FileLimits",
     "FormData",
     "FormFields",
@@ -44,8 +46,10 @@ pub const TS_FUNCTIONS_IN_USE: &[&str] = &[
     "ok",
     "parseInput",
     "removeFiles",
+    "renderInvitationEmail",
     "replaced",
     "revalidatePath",
+    "sendEmail",
     "setsFile",
     "toFormState",
     "unauthorized",

@@ -70,17 +70,27 @@ fn head_ending(head: &str, params: &[String], returns: &str, end: &str) -> Strin
         format!(": {returns}")
     };
     let line = format!("{head}({}){returns}{end}", params.join(", "));
-    if fits(&line) || params.is_empty() {
+    if fits(&line) {
         return line;
+    }
+    if params.is_empty() {
+        // Nothing to break but the return type: Prettier breaks inside its outer type arguments.
+        return match returns.split_once('<') {
+            Some((outer, inner)) if inner.ends_with('>') => {
+                format!("{head}(){outer}<\n  {}\n>{end}", &inner[..inner.len() - 1])
+            }
+            _ => line,
+        };
     }
     let broken: String = params.iter().map(|p| format!("  {p},\n")).collect();
     format!("{head}(\n{broken}){returns}{end}")
 }
 
-/// A named import: `import { a, b } from "x";` or one name per line.
+/// A named import: `import { a, b } from "x";` or one name per line. Like Prettier, a single
+/// name stays on the line however long it is.
 pub fn import(names: &[String], from: &str) -> String {
     let line = format!("import {{ {} }} from \"{from}\";", names.join(", "));
-    if fits(&line) {
+    if fits(&line) || names.len() == 1 {
         return line;
     }
     let broken: String = names.iter().map(|n| format!("  {n},\n")).collect();
@@ -137,6 +147,10 @@ mod tests {
             "export async function createNote(\n  input: CreateNoteInput,\n): Promise<ActionResult<Note>>;"
         );
         assert_eq!(
+            signature("async function readMyWorkspaceInvitations", &[], "Promise<ActionResult<MyWorkspaceInvitation[]>>"),
+            "async function readMyWorkspaceInvitations(): Promise<\n  ActionResult<MyWorkspaceInvitation[]>\n> {"
+        );
+        assert_eq!(
             overload("export async function f", &s(&["a: A"]), "B"),
             "export async function f(a: A): B;"
         );
@@ -155,6 +169,14 @@ mod tests {
         assert_eq!(
             call(0, "const parsed = ", "parseInput", &s(&["createCompanyAddressSchema", "input", "companyAddressFormFields"]), ";"),
             "const parsed = parseInput(\n  createCompanyAddressSchema,\n  input,\n  companyAddressFormFields,\n);"
+        );
+        assert_eq!(
+            import(&s(&["workspaceInvitationIdSchema"]), "@/lib/validations/workspace-invitation"),
+            "import { workspaceInvitationIdSchema } from \"@/lib/validations/workspace-invitation\";"
+        );
+        assert_eq!(
+            import(&s(&["a", "workspaceInvitationIdSchema"]), "@/lib/validations/workspace-invitation"),
+            "import {\n  a,\n  workspaceInvitationIdSchema,\n} from \"@/lib/validations/workspace-invitation\";"
         );
         assert_eq!(
             array("export const projectStatusValues", &s(&["\"active\"", "\"archived\"", "\"something\"", "\"else\"", "\"more\""]), " as const"),

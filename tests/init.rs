@@ -63,6 +63,7 @@ fn init_files(prefix: &str) -> Vec<String> {
         ".claude/context/examples/typescript-database-examples.md",
         ".claude/context/examples/typescript-server-action-examples.md",
         ".claude/context/rules/api-auth-patterns.md",
+        ".claude/context/rules/email-content-patterns.md",
         ".claude/context/rules/nextjs-page-patterns.md",
         ".claude/context/rules/project-organization-patterns.md",
         ".claude/context/rules/supabase-database-patterns.md",
@@ -410,6 +411,114 @@ fn the_context_examples_are_what_scaffold_resource_generates() {
     }
 }
 
+/// The email rules show the email modules exactly as a tenant root writes them, in a plain and
+/// in a `src` project, and what they say of the invitation actions, functions and page is what
+/// that tenant root's files hold.
+#[test]
+fn the_email_rules_show_what_a_tenant_root_writes() {
+    use scaffold::generate::agent_context::{EMAIL_SAMPLE, SAMPLE_TIMESTAMP};
+    let layouts: &[(&str, &[&str], &str)] = &[
+        ("plain project", &[], ""),
+        ("src project", &["src/app"], "src/"),
+    ];
+    for (what, dirs, root) in layouts {
+        let dir = tempfile::tempdir().unwrap();
+        for folder in *dirs {
+            fs::create_dir_all(dir.path().join(folder)).unwrap();
+        }
+        ok(scaffold(dir.path(), &["context"]));
+        let mut sample = vec!["resource", EMAIL_SAMPLE.0];
+        sample.extend_from_slice(EMAIL_SAMPLE.1);
+        sample.extend_from_slice(&["--tenant", "--timestamp", SAMPLE_TIMESTAMP]);
+        ok(scaffold(dir.path(), &sample));
+
+        let rule = read(
+            dir.path(),
+            ".claude/context/rules/email-content-patterns.md",
+        );
+        assert!(
+            rule.contains("`scaffold resource workspace name:text --tenant`"),
+            "{what}: {rule}"
+        );
+        let shown: Vec<String> = code_blocks(&rule)
+            .into_iter()
+            .map(|(path, code)| {
+                assert_eq!(
+                    code,
+                    read(dir.path(), &path),
+                    "{what}: the email rules show {path} as generated"
+                );
+                path
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                format!("{root}lib/email/send.ts"),
+                format!("{root}lib/email/invitation-email.tsx")
+            ],
+            "{what}"
+        );
+        // What the prose names is in the files it names.
+        let actions = format!("{root}app/actions/workspace-invitations.ts");
+        let migration = "supabase/migrations/20250101000000_create_workspaces.sql";
+        let page = format!("{root}app/workspaces/invitations/[token]/page.tsx");
+        let cases: &[(&str, &str, &[&str])] = &[
+            (
+                "the invitation actions",
+                &actions,
+                &[
+                    "inviteWorkspaceMember",
+                    "resendWorkspaceInvitation",
+                    "\"invite_workspace_member\"",
+                    "\"record_workspace_invitation_email\"",
+                    "process.env.SITE_URL",
+                    "delivery",
+                    "sendEmail(",
+                ],
+            ),
+            (
+                "the migration",
+                migration,
+                &[
+                    "function public.invite_workspace_member(",
+                    "function public.record_workspace_invitation_email(",
+                    "where i.token_hash = sha256(convert_to(invitation_token, 'UTF8'))",
+                ],
+            ),
+            ("the link's page", &page, &["referrer: \"no-referrer\""]),
+            (
+                ".env.example",
+                ".env.example",
+                &["RESEND_API_KEY=", "EMAIL_FROM=", "SITE_URL="],
+            ),
+        ];
+        assert!(
+            rule.contains(&format!("`{actions}`")),
+            "{what}: the rules name {actions}"
+        );
+        for (name, path, wants) in cases {
+            let text = read(dir.path(), path);
+            for want in *wants {
+                assert!(text.contains(want), "{what}: {name} ({path}) hold {want:?}");
+            }
+        }
+        for said in [
+            "`inviteWorkspaceMember`",
+            "`resendWorkspaceInvitation`",
+            "`invite_workspace_member`",
+            "`record_workspace_invitation_email`",
+            "`SITE_URL`",
+            "`RESEND_API_KEY`",
+            "`EMAIL_FROM`",
+            "`/workspaces/invitations/<token>`",
+            "`referrer: \"no-referrer\"`",
+        ] {
+            assert!(rule.contains(said), "{what}: the rules say {said}");
+        }
+    }
+}
+
 #[test]
 fn the_rules_name_this_projects_paths() {
     let dir = tempfile::tempdir().unwrap();
@@ -453,6 +562,13 @@ fn the_rules_name_this_projects_paths() {
                 "| Server actions (mutations) | `app/_actions/<plural>.ts` |",
                 "| Data access (reads, `server-only`) | `lib/data/<plural>.ts` |",
                 "`.scaffold/templates/`",
+            ],
+        ),
+        (
+            "email-content-patterns.md",
+            &[
+                "`app/_actions/workspace-invitations.ts`",
+                "## Sending: `lib/email/send.ts`",
             ],
         ),
         (

@@ -306,10 +306,14 @@ fn entries_follow_the_access_mode() {
             "resource:workspaces",
             &[
                 "Membership actions in `app/actions/workspace-members.ts`",
-                "`addWorkspaceMember(input: AddWorkspaceMemberInput)`",
                 "Members table `public.workspace_members`",
+                "Invitations table `public.workspace_invitations`",
+                "`accept_workspace_invitation`",
+                "`inviteWorkspaceMember(input: InviteWorkspaceMemberInput)` → `ActionResult<WorkspaceInvitationSent>`",
+                "`acceptWorkspaceInvitation(token: string)`",
+                "`RESEND_API_KEY`, `EMAIL_FROM` and `SITE_URL`",
             ],
-            &[],
+            &["addWorkspaceMember"],
         ),
         (
             "resource:invoices",

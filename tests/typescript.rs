@@ -367,6 +367,11 @@ fn prepare() -> Project {
     let mut routes = Vec::new();
     for plan in &plans {
         routes.extend(write_pages(&dir, plan, &examples));
+        // Pages scaffold generates (a tenant root's invitation link).
+        routes.extend(plan.files.iter().filter_map(|path| {
+            let route = path.strip_prefix("app")?.strip_suffix("/page.tsx")?;
+            Some(route.to_string())
+        }));
     }
     widen_turbopack_root(&dir);
 
@@ -1456,7 +1461,6 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         );
         let snake = singular.replace('-', "_");
         let members_table = format!("{snake}_members");
-        let rpc = format!("rpc/add_{snake}_member");
         let names_of = |key: &str| -> Vec<String> {
             schema
                 .get(key)
@@ -1479,11 +1483,9 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
             "file": members_file,
             "dataFile": members_data_file,
             "table": members_table,
-            "rpc": rpc.strip_prefix("rpc/").unwrap(),
             "route": format!("/{plural}"),
             "schema": {
                 members_table.clone(): names_of(&members_table),
-                rpc.clone(): names_of(&rpc),
             },
         });
         let _ = writeln!(
@@ -1492,6 +1494,63 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
             import_path(&members_file),
             import_path(&members_data_file),
             serde_json::to_string_pretty(&members).unwrap()
+        );
+        // And its invitations: actions, reads, the link's page, the email they send.
+        let invitations_file = format!("app/actions/{singular}-invitations.ts");
+        let invitations_data_file = format!("lib/data/{singular}-invitations.ts");
+        for file in [&invitations_file, &invitations_data_file] {
+            assert!(
+                plan.files.contains(file),
+                "{}: no {file} in {:?}",
+                plan.case,
+                plan.files
+            );
+        }
+        let invitations_table = format!("{snake}_invitations");
+        let rpc = |name: String| (name.clone(), format!("rpc/{name}"));
+        let functions = [
+            ("invite", rpc(format!("invite_{snake}_member"))),
+            ("resend", rpc(format!("resend_{snake}_invitation"))),
+            ("revoke", rpc(format!("revoke_{snake}_invitation"))),
+            ("accept", rpc(format!("accept_{snake}_invitation"))),
+            ("decline", rpc(format!("decline_{snake}_invitation"))),
+            ("listMine", rpc(format!("my_{snake}_invitations"))),
+            (
+                "recordEmail",
+                rpc(format!("record_{snake}_invitation_email")),
+            ),
+        ];
+        let mut invitations_schema = serde_json::Map::new();
+        invitations_schema.insert(
+            invitations_table.clone(),
+            json!(names_of(&invitations_table)),
+        );
+        for (_, (_, path)) in &functions {
+            invitations_schema.insert(path.clone(), json!(names_of(path)));
+        }
+        let invitations = json!({
+            "pascal": s,
+            "camel": camel(singular),
+            "tenantColumn": format!("{snake}_id"),
+            "nameColumn": format!("{snake}_name"),
+            "unnamed": format!("a {}", snake.replace('_', " ")),
+            "file": invitations_file,
+            "dataFile": invitations_data_file,
+            "table": invitations_table,
+            "route": format!("/{plural}"),
+            "linkRoute": format!("/{plural}/invitations"),
+            "rpc": functions
+                .iter()
+                .map(|(key, (name, _))| (key.to_string(), json!(name)))
+                .collect::<serde_json::Map<_, _>>(),
+            "schema": invitations_schema,
+        });
+        let _ = writeln!(
+            out,
+            "\nimport * as invitations from \"{actions}\";\nimport * as invitationsData from \"{data}\";\nimport {{ describeInvitations }} from \"../support/invitations-suite\";\n\ndescribeInvitations({}, invitations, invitationsData);\n\nexport type InvitationProofs = [\n  Expect<NoAnyInActions<typeof invitations>>, // {invitations_file}: no `any` in the invitation actions\n  Expect<NoAnyInActions<typeof invitationsData>>, // {invitations_data_file}: no `any` in the invitation reads\n  // {invitations_file}: accept by token, and bound to it as the link page's form action\n  Expect<\n    Equal<\n      Overloads<typeof invitations.accept{s}Invitation>,\n      | [[token: string], Promise<ActionResult<invitations.{s}InvitationAccepted>>]\n      | [\n          [token: string, state: FormState<invitations.{s}InvitationAccepted>, formData: FormData],\n          Promise<FormState<invitations.{s}InvitationAccepted>>,\n        ]\n    >\n  >,\n];",
+            serde_json::to_string_pretty(&invitations).unwrap(),
+            actions = import_path(&invitations_file),
+            data = import_path(&invitations_data_file),
         );
     }
     out

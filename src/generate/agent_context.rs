@@ -16,6 +16,10 @@ use crate::spec::{Access, ResourceSpec};
 /// The resource the examples show: `scaffold resource note title:text:max=200 body:text:optional`.
 pub const SAMPLE: (&str, &[&str]) = ("note", &["title:text:max=200", "body:text:optional"]);
 
+/// The tenant root whose invitations the email rules show: `scaffold resource workspace
+/// name:text --tenant`.
+pub const EMAIL_SAMPLE: (&str, &[&str]) = ("workspace", &["name:text"]);
+
 /// The migration timestamp of the examples, so they are the same on every run.
 pub const SAMPLE_TIMESTAMP: &str = "20250101000000";
 
@@ -31,6 +35,7 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     (RULES_DIR, "context/rules/typescript-patterns.md"),
     (RULES_DIR, "context/rules/nextjs-page-patterns.md"),
     (RULES_DIR, "context/rules/project-organization-patterns.md"),
+    (RULES_DIR, "context/rules/email-content-patterns.md"),
     (
         EXAMPLES_DIR,
         "context/examples/typescript-server-action-examples.md",
@@ -41,6 +46,13 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     ),
     (EXAMPLES_DIR, "context/examples/nextjs-page-examples.md"),
 ];
+
+/// The spec of [`EMAIL_SAMPLE`].
+pub fn email_sample_spec() -> ResourceSpec {
+    let fields: Vec<String> = EMAIL_SAMPLE.1.iter().map(|f| f.to_string()).collect();
+    ResourceSpec::new(EMAIL_SAMPLE.0, None, &fields, Access::TenantRoot)
+        .expect("the email sample is valid")
+}
 
 /// The spec of [`SAMPLE`].
 pub fn sample_spec() -> ResourceSpec {
@@ -57,6 +69,17 @@ struct Context<'a> {
     init: super::init::InitPaths,
     session_file: &'a str,
     sample: Sample,
+    email: EmailSample,
+}
+
+/// What the email rules show: the shared email modules as a tenant root writes them, and the
+/// names of its invitation actions and functions that send and record.
+#[derive(Serialize)]
+struct EmailSample {
+    command: String,
+    send: File,
+    template: File,
+    invitations: super::resource::invitations::Invitations,
 }
 
 #[derive(Serialize)]
@@ -153,6 +176,7 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
         server: file(shared.server),
     };
     let context = Context {
+        email: email_sample(project, renderer)?,
         layout,
         config_file: CONFIG_FILE,
         override_dir: OVERRIDE_DIR,
@@ -176,6 +200,32 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
         );
     }
     Ok(plan)
+}
+
+/// The email modules and invitation names of [`EMAIL_SAMPLE`], rendered as `scaffold resource`
+/// writes them for this project.
+fn email_sample(project: &Project, renderer: &Renderer) -> Result<EmailSample, Error> {
+    let spec = email_sample_spec();
+    let migration = Migration {
+        stem: format!("{SAMPLE_TIMESTAMP}_create_{}", spec.table()),
+    };
+    let generated = super::resource::plan(&spec, project, renderer, &migration)?;
+    let shared = super::shared_paths(&project.layout);
+    let file = |path: String| -> File {
+        let code = generated
+            .get(&path)
+            .unwrap_or_else(|| panic!("the email sample plans {path}"))
+            .contents
+            .clone();
+        File { path, code }
+    };
+    Ok(EmailSample {
+        command: spec.command_line(),
+        send: file(shared.email),
+        template: file(shared.invitation_email),
+        invitations: super::resource::invitations_of(&spec, &project.layout)
+            .expect("the email sample is a tenant root"),
+    })
 }
 
 #[cfg(test)]

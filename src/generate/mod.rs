@@ -2,6 +2,7 @@
 
 pub mod agent_context;
 pub mod destroy;
+pub mod email;
 pub mod gitignore;
 pub mod init;
 pub mod pgtap;
@@ -23,7 +24,11 @@ mod tests {
 
     #[test]
     fn every_template_named_in_rust_is_built_in() {
-        let shared: Vec<&str> = Shared::ALL.iter().map(|s| s.template()).collect();
+        let shared: Vec<&str> = Shared::ALL
+            .iter()
+            .chain(Shared::EMAIL)
+            .map(|s| s.template())
+            .collect();
         let named = [
             resource::templates::ALL,
             webhook_stripe::templates::ALL,
@@ -146,6 +151,10 @@ pub struct Imports {
     pub form_state: String,
     /// The data-access layer's per-request Supabase client and user check.
     pub data_auth: String,
+    /// `sendEmail`, through Resend.
+    pub email: String,
+    /// The invitation email, a React Email component.
+    pub invitation_email: String,
     pub types: String,
     /// The resource's own validation module, where there is one.
     pub validation: Option<String>,
@@ -158,6 +167,8 @@ pub(crate) fn imports(layout: &Layout, validation_file: Option<&str>) -> Imports
         form_data: layout.import_path(&shared_paths(layout).form_data),
         form_state: layout.import_path(&shared_paths(layout).form_state),
         data_auth: layout.import_path(&shared_paths(layout).data_auth),
+        email: layout.import_path(&shared_paths(layout).email),
+        invitation_email: layout.import_path(&shared_paths(layout).invitation_email),
         types: layout.import_path(&layout.types_file),
         validation: validation_file
             .map(|name| layout.import_path(&format!("{}/{name}.ts", layout.validations_dir))),
@@ -170,6 +181,8 @@ pub(crate) struct SharedPaths {
     pub form_data: String,
     pub form_state: String,
     pub data_auth: String,
+    pub email: String,
+    pub invitation_email: String,
 }
 
 pub(crate) fn shared_paths(layout: &Layout) -> SharedPaths {
@@ -179,12 +192,22 @@ pub(crate) fn shared_paths(layout: &Layout) -> SharedPaths {
         form_data: format!("{}/form-data.ts", layout.validations_dir),
         form_state: format!("{}/form-state.ts", layout.lib_dir),
         data_auth: format!("{}/auth.ts", data_dir(layout)),
+        email: format!("{}/email/send.ts", layout.lib_dir),
+        invitation_email: format!("{}/email/invitation-email.tsx", layout.lib_dir),
     }
 }
 
 /// Where the data-access layer goes: the server-only read modules, one per resource.
 pub(crate) fn data_dir(layout: &Layout) -> String {
     format!("{}/data", layout.lib_dir)
+}
+
+/// Where the App Router's routes are: `app`, or `src/app` in a `src` project.
+pub(crate) fn app_dir(layout: &Layout) -> String {
+    match layout.source_root.as_str() {
+        "." | "" => "app".to_string(),
+        root => format!("{root}/app"),
+    }
 }
 
 /// A module generated code shares, written once and then left to the user.
@@ -197,6 +220,10 @@ pub(crate) enum Shared {
     FormState,
     /// Used by the data-access layer.
     DataAuth,
+    /// Used by whatever sends email (a tenant root's invitations).
+    Email,
+    /// The email a tenant root's invitations send.
+    InvitationEmail,
 }
 
 impl Shared {
@@ -211,6 +238,8 @@ impl Shared {
         Shared::FormState,
         Shared::DataAuth,
     ];
+    /// What a tenant root's invitations add: sending email, and the invitation email.
+    pub const EMAIL: &'static [Shared] = &[Shared::Email, Shared::InvitationEmail];
 
     fn template(self) -> &'static str {
         match self {
@@ -219,6 +248,8 @@ impl Shared {
             Shared::FormData => "shared/lib/validations/form-data.ts",
             Shared::FormState => "shared/lib/form-state.ts",
             Shared::DataAuth => "shared/lib/data/auth.ts",
+            Shared::Email => "shared/lib/email/send.ts",
+            Shared::InvitationEmail => "shared/lib/email/invitation-email.tsx",
         }
     }
 
@@ -229,6 +260,8 @@ impl Shared {
             Shared::FormData => &paths.form_data,
             Shared::FormState => &paths.form_state,
             Shared::DataAuth => &paths.data_auth,
+            Shared::Email => &paths.email,
+            Shared::InvitationEmail => &paths.invitation_email,
         }
     }
 }

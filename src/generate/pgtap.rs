@@ -16,6 +16,8 @@ pub struct TestIds {
     pub admin: &'static str,
     pub member: &'static str,
     pub newcomer: &'static str,
+    /// A user who signs up after being invited.
+    pub latecomer: &'static str,
     pub workspace: &'static str,
     pub other_workspace: &'static str,
     /// Another workspace the owner owns, to move rows to.
@@ -37,6 +39,7 @@ pub const IDS: TestIds = TestIds {
     admin: "66666666-6666-4666-8666-666666666666",
     member: "77777777-7777-4777-8777-777777777777",
     newcomer: "88888888-8888-4888-8888-888888888888",
+    latecomer: "eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee",
     workspace: "99999999-9999-4999-8999-999999999999",
     other_workspace: "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa",
     second_workspace: "dddddddd-dddd-4ddd-8ddd-dddddddddddd",

@@ -9,6 +9,9 @@ use super::policy::ApiRole;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Privilege {
     Select,
+    /// Select, on these columns only (already SQL identifiers): the others stay unreadable, and
+    /// `select *` is refused.
+    SelectColumns(Vec<String>),
     /// Insert, on these columns only (already SQL identifiers).
     Insert(Vec<String>),
     /// Update, on these columns only (already SQL identifiers).
@@ -21,6 +24,7 @@ impl Privilege {
     fn sql(&self) -> String {
         match self {
             Privilege::Select => "select".into(),
+            Privilege::SelectColumns(columns) => format!("select ({})", columns.join(", ")),
             Privilege::Insert(columns) => format!("insert ({})", columns.join(", ")),
             Privilege::Update(columns) => format!("update ({})", columns.join(", ")),
             Privilege::Delete => "delete".into(),

@@ -9,6 +9,7 @@ mod access;
 mod actions;
 mod docs;
 pub(crate) mod files;
+pub(crate) mod invitations;
 mod refs;
 mod table;
 mod tenancy;
@@ -17,10 +18,10 @@ mod zod;
 
 use serde::Serialize;
 
-use super::{imports, Imports, Migration};
+use super::{imports, init, Imports, Migration};
 use crate::error::Error;
 use crate::naming::Names;
-use crate::plan::Plan;
+use crate::plan::{Ownership, Plan};
 use crate::project::Project;
 use crate::render::Renderer;
 use crate::schema::{Grant, Policy};
@@ -34,6 +35,13 @@ pub mod templates {
     pub const TEST_OWNER: &str = "resource/supabase/tests/database/table.test.sql";
     pub const TEST_WORKSPACE: &str = "resource/supabase/tests/database/table.workspace.test.sql";
     pub const TEST_TENANT: &str = "resource/supabase/tests/database/table.tenant.test.sql";
+    pub const TEST_INVITATIONS: &str =
+        "resource/supabase/tests/database/table.invitations.test.sql";
+    pub const INVITATION_VALIDATION: &str = "tenant/lib/validations/invitation.ts";
+    pub const INVITATION_ACTIONS: &str = "tenant/app/actions/invitations.ts";
+    pub const INVITATION_DATA: &str = "tenant/lib/data/invitations.ts";
+    pub const INVITATION_PAGE: &str = "tenant/app/invitations/page.tsx";
+    pub const INVITATION_FORM: &str = "tenant/app/invitations/accept-form.tsx";
     pub const VALIDATION: &str = "resource/lib/validations/resource.ts";
     pub const DECIMAL: &str = "resource/lib/validations/decimal.ts";
     pub const FILE: &str = "resource/lib/validations/file.ts";
@@ -51,6 +59,12 @@ pub mod templates {
         TEST_OWNER,
         TEST_WORKSPACE,
         TEST_TENANT,
+        TEST_INVITATIONS,
+        INVITATION_VALIDATION,
+        INVITATION_ACTIONS,
+        INVITATION_DATA,
+        INVITATION_PAGE,
+        INVITATION_FORM,
         VALIDATION,
         DECIMAL,
         FILE,
@@ -62,6 +76,15 @@ pub mod templates {
         MEMBER_DATA,
         SESSION,
     ];
+}
+
+/// A tenant root's invitations (their SQL and TypeScript names), for the documents that describe
+/// them; `None` for every other resource.
+pub(crate) fn invitations_of(
+    spec: &ResourceSpec,
+    layout: &crate::project::Layout,
+) -> Option<invitations::Invitations> {
+    invitations::Invitations::of(spec, &tenancy::Tenancy::of(spec), layout)
 }
 
 /// Plans every file of one resource.
@@ -103,12 +126,34 @@ pub fn plan(
     if let Some(members_data) = &context.members_data {
         files.push((templates::MEMBER_DATA, &members_data.file));
     }
+    if let Some(test) = &paths.invitations_test {
+        files.push((templates::TEST_INVITATIONS, test));
+    }
+    if let Some(invitations) = &context.invitations {
+        let ts = &invitations.ts;
+        files.push((templates::INVITATION_VALIDATION, &ts.validation_file));
+        files.push((templates::INVITATION_ACTIONS, &ts.actions_file));
+        files.push((templates::INVITATION_DATA, &ts.data_file));
+        files.push((templates::INVITATION_PAGE, &ts.page_file));
+        files.push((templates::INVITATION_FORM, &ts.form_file));
+    }
     for (template, path) in files {
         plan.generated(path.clone(), renderer.render(template, &value)?);
     }
     let depth = super::schema_file::depth(project, spec)?;
     super::migration_files(&mut plan, project, migration, spec.table(), depth)?;
     super::shared_files(&mut plan, project, renderer, super::Shared::ALL)?;
+    if context.invitations.is_some() {
+        // Invitations send email: its modules, written once, and the settings they read.
+        super::shared_files(&mut plan, project, renderer, super::Shared::EMAIL)?;
+        let existing = project.read(init::ENV_EXAMPLE)?;
+        let env = init::merge_env(existing.as_deref(), renderer)?;
+        plan.add(
+            init::ENV_EXAMPLE,
+            init::append_env(Some(&env), super::email::ENV, renderer)?,
+            Ownership::Merged,
+        );
+    }
     // Written once, like the shared modules, by the first resource with a numeric field.
     if context.zod.decimal_import.is_some() && plan.get(&paths.decimal).is_none() {
         plan.write_once(
@@ -183,6 +228,8 @@ pub(crate) struct Paths {
     pub file: String,
     /// The server-only Storage helpers of file fields' actions and reads.
     pub storage: String,
+    /// A tenant root's second pgTAP file: its invitations.
+    pub invitations_test: Option<String>,
 }
 
 /// Where a tenant root's member list is read: the data-access module beside the resource's.
@@ -228,6 +275,7 @@ struct Context {
     members: Option<tenancy::Members>,
     /// A tenant root's members read, in the data-access layer.
     members_data: Option<MembersData>,
+    invitations: Option<invitations::Invitations>,
     #[serde(flatten)]
     zod: zod::Zod,
     test: test_data::TestData,
@@ -261,6 +309,7 @@ impl Context {
         );
         let actions = actions::Actions::new(spec);
         let members = tenancy::Members::of(spec, &tenancy, layout);
+        let invitations = invitations::Invitations::of(spec, &tenancy, layout);
         Ok(Context {
             command: spec.command_line(),
             access: spec.access,
@@ -279,6 +328,9 @@ impl Context {
                 decimal,
                 file,
                 storage,
+                invitations_test: invitations
+                    .as_ref()
+                    .map(|i| format!("{}/{}.test.sql", layout.tests_dir, i.table)),
             },
             imports: imports(layout, Some(&names.kebab)),
             table_shape: table::Table::new(spec, &refs, &tenancy)?,
@@ -290,6 +342,7 @@ impl Context {
                 .as_ref()
                 .map(|members| MembersData::of(members, names, layout)),
             members,
+            invitations,
             docs: docs::Docs::new(spec, &tenancy),
             selected: actions::Selected::new(spec, &actions, &zod),
             actions,

@@ -42,9 +42,6 @@ pub struct Tenancy {
     pub ids_fn_sql: String,
     pub add_creator_fn_sql: String,
     pub guard_fn_sql: String,
-    pub lookup_fn_sql: String,
-    pub add_member_fn: String,
-    pub add_member_fn_sql: String,
 }
 
 impl Tenancy {
@@ -67,7 +64,6 @@ impl Tenancy {
     pub fn new(names: &Names) -> Tenancy {
         let singular = &names.singular;
         let members_table = schema_identifier(format!("{singular}_members"));
-        let add_member_fn = schema_identifier(format!("add_{singular}_member"));
         let private = |name: String| {
             format!(
                 "{PRIVATE_SCHEMA}.{}",
@@ -92,9 +88,6 @@ impl Tenancy {
             ids_fn_sql: private(format!("my_{singular}_ids")),
             add_creator_fn_sql: private(format!("add_{singular}_creator")),
             guard_fn_sql: private(format!("guard_{singular}_roles")),
-            lookup_fn_sql: private(format!("{singular}_member_id_by_email")),
-            add_member_fn_sql: format!("public.{}", ident::quote(&add_member_fn)),
-            add_member_fn,
             members_table,
         }
     }
@@ -112,13 +105,10 @@ pub struct Members {
     pub roles: String,
     pub id_key: String,
     pub schema: String,
-    pub add_schema: String,
     pub change_schema: String,
     pub input: String,
-    pub add_input: String,
     pub change_input: String,
     pub list: String,
-    pub add: String,
     pub change: String,
     pub remove: String,
     pub leave: String,
@@ -143,18 +133,15 @@ impl Members {
         Members {
             policy_names: crate::schema::policy::names_sql(&policies),
             policies,
-            grants: grants(tenancy),
+            grants: grants(),
             row: format!("{pascal}Member"),
             roles: format!("{camel}Roles"),
             id_key: format!("{camel}Id"),
             schema: format!("{camel}MemberSchema"),
-            add_schema: format!("add{pascal}MemberSchema"),
             change_schema: format!("change{pascal}MemberRoleSchema"),
             input: format!("{pascal}MemberInput"),
-            add_input: format!("Add{pascal}MemberInput"),
             change_input: format!("Change{pascal}MemberRoleInput"),
             list: format!("list{pascal}Members"),
-            add: format!("add{pascal}Member"),
             change: format!("change{pascal}MemberRole"),
             remove: format!("remove{pascal}Member"),
             leave: format!("leave{pascal}"),
@@ -165,8 +152,10 @@ impl Members {
     }
 }
 
-/// Members see who else belongs; admins and owners add, change and remove members (the guard
+/// Members see who else belongs; admins and owners change roles and remove members (the guard
 /// trigger keeps owners above admins); anyone may remove themselves, which is how they leave.
+/// Nobody adds a membership through the table: it comes from creating the tenant or accepting an
+/// invitation (see [`super::invitations`]).
 fn policies(tenancy: &Tenancy) -> Vec<Policy> {
     let signed_in = &[ApiRole::Authenticated];
     let (fk, ids_fn) = (&tenancy.fk_column, &tenancy.ids_fn_sql);
@@ -180,13 +169,6 @@ fn policies(tenancy: &Tenancy) -> Vec<Policy> {
             signed_in,
             Some(member),
             None,
-        ),
-        Policy::new(
-            "admins can add members",
-            Command::Insert,
-            signed_in,
-            None,
-            Some(admin.clone()),
         ),
         Policy::new(
             "admins can change roles",
@@ -205,17 +187,13 @@ fn policies(tenancy: &Tenancy) -> Vec<Policy> {
     ]
 }
 
-/// A membership's tenant and user never change; only its role does.
-fn grants(tenancy: &Tenancy) -> Vec<Grant> {
+/// A membership's tenant and user never change; only its role does. No insert: memberships come
+/// from the trigger that makes a tenant's creator its owner and from accepting an invitation.
+fn grants() -> Vec<Grant> {
     vec![
         Grant::new(
             vec![
                 Privilege::Select,
-                Privilege::Insert(vec![
-                    tenancy.fk_column.clone(),
-                    "user_id".into(),
-                    "role".into(),
-                ]),
                 Privilege::Update(vec!["role".into()]),
                 Privilege::Delete,
             ],

@@ -405,6 +405,6 @@ fn decimal_call(field: &Field, column: &str, calls: &[String]) -> String {
 }
 
 /// A pattern as the body of a JavaScript regex literal.
-fn js_regex(pattern: &str) -> String {
+pub(super) fn js_regex(pattern: &str) -> String {
     pattern.replace('/', r"\/")
 }

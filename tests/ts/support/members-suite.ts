@@ -2,12 +2,12 @@
 // and its member list (the data-access module lib/data/<tenant>-members.ts), written by
 // `scaffold resource <tenant> --tenant`, against the recording Supabase client:
 // authentication first, validation before any query, the caller's own id from the session
-// only, the database's errors (RLS, no such user, duplicates) as documented results, and
+// only, the database's errors (RLS, missing rows) as documented results, and
 // revalidation after every change.
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cacheMocks } from "@/tests/next-mocks";
-import { postgrest, supabase, type Reply } from "./supabase-double";
+import { postgrest, supabase } from "./supabase-double";
 
 export type MembersSpec = {
   /** `workspace` (snake_case) */
@@ -21,7 +21,6 @@ export type MembersSpec = {
   /** The data-access module of the member list. */
   dataFile: string;
   table: string;
-  rpc: string;
   route: string;
   /** Tables and `rpc/<function>` argument names of the real database. */
   schema: Record<string, string[]>;
@@ -44,7 +43,6 @@ export function describeMembers(
   const { pascal } = spec;
   const names = {
     list: `list${pascal}Members`,
-    add: `add${pascal}Member`,
     changeRole: `change${pascal}MemberRole`,
     remove: `remove${pascal}Member`,
     leave: `leave${pascal}`,
@@ -85,7 +83,6 @@ export function describeMembers(
   const idKey = `${spec.camel}Id`;
   const valid: Record<keyof typeof names, unknown> = {
     list: TENANT,
-    add: { [idKey]: TENANT, email: "grace@example.com" },
     changeRole: { [idKey]: TENANT, userId: MEMBER, role: "admin" },
     remove: { [idKey]: TENANT, userId: MEMBER },
     leave: TENANT,
@@ -135,16 +132,6 @@ export function describeMembers(
 
     const invalid: [string, string, unknown][] = [
       [names.list, "a tenant id that is not a uuid", "42"],
-      [
-        names.add,
-        "an email that is not one",
-        { [idKey]: TENANT, email: "grace" },
-      ],
-      [
-        names.add,
-        "an unknown role",
-        { [idKey]: TENANT, email: "grace@example.com", role: "god" },
-      ],
       [names.changeRole, "no role", { [idKey]: TENANT, userId: MEMBER }],
       [
         names.changeRole,
@@ -177,59 +164,6 @@ export function describeMembers(
       expect(request?.params.get(tenantColumn)).toBe(`eq.${TENANT}`);
       expect(request?.params.get("order")).toBe("created_at.asc");
     });
-
-    it(`${names.add}: asks the database to add the user by email, as a member by default`, async () => {
-      supabase.signIn(ME);
-      supabase.reply({ rows: [membership()] });
-      expect(await action(names.add)(valid.add), line(names.add)).toEqual({
-        ok: true,
-        data: membership(),
-      });
-      const [request, ...more] = supabase.requests;
-      expect(more).toEqual([]);
-      expect(request?.method).toBe("POST");
-      expect(request?.table).toBe(`rpc/${spec.rpc}`);
-      expect(Object.values(request?.body as object), line(names.add)).toEqual(
-        expect.arrayContaining([TENANT, "grace@example.com", "member"]),
-      );
-      expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(spec.route);
-    });
-
-    const addErrors: [string, () => Reply, string][] = [
-      [
-        "P0002 no such user in reach",
-        () => ({
-          status: 400,
-          error: {
-            code: "P0002",
-            message: "no user with that email in reach",
-            details: null,
-            hint: null,
-          },
-        }),
-        "not_found",
-      ],
-      [
-        "23505 already a member",
-        () => postgrest.uniqueViolation(spec.table, "pkey"),
-        "conflict",
-      ],
-      [
-        "42501 not an admin",
-        () => postgrest.rlsDenied(spec.table),
-        "forbidden",
-      ],
-      ["a network failure", () => postgrest.networkFailure(), "unexpected"],
-    ];
-    it.each(addErrors)(
-      `${names.add}: maps %s to its documented result`,
-      async (_, reply, code) => {
-        supabase.signIn(ME);
-        supabase.reply(reply());
-        failed(await action(names.add)(valid.add), code, line(names.add));
-        expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
-      },
-    );
 
     it(`${names.changeRole}: changes only the role of that membership`, async () => {
       supabase.signIn(ME);

@@ -38,6 +38,8 @@ export type PostgrestErrorPayload = {
 /** What the fake PostgREST answers to the next request. */
 export type Reply =
   | { rows: Record<string, unknown>[]; total?: number }
+  /** A function's scalar result, as PostgREST answers `rpc/<function>`: `"<uuid>"`, `true`. */
+  | { value: string | number | boolean | null }
   | { status: number; error: PostgrestErrorPayload }
   | { network: Error };
 
@@ -372,6 +374,7 @@ class SupabaseDouble {
     const reply = this.replies.shift() ?? { rows: [] };
     if ("network" in reply) throw reply.network;
     if ("error" in reply) return json(reply.status, reply.error);
+    if ("value" in reply) return json(200, reply.value);
     const rows = reply.rows;
     const representation = headers["prefer"]?.includes("return=representation");
     const write =

@@ -117,6 +117,7 @@ revoke all on table {{ table_sql }} from public, anon, authenticated, service_ro
 {% endfor %}
 {% if access.kind == "tenant-root" %}
 {% include "resource/supabase/migrations/tenant_policies.sql" %}
+{% include "resource/supabase/migrations/tenant_invitations.sql" %}
 {% endif %}
 {% if files.buckets %}
 

@@ -56,9 +56,10 @@ create trigger add_creator_as_owner
 after insert on {{ table_sql }}
 for each row execute function {{ tenancy.add_creator_fn_sql }}();
 
--- Enforces, in the database, what policies alone cannot: nobody raises their own role, grants
--- or changes a role above their own, or leaves {{ tenancy.singular | indefinite }} without an owner. Requests
--- without a signed-in user (the service role, migrations) are trusted.
+-- Enforces, in the database, what policies alone cannot: nobody joins without creating the
+-- {{ tenancy.singular }} or accepting an invitation, raises their own role, grants or changes a role above
+-- their own, or leaves {{ tenancy.singular | indefinite }} without an owner. Requests without a signed-in user
+-- (the service role, migrations) are trusted.
 create function {{ tenancy.guard_fn_sql }}()
 returns trigger
 language plpgsql
@@ -90,10 +91,18 @@ begin
     ) then
       return new;
     end if;
-    if caller_role is null or new.role < caller_role then
-      raise exception 'only an owner can add an owner' using errcode = '42501';
+    -- The caller's own membership, added by {{ invitations.accept.private_sql }} in this
+    -- transaction, with the role of the invitation it has just marked accepted by them. Nothing
+    -- else writes accepted_by, and accepted_at = now() only within the transaction that accepted.
+    if caller_role is null and new.user_id = caller and exists (
+      select 1 from {{ invitations.table_sql }} i
+      where i.{{ tenancy.fk_column }} = new.{{ tenancy.fk_column }} and i.accepted_by = caller and i.role = new.role
+        and i.status = 'accepted' and i.accepted_at = now()
+    ) then
+      return new;
     end if;
-    return new;
+    raise exception 'memberships come from creating {{ tenancy.singular | indefinite }} or accepting an invitation'
+      using errcode = '42501';
   end if;
 
   if tg_op = 'UPDATE' then

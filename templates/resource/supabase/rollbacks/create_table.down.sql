@@ -38,10 +38,33 @@ end;
 $$;
 {% endif %}
 {% if access.kind == "tenant-root" %}
+{% set inv = invitations %}
 
-drop function {{ tenancy.add_member_fn_sql }}(uuid, text, {{ tenancy.role_type_sql }});
+drop function {{ inv.list_mine.public_sql }}();
+drop function {{ inv.decline.public_sql }}(uuid);
+drop function {{ inv.accept.public_sql }}(text);
+drop function {{ inv.record_email.public_sql }}(text, text, text);
+drop function {{ inv.revoke.public_sql }}(uuid);
+drop function {{ inv.resend.public_sql }}(uuid);
+drop function {{ inv.invite.public_sql }}(uuid, text, {{ tenancy.role_type_sql }});
 
-drop function {{ tenancy.lookup_fn_sql }}(uuid, text);
+drop function {{ inv.list_mine.private_sql }}();
+drop function {{ inv.decline.private_sql }}(uuid);
+drop function {{ inv.accept.private_sql }}(text);
+drop function {{ inv.record_email.private_sql }}(text, text, text);
+drop function {{ inv.revoke.private_sql }}(uuid);
+drop function {{ inv.resend.private_sql }}(uuid);
+drop function {{ inv.invite.private_sql }}(uuid, text, {{ tenancy.role_type_sql }});
+
+drop function {{ inv.ttl_fn_sql }}();
+{% for p in inv.policies | reverse %}
+
+{{ rls.drop_policy(p, inv.table_sql) -}}
+{% endfor %}
+
+drop table {{ inv.table_sql }};
+
+drop type {{ inv.status_type_sql }};
 {% for p in members.policies | reverse %}
 
 {{ rls.drop_policy(p, tenancy.members_table_sql) -}}

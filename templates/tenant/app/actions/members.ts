@@ -5,30 +5,7 @@ import * as z from "zod";
 
 {{ ts_import(["type ActionResult", "fromDatabaseError", "invalid", "notFound", "ok", "unauthorized"], imports.action_result) }}
 {{ ts_import(["createClient"], imports.server) }}
-{{ ts_import(["type " ~ members.add_input, members.add_schema, "type " ~ members.change_input, members.change_schema, "type " ~ members.row, "type " ~ members.input, members.schema], members.validation_import) }}
-
-/** Adds an existing user by email; only admins and owners can, and only owners add owners. */
-{{ ts_signature("export async function " ~ members.add, ["input: " ~ members.add_input], "Promise<ActionResult<" ~ members.row ~ ">>") }}
-  const supabase = await createClient();
-  const { data: auth } = await supabase.auth.getClaims();
-  if (!auth) return unauthorized();
-
-  const parsed = {{ members.add_schema }}.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-
-  // The lookup by email happens in the database and answers only an admin of this {{ tenancy.singular }}.
-  const { data, error } = await supabase
-    .rpc("{{ tenancy.add_member_fn }}", {
-      target_{{ tenancy.fk_column }}: parsed.data.{{ members.id_key }},
-      member_email: parsed.data.email,
-      member_role: parsed.data.role,
-    })
-    .single();
-  if (error) return fromDatabaseError(error);
-
-  revalidatePath("{{ route }}");
-  return ok(data);
-}
+{{ ts_import(["type " ~ members.change_input, members.change_schema, "type " ~ members.row, "type " ~ members.input, members.schema], members.validation_import) }}
 
 /** Changes a member's role; the database refuses raising your own role or acting above it. */
 {{ ts_signature("export async function " ~ members.change, ["input: " ~ members.change_input], "Promise<ActionResult<" ~ members.row ~ ">>") }}

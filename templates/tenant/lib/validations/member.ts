@@ -14,13 +14,6 @@ export const {{ members.schema }} = z.object({
   userId: z.uuid(),
 });
 
-/** Adds an existing user, found by the email they signed up with. */
-export const {{ members.add_schema }} = z.object({
-  {{ members.id_key }}: z.uuid(),
-  email: z.email(),
-  role: z.enum({{ members.roles }}).default("member"),
-});
-
 /** A new role for one membership. */
 export const {{ members.change_schema }} = z.object({
   {{ members.id_key }}: z.uuid(),
@@ -29,5 +22,4 @@ export const {{ members.change_schema }} = z.object({
 });
 
 {{ ts_alias("export type " ~ members.input, "z.input", "typeof " ~ members.schema) }}
-{{ ts_alias("export type " ~ members.add_input, "z.input", "typeof " ~ members.add_schema) }}
 {{ ts_alias("export type " ~ members.change_input, "z.input", "typeof " ~ members.change_schema) }}
