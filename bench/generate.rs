@@ -59,7 +59,13 @@ fn generate(count: usize, write: bool) -> Duration {
             )),
         )
         .expect("migration");
-        let plan = generate::resource::plan(&spec, &project, &renderer, &migration).expect("plan");
+        let plan = generate::resource::plan(
+            &spec,
+            &project,
+            &renderer,
+            &generate::resource::Migrations::Create(migration),
+        )
+        .expect("plan");
         let resolved = plan.resolve(&project, OnConflict::Stop).expect("resolve");
         if write {
             resolved.apply(&project.root).expect("apply");

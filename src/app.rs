@@ -11,12 +11,13 @@ use crate::cli::{
     StripeArgs, TemplatesCommand, WebhookCommand, WriteArgs,
 };
 use crate::error::Error;
+use crate::generate::resource::{alter, Migrations};
 use crate::generate::{self, Migration};
 use crate::manifest::{GenerationSpec, Generator, StripeEntry};
 use crate::plan::{Action, OnConflict, Outcome, Plan, Resolved};
 use crate::project::Project;
 use crate::render::{Renderer, EMBEDDED, OVERRIDE_DIR};
-use crate::spec::change;
+use crate::spec::rename::Renames;
 use crate::spec::ResourceSpec;
 use crate::spec_file::{self, ResourceEntry, SpecFile};
 
@@ -120,9 +121,20 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
             ))
         }
     };
+    let renames = Renames::parse(&args.alter.renames)?;
     let _lock = lock(&project, &args.write)?;
     let renderer = Renderer::new(&project.root);
-    let mut plan = resource_plan(&mut project, &renderer, &spec, args.timestamp.as_deref())?;
+    let request = alter::Request {
+        renames: Some(&renames),
+        allow_data_loss: args.alter.allow_data_loss,
+    };
+    let mut plan = resource_plan(
+        &mut project,
+        &renderer,
+        &spec,
+        args.timestamp.as_deref(),
+        request,
+    )?;
     if let Some(path) = &args.save_spec {
         let text = spec_file::write(path, &[ResourceEntry::from_spec(&spec)]);
         plan.generated(path.trim_start_matches("./").to_string(), text);
@@ -160,21 +172,48 @@ fn lock(project: &Project, args: &WriteArgs) -> Result<Option<crate::disk::Lock>
 }
 
 /// Plans one resource, as `scaffold resource` and `scaffold apply` do: its migration is the one
-/// already there (history, never rewritten: a spec that changes the table is refused) or a new
-/// one, later than every other, which the rest of the run then sees.
+/// already there (history, never rewritten), a new alter migration when the spec changes the
+/// table (`request`: the renames and `--allow-data-loss` that go with it), or a new create
+/// migration; a new one is later than every other, and the rest of the run then sees it.
 fn resource_plan(
     project: &mut Project,
     renderer: &Renderer,
     spec: &ResourceSpec,
     timestamp: Option<&str>,
+    request: alter::Request<'_>,
 ) -> Result<Plan, Error> {
     let table = spec.table();
     let name = format!("create_{table}");
-    let migration = match project.creation(table)?.cloned() {
+    let migrations = match project.creation(table)?.cloned() {
         Some(existing) => {
-            check_unchanged(project, spec, &existing)?;
-            // Only validates the timestamp: the migration is the one already there.
-            Migration::find_or_new(project, &name, timestamp)?
+            let old = current_spec(project, spec, &existing)?;
+            let creation = Migration {
+                stem: existing.file.trim_end_matches(".sql").to_string(),
+            };
+            match alter::plan(&old, spec, request, project)? {
+                None => {
+                    // Only validates the timestamp: the migrations are the ones already there.
+                    let migration = Migration::find_or_new(project, &name, timestamp)?;
+                    if project.alterations(table)?.is_empty() {
+                        Migrations::Create(migration)
+                    } else {
+                        Migrations::Current { creation }
+                    }
+                }
+                Some(alteration) => {
+                    let migration = Migration::new(project, &format!("alter_{table}"), timestamp)?;
+                    project.plan_migration(
+                        migration.file(Some(alteration.command.clone())),
+                        Some(spec.clone()),
+                    )?;
+                    Migrations::Alter {
+                        creation,
+                        migration,
+                        alteration: Box::new(alteration),
+                        old: Box::new(old),
+                    }
+                }
+            }
         }
         None => {
             let migration = Migration::new(project, &name, timestamp)?;
@@ -182,10 +221,10 @@ fn resource_plan(
                 migration.file(Some(spec.command_line())),
                 Some(spec.clone()),
             )?;
-            migration
+            Migrations::Create(migration)
         }
     };
-    let mut plan = generate::resource::plan(spec, project, renderer, &migration)?;
+    let mut plan = generate::resource::plan(spec, project, renderer, &migrations)?;
     plan.generation(
         format!("resource:{table}"),
         Generator::Resource,
@@ -195,32 +234,22 @@ fn resource_plan(
     Ok(plan)
 }
 
-/// Refuses a spec that changes a table whose create migration exists: it may have run, and
-/// changing it takes an alter migration.
-fn check_unchanged(
+/// The spec the table of an existing create migration has now (the manifest's, or the latest
+/// header's), to alter from. Without one, scaffold cannot tell what to change.
+fn current_spec(
     project: &Project,
     spec: &ResourceSpec,
     existing: &crate::project::MigrationFile,
-) -> Result<(), Error> {
+) -> Result<ResourceSpec, Error> {
     let table = spec.table();
-    let path = format!("{}/{}", project.layout.migrations_dir, existing.file);
-    let Some(old) = project.resources()?.get(table) else {
-        return Err(Error::input(format!(
-            "{path} creates public.{table}, but scaffold cannot tell from which spec: its header names no `scaffold resource` command and {} records none. It may have run, so scaffold does not rewrite it; choose another name, or remove the migration if it never ran",
+    project.resources()?.get(table).cloned().ok_or_else(|| {
+        Error::input(format!(
+            "{}/{} creates public.{table}, but scaffold cannot tell from which spec: its header names no `scaffold resource` command and {} records none. It may have run, so scaffold does not rewrite it; choose another name, or remove the migration if it never ran",
+            project.layout.migrations_dir,
+            existing.file,
             crate::manifest::PATH
-        )));
-    };
-    let changes = change::changes(old, spec);
-    if changes.is_empty() {
-        return Ok(());
-    }
-    let what: Vec<String> = changes.iter().map(|c| c.to_string()).collect();
-    Err(Error::input(format!(
-        "`{}` changes public.{table}: it {}. The table's migration {path} may already have run, so scaffold never rewrites it (not even with --force); changing a resource takes an alter migration, which scaffold does not write yet. Generate it as it is (`{}`), or write the alter migration by hand",
-        spec.command_line(),
-        what.join(", "),
-        old.command_line()
-    )))
+        ))
+    })
 }
 
 /// The command line of `scaffold webhook stripe` with these events.
@@ -271,6 +300,7 @@ fn apply(dir: &std::path::Path, args: ApplyArgs) -> Result<(), Error> {
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| Error::input(format!("cannot read the spec file {shown}: {e}")))?;
     let file = SpecFile::parse(&shown, &text, project.layout.default_access)?;
+    let renames = apply_renames(&file, &args.renames)?;
     let _lock = lock(&project, &args.write)?;
     let renderer = Renderer::new(&project.root);
     let mut plan = Plan::default();
@@ -280,11 +310,16 @@ fn apply(dir: &std::path::Path, args: ApplyArgs) -> Result<(), Error> {
     let mut timestamp = args.timestamp.clone();
     for declared in &file.resources {
         let before = project.latest_migration()?.map(|m| m.version.clone());
+        let request = alter::Request {
+            renames: renames.get(declared.spec.table()),
+            allow_data_loss: args.allow_data_loss,
+        };
         let planned = resource_plan(
             &mut project,
             &renderer,
             &declared.spec,
             timestamp.as_deref(),
+            request,
         )
         .map_err(|e| {
             if let Error::Input(message) = e {
@@ -304,6 +339,39 @@ fn apply(dir: &std::path::Path, args: ApplyArgs) -> Result<(), Error> {
         plan.merge(planned, &mut seen)?;
     }
     write(&project, &renderer, plan, &args.write)
+}
+
+/// `scaffold apply`'s `--rename RESOURCE.OLD=NEW` (and `RESOURCE.FIELD:OLD=NEW`), by table; the
+/// resource is named as in the file, or by its table.
+fn apply_renames(
+    file: &SpecFile,
+    tokens: &[String],
+) -> Result<std::collections::HashMap<String, Renames>, Error> {
+    let mut by_table: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for token in tokens {
+        let declared = token.split_once('.').and_then(|(resource, rest)| {
+            file.resources
+                .iter()
+                .find(|r| r.spec.name_as_typed() == resource || r.spec.table() == resource)
+                .map(|r| (r.spec.table().to_string(), rest.to_string()))
+        });
+        let Some((table, rest)) = declared else {
+            let names: Vec<&str> = file
+                .resources
+                .iter()
+                .map(|r| r.spec.name_as_typed())
+                .collect();
+            return Err(Error::input(format!(
+                "`--rename {token}`: with `scaffold apply`, name the resource first, as RESOURCE.OLD=NEW or RESOURCE.FIELD:OLD=NEW; the file declares: {}",
+                names.join(", ")
+            )));
+        };
+        by_table.entry(table).or_default().push(rest);
+    }
+    by_table
+        .into_iter()
+        .map(|(table, tokens)| Ok((table, Renames::parse(&tokens)?)))
+        .collect()
 }
 
 fn destroy(

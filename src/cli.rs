@@ -13,16 +13,22 @@ Examples:
   scaffold resource note title:text:max=200 body:text --dry-run
   scaffold resource note title:text --json --yes
   scaffold resource task title:text project:ref:on-delete=cascade --access public-read
-  scaffold resource event title:text starts_at:timestamptz --actions get,list
+  scaffold resource event title:text:sortable:searchable starts_at:timestamptz --actions get,list
   scaffold resource            # on a terminal: asks for the name, fields, access and actions
   scaffold resource workspace name:text:max=80 slug:text:unique --tenant
   scaffold resource invoice amount:numeric:min=0 --access workspace --write-role admin
+
+Run again with another spec, a resource that already has a migration gets a new, alter migration:
+  scaffold resource note title:text:max=200 body:text priority:int:optional
+  scaffold resource note heading:text:max=200 body:text --rename title=heading
+  scaffold resource note title:text --allow-data-loss      # drops body, and its values
 
 Field grammar: NAME:TYPE[:MODIFIER...]
   types:     text int bigint numeric float bool date timestamptz uuid email url jsonb
              enum=a,b,c  ref (project:ref → project_id references public.projects)  ref=TABLE
              file (avatar:file:max=5mb:accept=image/png,image/jpeg → a private Storage bucket)
-  modifiers: optional unique index default=VALUE min=N max=N on-delete=cascade|restrict|set-null
+  modifiers: optional unique index sortable searchable default=VALUE min=N max=N
+             on-delete=cascade|restrict|set-null
   defaults:  date default=today, timestamptz default=now, uuid default=random, or a literal value";
 
 const INIT_EXAMPLES: &str = "\
@@ -148,7 +154,26 @@ pub struct ResourceArgs {
     pub save_spec: Option<String>,
 
     #[command(flatten)]
+    pub alter: AlterArgs,
+
+    #[command(flatten)]
     pub write: WriteArgs,
+}
+
+/// How a resource that already has a migration changes: in a new, alter migration.
+#[derive(Debug, Args)]
+pub struct AlterArgs {
+    /// When the resource already has a migration: a field renamed (OLD=NEW; its column keeps its
+    /// values) or an enum value renamed (FIELD:OLD=NEW). Never guessed from a field removed and
+    /// another added. Repeatable.
+    #[arg(long = "rename", value_name = "OLD=NEW")]
+    pub renames: Vec<String>,
+
+    /// When the resource already has a migration: write the alter migration even where it can
+    /// lose or reject rows already there (a dropped column, a narrower type or bound, a field
+    /// made required without a default, a removed enum value).
+    #[arg(long)]
+    pub allow_data_loss: bool,
 }
 
 const APPLY_EXAMPLES: &str = "\
@@ -176,12 +201,23 @@ A spec file declares resources in the command line's vocabulary; TOML, or the sa
   events = [\"checkout.session.completed\", \"invoice.payment_failed\"]
 
 Resources may reference each other in any order: migrations are ordered so that every table comes
-after those it references. Applying the same file again changes nothing.";
+after those it references. Applying the same file again changes nothing; applying it edited writes
+an alter migration for each resource that changed (`--rename note.title=heading` for a renamed
+field, `--allow-data-loss` for a change that can lose or reject rows).";
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
     /// The spec file: TOML, or JSON when its name ends in .json.
     pub file: PathBuf,
+
+    /// A field of a resource renamed since the file was last applied (RESOURCE.OLD=NEW), or an
+    /// enum value (RESOURCE.FIELD:OLD=NEW). Repeatable.
+    #[arg(long = "rename", value_name = "RESOURCE.OLD=NEW")]
+    pub renames: Vec<String>,
+
+    /// Write alter migrations even where they can lose or reject rows already there.
+    #[arg(long)]
+    pub allow_data_loss: bool,
 
     /// Fix the version of the first new migration (YYYYMMDDHHMMSS, UTC); the next ones follow
     /// a second apart.
@@ -385,6 +421,14 @@ mod tests {
                 "{line}"
             );
         }
+        // An alter migration's header: the flags that made the alter are not the spec's.
+        assert_eq!(
+            resource_spec_of_command(
+                "scaffold resource note heading:text --rename title=heading --rename s:a=b --allow-data-loss"
+            )
+            .map(|s| s.command_line()),
+            Some("scaffold resource note heading:text".to_string())
+        );
         assert_eq!(resource_spec_of_command("scaffold webhook stripe"), None);
         assert_eq!(
             resource_spec_of_command("scaffold resource note 'unclosed"),

@@ -173,6 +173,16 @@ impl Manifest {
         self.generations.remove(key)
     }
 
+    /// Whether `text` is what scaffold last generated for `path` (a file no one changed since).
+    pub fn wrote(&self, path: &str, text: &str) -> bool {
+        let mut records = self.generations.values().filter_map(|g| g.files.get(path));
+        let Some(first) = records.next() else {
+            return false;
+        };
+        let hash = sha256(text);
+        first.sha256 == hash || records.any(|r| r.sha256 == hash)
+    }
+
     /// Whether a generation other than `except` lists `path`.
     pub fn used_elsewhere(&self, path: &str, except: &str) -> bool {
         self.generations

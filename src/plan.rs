@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::disk;
 use crate::error::Error;
-use crate::manifest::{self, FileRecord, Generation, GenerationSpec, Generator};
+use crate::manifest::{self, FileRecord, Generation, GenerationSpec, Generator, RecordedOwnership};
 use crate::project::Project;
 use crate::session::PlannedEntry;
 
@@ -233,7 +233,8 @@ impl Plan {
     /// removed when unchanged since scaffold wrote them, or with `on_conflict` `Overwrite`.
     pub fn resolve(self, project: &Project, on_conflict: OnConflict) -> Result<Resolved, Error> {
         let mut files = Vec::with_capacity(self.files.len() + self.removals.len() + 1);
-        let mut record = project.manifest()?.clone();
+        let before = project.manifest()?;
+        let mut record = before.clone();
         let records_change = !self.generations.is_empty() || !self.forget.is_empty();
         for key in &self.forget {
             record.forget(key);
@@ -254,11 +255,21 @@ impl Plan {
                     );
                 }
             }
-            let migrations = generation
-                .paths
+            // The generation's earlier migrations stay its own: a create migration and the
+            // alter migrations after it (a rerun that alters plans only the new one).
+            if let Some(earlier) = before.generations.get(&generation.key) {
+                for (path, file) in &earlier.files {
+                    if file.ownership == RecordedOwnership::Migration {
+                        recorded.entry(path.clone()).or_insert_with(|| file.clone());
+                    }
+                }
+            }
+            let migrations = recorded
                 .iter()
-                .filter(|p| p.starts_with(&migrations_dir))
-                .cloned()
+                .filter(|(p, f)| {
+                    p.starts_with(&migrations_dir) && f.ownership == RecordedOwnership::Migration
+                })
+                .map(|(p, _)| p.clone())
                 .collect();
             record.record(
                 generation.key.clone(),
@@ -278,6 +289,13 @@ impl Plan {
                 (Some(text), _) if *text == file.contents => Action::Identical,
                 (Some(_), Ownership::WriteOnce | Ownership::History) => Action::Keep,
                 (Some(_), Ownership::Merged) => Action::Update,
+                // As scaffold wrote it (the manifest's hash): not the user's, so regenerated
+                // (unless --skip-existing says to keep every existing file).
+                (Some(text), Ownership::Generated)
+                    if on_conflict != OnConflict::Skip && before.wrote(&file.path, text) =>
+                {
+                    Action::Overwrite
+                }
                 (Some(_), Ownership::Generated) => match on_conflict {
                     OnConflict::Stop => Action::Conflict,
                     OnConflict::Overwrite => Action::Overwrite,

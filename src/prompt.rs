@@ -12,7 +12,7 @@ use clap::ValueEnum;
 
 use crate::error::Error;
 use crate::naming::{self, Names};
-use crate::spec::field::{Bounds, FieldKind, OnDelete};
+use crate::spec::field::{Bounds, FieldKind, OnDelete, Search};
 use crate::spec::file::Size;
 use crate::spec::{field, ident, Access, AccessArg, ActionKind, ResourceSpec, Role};
 
@@ -477,6 +477,22 @@ fn ask_field(
             tenant || prompter.select(&format!("`{name}`: unique across"), &scopes, 0)? == 1;
         token.push_str(if global { ":unique=global" } else { ":unique" });
     }
+    let optional = token.ends_with(":optional");
+    if kind.sortable()
+        && !optional
+        && prompter.confirm(&format!("`{name}`: can lists be sorted by it?"), false)?
+    {
+        token.push_str(":sortable");
+    }
+    if let Some(search) = kind.search() {
+        let how = match search {
+            Search::Words => "by words",
+            Search::Substring => "by any part",
+        };
+        if prompter.confirm(&format!("`{name}`: can lists search it ({how})?"), false)? {
+            token.push_str(":searchable");
+        }
+    }
     if kind == FieldKind::Numeric {
         for (key, label) in [
             ("scale", "digits after the point (scale; 2 for money)"),
@@ -570,25 +586,26 @@ mod tests {
     fn answers_make_the_same_spec_as_the_command_line() {
         let cases: &[(&[&str], &str)] = &[
             (
-                // name, singular, plural; title: text, required, not unique, max 200, no default;
-                // body: text, optional, ...; access owner.
+                // name, singular, plural; title: text, required, not unique, sortable,
+                // searchable, max 200, no default; body: text, optional (never sortable), not
+                // searchable, ...; access owner.
                 &[
-                    "note", "<initial>", "<initial>", "title", "text", "y", "n", "", "200", "",
-                    "y", "body", "text", "n", "n", "", "", "", "n", "owner", "",
+                    "note", "<initial>", "<initial>", "title", "text", "y", "n", "y", "y", "",
+                    "200", "", "y", "body", "text", "n", "n", "n", "", "", "", "n", "owner", "",
                 ],
-                "scaffold resource note title:text:max=200 body:text:optional",
+                "scaffold resource note title:text:sortable:searchable:max=200 body:text:optional",
             ),
             (
                 &[
                     "projects", "<initial>", "<initial>", "status", "enum", "active,archived",
-                    "y", "n", "active", "y", "budget", "numeric", "y", "n", "2", "", "0", "", "", "y",
+                    "y", "n", "n", "active", "y", "budget", "numeric", "y", "n", "n", "2", "", "0", "", "", "y",
                     "owner_id", "ref", "people", "n", "restrict", "n", "public-read", "",
                 ],
                 "scaffold resource projects status:enum=active,archived:default=active budget:numeric:scale=2:min=0 owner_id:ref=people:optional:on-delete=restrict --access public-read",
             ),
             (
                 &[
-                    "person", "<initial>", "persons", "due_on", "date", "y", "n", "today", "n",
+                    "person", "<initial>", "persons", "due_on", "date", "y", "n", "n", "today", "n",
                     "workspace", "admin", "list,create",
                 ],
                 "scaffold resource person due_on:date:default=today --access workspace --write-role admin --plural persons --actions create,list",
@@ -608,8 +625,9 @@ mod tests {
             (
                 // code: unique per owner; slug: unique across the table.
                 &[
-                    "tag", "<initial>", "<initial>", "code", "text", "y", "y", "per-owner", "", "",
-                    "", "y", "slug", "text", "y", "y", "global", "", "", "", "n", "owner", "",
+                    "tag", "<initial>", "<initial>", "code", "text", "y", "y", "per-owner", "n",
+                    "n", "", "", "", "y", "slug", "text", "y", "y", "global", "n", "n", "", "", "",
+                    "n", "owner", "",
                 ],
                 "scaffold resource tag code:text:unique slug:text:unique=global",
             ),
@@ -678,6 +696,7 @@ mod tests {
                     "int",
                     "y",
                     "n",
+                    "n",
                     "1.5",
                     "1",
                 ],
@@ -691,6 +710,7 @@ mod tests {
                     "n",
                     "int",
                     "y",
+                    "n",
                     "n",
                     "5",
                     "2",
@@ -707,6 +727,7 @@ mod tests {
                     "enum",
                     "a,b",
                     "y",
+                    "n",
                     "n",
                     "c",
                     "a",
@@ -736,7 +757,10 @@ mod tests {
             access: Some(AccessArg::PublicRead),
             ..Given::default()
         };
-        let (result, scripted) = run(given, &["title", "text", "y", "n", "", "", "", "n", ""]);
+        let (result, scripted) = run(
+            given,
+            &["title", "text", "y", "n", "n", "n", "", "", "", "n", ""],
+        );
         assert_eq!(
             command_line(&result.unwrap()),
             "scaffold resource note title:text --access public-read --plural notes"
@@ -751,7 +775,10 @@ mod tests {
             actions: Some(vec![ActionKind::Get]),
             ..Given::default()
         };
-        let (result, scripted) = run(given, &["title", "text", "y", "n", "", "", "", "n"]);
+        let (result, scripted) = run(
+            given,
+            &["title", "text", "y", "n", "n", "n", "", "", "", "n"],
+        );
         assert_eq!(
             command_line(&result.unwrap()),
             "scaffold resource note title:text --plural notes --actions get"
@@ -768,7 +795,10 @@ mod tests {
             ..Given::default()
         };
         // A unique field of a tenant root is global without asking: it has no owner.
-        let (result, scripted) = run(given, &["name", "text", "y", "y", "", "", "", "n", ""]);
+        let (result, scripted) = run(
+            given,
+            &["name", "text", "y", "y", "n", "n", "", "", "", "n", ""],
+        );
         assert_eq!(
             result.unwrap().spec(true).unwrap().command_line(),
             "scaffold resource team name:text:unique=global --tenant --plural teams"
@@ -788,6 +818,8 @@ mod tests {
                 "title",
                 "text",
                 "y",
+                "n",
+                "n",
                 "n",
                 "",
                 "",

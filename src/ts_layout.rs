@@ -97,17 +97,42 @@ pub fn import(names: &[String], from: &str) -> String {
     format!("import {{\n{broken}}} from \"{from}\";")
 }
 
-/// `left = generic<arg>;`: a string-literal argument moves to the next line whole; any other
-/// argument breaks inside the angle brackets, as Prettier lays out type aliases.
-pub fn alias(left: &str, generic: &str, arg: &str) -> String {
-    let line = format!("{left} = {generic}<{arg}>;");
+/// `left = generic<args>;`: a string-literal argument moves to the next line whole; otherwise
+/// the type arguments break inside the angle brackets, one per line, as Prettier lays out type
+/// aliases.
+pub fn alias(left: &str, generic: &str, args: &str) -> String {
+    let line = format!("{left} = {generic}<{args}>;");
     if fits(&line) {
         line
-    } else if arg.starts_with('"') {
-        format!("{left} =\n  {generic}<{arg}>;")
+    } else if args.starts_with('"') {
+        format!("{left} =\n  {generic}<{args}>;")
     } else {
-        format!("{left} = {generic}<\n  {arg}\n>;")
+        let each: Vec<String> = type_arguments(args)
+            .iter()
+            .map(|a| format!("  {a}"))
+            .collect();
+        format!("{left} = {generic}<\n{}\n>;", each.join(",\n"))
     }
+}
+
+/// `A<B, C>, "d"` → [`A<B, C>`, `"d"`]: the arguments of a type argument list, split at its
+/// own commas (not those of nested ones).
+fn type_arguments(args: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (at, c) in args.char_indices() {
+        match c {
+            '<' | '(' | '[' | '{' => depth += 1,
+            '>' | ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                found.push(args[start..at].trim());
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    found.push(args[start..].trim());
+    found
 }
 
 /// An array of string literals: on one line, or one element per line.
@@ -161,6 +186,10 @@ mod tests {
         assert_eq!(
             alias("export type CreateCompanyShippingAddressInput", "z.input", "typeof createCompanyShippingAddressSchema"),
             "export type CreateCompanyShippingAddressInput = z.input<\n  typeof createCompanyShippingAddressSchema\n>;"
+        );
+        assert_eq!(
+            alias("export type CompanyShippingAddress", "WithDecimals", "Tables<\"company_shipping_addresses\">, \"amount\" | \"b\""),
+            "export type CompanyShippingAddress = WithDecimals<\n  Tables<\"company_shipping_addresses\">,\n  \"amount\" | \"b\"\n>;"
         );
         assert_eq!(
             alias("export type ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMN", "Tables", "\"company_shipping_addresses\""),

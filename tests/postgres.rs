@@ -24,6 +24,7 @@
 //! | `tenant::last_owner_race`       | two sessions: a workspace's two owners leave at once; the second waits, then fails |
 //! | `tenant::concurrent_accept`     | two sessions: one invitation accepted twice at once; the second waits, answers the same, one membership (tests/postgres/invitations.rs, with the invitation probes of `<tenant>::isolation`) |
 //! | `tenant::private_schema`        | a project's own `private` schema is left alone; a `scaffold_private` scaffold did not create stops the migration |
+//! | `<spec>::list`                  | the generated `list<Plural>` run page by page through a PostgREST stand-in (tests/support/list-driver.mjs): every order both ways with ties, rows written between pages, each filter, search, the total, and row level security scoping it all |
 //!
 //! Why `harness = false` with libtest-mimic: the cluster starts once, on first use, and is
 //! stopped after the last trial whatever happened (a `#[test]` binary never drops statics), each
@@ -65,6 +66,7 @@ const SPEC_CHECKS: &[(&str, Check)] = &[
     ("rollback", rollback),
     ("isolation", isolation),
     ("parity", parity),
+    ("list", list_pages),
 ];
 
 /// The other generators, generated after the resource matrix into the same project, as an app
@@ -3615,4 +3617,497 @@ fn zod_verdicts(suite: &Suite, spec: &Spec, cases: &[ParityCase]) -> Result<Vec<
             String::from_utf8_lossy(&output.stdout)
         )
     })
+}
+
+// ---------------------------------------------------------------------------
+// (8) lists: the generated data layer's list, run against the database through a PostgREST
+// stand-in (tests/support/list-driver.mjs), page by page
+
+/// The generated `list<Plural>` of one spec, called as a Server Component calls it, with the
+/// requests it makes answered by the stand-in.
+struct Lister {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+    module: PathBuf,
+    function: String,
+}
+
+impl Lister {
+    fn start(suite: &Suite, db: &Database<'_>, spec: &Spec) -> Result<Lister, String> {
+        let args = common::MATRIX[spec.index].1;
+        let plural = args
+            .iter()
+            .position(|a| *a == "--plural")
+            .map(|i| args[i + 1]);
+        let names = scaffold::naming::Names::derive(args[0], plural);
+        let module = suite
+            .project
+            .path()
+            .join(format!("lib/data/{}.ts", names.kebab_plural));
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/list-driver.mjs");
+        let mut child = std::process::Command::new(node()?)
+            .arg("--no-warnings")
+            .arg(&script)
+            .arg(db.socket_url())
+            .current_dir(suite.project.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("running node: {e}"))?;
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        Ok(Lister {
+            child,
+            stdin,
+            stdout,
+            module,
+            function: format!("list{}", names.pascal_plural),
+        })
+    }
+
+    /// One call: the page, or the failure the function returned.
+    fn call(&mut self, user: Option<&str>, input: &Value) -> Result<Value, String> {
+        use std::io::{BufRead, Write};
+        let command = json!({
+            "module": self.module, "fn": self.function, "user": user, "input": input,
+        });
+        writeln!(self.stdin, "{command}").map_err(|e| format!("writing to the driver: {e}"))?;
+        let mut line = String::new();
+        self.stdout
+            .read_line(&mut line)
+            .map_err(|e| format!("reading the driver: {e}"))?;
+        let answer: Value = serde_json::from_str(&line)
+            .map_err(|e| format!("the driver answered {line:?}: {e}"))?;
+        match &answer["result"] {
+            result if result["ok"] == true => Ok(result["data"].clone()),
+            _ => Err(format!("{}({input}) as {user:?}: {answer}", self.function)),
+        }
+    }
+
+    /// Every page from the first, following `nextCursor`: the ids, in order.
+    fn walk(&mut self, user: Option<&str>, input: &Value) -> Result<Vec<String>, String> {
+        let mut ids = Vec::new();
+        let mut input = input.clone();
+        for _ in 0..100 {
+            let page = self.call(user, &input)?;
+            ids.extend(ids_of(&page));
+            match page["nextCursor"].as_str() {
+                Some(cursor) => input["after"] = json!(cursor),
+                None => return Ok(ids),
+            }
+        }
+        Err(format!("{input}: more than 100 pages"))
+    }
+}
+
+impl Drop for Lister {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ids_of(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|r| r["id"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Issue 14, item 3. Alice's rows (ties on created_at and on every sort column among them)
+/// and Bob's, listed through the generated data layer in pages of 2: every order the list
+/// offers, both ways, gives every row exactly once in the order PostgreSQL sorts them (ties
+/// broken by id); rows written between two pages are never repeated nor make one skipped;
+/// each filter and the search give exactly the expected rows; the total counts them; and row
+/// level security still scopes all of it (Bob never sees Alice's rows unless the table is
+/// public).
+fn list_pages(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
+    let db = suite.database_with(&format!("list_{}", spec.index), spec.index + 1)?;
+    create_users(&db)?;
+    let one = |r: Result<(), String>| r.map_err(|e| vec![e]);
+    let table = spec.qualified();
+    // Alice's rows in one workspace of hers, for a workspace resource; Bob's in his.
+    let (tenants, _) = match spec.access {
+        Access::Workspace { .. } => tenant(suite)
+            .map(|(t, m)| (Some(t), m))
+            .map_err(|e| vec![e])?,
+        _ => (None, String::new()),
+    };
+    let workspace_of = |user: &str| -> Result<Option<String>, Vec<String>> {
+        tenants
+            .map(|t| insert_valid_row(suite, &db, t, user, new_seq()))
+            .transpose()
+            .map_err(|e| vec![e])
+    };
+    let (alice_ws, bob_ws) = (workspace_of(ALICE)?, workspace_of(BOB)?);
+    let mut alice = Vec::new();
+    for (user, workspace, count) in [(ALICE, &alice_ws, 7), (BOB, &bob_ws, 3)] {
+        for _ in 0..count {
+            let seq = new_seq();
+            let inside = workspace.as_deref().map(|w| In {
+                workspace: w,
+                owner: user,
+            });
+            let mut row = valid_row_in(suite, &db, spec, user, seq, inside).map_err(|e| vec![e])?;
+            let id = insert_row(&db, spec, user, &mut row).map_err(|e| vec![e])?;
+            if user == ALICE {
+                alice.push(id);
+            }
+        }
+    }
+    // Ties: created_at takes three values, and each sortable field two, across the rows.
+    let mut setup = String::new();
+    for (i, id) in alice.iter().enumerate() {
+        let _ = writeln!(
+            setup,
+            "update {table} set created_at = timestamptz '2025-01-01' + {} * interval '1 microsecond' where id = '{id}';",
+            i % 3
+        );
+        for field in spec.fields.iter().filter(|f| f.sortable) {
+            // Ties, unless the values must be unique (then in the opposite order of the rows).
+            let seq = if field.unique.is_some() {
+                100 - i
+            } else {
+                1 + i % 2
+            };
+            let value = valid_value(field, seq);
+            let _ = writeln!(setup, "{};", update_sql(spec, &field.column(), &value, id));
+        }
+    }
+    one(db.psql(&setup).map(drop))?;
+    let scope = match spec.access {
+        Access::Owner => format!("user_id = '{ALICE}'"),
+        Access::Workspace { .. } => format!(
+            "workspace_id = '{}'",
+            alice_ws.as_deref().unwrap_or_default()
+        ),
+        Access::Tenant => format!(
+            "id in (select workspace_id from public.workspace_members where user_id = '{ALICE}')"
+        ),
+        Access::PublicRead | Access::Billing => "true".to_string(),
+    };
+    let base = match &alice_ws {
+        Some(w) => json!({ "workspaceId": w }),
+        None => json!({}),
+    };
+    let oracle = |order: &str, filter: &str| -> Result<Vec<String>, Vec<String>> {
+        db.psql(&format!(
+            "select id from {table} where {scope} and {filter} order by {order}"
+        ))
+        .map(|out| out.lines().map(str::to_string).collect())
+        .map_err(|e| vec![e])
+    };
+    let mut lister = Lister::start(suite, &db, spec).map_err(|e| vec![e])?;
+    let mut failures = Vec::new();
+
+    // Every order, both ways, in pages of 2.
+    let mut sorts = vec!["created_at".to_string()];
+    sorts.extend(spec.fields.iter().filter(|f| f.sortable).map(Field::column));
+    for sort in &sorts {
+        for direction in ["asc", "desc"] {
+            let mut input = base.clone();
+            input["sort"] = json!(sort);
+            input["direction"] = json!(direction);
+            input["pageSize"] = json!(2);
+            let want = oracle(
+                &format!("{} {direction}, id {direction}", quote_ident(sort)),
+                "true",
+            )?;
+            expect_ids(
+                &mut failures,
+                format!("sorted by {sort} {direction}, pages of 2"),
+                lister.walk(Some(ALICE), &input),
+                want,
+            );
+        }
+    }
+
+    // Rows written between pages: a newer one (before the cursor) never shows, an older one
+    // (after it) does, and no row is repeated or skipped.
+    let mut input = base.clone();
+    input["pageSize"] = json!(2);
+    let before = oracle("created_at desc, id desc", "true")?;
+    match lister.call(Some(ALICE), &input) {
+        Ok(first) => {
+            let mut got = ids_of(&first);
+            let inside = alice_ws.as_deref().map(|w| In {
+                workspace: w,
+                owner: ALICE,
+            });
+            let mut inserted = Vec::new();
+            for _ in 0..2 {
+                let mut row = valid_row_in(suite, &db, spec, ALICE, new_seq(), inside)
+                    .map_err(|e| vec![e])?;
+                inserted.push(insert_row(&db, spec, ALICE, &mut row).map_err(|e| vec![e])?);
+            }
+            // The first is newer than every row (now), the second older than every row.
+            one(db
+                .psql(&format!(
+                    "update {table} set created_at = timestamptz '2024-01-01' where id = '{}';",
+                    inserted[1]
+                ))
+                .map(drop))?;
+            input["after"] = first["nextCursor"].clone();
+            match lister.walk(Some(ALICE), &input) {
+                Ok(rest) => {
+                    got.extend(rest);
+                    let mut want = before.clone();
+                    want.push(inserted[1].clone());
+                    expect_ids(
+                        &mut failures,
+                        "rows inserted between pages".into(),
+                        Ok(got),
+                        want,
+                    );
+                }
+                Err(e) => failures.push(e),
+            }
+            one(db
+                .psql(&format!(
+                    "delete from {table} where id in ('{}', '{}');",
+                    inserted[0], inserted[1]
+                ))
+                .map(drop))?;
+        }
+        Err(e) => failures.push(e),
+    }
+
+    // Filters: one of Alice's rows is moved out of each, and the filter leaves it out.
+    let first_row = before.first().cloned().unwrap_or_default();
+    for field in &spec.fields {
+        let column = field.column();
+        let (value, other): (Value, Option<Value>) = match &field.ty {
+            FieldType::Enum { values } if field.optional => (json!(values[0]), Some(Value::Null)),
+            FieldType::Enum { values } if values.len() > 1 => {
+                (json!(values[0]), Some(json!(values[1])))
+            }
+            FieldType::Bool => (json!(true), Some(json!(false))),
+            FieldType::Date => (
+                json!({"from": "2024-01-31", "to": "2024-01-31"}),
+                Some(json!("2024-02-01")),
+            ),
+            FieldType::Timestamptz => (
+                json!({"from": "2024-01-31T12:00:00Z", "to": "2024-01-31T12:00:00+00:00"}),
+                Some(json!("2024-02-01T00:00:00Z")),
+            ),
+            FieldType::Ref { .. } if !field.optional => {
+                let value = db
+                    .psql(&format!(
+                        "select {} from {table} where id = '{first_row}'",
+                        quote_ident(&column)
+                    ))
+                    .map_err(|e| vec![e])?;
+                (json!(value), None)
+            }
+            _ => continue,
+        };
+        if field.ty == FieldType::Date || field.ty == FieldType::Timestamptz {
+            // The rows hold valid_value's date; the filter spans exactly it.
+            one(db
+                .psql(&format!(
+                    "update {table} set {0} = {1} where {scope};",
+                    quote_ident(&column),
+                    sql_literal(
+                        &valid_value(field, 0)
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string()
+                    )
+                ))
+                .map(drop))?;
+        } else if matches!(field.ty, FieldType::Enum { .. }) || field.ty == FieldType::Bool {
+            let v = value
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| value.to_string());
+            one(db
+                .psql(&format!(
+                    "update {table} set {} = {} where {scope};",
+                    quote_ident(&column),
+                    sql_literal(&v)
+                ))
+                .map(drop))?;
+        }
+        if let Some(other) = &other {
+            one(db
+                .psql(&format!(
+                    "{};",
+                    update_sql(spec, &column, other, &first_row)
+                ))
+                .map(drop))?;
+        }
+        let sql_filter = match (&field.ty, &value) {
+            (FieldType::Date | FieldType::Timestamptz, v) => format!(
+                "{0} between {1} and {2}",
+                quote_ident(&column),
+                sql_literal(v["from"].as_str().unwrap_or_default()),
+                sql_literal(v["to"].as_str().unwrap_or_default())
+            ),
+            (_, Value::String(s)) => format!("{} = {}", quote_ident(&column), sql_literal(s)),
+            (_, v) => format!("{} = {v}", quote_ident(&column)),
+        };
+        let mut input = base.clone();
+        input["pageSize"] = json!(2);
+        input["filter"] = json!({ column.clone(): value });
+        let want = oracle("created_at desc, id desc", &sql_filter)?;
+        if want.is_empty() || (other.is_some() && want.contains(&first_row)) {
+            failures.push(format!(
+                "filter {column}: the test's rows do not exercise it ({want:?})"
+            ));
+        }
+        expect_ids(
+            &mut failures,
+            format!("filter {column} = {value}"),
+            lister.walk(Some(ALICE), &input),
+            want,
+        );
+    }
+
+    // Search: words of free text as prefixes, any part of an email or URL, `_` as itself.
+    let words: Vec<&Field> = spec
+        .fields
+        .iter()
+        .filter(|f| f.search() == Some(scaffold::spec::Search::Words))
+        .collect();
+    let substrings: Vec<&Field> = spec
+        .fields
+        .iter()
+        .filter(|f| f.search() == Some(scaffold::spec::Search::Substring))
+        .collect();
+    if let (Some(second), Some(third)) = (before.get(1), before.get(2)) {
+        let mut setup = String::new();
+        for (i, field) in words.iter().enumerate() {
+            for (id, text) in [
+                (&first_row, format!("Apollo mission {i}")),
+                (second, format!("apolitical note {i}")),
+                (third, format!("Gemini flight {i}")),
+            ] {
+                let _ = writeln!(
+                    setup,
+                    "{};",
+                    update_sql(spec, &field.column(), &json!(text), id)
+                );
+            }
+        }
+        for (i, field) in substrings.iter().enumerate() {
+            let values = if field.ty == FieldType::Email {
+                [
+                    format!("ada_lovelace{i}@acme.com"),
+                    format!("adaxlovelace{i}@acme.com"),
+                    format!("grace{i}@navy.mil"),
+                ]
+            } else {
+                [
+                    format!("https://acme.com/ada_love{i}"),
+                    format!("https://acme.com/adaxlove{i}"),
+                    format!("https://navy.mil/grace{i}"),
+                ]
+            };
+            for (id, text) in [
+                (&first_row, &values[0]),
+                (second, &values[1]),
+                (third, &values[2]),
+            ] {
+                let _ = writeln!(
+                    setup,
+                    "{};",
+                    update_sql(spec, &field.column(), &json!(text), id)
+                );
+            }
+        }
+        one(db.psql(&setup).map(drop))?;
+        let in_order = |ids: &[&String]| -> Vec<String> {
+            before.iter().filter(|b| ids.contains(b)).cloned().collect()
+        };
+        let mut cases: Vec<(&str, Vec<String>)> = Vec::new();
+        if !words.is_empty() {
+            cases.push(("apo", in_order(&[&first_row, second])));
+            cases.push(("  MISSION apo ", in_order(&[&first_row])));
+            cases.push(("gem fli", in_order(&[third])));
+        }
+        if !substrings.is_empty() {
+            cases.push(("ada_lo", in_order(&[&first_row])));
+            cases.push(("ACME", in_order(&[&first_row, second])));
+            cases.push(("navy.mil", in_order(&[third])));
+        }
+        for (term, want) in cases {
+            let mut input = base.clone();
+            input["search"] = json!(term);
+            input["pageSize"] = json!(1);
+            expect_ids(
+                &mut failures,
+                format!("search {term:?}"),
+                lister.walk(Some(ALICE), &input),
+                want,
+            );
+        }
+    }
+
+    // The total, when asked, counts every row the list holds.
+    let mut input = base.clone();
+    input["total"] = json!("exact");
+    input["pageSize"] = json!(2);
+    match lister.call(Some(ALICE), &input) {
+        Ok(page) if page["total"] == json!(before.len()) => {}
+        Ok(page) => failures.push(format!(
+            "total exact: {}, expected {}",
+            page["total"],
+            before.len()
+        )),
+        Err(e) => failures.push(e),
+    }
+
+    // Row level security scopes the list: Bob never sees Alice's rows, unless they are public.
+    let mut input = match &bob_ws {
+        Some(w) => json!({ "workspaceId": w }),
+        None => json!({}),
+    };
+    input["pageSize"] = json!(100);
+    match lister.walk(Some(BOB), &input) {
+        Ok(seen) => {
+            let public = spec.access == Access::PublicRead;
+            let leaked = seen.iter().any(|id| alice.contains(id));
+            if leaked != public {
+                failures.push(format!(
+                    "Bob's list {} Alice's rows: {seen:?}",
+                    if public { "lacks" } else { "holds" }
+                ));
+            }
+        }
+        Err(e) => failures.push(e),
+    }
+    if alice_ws.is_some() {
+        let input = json!({ "workspaceId": alice_ws, "pageSize": 100 });
+        expect_ids(
+            &mut failures,
+            "Bob listing Alice's workspace".into(),
+            lister.walk(Some(BOB), &input),
+            Vec::new(),
+        );
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures)
+    }
+}
+
+/// Records a failure unless the walk gave exactly `want`.
+fn expect_ids(
+    failures: &mut Vec<String>,
+    what: String,
+    got: Result<Vec<String>, String>,
+    want: Vec<String>,
+) {
+    match got {
+        Ok(got) if got == want => {}
+        Ok(got) => failures.push(format!("{what}: got {got:?}, expected {want:?}")),
+        Err(e) => failures.push(format!("{what}: {e}")),
+    }
 }

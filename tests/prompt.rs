@@ -84,6 +84,8 @@ fn the_wizard_writes_what_the_command_line_writes() {
             Line("`title`: type", ""),
             Key("`title`: required?", "y"),
             Key("`title`: unique?", "n"),
+            Key("`title`: can lists be sorted by it?", "y"),
+            Key("`title`: can lists search it (by words)?", "y"),
             Line("`title`: minimum length", ""),
             Line("`title`: maximum length", "lots"),
             Line("a text length must be a whole number", "200"),
@@ -93,6 +95,7 @@ fn the_wizard_writes_what_the_command_line_writes() {
             Line("`body`: type", ""),
             Key("`body`: required?", "n"),
             Key("`body`: unique?", "n"),
+            Key("`body`: can lists search it (by words)?", "n"),
             Line("`body`: minimum length", ""),
             Line("`body`: maximum length", ""),
             Line("`body`: default", ""),
@@ -102,7 +105,9 @@ fn the_wizard_writes_what_the_command_line_writes() {
             See("create  app/actions/notes.ts"),
             Key("Write these files?", "y"),
             See("To do this again without the questions:"),
-            See("scaffold resource notes title:text:max=200 body:text:optional"),
+            See(
+                "scaffold resource notes title:text:sortable:searchable:max=200 body:text:optional",
+            ),
         ],
     );
     session.exp_eof().unwrap();
@@ -114,7 +119,7 @@ fn the_wizard_writes_what_the_command_line_writes() {
         .args([
             "resource",
             "notes",
-            "title:text:max=200",
+            "title:text:sortable:searchable:max=200",
             "body:text:optional",
             "--timestamp",
             TIMESTAMP,
@@ -162,6 +167,7 @@ fn choices_come_from_lists_and_the_command_line_skips_what_it_gave() {
             Line("`state`: values", "open,done"),
             Key("`state`: required?", "y"),
             Key("`state`: unique?", "n"),
+            Key("`state`: can lists be sorted by it?", "n"),
             Line("`state`: default", "open"),
             Key("Add another field?", "n"),
             // All are checked: uncheck update and delete.
@@ -222,6 +228,8 @@ fn ctrl_c_or_no_at_any_prompt_leaves_nothing_written() {
                 Line("`title`: type", ""),
                 Key("`title`: required?", "y"),
                 Key("`title`: unique?", "n"),
+                Key("sorted by it?", "n"),
+                Key("search it", "n"),
                 Line("minimum length", ""),
                 Line("maximum length", ""),
                 Line("default", ""),
@@ -259,6 +267,8 @@ fn ctrl_c_or_no_at_any_prompt_leaves_nothing_written() {
             Line("`title`: type", ""),
             Key("`title`: required?", "y"),
             Key("`title`: unique?", "n"),
+            Key("sorted by it?", "n"),
+            Key("search it", "n"),
             Line("minimum length", ""),
             Line("maximum length", ""),
             Line("default", ""),

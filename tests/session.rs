@@ -85,7 +85,7 @@ fn an_entry_documents_the_resource_under_each_heading() {
         "Column `title text not null`.",
         "Check `title_max_length`: `char_length(title) <= 200`.",
         "Policy \"owners can update their rows\": update to authenticated using `user_id = (select auth.uid())` with check `user_id = (select auth.uid())`.",
-        "Index `notes_user_id_created_at_idx` on `(user_id, created_at desc)`",
+        "Index `notes_user_id_created_at_idx` on `(user_id, created_at desc, id desc)`",
         "### Server Actions",
         "Validation schemas in `lib/validations/note.ts`: `createNoteSchema`",
         "revalidatePath(\"/notes\")",
@@ -135,8 +135,7 @@ fn regenerating_replaces_the_entry_and_keeps_every_other_byte() {
             &["note", "title:text"],
             "Column `title text not null`.",
         ),
-        // A change to the table is refused until alter migrations exist (issue 13, phase 2);
-        // one to the server actions regenerates them, and the entry.
+        // A change to the server actions regenerates them, and the entry.
         (
             "fewer actions",
             &["note", "title:text", "--actions", "create,list", "--force"],
@@ -146,6 +145,18 @@ fn regenerating_replaces_the_entry_and_keeps_every_other_byte() {
             "all actions again",
             &["note", "title:text", "--force"],
             "`scaffold resource note title:text`",
+        ),
+        // A change to the table writes an alter migration; the entry says which, and what
+        // changed.
+        (
+            "a new field",
+            &["note", "title:text", "done:bool:default=false"],
+            "- Altered by `supabase/migrations/20250101000002_alter_notes.sql` (rollback `supabase/rollbacks/20250101000002_alter_notes.down.sql`): adds `done:bool:default=false`.",
+        ),
+        (
+            "the same again",
+            &["note", "title:text", "done:bool:default=false"],
+            "- Altered by `supabase/migrations/20250101000002_alter_notes.sql` (rollback `supabase/rollbacks/20250101000002_alter_notes.down.sql`): adds `done:bool:default=false`.",
         ),
     ];
     for (what, args, want) in cases {

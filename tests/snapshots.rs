@@ -22,3 +22,70 @@ fn every_spec_of_the_matrix() {
         });
     }
 }
+
+/// Alter migrations and their rollbacks, for representative changes (tests/alter.rs proves
+/// every kind on PostgreSQL; the files regenerated with them are those of a fresh generation,
+/// pinned above).
+#[test]
+fn representative_alters() {
+    // (name, the specs generated first, the new spec of the last one)
+    type Case<'a> = (&'a str, &'a [&'a [&'a str]], &'a [&'a str]);
+    let cases: &[Case] = &[
+        (
+            "fields",
+            &[&[
+                "note",
+                "title:text",
+                "body:text:optional",
+                "rank:bigint",
+                "status:enum=draft,done:default=draft",
+            ]],
+            &[
+                "note",
+                "heading:text:max=200",
+                "body:text:default=empty",
+                "rank:int",
+                "status:enum=draft,review,done:default=draft",
+                "priority:int:optional",
+                "--rename",
+                "title=heading",
+                "--allow-data-loss",
+            ],
+        ),
+        (
+            "refs_and_access",
+            &[
+                &["project", "name:text"],
+                &["task", "title:text", "project:ref", "kind:enum=a,b,c"],
+            ],
+            &[
+                "task",
+                "title:text",
+                "project:ref:on-delete=restrict",
+                "parent:ref=tasks:optional",
+                "kind:enum=a,c",
+                "--access",
+                "public-read",
+                "--allow-data-loss",
+            ],
+        ),
+    ];
+    for (name, before, after) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        for (index, args) in before.iter().enumerate() {
+            common::generate_case(dir.path(), index, name, args);
+        }
+        let existing = common::files(dir.path());
+        common::generate_case(dir.path(), 10, name, after);
+        let mut text = String::new();
+        for (path, contents) in common::files(dir.path()) {
+            let new = !existing.iter().any(|(p, _)| *p == path);
+            if new && (path.contains("/migrations/") || path.contains("/rollbacks/")) {
+                text.push_str(&format!("==> {path} <==\n{contents}\n"));
+            }
+        }
+        insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("alter_{name}"), text);
+        });
+    }
+}

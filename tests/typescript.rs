@@ -2,8 +2,8 @@
 //!
 //! Once per run, [`project`] copies `fixtures/next-app` into a temporary folder (its
 //! `node_modules` symlinked), generates every spec of [`common::MATRIX`], the
-//! [`PARTIAL_ACTIONS`] specs, `scaffold webhook stripe` and `scaffold init` into it with the
-//! real binary, applies the generated migrations to a throwaway PostgreSQL database and
+//! [`PARTIAL_ACTIONS`] specs, `scaffold webhook stripe`, `scaffold init` and the [`ALTERED`]
+//! resources (generated, then generated again with another spec) into it with the real binary, applies the generated migrations to a throwaway PostgreSQL database and
 //! writes `types/supabase.ts` from that database with postgres-meta's typegen (the code
 //! `supabase gen types typescript` runs). It writes the pages a user writes around the
 //! generated modules: the context's page examples (`scaffold init` wrote them) and, for every
@@ -745,6 +745,68 @@ const PARTIAL_ACTIONS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Resources generated, then generated again with another spec (alter migrations, issue 13): the
+/// code the toolchain checks is the regenerated code, typed by the database the whole chain
+/// (create, then alter) gives. Representative alters: fields renamed, added, made required and
+/// bounded, an enum label added; access changed and a numeric given digits; a workspace
+/// resource's write role raised and a unique field added. (tests/alter.rs proves every kind of
+/// change on PostgreSQL.)
+const ALTERED: &[Altered] = &[
+    (
+        "journal_fields_altered",
+        &[
+            "journal",
+            "title:text",
+            "body:text:optional",
+            "mood:enum=good,bad:optional",
+        ],
+        &[
+            "journal",
+            "heading:text:max=200",
+            "body:text:default=empty",
+            "mood:enum=good,fine,bad:optional",
+            "priority:int:optional",
+            "due_on:date:default=today",
+        ],
+        &["--rename", "title=heading", "--allow-data-loss"],
+    ),
+    (
+        "ticket_access_altered",
+        &["ticket", "title:text", "price:numeric:optional"],
+        &[
+            "ticket",
+            "title:text",
+            "price:numeric:optional:precision=10:scale=2:min=0",
+            "tags:jsonb:default=[]",
+            "--access",
+            "public-read",
+        ],
+        &["--allow-data-loss"],
+    ),
+    (
+        "entry_write_role_altered",
+        &["entry", "title:text", "--access", "workspace"],
+        &[
+            "entry",
+            "title:text",
+            "code:text:unique:optional",
+            "--access",
+            "workspace",
+            "--write-role",
+            "admin",
+        ],
+        &[],
+    ),
+];
+
+/// (case, the first spec, the new spec, the alter's flags)
+type Altered = (
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
 fn generate_into(dir: &Path) -> (Vec<Plan>, Vec<String>) {
     let mut plans: Vec<Plan> = common::MATRIX
         .iter()
@@ -768,14 +830,34 @@ fn generate_into(dir: &Path) -> (Vec<Plan>, Vec<String>) {
         generated.extend(plan.files.clone());
         plans.push(plan);
     }
+    for (offset, (case, old, new, flags)) in ALTERED.iter().enumerate() {
+        let at = common::TIMESTAMP + 110 + 2 * offset as u64;
+        let first = generate_resource(dir, case, at, old);
+        let plan = generate_altered(dir, case, at + 1, new, flags);
+        assert!(
+            plan.files.iter().any(|f| f.contains("_alter_")),
+            "{case}: no alter migration in the plan {:?}",
+            plan.files
+        );
+        generated.extend(first.files);
+        generated.extend(plan.files.clone());
+        plans.push(plan);
+    }
     (plans, generated)
 }
 
 /// `scaffold resource ARGS` into `dir`, and which files it wrote.
 fn generate_resource(dir: &Path, case: &str, timestamp: u64, args: &[&str]) -> Plan {
+    generate_altered(dir, case, timestamp, args, &[])
+}
+
+/// `scaffold resource ARGS FLAGS` into `dir` (the flags of an alter, `--rename`,
+/// `--allow-data-loss`, are not part of the spec), and which files it wrote.
+fn generate_altered(dir: &Path, case: &str, timestamp: u64, args: &[&str], flags: &[&str]) -> Plan {
     let timestamp = timestamp.to_string();
     let mut all = vec!["resource"];
     all.extend_from_slice(args);
+    all.extend_from_slice(flags);
     all.extend_from_slice(&["--timestamp", &timestamp, "--yes"]);
     let files = planned_files(dir, &all);
     let migration = files
@@ -784,6 +866,7 @@ fn generate_resource(dir: &Path, case: &str, timestamp: u64, args: &[&str]) -> P
         .unwrap_or_else(|| panic!("{case}: no migration in the plan {files:?}"));
     let table = migration
         .rsplit_once("_create_")
+        .or_else(|| migration.rsplit_once("_alter_"))
         .and_then(|(_, rest)| rest.strip_suffix(".sql"))
         .unwrap_or_else(|| panic!("{case}: cannot read the table from {migration}"))
         .to_string();
@@ -968,6 +1051,8 @@ fn field_json(token: &str) -> Value {
         "optional",
         "unique",
         "index",
+        "sortable",
+        "searchable",
         "default",
         "min",
         "max",
@@ -1009,6 +1094,8 @@ fn field_json(token: &str) -> Value {
         "enumValues": if kind == "enum" { json!(arg.split(',').collect::<Vec<_>>()) } else { Value::Null },
         "optional": has("optional"),
         "unique": has("unique"),
+        "sortable": has("sortable"),
+        "searchable": has("searchable"),
         "default": modifier("default"),
         "min": modifier("min"),
         "max": modifier("max"),
@@ -1041,6 +1128,59 @@ fn ts_value_type(field: &Value) -> String {
 }
 
 /// `{ key: T; other?: U | null | undefined }` for the create or update input of a spec.
+/// The list input, as the spec says it: the sortable fields, the filters of its enum, bool,
+/// ref, date and timestamptz fields, search where a field is searchable.
+fn ts_list_input_type(fields: &[Value], workspace: bool) -> String {
+    let own: Vec<&Value> = fields.iter().filter(|f| f["fixed"] != true).collect();
+    let quoted = |c: &Value| format!("\"{}\"", c.as_str().unwrap());
+    let mut sorts = vec!["\"created_at\"".to_string()];
+    sorts.extend(
+        own.iter()
+            .filter(|f| f["sortable"] == true)
+            .map(|f| quoted(&f["column"])),
+    );
+    let mut members = Vec::new();
+    if workspace {
+        members.push("workspaceId: string".to_string());
+    }
+    members.push(format!("sort?: {} | undefined", sorts.join(" | ")));
+    members.push("direction?: \"asc\" | \"desc\" | undefined".into());
+    members.push("after?: string | undefined".into());
+    members.push("pageSize?: number | undefined".into());
+    if own.iter().any(|f| f["searchable"] == true) {
+        members.push("search?: string | undefined".into());
+    }
+    let filters: Vec<String> = own
+        .iter()
+        .filter_map(|f| {
+            let ty = match f["type"].as_str().unwrap() {
+                "enum" => f["enumValues"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(quoted)
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                "bool" => "boolean".into(),
+                "ref" => "string".into(),
+                "date" | "timestamptz" => {
+                    "{ from?: string | undefined; to?: string | undefined }".into()
+                }
+                _ => return None,
+            };
+            Some(format!(
+                "{}?: {ty} | undefined",
+                f["column"].as_str().unwrap()
+            ))
+        })
+        .collect();
+    if !filters.is_empty() {
+        members.push(format!("filter?: {{ {} }} | undefined", filters.join("; ")));
+    }
+    members.push("total?: \"estimated\" | \"exact\" | undefined".into());
+    format!("{{ {} }}", members.join("; "))
+}
+
 fn ts_input_type(fields: &[Value], all_optional: bool) -> String {
     let members: Vec<String> = fields
         .iter()
@@ -1260,7 +1400,7 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
     );
     let _ = writeln!(
         out,
-        "import type {{ ActionResult, Page }} from \"@/lib/action-result\";"
+        "import type {{ ActionResult }} from \"@/lib/action-result\";\nimport type {{ Page }} from \"@/lib/validations/list\";"
     );
     let _ = writeln!(
         out,
@@ -1286,7 +1426,13 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
     );
     // Numeric columns come back as exact decimal strings: the actions and the reads select them
     // as text.
-    let table_row = format!("Tables<\"{table}\">");
+    // A generated search column is never read: the row type leaves it out.
+    let searched = columns.iter().any(|c| c["name"] == "search_vector");
+    let table_row = if searched {
+        format!("Omit<Tables<\"{table}\">, \"search_vector\">")
+    } else {
+        format!("Tables<\"{table}\">")
+    };
     let decimals: Vec<String> = fields
         .iter()
         .filter(|f| f["type"] == "numeric")
@@ -1316,10 +1462,10 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         ),
         (
             format!(
-                "Equal<{list_in}, {{ {}page?: number | undefined; pageSize?: number | undefined }}>",
-                if mode == "workspace" { "workspaceId: string; " } else { "" }
+                "Equal<{list_in}, {}>",
+                ts_list_input_type(&fields, mode == "workspace")
             ),
-            format!("{vf}: the list input"),
+            format!("{vf}: the list input: sort, cursor, filters, search, total"),
         ),
         (
             format!("Equal<validations.{s}, {row}>"),

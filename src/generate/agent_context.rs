@@ -121,6 +121,7 @@ struct SampleFiles {
     form_data: File,
     form_state: File,
     data_auth: File,
+    list: File,
     server: File,
 }
 
@@ -137,7 +138,12 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
     let migration = Migration {
         stem: format!("{SAMPLE_TIMESTAMP}_create_{}", spec.table()),
     };
-    let generated = super::resource::plan(&spec, project, renderer, &migration)?;
+    let generated = super::resource::plan(
+        &spec,
+        project,
+        renderer,
+        &super::resource::Migrations::Create(migration.clone()),
+    )?;
     let file = |path: String| -> File {
         let code = generated
             .get(&path)
@@ -173,6 +179,7 @@ pub fn plan(project: &Project, renderer: &Renderer) -> Result<Plan, Error> {
         form_data: file(shared.form_data),
         form_state: file(shared.form_state),
         data_auth: file(shared.data_auth),
+        list: file(shared.list),
         server: file(shared.server),
     };
     let context = Context {
@@ -209,7 +216,12 @@ fn email_sample(project: &Project, renderer: &Renderer) -> Result<EmailSample, E
     let migration = Migration {
         stem: format!("{SAMPLE_TIMESTAMP}_create_{}", spec.table()),
     };
-    let generated = super::resource::plan(&spec, project, renderer, &migration)?;
+    let generated = super::resource::plan(
+        &spec,
+        project,
+        renderer,
+        &super::resource::Migrations::Create(migration),
+    )?;
     let shared = super::shared_paths(&project.layout);
     let file = |path: String| -> File {
         let code = generated

@@ -8,6 +8,7 @@
 //! migration follows, or any with `--applied`. A new migration then drops what it created (its
 //! rollback, as a forward migration), with a rollback that creates it again (the migration).
 
+use super::resource::Migrations;
 use super::{webhook_stripe, Migration};
 use crate::error::Error;
 use crate::manifest::RecordedOwnership;
@@ -84,8 +85,27 @@ pub fn plan(
             None => format!("00000000000000_{}", generation.migration_name),
         },
     };
+    // A resource altered since its creation is rendered as it is now, without migrations
+    // (its create migration no longer describes it).
+    let alters = match &target {
+        Target::Resource(spec) => project
+            .alterations(spec.table())?
+            .iter()
+            .map(|m| format!("{}/{}", project.layout.migrations_dir, m.file))
+            .collect(),
+        Target::Stripe => Vec::new(),
+    };
     let original = match &target {
-        Target::Resource(spec) => super::resource::plan(spec, project, renderer, &migration)?,
+        Target::Resource(spec) => {
+            let migrations = if alters.is_empty() {
+                Migrations::Create(migration.clone())
+            } else {
+                Migrations::Current {
+                    creation: migration.clone(),
+                }
+            };
+            super::resource::plan(spec, project, renderer, &migrations)?
+        }
         Target::Stripe => {
             let events = match recorded.and_then(|g| g.spec.as_ref()) {
                 Some(crate::manifest::GenerationSpec::Stripe(entry)) => {
@@ -120,7 +140,8 @@ pub fn plan(
     for (path, ownership, sha256) in files {
         let keep = match ownership {
             RecordedOwnership::Generated => false,
-            RecordedOwnership::Migration => !reasons.is_empty() && (path == up || path == down),
+            // The create migration and its alters, with their rollbacks.
+            RecordedOwnership::Migration => !reasons.is_empty(),
             RecordedOwnership::WriteOnce => {
                 manifest.used_elsewhere(&path, &generation.key)
                     || shared_without_manifest(project, &generation)?
@@ -150,22 +171,48 @@ pub fn plan(
         });
     }
     if let (Some(created), false) = (&creation, reasons.is_empty()) {
-        let up_sql = project
-            .read(&up)?
-            .ok_or_else(|| Error::input(format!("{up} is missing; nothing to undo")))?;
-        let down_sql = project.read(&down)?.ok_or_else(|| {
-            Error::input(format!(
-                "{up} may have run ({}), and its rollback {down} is missing: write the migration that drops {} by hand",
-                reasons.join(", "),
-                generation.what
-            ))
-        })?;
+        let (up_sql, down_sql, what_made_it, as_before) = match (&target, alters.is_empty()) {
+            (Target::Resource(spec), false) => {
+                // The table as its alters left it: what a create migration of its spec makes.
+                let fresh = super::resource::plan(
+                    spec,
+                    project,
+                    renderer,
+                    &Migrations::Create(migration.clone()),
+                )?;
+                let text = |path: &str| fresh.get(path).map(|f| f.contents.clone());
+                (
+                    text(&up).unwrap_or_default(),
+                    text(&down).unwrap_or_default(),
+                    format!("{up} created and {} changed", alters.join(", ")),
+                    "as it was after its last alter".to_string(),
+                )
+            }
+            (Target::Resource(_) | Target::Stripe, _) => {
+                let up_sql = project
+                    .read(&up)?
+                    .ok_or_else(|| Error::input(format!("{up} is missing; nothing to undo")))?;
+                let down_sql = project.read(&down)?.ok_or_else(|| {
+                    Error::input(format!(
+                        "{up} may have run ({}), and its rollback {down} is missing: write the migration that drops {} by hand",
+                        reasons.join(", "),
+                        generation.what
+                    ))
+                })?;
+                (
+                    up_sql,
+                    down_sql,
+                    format!("{up} created"),
+                    format!("as {up} did"),
+                )
+            }
+        };
         let drop = Migration::new(project, &generation.drops, timestamp)?;
         let (drop_up, drop_down) = (drop.path(layout), drop.rollback_path(layout));
         plan.add(
             drop_up.clone(),
             format!(
-                "-- Drops {}: what {up} created (it may have run: {}), as {down} undoes it.\n{}{command}\n-- Undo with {drop_down}\n\n{down_sql}",
+                "-- Drops {}: what {what_made_it} (it may have run: {}).\n{}{command}\n-- Undo with {drop_down}\n\n{down_sql}",
                 generation.what,
                 reasons.join(", "),
                 crate::project::GENERATED_BY,
@@ -175,7 +222,7 @@ pub fn plan(
         plan.add(
             drop_down,
             format!(
-                "-- Undoes {drop_up}: creates {} again, as {up} did (the rows it held are gone).\n{}{command}\n\n{up_sql}",
+                "-- Undoes {drop_up}: creates {} again, {as_before} (the rows it held are gone).\n{}{command}\n\n{up_sql}",
                 generation.what,
                 crate::project::GENERATED_BY,
             ),

@@ -155,6 +155,8 @@ pub struct Imports {
     pub email: String,
     /// The invitation email, a React Email component.
     pub invitation_email: String,
+    /// What every list shares: pages, cursors, filters and search.
+    pub list: String,
     pub types: String,
     /// The resource's own validation module, where there is one.
     pub validation: Option<String>,
@@ -169,6 +171,7 @@ pub(crate) fn imports(layout: &Layout, validation_file: Option<&str>) -> Imports
         data_auth: layout.import_path(&shared_paths(layout).data_auth),
         email: layout.import_path(&shared_paths(layout).email),
         invitation_email: layout.import_path(&shared_paths(layout).invitation_email),
+        list: layout.import_path(&shared_paths(layout).list),
         types: layout.import_path(&layout.types_file),
         validation: validation_file
             .map(|name| layout.import_path(&format!("{}/{name}.ts", layout.validations_dir))),
@@ -183,6 +186,7 @@ pub(crate) struct SharedPaths {
     pub data_auth: String,
     pub email: String,
     pub invitation_email: String,
+    pub list: String,
 }
 
 pub(crate) fn shared_paths(layout: &Layout) -> SharedPaths {
@@ -194,6 +198,7 @@ pub(crate) fn shared_paths(layout: &Layout) -> SharedPaths {
         data_auth: format!("{}/auth.ts", data_dir(layout)),
         email: format!("{}/email/send.ts", layout.lib_dir),
         invitation_email: format!("{}/email/invitation-email.tsx", layout.lib_dir),
+        list: format!("{}/list.ts", layout.validations_dir),
     }
 }
 
@@ -224,6 +229,8 @@ pub(crate) enum Shared {
     Email,
     /// The email a tenant root's invitations send.
     InvitationEmail,
+    /// Used by the list schemas and the data-access layer's lists.
+    List,
 }
 
 impl Shared {
@@ -237,6 +244,7 @@ impl Shared {
         Shared::FormData,
         Shared::FormState,
         Shared::DataAuth,
+        Shared::List,
     ];
     /// What a tenant root's invitations add: sending email, and the invitation email.
     pub const EMAIL: &'static [Shared] = &[Shared::Email, Shared::InvitationEmail];
@@ -250,6 +258,7 @@ impl Shared {
             Shared::DataAuth => "shared/lib/data/auth.ts",
             Shared::Email => "shared/lib/email/send.ts",
             Shared::InvitationEmail => "shared/lib/email/invitation-email.tsx",
+            Shared::List => "shared/lib/validations/list.ts",
         }
     }
 
@@ -262,6 +271,7 @@ impl Shared {
             Shared::DataAuth => &paths.data_auth,
             Shared::Email => &paths.email,
             Shared::InvitationEmail => &paths.invitation_email,
+            Shared::List => &paths.list,
         }
     }
 }
@@ -301,6 +311,12 @@ pub(crate) fn migration_files(
     name: &str,
     depth: usize,
 ) -> Result<(), Error> {
+    history_files(plan, project, migration);
+    schema_file::add(plan, project, name, depth, &migration.path(&project.layout))
+}
+
+/// Marks a migration and its rollback in the plan as history: never rewritten once there.
+pub(crate) fn history_files(plan: &mut Plan, project: &Project, migration: &Migration) {
     let layout = &project.layout;
     let (up, down) = (migration.path(layout), migration.rollback_path(layout));
     for file in plan.files.iter_mut() {
@@ -308,7 +324,6 @@ pub(crate) fn migration_files(
             file.ownership = crate::plan::Ownership::History;
         }
     }
-    schema_file::add(plan, project, name, depth, &up)
 }
 
 /// A migration file and its rollback, named `<YYYYMMDDHHMMSS>_<name>` as the Supabase CLI expects.
@@ -395,6 +410,7 @@ impl Migration {
             version: self.version().to_string(),
             name: self.name().to_string(),
             command,
+            changes: None,
         }
     }
 }

@@ -86,15 +86,23 @@ pub fn add(
     depth: usize,
     migration_path: &str,
 ) -> Result<(), Error> {
-    let Some(path) = path(project, name, depth) else {
+    if path(project, name, depth).is_none() {
         return Ok(());
-    };
+    }
     let sql = plan
         .get(migration_path)
-        .map(|f| contents(&f.contents))
+        .map(|f| f.contents.clone())
         .unwrap_or_else(|| panic!("{migration_path} is planned before its schema file"));
-    plan.generated(path, sql);
+    add_sql(plan, project, name, depth, &sql);
     Ok(())
+}
+
+/// Adds the schema file of a create migration rendered as `migration_sql` (not written: the
+/// table's create migration of its current spec, after alter migrations), unless opted out.
+pub fn add_sql(plan: &mut Plan, project: &Project, name: &str, depth: usize, migration_sql: &str) {
+    if let Some(path) = path(project, name, depth) {
+        plan.generated(path, contents(migration_sql));
+    }
 }
 
 #[cfg(test)]

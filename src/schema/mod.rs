@@ -5,10 +5,14 @@
 //! and the pgTAP test read the same values, so a migration, its undo and its test cannot disagree
 //! about a name.
 
+pub mod diff;
 pub mod grant;
+pub mod model;
 pub mod policy;
+pub mod risk;
 pub mod storage;
 pub mod table;
+pub mod trigger;
 
 pub use grant::{Grant, Privilege};
 pub use policy::{ApiRole, Command, Policy};

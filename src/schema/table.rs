@@ -11,6 +11,8 @@ pub struct Column {
     pub sql_type: String,
     pub not_null: bool,
     pub default_sql: Option<String>,
+    /// `generated always as (<expression>) stored`: computed by the database, never written.
+    pub generated_sql: Option<String>,
 }
 
 impl Column {
@@ -20,6 +22,7 @@ impl Column {
             sql_type: sql_type.into(),
             not_null: true,
             default_sql: None,
+            generated_sql: None,
         }
     }
 
@@ -30,6 +33,12 @@ impl Column {
 
     pub fn default(mut self, sql: impl Into<String>) -> Column {
         self.default_sql = Some(sql.into());
+        self
+    }
+
+    /// A stored generated column: `expression` is computed from the row's other columns.
+    pub fn generated(mut self, expression: impl Into<String>) -> Column {
+        self.generated_sql = Some(expression.into());
         self
     }
 }
@@ -140,12 +149,69 @@ impl Serialize for Constraint {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Index {
     pub name: String,
-    /// `(user_id, created_at desc)`
+    /// `(user_id, created_at desc, id desc)`, or for GIN `(search_vector)`.
     pub columns: String,
+    pub method: IndexMethod,
     /// Which query, policy or foreign key it serves.
+    pub why: String,
+}
+
+/// How an index is built: a B-tree (ordered: equality, ranges, sorting), or GIN (the words of
+/// a `tsvector`, the trigrams of a text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IndexMethod {
+    Btree,
+    Gin,
+}
+
+impl Index {
+    /// A B-tree index.
+    pub fn btree(name: String, columns: String, why: String) -> Index {
+        Index {
+            name,
+            columns,
+            method: IndexMethod::Btree,
+            why,
+        }
+    }
+
+    /// What follows `create index <name> on <table>`: `using gin (...)` or the column list.
+    pub fn definition(&self) -> String {
+        match self.method {
+            IndexMethod::Btree => self.columns.clone(),
+            IndexMethod::Gin => format!("using gin {}", self.columns),
+        }
+    }
+}
+
+impl Serialize for Index {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            name: &'a str,
+            columns: &'a str,
+            definition: String,
+            why: &'a str,
+        }
+        View {
+            name: &self.name,
+            columns: &self.columns,
+            definition: self.definition(),
+            why: &self.why,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// An extension a table needs, created in Supabase's `extensions` schema when missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Extension {
+    pub name: &'static str,
+    /// Why the table needs it, written above it.
     pub why: String,
 }
 
@@ -153,8 +219,31 @@ pub struct Index {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EnumType {
     pub type_sql: String,
+    /// The labels, in order.
+    pub values: Vec<String>,
     /// `'a', 'b'`
     pub values_sql: String,
+}
+
+impl EnumType {
+    pub fn new(type_sql: String, values: &[String]) -> EnumType {
+        EnumType {
+            type_sql,
+            values_sql: values
+                .iter()
+                .map(|v| crate::render::sql_string(v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            values: values.to_vec(),
+        }
+    }
+
+    /// The type's name without its schema, as `alter type ... rename to` takes it.
+    pub fn name_sql(&self) -> &str {
+        self.type_sql
+            .split_once('.')
+            .map_or(self.type_sql.as_str(), |(_, name)| name)
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! How a resource's new spec differs from the one its table was created with, in what the
 //! database holds (the table, its policies and grants): the server actions and names as typed
-//! are not part of it. A change means the table needs an alter migration.
+//! are not part of it. A change means the table needs an alter migration (see
+//! `generate::resource::alter`), unless it only reorders the fields.
 
 use std::fmt;
 
@@ -55,9 +56,12 @@ fn same_column(a: &Field, b: &Field) -> bool {
         && a.optional == b.optional
         && a.unique == b.unique
         && a.index == b.index
+        && a.sortable == b.sortable
+        && a.searchable == b.searchable
         && a.default == b.default
         && a.min == b.min
         && a.max == b.max
+        && a.digits() == b.digits()
         // A file's media types are its bucket's allowed_mime_types.
         && a.accept == b.accept
         && (a.ref_table().is_none() || a.effective_on_delete() == b.effective_on_delete())
@@ -150,6 +154,11 @@ mod tests {
                 &["name:text:max=80", "owner:ref=people"],
                 Access::Owner,
                 &["changes `name:text` to `name:text:max=80`"],
+            ),
+            (
+                &["name:text", "owner:ref=people", "price:numeric:scale=2"],
+                Access::Owner,
+                &["adds `price:numeric:scale=2`"],
             ),
             (
                 &["owner:ref=people", "name:text"],

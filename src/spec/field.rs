@@ -14,7 +14,7 @@ pub const TYPES: &str =
     "text, int, bigint, numeric, float, bool, date, timestamptz, uuid, email, url, jsonb, enum=a,b,c, ref, ref=TABLE, file";
 /// The modifiers a field may carry.
 pub const MODIFIERS: &str =
-    "optional, unique, unique=global, index, default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null, max=SIZE and accept=TYPE,... (file)";
+    "optional, unique, unique=global, index, sortable, searchable, default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null, max=SIZE and accept=TYPE,... (file)";
 
 /// The largest precision PostgreSQL accepts in `numeric(precision, scale)`.
 pub const MAX_NUMERIC_PRECISION: u32 = 1000;
@@ -108,6 +108,18 @@ impl Format {
             Format::Url => ("a URL", formats::SHORTEST_URL),
         }
     }
+}
+
+/// How a `searchable` field is searched, by what its values are (see
+/// `generate::resource::list`). Free text is searched by words, through a generated `tsvector`
+/// column and its GIN index: word prefixes (`proj` finds "Project Apollo"), any word order, and
+/// an index that stays small for long text. Emails and URLs are searched by substring
+/// (`ilike '%acme%'`) through a trigram index: the text search parser keeps an address or a
+/// URL whole as one token, so a part of it (`acme` in `bob@acme.com`) would never match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Search {
+    Words,
+    Substring,
 }
 
 impl FieldKind {
@@ -233,6 +245,49 @@ impl FieldKind {
         }
     }
 
+    /// Whether a list may be sorted by the field: values with a meaningful order (an enum's is
+    /// the order its values are listed in). Not a yes/no value (a filter), a uuid, a reference,
+    /// a JSON document or a file (its path is a generated name).
+    pub fn sortable(self) -> bool {
+        match self {
+            FieldKind::Text
+            | FieldKind::Int
+            | FieldKind::Bigint
+            | FieldKind::Numeric
+            | FieldKind::Float
+            | FieldKind::Date
+            | FieldKind::Timestamptz
+            | FieldKind::Email
+            | FieldKind::Url
+            | FieldKind::Enum => true,
+            FieldKind::Bool
+            | FieldKind::Uuid
+            | FieldKind::Jsonb
+            | FieldKind::Ref
+            | FieldKind::File => false,
+        }
+    }
+
+    /// How a `searchable` field of this kind is searched; `None` where search means nothing.
+    pub fn search(self) -> Option<Search> {
+        match self {
+            FieldKind::Text => Some(Search::Words),
+            FieldKind::Email | FieldKind::Url => Some(Search::Substring),
+            FieldKind::Int
+            | FieldKind::Bigint
+            | FieldKind::Numeric
+            | FieldKind::Float
+            | FieldKind::Bool
+            | FieldKind::Date
+            | FieldKind::Timestamptz
+            | FieldKind::Uuid
+            | FieldKind::Jsonb
+            | FieldKind::Enum
+            | FieldKind::Ref
+            | FieldKind::File => None,
+        }
+    }
+
     /// Whether `unique` makes sense: not for a yes/no value or a JSON document, nor for a file,
     /// whose path is unique anyway.
     pub fn can_be_unique(self) -> bool {
@@ -337,6 +392,10 @@ pub struct Field {
     pub optional: bool,
     pub unique: Option<Unique>,
     pub index: bool,
+    /// Lists may be sorted by it (keyset pages over an index of its own).
+    pub sortable: bool,
+    /// Lists may search it (see [`Search`]).
+    pub searchable: bool,
     pub default: Option<DefaultValue>,
     /// Lower bound: a length for text-like types, a value for numbers.
     pub min: Option<Bound>,
@@ -439,6 +498,11 @@ impl Field {
         }
     }
 
+    /// How lists search the field, when it is `searchable`.
+    pub fn search(&self) -> Option<Search> {
+        self.ty.kind().search().filter(|_| self.searchable)
+    }
+
     /// The lower and upper length bounds of a text-like field.
     pub fn length_bounds(&self) -> (Option<u32>, Option<u32>) {
         let length = |b: Option<Bound>| match b {
@@ -479,6 +543,8 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         optional: false,
         unique: None,
         index: false,
+        sortable: false,
+        searchable: false,
         default: None,
         min: None,
         max: None,
@@ -511,7 +577,11 @@ fn parse_inner(token: &str) -> Result<Field, String> {
                 ))
             }
             ("index", None) if !field.index => field.index = true,
-            ("optional" | "index", None) | ("unique", _) => return Err(repeated()),
+            ("sortable", None) if !field.sortable => field.sortable = true,
+            ("searchable", None) if !field.searchable => field.searchable = true,
+            ("optional" | "index" | "sortable" | "searchable", None) | ("unique", _) => {
+                return Err(repeated())
+            }
             ("default", Some(value)) if default.is_none() => {
                 // A default may itself contain colons (a URL, a time): it runs to the next modifier.
                 let mut value = value.to_string();
@@ -552,7 +622,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
             ("default" | "min" | "max" | "precision" | "scale" | "on-delete" | "accept", Some(_)) => {
                 return Err(repeated())
             }
-            ("optional" | "index", Some(_)) => {
+            ("optional" | "index" | "sortable" | "searchable", Some(_)) => {
                 return Err(format!("`{modifier}`: `{key}` takes no value"))
             }
             ("default" | "min" | "max" | "precision" | "scale" | "on-delete" | "accept", None) => {
@@ -594,6 +664,8 @@ fn is_modifier(segment: &str) -> bool {
         "optional"
             | "unique"
             | "index"
+            | "sortable"
+            | "searchable"
             | "default"
             | "min"
             | "max"
@@ -761,6 +833,24 @@ fn validate(field: &Field) -> Result<(), String> {
             );
         }
     }
+    if field.sortable {
+        if !field.ty.kind().sortable() {
+            return Err(format!(
+                "`sortable` does not apply to {kw}; sortable types: text, int, bigint, numeric, float, date, timestamptz, email, url, enum"
+            ));
+        }
+        if field.optional {
+            return Err("`sortable` needs a required field: a page of a sorted list starts after the last row's value, and null has no place in that order; drop `optional` (a `default=` keeps it easy to fill) or `sortable`".into());
+        }
+        if field.index {
+            return Err("`index` is redundant: `sortable` already creates an index".into());
+        }
+    }
+    if field.searchable && field.ty.kind().search().is_none() {
+        return Err(format!(
+            "`searchable` does not apply to {kw}; searchable types: text (by words), email, url (by substring)"
+        ));
+    }
     Ok(())
 }
 
@@ -783,6 +873,8 @@ impl fmt::Display for Field {
             self.optional.then_some("optional"),
             unique,
             self.index.then_some("index"),
+            self.sortable.then_some("sortable"),
+            self.searchable.then_some("searchable"),
         ]
         .into_iter()
         .flatten()
@@ -872,6 +964,9 @@ mod tests {
             "price:numeric:optional:scale=2:default=9.99",
             "avatar:file:max=5mb:accept=image/png,image/jpeg",
             "scan:file:optional:max=500kb:accept=application/pdf,image/*",
+            "title:text:sortable:searchable:max=200",
+            "site:url:unique:searchable",
+            "due:date:sortable:default=today",
         ] {
             assert_eq!(parse(token).unwrap().to_string(), token);
         }
@@ -942,6 +1037,28 @@ mod tests {
             ("title:text:unique=yes", "`unique=yes` is not a scope"),
             ("title:text:unique:unique=global", "`unique` is given twice"),
             ("title:text:index=yes", "takes no value"),
+            ("title:text:sortable=yes", "takes no value"),
+            ("title:text:sortable:sortable", "`sortable` is given twice"),
+            (
+                "title:text:searchable:searchable",
+                "`searchable` is given twice",
+            ),
+            ("done:bool:sortable", "`sortable` does not apply to bool"),
+            ("project:ref:sortable", "`sortable` does not apply to ref"),
+            ("meta:jsonb:sortable", "`sortable` does not apply to jsonb"),
+            (
+                "due:date:optional:sortable",
+                "`sortable` needs a required field",
+            ),
+            (
+                "code:text:index:sortable",
+                "`sortable` already creates an index",
+            ),
+            ("n:int:searchable", "`searchable` does not apply to int"),
+            (
+                "kind:enum=a,b:searchable",
+                "`searchable` does not apply to enum",
+            ),
             ("done:bool:unique", "`unique` does not apply to bool"),
             ("title:text:max", "needs a value"),
             ("mail:email:max=5", "`max=5` leaves no valid value"),

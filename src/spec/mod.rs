@@ -6,18 +6,22 @@ pub mod field;
 pub mod file;
 pub mod formats;
 pub mod ident;
+pub mod rename;
 pub mod value;
 
 use serde::{Deserialize, Serialize};
 
 pub use access::{Access, AccessArg, Role, TENANT};
-pub use field::{Field, FieldKind, FieldType, OnDelete, Unique};
+pub use field::{Field, FieldKind, FieldType, OnDelete, Search, Unique};
 
 use crate::error::Error;
 use crate::naming::Names;
 
 /// Columns every generated table has; a field may not reuse their names.
 const GENERATED_COLUMNS: &[&str] = &["id", "created_at", "updated_at"];
+
+/// The generated `tsvector` column of a table whose free text is `searchable`.
+pub const SEARCH_VECTOR: &str = "search_vector";
 
 /// Keys every JavaScript object inherits that a snake_case column can spell: Zod reads a
 /// left-out `constructor` as `Object.prototype.constructor` (a function) and rejects the input.
@@ -132,6 +136,15 @@ impl ResourceSpec {
                 return Err(Error::input(format!(
                     "invalid field `{token}`: `{column}` is a column scaffold generates ({}, {owner}); choose another name",
                     GENERATED_COLUMNS.join(", ")
+                )));
+            }
+            let words = self
+                .fields
+                .iter()
+                .any(|f| f.search() == Some(Search::Words));
+            if words && column == SEARCH_VECTOR {
+                return Err(Error::input(format!(
+                    "invalid field `{token}`: `{SEARCH_VECTOR}` is the column scaffold generates for the `searchable` text fields; choose another name"
                 )));
             }
             if INHERITED_KEYS.contains(&column.as_str()) {

@@ -95,30 +95,17 @@ fn list_page(r: &Resource) -> String {
     if create || update {
         let _ = writeln!(out, "import {{ {form} }} from \"./form\";");
     }
-    let (page_props, rows_props, rows_call, list_call) = if r.workspace {
-        out.push_str(
-            "\ntype SearchParams = Promise<Record<string, string | string[] | undefined>>;\n",
-        );
-        (
-            "{ searchParams }: { searchParams: SearchParams }",
-            "{ searchParams }: { searchParams: SearchParams }",
-            "<Rows searchParams={searchParams} />",
-            // A workspace's rows: the workspace comes from the URL, read inside the boundary.
-            format!(
-                "const {{ workspace }} = await searchParams;\n  const result = await {list}({{ workspaceId: String(workspace ?? \"\") }});"
-            ),
-        )
+    // The rows of a page after the first follow the cursor in `?after=`; a workspace's rows
+    // come from the workspace in the URL. Both are request data, read inside the boundary.
+    out.push_str("\ntype SearchParams = Promise<Record<string, string | string[] | undefined>>;\n");
+    let scope = if r.workspace {
+        "workspaceId: String(params.workspace ?? \"\"), "
     } else {
-        (
-            "",
-            "",
-            "<Rows />",
-            format!("const result = await {list}();"),
-        )
+        ""
     };
     let _ = write!(
         out,
-        "\nexport default function Page({page_props}) {{\n  return (\n    <main>\n      <h1>{route}</h1>\n{create_form}      <Suspense fallback={{<p>Loading…</p>}}>\n        {rows_call}\n      </Suspense>\n    </main>\n  );\n}}\n",
+        "\nexport default function Page({{ searchParams }}: {{ searchParams: SearchParams }}) {{\n  return (\n    <main>\n      <h1>{route}</h1>\n{create_form}      <Suspense fallback={{<p>Loading…</p>}}>\n        <Rows searchParams={{searchParams}} />\n      </Suspense>\n    </main>\n  );\n}}\n",
         route = r.route,
         create_form = if create {
             format!("      <{form} />\n")
@@ -133,7 +120,7 @@ fn list_page(r: &Resource) -> String {
     };
     let _ = write!(
         out,
-        "\nasync function Rows({rows_props}) {{\n  {list_call}\n  if (!result.ok) return <p role=\"alert\">{{result.error.message}}</p>;\n  return (\n    <ul>\n      {{result.data.items.map((row) => (\n        <li key={{row.id}}>{item}</li>\n      ))}}\n    </ul>\n  );\n}}\n"
+        "\nasync function Rows({{ searchParams }}: {{ searchParams: SearchParams }}) {{\n  const params = await searchParams;\n  const after = typeof params.after === \"string\" ? params.after : undefined;\n  const result = await {list}({{ {scope}after }});\n  if (!result.ok) return <p role=\"alert\">{{result.error.message}}</p>;\n  const {{ items, nextCursor }} = result.data;\n  return (\n    <>\n      <ul>\n        {{items.map((row) => (\n          <li key={{row.id}}>{item}</li>\n        ))}}\n      </ul>\n      {{nextCursor ? <a href={{`?after=${{encodeURIComponent(nextCursor)}}`}}>Next</a> : null}}\n    </>\n  );\n}}\n"
     );
     out
 }

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::list::List as ListShape;
 use super::zod::Zod;
 use crate::spec::ActionKind::{self, Create, Delete, Get, List, Update};
 use crate::spec::ResourceSpec;
@@ -102,7 +103,7 @@ fn is_mutation(action: ActionKind) -> bool {
 }
 
 impl Selected {
-    pub fn new(spec: &ResourceSpec, actions: &Actions, zod: &Zod) -> Selected {
+    pub fn new(spec: &ResourceSpec, actions: &Actions, zod: &Zod, list: &ListShape) -> Selected {
         let has = |a| spec.has(a);
         let writes = has(Create) || has(Update) || has(Delete);
         let reads = has(Get) || has(List);
@@ -183,11 +184,11 @@ impl Selected {
                     (reads, "invalid".into()),
                     (has(Get), "notFound".into()),
                     (reads, "ok".into()),
-                    (has(List), "type Page".into()),
                     (signed_in_reads, "unauthorized".into()),
                 ]),
                 validation: keep(vec![
                     (has(List), format!("type {}", types.list_input)),
+                    (has(List), format!("type {}", list.query_type)),
                     (has(List), schemas.list.clone()),
                     (has(Get), schemas.id.clone()),
                     (reads, format!("type {}", types.read_row)),

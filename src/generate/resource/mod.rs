@@ -7,9 +7,11 @@
 
 mod access;
 mod actions;
+pub mod alter;
 mod docs;
 pub(crate) mod files;
 pub(crate) mod invitations;
+mod list;
 mod refs;
 mod table;
 mod tenancy;
@@ -32,6 +34,8 @@ use crate::spec::{Access, ResourceSpec, TENANT};
 pub mod templates {
     pub const MIGRATION: &str = "resource/supabase/migrations/create_table.sql";
     pub const ROLLBACK: &str = "resource/supabase/rollbacks/create_table.down.sql";
+    pub const ALTER_MIGRATION: &str = "resource/supabase/migrations/alter_table.sql";
+    pub const ALTER_ROLLBACK: &str = "resource/supabase/rollbacks/alter_table.down.sql";
     pub const TEST_OWNER: &str = "resource/supabase/tests/database/table.test.sql";
     pub const TEST_WORKSPACE: &str = "resource/supabase/tests/database/table.workspace.test.sql";
     pub const TEST_TENANT: &str = "resource/supabase/tests/database/table.tenant.test.sql";
@@ -56,6 +60,8 @@ pub mod templates {
     pub const ALL: &[&str] = &[
         MIGRATION,
         ROLLBACK,
+        ALTER_MIGRATION,
+        ALTER_ROLLBACK,
         TEST_OWNER,
         TEST_WORKSPACE,
         TEST_TENANT,
@@ -87,17 +93,45 @@ pub(crate) fn invitations_of(
     invitations::Invitations::of(spec, &tenancy::Tenancy::of(spec), layout)
 }
 
+/// The migration a run of `scaffold resource` writes for its table.
+pub enum Migrations {
+    /// The create migration: a new one, or (the spec unchanged) the one already there.
+    Create(Migration),
+    /// None: the table is as the spec describes it already, after alter migrations of its
+    /// create migration `creation`.
+    Current { creation: Migration },
+    /// An alter migration of the table `creation` created, from the spec `old` it has now.
+    Alter {
+        creation: Migration,
+        migration: Migration,
+        alteration: Box<alter::Alteration>,
+        old: Box<ResourceSpec>,
+    },
+}
+
+impl Migrations {
+    /// The table's create migration.
+    pub fn creation(&self) -> &Migration {
+        match self {
+            Migrations::Create(creation)
+            | Migrations::Current { creation }
+            | Migrations::Alter { creation, .. } => creation,
+        }
+    }
+}
+
 /// Plans every file of one resource.
 pub fn plan(
     spec: &ResourceSpec,
     project: &Project,
     renderer: &Renderer,
-    migration: &Migration,
+    migrations: &Migrations,
 ) -> Result<Plan, Error> {
-    let context = Context::new(spec, project, migration)?;
+    let context = Context::new(spec, project, migrations)?;
     // Converted once, for every template.
     let value = minijinja::Value::from(minijinja::value::Serde(&context));
     let paths = &context.paths;
+    let layout = &project.layout;
     let test_template = match spec.access {
         Access::Owner | Access::PublicRead => templates::TEST_OWNER,
         Access::Workspace { .. } => templates::TEST_WORKSPACE,
@@ -107,41 +141,67 @@ pub fn plan(
         warnings: missing_tables(spec, project)?,
         ..Plan::default()
     };
-    let mut files = vec![
-        (templates::MIGRATION, &paths.migration),
-        (templates::ROLLBACK, &paths.rollback),
-        (test_template, &paths.test),
-        (templates::VALIDATION, &paths.validation),
-    ];
+    let mut files = Vec::new();
+    match migrations {
+        Migrations::Create(_) => {
+            files.push((templates::MIGRATION, paths.migration.clone()));
+            files.push((templates::ROLLBACK, paths.rollback.clone()));
+        }
+        Migrations::Alter { migration, .. } => {
+            files.push((templates::ALTER_MIGRATION, migration.path(layout)));
+            files.push((templates::ALTER_ROLLBACK, migration.rollback_path(layout)));
+        }
+        Migrations::Current { .. } => {}
+    }
+    files.push((test_template, paths.test.clone()));
+    files.push((templates::VALIDATION, paths.validation.clone()));
     if context.selected.writes() {
-        files.push((templates::ACTIONS, &paths.actions));
+        files.push((templates::ACTIONS, paths.actions.clone()));
     }
     if context.selected.reads() {
-        files.push((templates::DATA, &paths.data));
+        files.push((templates::DATA, paths.data.clone()));
     }
     if let Some(members) = &context.members {
-        files.push((templates::MEMBER_VALIDATION, &members.validation_file));
-        files.push((templates::MEMBER_ACTIONS, &members.actions_file));
+        files.push((
+            templates::MEMBER_VALIDATION,
+            members.validation_file.clone(),
+        ));
+        files.push((templates::MEMBER_ACTIONS, members.actions_file.clone()));
     }
     if let Some(members_data) = &context.members_data {
-        files.push((templates::MEMBER_DATA, &members_data.file));
+        files.push((templates::MEMBER_DATA, members_data.file.clone()));
     }
     if let Some(test) = &paths.invitations_test {
-        files.push((templates::TEST_INVITATIONS, test));
+        files.push((templates::TEST_INVITATIONS, test.clone()));
     }
     if let Some(invitations) = &context.invitations {
         let ts = &invitations.ts;
-        files.push((templates::INVITATION_VALIDATION, &ts.validation_file));
-        files.push((templates::INVITATION_ACTIONS, &ts.actions_file));
-        files.push((templates::INVITATION_DATA, &ts.data_file));
-        files.push((templates::INVITATION_PAGE, &ts.page_file));
-        files.push((templates::INVITATION_FORM, &ts.form_file));
+        files.push((templates::INVITATION_VALIDATION, ts.validation_file.clone()));
+        files.push((templates::INVITATION_ACTIONS, ts.actions_file.clone()));
+        files.push((templates::INVITATION_DATA, ts.data_file.clone()));
+        files.push((templates::INVITATION_PAGE, ts.page_file.clone()));
+        files.push((templates::INVITATION_FORM, ts.form_file.clone()));
     }
     for (template, path) in files {
-        plan.generated(path.clone(), renderer.render(template, &value)?);
+        plan.generated(path, renderer.render(template, &value)?);
     }
     let depth = super::schema_file::depth(project, spec)?;
-    super::migration_files(&mut plan, project, migration, spec.table(), depth)?;
+    match migrations {
+        Migrations::Create(migration) => {
+            super::migration_files(&mut plan, project, migration, spec.table(), depth)?;
+        }
+        Migrations::Current { .. } | Migrations::Alter { .. } => {
+            if let Migrations::Alter { migration, .. } = migrations {
+                super::history_files(&mut plan, project, migration);
+            }
+            // The declarative schema is the table as a fresh create migration makes it.
+            let created = renderer.render(templates::MIGRATION, &value)?;
+            super::schema_file::add_sql(&mut plan, project, spec.table(), depth, &created);
+        }
+    }
+    if let Migrations::Alter { old, creation, .. } = migrations {
+        moved_schema_file(&mut plan, project, renderer, old, creation, depth)?;
+    }
     super::shared_files(&mut plan, project, renderer, super::Shared::ALL)?;
     if context.invitations.is_some() {
         // Invitations send email: its modules, written once, and the settings they read.
@@ -184,6 +244,46 @@ pub fn plan(
         },
     ));
     Ok(plan)
+}
+
+/// When an alter changes the table's depth among the generated tables (a ref added or removed),
+/// its declarative schema file changes name: the old one goes (if unchanged since written), or
+/// the Supabase CLI would create the table twice.
+fn moved_schema_file(
+    plan: &mut Plan,
+    project: &Project,
+    renderer: &Renderer,
+    old: &ResourceSpec,
+    creation: &Migration,
+    depth: usize,
+) -> Result<(), Error> {
+    let old_depth = super::schema_file::depth(project, old)?;
+    let Some(path) = super::schema_file::path(project, old.table(), old_depth) else {
+        return Ok(());
+    };
+    if old_depth == depth {
+        return Ok(());
+    }
+    let context = Context::new(
+        old,
+        project,
+        &Migrations::Current {
+            creation: creation.clone(),
+        },
+    )?;
+    let created = renderer.render(templates::MIGRATION, &context)?;
+    let recorded = project
+        .manifest()?
+        .generations
+        .get(&format!("resource:{}", old.table()))
+        .and_then(|g| g.files.get(&path))
+        .map(|record| record.sha256.clone());
+    plan.removals.push(crate::plan::Removal {
+        path,
+        sha256: recorded,
+        original: Some(super::schema_file::contents(&created)),
+    });
+    Ok(())
 }
 
 /// The tenant root a workspace resource belongs to, when no migration of the project creates it
@@ -278,19 +378,43 @@ struct Context {
     invitations: Option<invitations::Invitations>,
     #[serde(flatten)]
     zod: zod::Zod,
+    list: list::List,
     test: test_data::TestData,
     actions: actions::Actions,
     selected: actions::Selected,
     #[serde(flatten)]
     docs: docs::Docs,
+    /// The alter migration this run writes, if it writes one.
+    alteration: Option<AlterContext>,
+    /// The alter migrations of the table since its create migration, this run's last.
+    alters: Vec<AlterRecord>,
+}
+
+/// An alter migration's files and what it does, for its templates.
+#[derive(Serialize)]
+struct AlterContext {
+    migration: String,
+    rollback: String,
+    #[serde(flatten)]
+    alteration: alter::Alteration,
+}
+
+/// An alter migration of the table, for the session record.
+#[derive(Serialize)]
+struct AlterRecord {
+    migration: String,
+    rollback: String,
+    /// What it changed, as its header says.
+    changes: Option<String>,
 }
 
 impl Context {
     fn new(
         spec: &ResourceSpec,
         project: &Project,
-        migration: &Migration,
+        migrations: &Migrations,
     ) -> Result<Context, Error> {
+        let migration = migrations.creation();
         let names = &spec.names;
         let table = spec.table();
         let layout = &project.layout;
@@ -310,7 +434,42 @@ impl Context {
         let actions = actions::Actions::new(spec);
         let members = tenancy::Members::of(spec, &tenancy, layout);
         let invitations = invitations::Invitations::of(spec, &tenancy, layout);
+        let alteration = match migrations {
+            Migrations::Alter {
+                migration,
+                alteration,
+                ..
+            } => Some(AlterContext {
+                migration: migration.path(layout),
+                rollback: migration.rollback_path(layout),
+                alteration: (**alteration).clone(),
+            }),
+            Migrations::Create(_) | Migrations::Current { .. } => None,
+        };
+        let mut alters = Vec::new();
+        for file in project.alterations(table)? {
+            let written = Migration {
+                stem: file.file.trim_end_matches(".sql").to_string(),
+            };
+            let current = alteration
+                .as_ref()
+                .filter(|a| a.migration == written.path(layout));
+            alters.push(AlterRecord {
+                migration: written.path(layout),
+                rollback: written.rollback_path(layout),
+                changes: match current {
+                    Some(a) => Some(a.alteration.changes.join("; ")),
+                    None => file.changes.clone(),
+                },
+            });
+        }
+        let list = list::List::new(spec, &|field| {
+            matches!(field.ty, crate::spec::FieldType::Enum { .. })
+                .then(|| zod::enum_list_name(spec, &field.column()))
+        });
         Ok(Context {
+            alteration,
+            alters,
             command: spec.command_line(),
             access: spec.access,
             table: table.to_string(),
@@ -344,7 +503,8 @@ impl Context {
             members,
             invitations,
             docs: docs::Docs::new(spec, &tenancy),
-            selected: actions::Selected::new(spec, &actions, &zod),
+            selected: actions::Selected::new(spec, &actions, &zod, &list),
+            list,
             actions,
             zod,
             tenancy,

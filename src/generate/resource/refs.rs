@@ -141,6 +141,51 @@ pub fn resolve(spec: &ResourceSpec, project: &Project) -> Result<Vec<Ref>, Error
     Ok(refs)
 }
 
+/// The refs of other generated tables to `old`'s table that `new` (the same table with another
+/// access mode or write role) would build differently (another foreign key, read check or
+/// cascade delete policy) or refuse: each as `public.<table>'s `<field>``, or the refusal.
+/// Changing them takes an alter of those tables too, and an alter changes one table.
+pub fn changed_dependents(
+    project: &Project,
+    old: &ResourceSpec,
+    new: &ResourceSpec,
+) -> Result<Vec<String>, Error> {
+    let table = old.table();
+    let mut changed = Vec::new();
+    for child in project.resources()?.values() {
+        if child.table() == table {
+            continue;
+        }
+        for field in child.fields.iter().filter(|f| f.ref_table() == Some(table)) {
+            let reference = |target: &ResourceSpec| Ref {
+                column: field.column(),
+                word: field.name.clone(),
+                target: target.names.clone(),
+                target_access: target.access,
+                itself: false,
+                relation: relation(child.access, target.access),
+                on_delete: field.effective_on_delete(),
+                optional: field.optional,
+            };
+            let (before, after) = (reference(old), reference(new));
+            let kind = |r: &Ref| match r.relation {
+                Relation::SameOwner => 0,
+                Relation::SameWorkspace { .. } => 1,
+                Relation::Crossing => 2,
+            };
+            let same = kind(&before) == kind(&after)
+                && before.read_check() == after.read_check()
+                && before.cascade_deleter() == after.cascade_deleter();
+            if let Err(refused) = check(child, field, &after) {
+                changed.push(format!("public.{}'s `{field}` ({refused})", child.table()));
+            } else if !same {
+                changed.push(format!("public.{}'s `{field}`", child.table()));
+            }
+        }
+    }
+    Ok(changed)
+}
+
 fn relation(child: Access, parent: Access) -> Relation {
     match (child, parent) {
         (Access::Owner | Access::PublicRead, Access::Owner) => Relation::SameOwner,

@@ -9,9 +9,12 @@ use super::tenancy::Tenancy;
 use crate::error::Error;
 use crate::generate::{check_identifier, schema_identifier};
 use crate::render;
+use crate::schema::model::Model;
 use crate::schema::table::{
-    Column, Constraint, ConstraintKind, EnumType, FkAction, ForeignKey, Index,
+    Column, Constraint, ConstraintKind, EnumType, Extension, FkAction, ForeignKey, Index,
 };
+use crate::schema::trigger::{Trigger, TriggerAction};
+use crate::schema::{Grant, Policy};
 use crate::spec::field::{Digits, NumberKind};
 use crate::spec::formats::{NOT_BLANK_PATTERN, OBJECT_PATH_PATTERN};
 use crate::spec::value::{Bound, DefaultValue};
@@ -20,30 +23,16 @@ use crate::spec::{ident, Access, Field, FieldType, OnDelete, ResourceSpec, Uniqu
 /// Everything `create table` and its companions declare.
 #[derive(Serialize)]
 pub struct Table {
+    /// Extensions the table's indexes need, created when missing.
+    pub extensions: Vec<Extension>,
     pub enums: Vec<EnumType>,
     pub columns: Vec<Column>,
     pub constraints: Vec<Constraint>,
     pub indexes: Vec<Index>,
+    /// The trigger that keeps `updated_at` current.
     pub trigger: Trigger,
     /// Checks, for references to the table itself, that the referenced row is readable.
-    pub ref_triggers: Vec<RefTrigger>,
-}
-
-/// The trigger that keeps `updated_at` current.
-#[derive(Serialize)]
-pub struct Trigger {
-    pub function_sql: String,
-    pub name: &'static str,
-}
-
-/// A `before insert or update` trigger that refuses a reference to a row of the table itself
-/// that the caller cannot read (a policy cannot read its own table: infinite recursion).
-#[derive(Serialize)]
-pub struct RefTrigger {
-    pub function_sql: String,
-    pub name: String,
-    /// The column, a SQL identifier.
-    pub column: String,
+    pub ref_triggers: Vec<Trigger>,
 }
 
 impl Table {
@@ -57,7 +46,7 @@ impl Table {
             schema_identifier(format!("{table}_pkey")),
             ConstraintKind::PrimaryKey(vec!["id".into()]),
         )];
-        let mut indexes = list_indexes(spec, tenant_word);
+        let mut indexes = Vec::new();
         let mut ref_triggers = Vec::new();
         let key = |columns: &[&str]| columns.iter().map(|c| c.to_string()).collect::<Vec<_>>();
         let owner_fk = |references_sql: String, on_delete| {
@@ -146,13 +135,16 @@ impl Table {
                 constraints.push(fk);
                 indexes.push(index);
                 if reference.read_check() == ReadCheck::Trigger {
-                    ref_triggers.push(RefTrigger {
+                    ref_triggers.push(Trigger {
+                        name: check_identifier(format!("check_{column}"), &field.name)?,
                         function_sql: format!(
                             "public.{}",
                             ident::quote(&schema_identifier(format!("{table}_check_{column}")))
                         ),
-                        name: check_identifier(format!("check_{column}"), &field.name)?,
-                        column: column_sql.clone(),
+                        action: TriggerAction::CheckReadable {
+                            column: column_sql.clone(),
+                            singular: spec.names.singular.replace('_', " "),
+                        },
                     });
                 }
             }
@@ -163,27 +155,52 @@ impl Table {
                 ));
             }
             if field.index {
-                indexes.push(Index {
-                    name: index_name(format!("{table}_{column}_idx")),
-                    columns: format!("({column_sql})"),
-                    why: format!("Requested with `{}:index`.", field.name),
-                });
+                indexes.push(Index::btree(
+                    index_name(format!("{table}_{column}_idx")),
+                    format!("({column_sql})"),
+                    format!("Requested with `{}:index`.", field.name),
+                ));
             }
         }
         columns.push(Column::new("created_at", "timestamptz").default("now()"));
         columns.push(Column::new("updated_at", "timestamptz").default("now()"));
+        columns.extend(super::list::search_column(spec));
+        // The list's indexes first: the first one backs the policies too.
+        let mut all_indexes = super::list::indexes(spec, tenant_word);
+        all_indexes.extend(indexes);
         let function = schema_identifier(format!("{table}_set_updated_at"));
         Ok(Table {
+            extensions: super::list::extensions(spec),
             enums,
             columns,
             constraints,
-            indexes,
+            indexes: all_indexes,
             trigger: Trigger {
+                name: "set_updated_at".to_string(),
                 function_sql: format!("public.{}", ident::quote(&function)),
-                name: "set_updated_at",
+                action: TriggerAction::SetUpdatedAt,
             },
             ref_triggers,
         })
+    }
+}
+
+impl Table {
+    /// The table as the database holds it, with its policies and grants: what alter
+    /// migrations compare.
+    pub fn model(&self, table_sql: &str, policies: &[Policy], grants: &[Grant]) -> Model {
+        let mut triggers = vec![self.trigger.clone()];
+        triggers.extend(self.ref_triggers.iter().cloned());
+        Model::new(
+            table_sql,
+            &self.enums,
+            &self.columns,
+            &self.constraints,
+            &self.indexes,
+            &triggers,
+            policies,
+            grants,
+        )
     }
 }
 
@@ -297,47 +314,12 @@ fn foreign_key(
         }),
     )
     .commented(why);
-    let index = Index {
-        name: index_name(format!("{table}_{}_idx", reference.column)),
-        columns: format!("({})", columns.join(", ")),
-        why: format!("Covers the foreign key {} → {target}.", reference.column),
-    };
+    let index = Index::btree(
+        index_name(format!("{table}_{}_idx", reference.column)),
+        format!("({})", columns.join(", ")),
+        format!("Covers the foreign key {} → {target}.", reference.column),
+    );
     Ok((constraint, index))
-}
-
-/// The index behind the policies' owner check and the newest-first list (and, for public
-/// reads, the public list).
-fn list_indexes(spec: &ResourceSpec, tenant_word: &str) -> Vec<Index> {
-    let table = spec.table();
-    let owner = spec.owner_column();
-    let per_owner = Index {
-        name: index_name(format!("{table}_{owner}_created_at_idx")),
-        columns: format!("({owner}, created_at desc)"),
-        why: "Backs the policies' owner check, the foreign key to auth.users and the newest-first list.".into(),
-    };
-    match spec.access {
-        Access::Owner => vec![per_owner],
-        Access::PublicRead => vec![
-            per_owner,
-            Index {
-                name: index_name(format!("{table}_created_at_idx")),
-                columns: "(created_at desc)".into(),
-                why: "Backs the public newest-first list.".into(),
-            },
-        ],
-        Access::Workspace { .. } => vec![Index {
-            name: index_name(format!("{table}_workspace_id_created_at_idx")),
-            columns: "(workspace_id, created_at desc)".into(),
-            why: format!(
-                "Backs the policies' {tenant_word} check, the foreign key and the newest-first list per {tenant_word}."
-            ),
-        }],
-        Access::TenantRoot => vec![Index {
-            name: index_name(format!("{table}_created_at_idx")),
-            columns: "(created_at desc)".into(),
-            why: "Backs the newest-first list.".into(),
-        }],
-    }
 }
 
 /// An index name as SQL: shortened to fit, quoted where needed.
@@ -348,14 +330,7 @@ fn index_name(name: String) -> String {
 /// The enum type of an enum field: `public.<singular>_<column>`.
 fn enum_type(spec: &ResourceSpec, column: &str, values: &[String]) -> EnumType {
     let type_name = schema_identifier(format!("{}_{column}", spec.names.singular));
-    EnumType {
-        type_sql: format!("public.{}", ident::quote(&type_name)),
-        values_sql: values
-            .iter()
-            .map(|v| render::sql_string(v))
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
+    EnumType::new(format!("public.{}", ident::quote(&type_name)), values)
 }
 
 /// The check constraints of a field, as (name suffix, expression).

@@ -26,6 +26,15 @@ pub struct Zod {
     pub row_decimals: Option<RowDecimals>,
     /// The file fields' limits and the schema of a file to upload, where there are any.
     pub uploads: Option<ZodFiles>,
+    /// `"id, user_id, title, budget::text, created_at, updated_at"`, as a TypeScript string: the
+    /// columns every read selects, where `*` would not do (numeric columns read as text, a
+    /// generated search column left out).
+    pub row_columns: Option<String>,
+    /// `Tables<"notes">, "search_vector"`: what `Omit<...>` takes to make the row without its
+    /// search column, where there is one (the base of the row type, as `<Pascal>Columns`).
+    pub row_omit: Option<String>,
+    /// What the row type is built from: `Tables<"notes">` or `NoteColumns`.
+    pub row_base: String,
 }
 
 /// `noteFiles` (each file field's bucket and limits) and `noteUploadSchema` (a file to upload,
@@ -63,9 +72,6 @@ pub struct FileEntry {
 pub struct RowDecimals {
     /// `"budget" | "total"`: the row type's decimal columns.
     pub keys: String,
-    /// `"id, user_id, name, budget::text, created_at, updated_at"`, as a TypeScript string: the
-    /// columns every read selects.
-    pub columns: String,
 }
 
 /// A regular expression shared with the database's check constraint.
@@ -147,7 +153,7 @@ impl Zod {
             let column = field.column();
             let mut enum_list = None;
             if let FieldType::Enum { values } = &field.ty {
-                let name = format!("{}{}Values", names.camel, heck::AsUpperCamelCase(&column));
+                let name = enum_list_name(spec, &column);
                 enum_lists.push(EnumList {
                     name: name.clone(),
                     values: values.iter().map(|v| crate::render::ts_string(v)).collect(),
@@ -192,7 +198,11 @@ impl Zod {
             .filter(|f| f.ty == FieldType::Numeric)
             .map(Field::column)
             .collect();
-        let row_decimals = (!decimals.is_empty()).then(|| {
+        let searched = spec
+            .fields
+            .iter()
+            .any(|f| f.search() == Some(crate::spec::Search::Words));
+        let row_columns = (!decimals.is_empty() || searched).then(|| {
             let fields = spec.fields.iter().map(|f| {
                 let column = f.column();
                 if f.ty == FieldType::Numeric {
@@ -206,15 +216,27 @@ impl Zod {
                 .chain(fields)
                 .chain(["created_at".to_string(), "updated_at".to_string()])
                 .collect();
-            RowDecimals {
-                keys: decimals
-                    .iter()
-                    .map(|c| crate::render::ts_string(c))
-                    .collect::<Vec<_>>()
-                    .join(" | "),
-                columns: crate::render::ts_string(&columns.join(", ")),
-            }
+            crate::render::ts_string(&columns.join(", "))
         });
+        let row_decimals = (!decimals.is_empty()).then(|| RowDecimals {
+            keys: decimals
+                .iter()
+                .map(|c| crate::render::ts_string(c))
+                .collect::<Vec<_>>()
+                .join(" | "),
+        });
+        let table = crate::render::ts_string(spec.table());
+        let row_omit = searched.then(|| {
+            format!(
+                "Tables<{table}>, {}",
+                crate::render::ts_string(crate::spec::SEARCH_VECTOR)
+            )
+        });
+        let row_base = if searched {
+            format!("{pascal}Columns")
+        } else {
+            format!("Tables<{table}>")
+        };
         let map = format!("{}Files", names.camel);
         let entries: Vec<FileEntry> = spec
             .fields
@@ -263,6 +285,9 @@ impl Zod {
             uploads,
             decimal_import: row_decimals.as_ref().map(|_| decimal_import),
             row_decimals,
+            row_columns,
+            row_omit,
+            row_base,
             not_blank_text: spec.fields.iter().any(|f| f.ty.kind().not_blank()),
             patterns,
             json_value: spec
@@ -291,6 +316,15 @@ impl Zod {
             },
         }
     }
+}
+
+/// `projectStatusValues`: the constant of an enum field's values in the validation module.
+pub fn enum_list_name(spec: &ResourceSpec, column: &str) -> String {
+    format!(
+        "{}{}Values",
+        spec.names.camel,
+        heck::AsUpperCamelCase(column)
+    )
 }
 
 fn zod_field(field: &Field, column: &str, enum_list: Option<&str>) -> ZodField {

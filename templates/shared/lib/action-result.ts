@@ -23,14 +23,6 @@ export type ActionError = {
 export type ActionResult<T> =
   { ok: true; data: T } | { ok: false; error: ActionError };
 
-/** One page of a list. */
-export type Page<T> = {
-  items: T[];
-  page: number;
-  pageSize: number;
-  total: number;
-};
-
 export function ok<T>(data: T): ActionResult<T> {
   return { ok: true, data };
 }

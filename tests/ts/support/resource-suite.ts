@@ -113,6 +113,17 @@ type FormStateValue = {
 type FormAction = (...args: unknown[]) => Promise<FormStateValue>;
 
 export const OWNER = "11111111-1111-4111-8111-111111111111";
+/** The query parameters PostgREST reads itself: a filter by such a column goes in `or`. */
+const POSTGREST_PARAMETERS = [
+  "select",
+  "columns",
+  "on_conflict",
+  "order",
+  "limit",
+  "offset",
+  "and",
+  "or",
+];
 export const SOMEONE_ELSE = "22222222-2222-4222-8222-222222222222";
 export const ROW_ID = "33333333-3333-4333-8333-333333333333";
 const CREATED_AT = "2025-01-01T09:30:00+00:00";
@@ -166,13 +177,62 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
       new RegExp(`export const ${names.createSchema}\\b`),
     );
 
+  // The list: its orders (newest first, then each sortable field), its filters (enum, bool,
+  // ref, date and timestamptz fields), its search (any searchable field).
+  const own = spec.fields.filter((f) => !f.fixed);
+  const sortKeys = [
+    "created_at",
+    ...own.filter((f) => f.sortable).map((f) => f.column),
+  ];
+  const FILTERED = ["enum", "bool", "ref", "date", "timestamptz"];
+  const filters = own.filter((f) => FILTERED.includes(f.type));
+  const searchable = own.some((f) => f.searchable);
+  /** A value a row holds in a sort column. */
+  const sortValue = (sort: string): unknown => {
+    const field = own.find((f) => f.column === sort);
+    return field ? validValue(field) : CREATED_AT;
+  };
+  const decodedCursor = (
+    order: { sort: string; direction: string },
+    value: unknown = sortValue(order.sort),
+  ) => ({ ...order, value, id: ROW_ID });
+  /** A cursor as a page's `nextCursor` gives it: base64url JSON. */
+  const cursorOf = (
+    order: { sort: string; direction: string },
+    value?: unknown,
+  ) =>
+    Buffer.from(JSON.stringify(decodedCursor(order, value))).toString(
+      "base64url",
+    );
+  /** A value a filter takes: a member, true, an id, a range. */
+  const filterValue = (f: FieldSpec): unknown => {
+    switch (f.type) {
+      case "bool":
+        return true;
+      case "ref":
+        return "77777777-7777-4777-8777-777777777777";
+      case "date":
+        return { from: "2025-01-01", to: "2025-12-31" };
+      case "timestamptz":
+        return {
+          from: "2025-01-01T00:00:00Z",
+          to: "2025-12-31T23:59:59.999999+02:00",
+        };
+      default:
+        return f.enumValues?.at(-1);
+    }
+  };
+
   /** Every field with a value its column takes. */
   const validInput: Record<string, unknown> = Object.fromEntries(
     spec.fields.map((f) => [f.column, validValue(f)]),
   );
   const row = (overrides: Record<string, unknown> = {}) => {
     const values: Record<string, unknown> = {};
-    for (const column of spec.columns) values[column.name] = null;
+    // Every column a read selects: all but the generated search column.
+    for (const column of spec.columns) {
+      if (column.name !== "search_vector") values[column.name] = null;
+    }
     Object.assign(values, validInput, {
       id: ROW_ID,
       created_at: CREATED_AT,
@@ -336,37 +396,151 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         }
       });
 
-      it("pages lists 1-based, 20 by default, at most 100", () => {
+      describe(names.listSchema, () => {
         const list = schema(names.listSchema);
         // A workspace resource is listed per workspace.
         const scope =
           spec.mode === "workspace"
             ? { workspaceId: "66666666-6666-4666-8666-666666666666" }
             : {};
-        expect(list.parse(scope)).toEqual({ ...scope, page: 1, pageSize: 20 });
-        expect(list.parse({ ...scope, page: 3, pageSize: 100 })).toEqual({
-          ...scope,
-          page: 3,
-          pageSize: 100,
+        const where = source.line(
+          new RegExp(`export const ${names.listSchema}\\b`),
+        );
+
+        it("newest first, 20 rows, no cursor, no total by default; at most 100 rows", () => {
+          expect(list.parse(scope), where).toEqual({
+            ...scope,
+            sort: "created_at",
+            direction: "desc",
+            pageSize: 20,
+          });
+          for (const bad of [
+            { pageSize: 0 },
+            { pageSize: 101 },
+            { pageSize: 1.5 },
+            { sort: "id" },
+            { sort: "user_id" },
+            { direction: "up" },
+            { total: "planned" },
+            { total: true },
+            { after: "" },
+            { after: "not a cursor" },
+            {
+              after: cursorOf({ sort: "created_at", direction: "desc" }).slice(
+                1,
+              ),
+            },
+          ]) {
+            expect(
+              list.safeParse({ ...scope, ...bad }).success,
+              `${where}: ${show(bad)}`,
+            ).toBe(false);
+          }
+          if (spec.mode === "workspace") {
+            expect(list.safeParse({}).success, "without its workspace").toBe(
+              false,
+            );
+            expect(list.safeParse({ workspaceId: "1" }).success).toBe(false);
+          }
         });
-        for (const bad of [
-          { page: 0 },
-          { page: 1.5 },
-          { pageSize: 0 },
-          { pageSize: 101 },
-          { page: "2" },
-        ]) {
-          expect(list.safeParse({ ...scope, ...bad }).success, show(bad)).toBe(
-            false,
+
+        it(`sorts by ${sortKeys.join(", ")}, either way`, () => {
+          for (const sort of sortKeys) {
+            for (const direction of ["asc", "desc"]) {
+              expect(
+                list.safeParse({ ...scope, sort, direction }).success,
+                `${where}: ${sort} ${direction}`,
+              ).toBe(true);
+            }
+          }
+        });
+
+        it("takes a cursor of its own order only, holding a value of the sort column", () => {
+          for (const sort of sortKeys) {
+            const after = cursorOf({ sort, direction: "asc" });
+            expect(
+              (
+                list.parse({ ...scope, sort, direction: "asc", after }) as {
+                  after?: unknown;
+                }
+              ).after,
+              `${where}: a cursor of ${sort} asc`,
+            ).toEqual(decodedCursor({ sort, direction: "asc" }));
+            for (const other of [
+              { sort, direction: "desc" },
+              ...sortKeys
+                .filter((k) => k !== sort)
+                .map((k) => ({ sort: k, direction: "asc" })),
+            ]) {
+              const result = list.safeParse({ ...scope, ...other, after });
+              expect(
+                result.error?.issues.map((i) => i.path.join(".")),
+                `${where}: a cursor of ${sort} asc used for ${show(other)}`,
+              ).toEqual(["after"]);
+            }
+          }
+          const wrongValue = cursorOf(
+            { sort: "created_at", direction: "desc" },
+            "yesterday",
           );
-        }
-        if (spec.mode === "workspace") {
           expect(
-            list.safeParse({}).success,
-            "a list without its workspace",
+            list.safeParse({ ...scope, after: wrongValue }).success,
+            `${where}: created_at is a timestamp`,
           ).toBe(false);
-          expect(list.safeParse({ workspaceId: "1" }).success).toBe(false);
-        }
+        });
+
+        it(
+          filters.length > 0
+            ? `filters by ${filters.map((f) => f.column).join(", ")}`
+            : "has no filters",
+          () => {
+            const filter = Object.fromEntries(
+              filters.map((f) => [f.column, filterValue(f)]),
+            );
+            const parsed = list.safeParse({ ...scope, filter });
+            if (filters.length === 0) {
+              expect(
+                parsed.success && "filter" in (parsed.data as object),
+              ).toBe(false);
+              return;
+            }
+            expect(parsed.success, `${where}: ${issues(parsed)}`).toBe(true);
+            expect((parsed.data as { filter: unknown }).filter).toEqual(filter);
+            for (const f of filters) {
+              const bad =
+                f.type === "date" || f.type === "timestamptz"
+                  ? { from: "someday" }
+                  : "not a value";
+              expect(
+                list.safeParse({ ...scope, filter: { [f.column]: bad } })
+                  .success,
+                `${where}: filter ${f.column} = ${show(bad)}`,
+              ).toBe(false);
+            }
+          },
+        );
+
+        it(
+          searchable
+            ? "searches a trimmed term with a letter or digit, at most 100 characters"
+            : "has no search",
+          () => {
+            const parsed = list.safeParse({ ...scope, search: "  ada  " });
+            if (!searchable) {
+              expect(
+                parsed.success && "search" in (parsed.data as object),
+              ).toBe(false);
+              return;
+            }
+            expect((parsed.data as { search?: string }).search).toBe("ada");
+            for (const bad of ["", "   ", "!!!", "a".repeat(101)]) {
+              expect(
+                list.safeParse({ ...scope, search: bad }).success,
+                `${where}: search ${show(bad)}`,
+              ).toBe(false);
+            }
+          },
+        );
       });
     });
 
@@ -715,10 +889,10 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
       if (publicRead && present.has("list")) {
         it(`${names.list}: anyone may read, signed in or not`, async () => {
           supabase.signOut();
-          supabase.reply({ rows: [row()], total: 1 });
+          supabase.reply({ rows: [row()] });
           expect(await list(listInput), line(names.list)).toMatchObject({
             ok: true,
-            data: { total: 1 },
+            data: { items: [row()] },
           });
           expect(supabase.requests.map((r) => r.method)).toEqual(["GET"]);
         });
@@ -1038,50 +1212,200 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
       });
 
       describeAction("list", () => {
-        it("reads page 1 of 20, newest first, with the exact total", async () => {
+        /** The query string of the one request the list made. */
+        const listRequest = () => onlyRequest(line(names.list), "GET");
+        const rows = (count: number) =>
+          Array.from({ length: count }, (_, i) =>
+            row({
+              id: `${String(i).padStart(8, "0")}-3333-4333-8333-333333333333`,
+            }),
+          );
+
+        it("reads 21 rows newest first (ties by id) for a page of 20, with no count and no offset", async () => {
           supabase.signIn(OWNER);
-          supabase.reply({ rows: [row()], total: 41 });
+          supabase.reply({ rows: [row()] });
           expect(await list(listInput), line(names.list)).toEqual({
             ok: true,
-            data: { items: [read(row())], page: 1, pageSize: 20, total: 41 },
+            data: { items: [read(row())], nextCursor: null, total: null },
           });
           expect(storageCalls(), line(names.list)).toEqual(
             signingRequests([row()]),
           );
-          const request = onlyRequest(line(names.list), "GET");
+          const request = listRequest();
           expect(request.params.get("order")).toBe("created_at.desc,id.desc");
+          expect(request.params.get("limit")).toBe("21");
+          expect(request.params.get("offset")).toBeNull();
+          expect(request.params.getAll("or")).toEqual([]);
           expect(request.params.get("workspace_id")).toBe(
             workspace ? `eq.${WORKSPACE}` : null,
           );
-          expect(request.params.get("offset")).toBe("0");
-          expect(request.params.get("limit")).toBe("20");
-          expect(request.headers["prefer"]).toMatch(/count=exact/);
+          expect(request.headers["prefer"] ?? "").not.toMatch(/count=/);
           expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
         });
 
-        it("reads the page asked for", async () => {
+        it("a full page has the cursor of the next, which starts right after its last row", async () => {
           supabase.signIn(OWNER);
-          supabase.reply({ rows: [], total: 41 });
-          expect(await list({ ...listInput, page: 3, pageSize: 10 })).toEqual({
+          const page = rows(21);
+          supabase.reply({ rows: page });
+          const first = await list({ ...listInput, pageSize: 20 });
+          expect(first, line(names.list)).toMatchObject({
             ok: true,
-            data: { items: [], page: 3, pageSize: 10, total: 41 },
+            data: { items: page.slice(0, 20), total: null },
           });
-          expect(supabase.requests[0]?.params.get("offset")).toBe("20");
-          expect(supabase.requests[0]?.params.get("limit")).toBe("10");
+          const next = (first as { data: { nextCursor: string } }).data
+            .nextCursor;
+          const last = page[19] as { id: string; created_at: string };
+          expect(
+            JSON.parse(Buffer.from(next, "base64url").toString()),
+            line(names.list),
+          ).toEqual({
+            sort: "created_at",
+            direction: "desc",
+            value: last.created_at,
+            id: last.id,
+          });
+
+          supabase.requests = [];
+          supabase.reply({ rows: [] });
+          expect(
+            await list({ ...listInput, pageSize: 20, after: next }),
+          ).toEqual({
+            ok: true,
+            data: { items: [], nextCursor: null, total: null },
+          });
+          const v = JSON.stringify(last.created_at);
+          expect(listRequest().params.getAll("or"), line(names.list)).toEqual([
+            `(created_at.lte.${v})`,
+            `(created_at.lt.${v},and(created_at.eq.${v},id.lt."${last.id}"))`,
+          ]);
         });
+
+        it.each(sortKeys.map((k) => [k] as const))(
+          "sorted by %s, ascending: ordered by it then id, a cursor past its value",
+          async (sort) => {
+            supabase.signIn(OWNER);
+            const after = cursorOf({ sort, direction: "asc" });
+            supabase.reply({ rows: [row()] });
+            const result = await list({
+              ...listInput,
+              sort,
+              direction: "asc",
+              after,
+            });
+            expect(result, line(names.list)).toMatchObject({ ok: true });
+            const request = listRequest();
+            expect(request.params.get("order")).toBe(`${sort}.asc,id.asc`);
+            // Every value is quoted in a logic tree, numbers too.
+            const v = JSON.stringify(String(sortValue(sort)));
+            expect(request.params.getAll("or"), line(names.list)).toEqual([
+              `(${sort}.gte.${v})`,
+              `(${sort}.gt.${v},and(${sort}.eq.${v},id.gt."${ROW_ID}"))`,
+            ]);
+          },
+        );
+
+        it("a cursor of another order, or no cursor at all, never reaches the database", async () => {
+          supabase.signIn(OWNER);
+          const after = cursorOf({ sort: "created_at", direction: "asc" });
+          const failure = failed(
+            await list({ ...listInput, after }),
+            "validation",
+            line(names.list),
+          );
+          expect(Object.keys(failure.fieldErrors ?? {})).toEqual(["after"]);
+          failed(
+            await list({ ...listInput, after: "bm90IGpzb24" }),
+            "validation",
+            line(names.list),
+          );
+          noQuery(line(names.list));
+        });
+
+        if (filters.length > 0) {
+          it.each(filters.map((f) => [f.column, f] as const))(
+            "filters by %s",
+            async (column, f) => {
+              supabase.signIn(OWNER);
+              supabase.reply({ rows: [] });
+              const value = filterValue(f);
+              await list({ ...listInput, filter: { [column]: value } });
+              const params = listRequest().params;
+              // A column named like one of PostgREST's own parameters is filtered inside `or`.
+              const own = !POSTGREST_PARAMETERS.includes(column);
+              const expected =
+                typeof value === "object" && value !== null
+                  ? Object.entries(value).map(([bound, v]) => [
+                      bound === "from" ? "gte" : "lte",
+                      v,
+                    ])
+                  : [["eq", value]];
+              for (const [op, v] of expected) {
+                if (own) {
+                  expect(params.getAll(column), line(names.list)).toContain(
+                    `${op}.${String(v)}`,
+                  );
+                } else {
+                  expect(params.getAll("or"), line(names.list)).toContain(
+                    `(${column}.${op}.${JSON.stringify(v)})`,
+                  );
+                  // Never `?select=eq.true`: PostgREST would read it as its own parameter.
+                  expect(
+                    params.getAll(column).filter((p) => p.startsWith(`${op}.`)),
+                  ).toEqual([]);
+                }
+              }
+            },
+          );
+        }
+
+        if (searchable) {
+          it("searches the words of free text as prefixes, and any part of an email or URL, in one `or`", async () => {
+            supabase.signIn(OWNER);
+            supabase.reply({ rows: [] });
+            await list({ ...listInput, search: ' Ada "Lo_ve%' });
+            const words = own.some((f) => f.searchable && f.type === "text")
+              ? [`search_vector.fts(simple)."'Ada':* & 'Lo':* & 've':*"`]
+              : [];
+            const substrings = own
+              .filter((f) => f.searchable && f.type !== "text")
+              .map((f) => `${f.column}.ilike."*Ada \\"Lo\\\\_ve\\\\%*"`);
+            expect(listRequest().params.getAll("or"), line(names.list)).toEqual(
+              [`(${[...words, ...substrings].join(",")})`],
+            );
+          });
+        }
+
+        it.each(["estimated", "exact"])(
+          "counts the rows only when asked: %s",
+          async (total) => {
+            supabase.signIn(OWNER);
+            supabase.reply({ rows: [row()], total: 41 });
+            expect(
+              await list({ ...listInput, total }),
+              line(names.list),
+            ).toEqual({
+              ok: true,
+              data: { items: [row()], nextCursor: null, total: 41 },
+            });
+            expect(listRequest().headers["prefer"]).toMatch(
+              new RegExp(`count=${total}`),
+            );
+          },
+        );
 
         it("an invalid page never reaches the database", async () => {
           supabase.signIn(OWNER);
-          failed(
-            await list({ ...listInput, pageSize: 101 }),
-            "validation",
-            line(names.list),
-          );
-          failed(
-            await list({ ...listInput, page: 0 }),
-            "validation",
-            line(names.list),
-          );
+          for (const bad of [
+            { pageSize: 101 },
+            { pageSize: 0 },
+            { sort: "id" },
+          ]) {
+            failed(
+              await list({ ...listInput, ...bad }),
+              "validation",
+              line(names.list),
+            );
+          }
           if (workspace) {
             failed(await list({}), "validation", line(names.list));
           }

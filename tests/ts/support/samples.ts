@@ -20,6 +20,10 @@ export type FieldSpec = {
   accept: string[] | null;
   /** Set once on create, never changed by an update (a workspace resource's workspace_id). */
   fixed: boolean;
+  /** Lists may be sorted by it. */
+  sortable?: boolean;
+  /** Lists may search it. */
+  searchable?: boolean;
 };
 
 export type Sample = {

@@ -400,7 +400,7 @@ class SupabaseDouble {
       return json(request.method === "POST" ? 201 : 200, rows[0]);
     }
     const range: Record<string, string> = {};
-    if (headers["prefer"]?.includes("count=exact")) {
+    if (/count=(exact|estimated|planned)/.test(headers["prefer"] ?? "")) {
       const offset = Number(url.searchParams.get("offset") ?? 0);
       const total = reply.total ?? rows.length;
       range["content-range"] =
@@ -513,6 +513,14 @@ class SupabaseDouble {
         }
       } else if (key === "order") {
         for (const c of value.split(",")) used.add(c.split(".")[0] ?? c);
+      } else if (key === "or" || key === "and") {
+        // A logic tree: `(a.lt."v",and(a.eq."v",id.lt."w"))`; quoted values left out.
+        const unquoted = value.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+        for (const [, c] of unquoted.matchAll(
+          /(?:^|[(,])\s*(\w+)\.(?:not\.)?\w+/g,
+        )) {
+          if (c) used.add(c);
+        }
       } else if (key !== "offset" && key !== "limit") {
         used.add(key);
       }

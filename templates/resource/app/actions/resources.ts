@@ -28,14 +28,22 @@ const FILE_COLUMNS =
 {{ ts_import(["withDecimals"], decimal_import) }}
 {% set db_types = (["TablesInsert"] if selected.create else []) + (["TablesUpdate"] if selected.update else []) %}
 import type { {{ db_types | join(", ") }} } from "{{ imports.types }}";
+{% endif %}
+{% if row_columns and selected.forms %}
 
+{% if row_decimals %}
 /** The columns create and update read back: numeric as text, so the decimal comes back exactly. */
-{% if ts_fits("const COLUMNS = " ~ row_decimals.columns ~ ";") %}
-const COLUMNS = {{ row_decimals.columns }};
+{% else %}
+/** The columns create and update read back: all but search_vector, which only searches read. */
+{% endif %}
+{% if ts_fits("const COLUMNS = " ~ row_columns ~ ";") %}
+const COLUMNS = {{ row_columns }};
 {% else %}
 const COLUMNS =
-  {{ row_decimals.columns }};
+  {{ row_columns }};
 {% endif %}
+{% endif %}
+{% if row_decimals and selected.forms %}
 {% if selected.create %}
 
 /** What create writes: the schema's decimal strings, which the database reads exactly. */
@@ -86,7 +94,7 @@ const COLUMNS =
 
   const { data, error } = await supabase
     .from("{{ table }}")
-    .select({{ "COLUMNS" if row_decimals else "" }})
+    .select({{ "COLUMNS" if row_columns else "" }})
     .eq("id", id)
     .single();
   if (error) return fromDatabaseError(error);
@@ -95,7 +103,7 @@ const COLUMNS =
   const { data, error } = await supabase
     .from("{{ table }}")
     .insert({{ "toInsert(parsed.data)" if row_decimals else "parsed.data" }})
-    .select({{ "COLUMNS" if row_decimals else "" }})
+    .select({{ "COLUMNS" if row_columns else "" }})
     .single();
   if (error) return fromDatabaseError(error);
 {% else %}
@@ -106,7 +114,7 @@ const COLUMNS =
 {% else %}
     .insert({ ...parsed.data, {{ owner_column }}: auth.claims.sub })
 {% endif %}
-    .select({{ "COLUMNS" if row_decimals else "" }})
+    .select({{ "COLUMNS" if row_columns else "" }})
     .single();
   if (error) return fromDatabaseError(error);
 {% endif %}
@@ -157,7 +165,7 @@ const COLUMNS =
     .from("{{ table }}")
     .update({{ "toUpdate(parsed.data)" if row_decimals else "parsed.data" }})
     .eq("id", parsedId.data)
-    .select({{ "COLUMNS" if row_decimals else "" }})
+    .select({{ "COLUMNS" if row_columns else "" }})
     .maybeSingle();
   if (error) return fromDatabaseError(error);
   if (!data) return notFound();

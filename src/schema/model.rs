@@ -1,0 +1,163 @@
+//! A generated table as the database holds it: a list of named objects (enum types, columns,
+//! constraints, indexes, triggers, policies, the grants), built from the same values the create
+//! migration is rendered from. An alter migration is the difference between two models
+//! ([`super::diff`]), so a new kind of object gets alter support by being a variant here: the
+//! compiler then asks, in each exhaustive match, for its key, how it is created and dropped, when
+//! in a migration, whether PostgreSQL follows a column rename inside it, and whether changing it
+//! can lose or reject data ([`super::risk`]).
+
+use super::table::{Column, Constraint, ConstraintKind, EnumType, Index};
+use super::trigger::{Trigger, TriggerAction};
+use super::{Grant, Policy};
+
+/// One table and everything it is made of, in the order the create migration declares them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    /// `public.notes`
+    pub table_sql: String,
+    pub objects: Vec<Object>,
+}
+
+/// One named thing a migration creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Object {
+    EnumType(EnumType),
+    Column(Column),
+    Constraint(Constraint),
+    Index(Index),
+    Trigger(Trigger),
+    Policy(Policy),
+    /// Every grant on the table, as one object: revoked and granted again together.
+    Grants(Vec<Grant>),
+}
+
+/// What tells two objects of two models apart: its kind and its name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Key {
+    EnumType(String),
+    Column(String),
+    Constraint(String),
+    Index(String),
+    Trigger(String),
+    Policy(String),
+    Grants,
+}
+
+impl Object {
+    pub fn key(&self) -> Key {
+        match self {
+            Object::EnumType(e) => Key::EnumType(e.type_sql.clone()),
+            Object::Column(c) => Key::Column(c.name_sql.clone()),
+            Object::Constraint(k) => Key::Constraint(k.name.clone()),
+            Object::Index(i) => Key::Index(i.name.clone()),
+            Object::Trigger(t) => Key::Trigger(t.name.clone()),
+            Object::Policy(p) => Key::Policy(p.name.clone()),
+            Object::Grants(_) => Key::Grants,
+        }
+    }
+
+    /// Whether two objects of the same key define the same thing. Comments (why a constraint
+    /// or index is there) are not part of the database's definition.
+    pub fn same_definition(&self, other: &Object) -> bool {
+        match (self, other) {
+            (Object::Constraint(a), Object::Constraint(b)) => a.name == b.name && a.kind == b.kind,
+            (Object::Index(a), Object::Index(b)) => a.name == b.name && a.columns == b.columns,
+            (Object::Policy(a), Object::Policy(b)) => {
+                Policy {
+                    comment: None,
+                    ..a.clone()
+                } == Policy {
+                    comment: None,
+                    ..b.clone()
+                }
+            }
+            (a, b) => a == b,
+        }
+    }
+}
+
+impl Object {
+    /// Whether PostgreSQL must rebuild this object when the type of the column `name_sql`
+    /// changes, rather than carry it over: a check keeps the casts of the old type in its stored
+    /// expression, and PostgreSQL refuses to change the type of a column a policy or a trigger
+    /// uses. (Keys and indexes it rebuilds itself.)
+    pub fn depends_on_type_of(&self, name_sql: &str) -> bool {
+        match self {
+            Object::Constraint(Constraint {
+                kind: ConstraintKind::Check(expr),
+                ..
+            }) => mentions(expr, name_sql),
+            Object::Policy(p) => [&p.using, &p.with_check]
+                .into_iter()
+                .flatten()
+                .any(|expr| mentions(expr, name_sql)),
+            Object::Trigger(t) => match &t.action {
+                TriggerAction::SetUpdatedAt => false,
+                TriggerAction::CheckReadable { column, .. } => column == name_sql,
+            },
+            Object::EnumType(_)
+            | Object::Column(_)
+            | Object::Constraint(_)
+            | Object::Index(_)
+            | Object::Grants(_) => false,
+        }
+    }
+}
+
+/// Whether `expr` names the column `name_sql` (as an identifier, not as part of another).
+pub fn mentions(expr: &str, name_sql: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    expr.match_indices(name_sql).any(|(at, _)| {
+        let before = expr[..at].chars().next_back();
+        let after = expr[at + name_sql.len()..].chars().next();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
+impl Model {
+    /// The model of a table with these parts.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        table_sql: &str,
+        enums: &[EnumType],
+        columns: &[Column],
+        constraints: &[Constraint],
+        indexes: &[Index],
+        triggers: &[Trigger],
+        policies: &[Policy],
+        grants: &[Grant],
+    ) -> Model {
+        let mut objects = Vec::new();
+        objects.extend(enums.iter().cloned().map(Object::EnumType));
+        objects.extend(columns.iter().cloned().map(Object::Column));
+        objects.extend(constraints.iter().cloned().map(Object::Constraint));
+        objects.extend(indexes.iter().cloned().map(Object::Index));
+        objects.extend(triggers.iter().cloned().map(Object::Trigger));
+        objects.extend(policies.iter().cloned().map(Object::Policy));
+        objects.push(Object::Grants(grants.to_vec()));
+        Model {
+            table_sql: table_sql.to_string(),
+            objects,
+        }
+    }
+
+    pub fn get(&self, key: &Key) -> Option<&Object> {
+        self.objects.iter().find(|o| o.key() == *key)
+    }
+
+    pub fn columns(&self) -> impl Iterator<Item = &Column> {
+        self.objects.iter().filter_map(|o| match o {
+            Object::Column(c) => Some(c),
+            Object::EnumType(_)
+            | Object::Constraint(_)
+            | Object::Index(_)
+            | Object::Trigger(_)
+            | Object::Policy(_)
+            | Object::Grants(_) => None,
+        })
+    }
+
+    pub fn column(&self, name_sql: &str) -> Option<&Column> {
+        self.columns().find(|c| c.name_sql == name_sql)
+    }
+}

@@ -1,0 +1,76 @@
+{# One statement of an alter migration: a step from src/schema/diff.rs, on the table it alters.
+   Policies, grants and triggers are laid out by the same macros as in a create migration. #}
+{% import "schema/rls.sql" as rls %}
+{% import "schema/triggers.sql" as triggers %}
+{% macro step(s, table_sql) %}
+{% if s.step == "rename_type" %}
+alter type {{ s.from_sql }} rename to {{ s.to }};
+{% elif s.step == "rename_enum_value" %}
+alter type {{ s.type_sql }} rename value {{ s.from }} to {{ s.to }};
+{% elif s.step == "rename_column" %}
+alter table {{ table_sql }} rename column {{ s.from }} to {{ s.to }};
+{% elif s.step == "rename_constraint" %}
+alter table {{ table_sql }} rename constraint {{ s.from }} to {{ s.to }};
+{% elif s.step == "rename_index" %}
+alter index public.{{ s.from }} rename to {{ s.to }};
+{% elif s.step == "rename_policy" %}
+alter policy {{ s.from_sql }} on {{ table_sql }} rename to {{ s.to_sql }};
+{% elif s.step == "drop_policy" %}
+{{ rls.drop_policy(s.policy, table_sql) -}}
+{% elif s.step == "drop_trigger" %}
+{{ triggers.drop(s.trigger, table_sql) -}}
+{% elif s.step == "drop_index" %}
+drop index public.{{ s.index.name }};
+{% elif s.step == "drop_constraint" %}
+alter table {{ table_sql }} drop constraint {{ s.name }};
+{% elif s.step == "create_enum" %}
+create type {{ s.enum_type.type_sql }} as enum ({{ s.enum_type.values_sql }});
+{% elif s.step == "add_enum_value" %}
+alter type {{ s.type_sql }} add value {{ s.value }}{% if s.before is not none %} before {{ s.before }}{% endif %};
+{% elif s.step == "check_enum_values" %}
+-- PostgreSQL cannot remove a label from an enum type: the column moves to a new type without
+-- it, which no row may still hold. Rows are never changed or deleted here.
+do $$
+begin
+  if exists (select from {{ table_sql }} where {{ s.column }}::text in ({{ s.values_sql }})) then
+    raise exception '%', {{ ("rows of " ~ table_sql ~ " hold " ~ s.column ~ " = " ~ s.values ~ ", which this migration removes from " ~ s.type_sql) | sql_string }}
+      using hint = 'change those rows to another value first, then run the migration again';
+  end if;
+end;
+$$;
+{% elif s.step == "add_column" %}
+alter table {{ table_sql }} add column {{ s.column.name_sql }} {{ s.column.sql_type }}{% if s.column.not_null %} not null{% endif %}{% if s.column.default_sql is not none %} default {{ s.column.default_sql }}{% endif %};
+{% elif s.step == "drop_default" %}
+alter table {{ table_sql }} alter column {{ s.column }} drop default;
+{% elif s.step == "alter_type" %}
+alter table {{ table_sql }} alter column {{ s.column }} type {{ s.sql_type }} using {{ s.using }};
+{% elif s.step == "set_default" %}
+alter table {{ table_sql }} alter column {{ s.column }} set default {{ s.default_sql }};
+{% elif s.step == "set_not_null" %}
+alter table {{ table_sql }} alter column {{ s.column }} set not null;
+{% elif s.step == "drop_not_null" %}
+alter table {{ table_sql }} alter column {{ s.column }} drop not null;
+{% elif s.step == "drop_column" %}
+alter table {{ table_sql }} drop column {{ s.column }};
+{% elif s.step == "drop_enum" %}
+drop type {{ s.type_sql }};
+{% elif s.step == "add_constraint" %}
+{% for line in s.constraint.comment %}
+-- {{ line }}
+{% endfor %}
+alter table {{ table_sql }} add constraint {{ s.constraint.name }} {{ s.constraint.definition }};
+{% elif s.step == "create_index" %}
+-- {{ s.index.why }}
+create index {{ s.index.name }} on {{ table_sql }} {{ s.index.columns }};
+{% elif s.step == "create_trigger" %}
+{{ triggers.create(s.trigger, table_sql) -}}
+{% elif s.step == "grants" %}
+-- Each role gets exactly the privileges its policies use, on the columns a client may write.
+revoke all on table {{ table_sql }} from public, anon, authenticated, service_role;
+{% for g in s.grants %}
+{{ rls.grant(g, table_sql) -}}
+{% endfor %}
+{% elif s.step == "create_policy" %}
+{{ rls.create_policy(s.policy, table_sql) -}}
+{% endif %}
+{% endmacro %}
