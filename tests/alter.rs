@@ -4,7 +4,7 @@
 //!
 //! | what | how |
 //! |------|-----|
-//! | alter ≡ fresh | the catalog after create + alter equals a fresh generation of the new spec: columns with their types, nullability and defaults, constraints and their definitions, indexes, policies, table and column grants, triggers and functions, enum types and their labels in order (column order aside: an added column goes last). Read from the catalog with SQL ([`CATALOG`]), not from pg_dump's text, which keeps column order |
+//! | alter ≡ fresh | the catalog after create + alter equals a fresh generation of the new spec: the extensions, columns with their types, nullability and defaults (generation expressions included), constraints and their definitions, indexes, policies, table and column grants, triggers and functions, enum types and their labels in order (column order aside: an added column goes last). Read from the catalog with SQL ([`CATALOG`]), not from pg_dump's text, which keeps column order |
 //! | the rows stay | rows written before the alter hold, after it, what the case expects (renamed columns and labels keep their values, nulls take the new default) |
 //! | exact rollback | the alter's rollback gives the catalog as it was before the alter; up again gives the altered one |
 //! | pgTAP | the regenerated pgTAP tests pass on the altered database |
@@ -399,6 +399,60 @@ const CASES: &[Case] = &[
         flags: &[],
         rows: None,
     },
+    Case {
+        name: "made_sortable_and_searchable",
+        setup: &[],
+        old: &["note", "title:text", "body:text:optional", "contact:email:optional"],
+        new: &[
+            "note",
+            "title:text:sortable:searchable",
+            "body:text:optional",
+            "contact:email:optional:searchable",
+        ],
+        flags: &[],
+        rows: Some(Rows {
+            before: "insert into public.notes (user_id, title, contact) values ('00000000-0000-4000-8000-0000000000a1', 'kept words', 'ann@example.com');",
+            query: "select title, search_vector @@ to_tsquery('simple', 'words'), contact ilike '%ann@%' from public.notes;",
+            expect: "kept words|t|t",
+            rollback_refused: None,
+        }),
+    },
+    Case {
+        name: "search_changed_and_renamed",
+        setup: &[],
+        old: &[
+            "note",
+            "title:text:searchable",
+            "body:text:optional",
+            "contact:email:optional:searchable",
+        ],
+        new: &[
+            "note",
+            "heading:text:searchable",
+            "body:text:optional:searchable",
+            "contact:email:optional",
+        ],
+        flags: &["--rename", "title=heading"],
+        rows: Some(Rows {
+            before: "insert into public.notes (user_id, title, body) values ('00000000-0000-4000-8000-0000000000a1', 'kept', 'found here');",
+            query: "select heading, search_vector @@ to_tsquery('simple', 'found') from public.notes;",
+            expect: "kept|t",
+            rollback_refused: None,
+        }),
+    },
+    Case {
+        name: "search_removed",
+        setup: &[],
+        old: &["note", "title:text:sortable:searchable"],
+        new: &["note", "title:text"],
+        flags: &[],
+        rows: Some(Rows {
+            before: "insert into public.notes (user_id, title) values ('00000000-0000-4000-8000-0000000000a1', 'kept');",
+            query: "select title from public.notes;",
+            expect: "kept",
+            rollback_refused: None,
+        }),
+    },
 ];
 
 /// Alters the rows a table holds would stop: the migration fails with the message, in its one
@@ -508,6 +562,8 @@ select fact from (
   from pg_type t join pg_namespace n on n.oid = t.typnamespace
   where n.nspname in ('public', 'scaffold_private') and t.typtype in ('e', 'd', 'c')
     and not exists (select from pg_class c where c.oid = t.typrelid and c.relkind <> 'c')
+  union all
+  select format('extension %s', extname) from pg_extension
   union all
   select format('schema %s %s', nspname, obj_description(oid, 'pg_namespace'))
   from pg_namespace where nspname in ('public', 'scaffold_private')

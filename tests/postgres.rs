@@ -3913,12 +3913,7 @@ fn list_pages(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
                 .psql(&format!(
                     "update {table} set {0} = {1} where {scope};",
                     quote_ident(&column),
-                    sql_literal(
-                        &valid_value(field, 0)
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_string()
-                    )
+                    sql_literal(valid_value(field, 0).as_str().unwrap_or_default())
                 ))
                 .map(drop))?;
         } else if matches!(field.ty, FieldType::Enum { .. }) || field.ty == FieldType::Bool {

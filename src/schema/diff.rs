@@ -15,18 +15,23 @@
 //!    ... add value`, in place), and create a replacement for the others (labels removed or
 //!    reordered: PostgreSQL cannot drop a label), after checking that no row holds a label that
 //!    goes;
-//! 3. add the new columns, alter the changed ones (default, type with a cast, nulls filled with
-//!    the new default, nullability), drop the removed ones;
+//! 3. drop the generated columns that go or change (their expression, or the type of a column
+//!    they read: PostgreSQL can change neither in place), add the new columns, alter the changed
+//!    ones (default, type with a cast, nulls filled with the new default, nullability), drop the
+//!    removed ones, then add the generated columns that are new or changed;
 //! 4. drop the enum types that go, and swap in the replacements;
 //! 5. create the constraints (foreign keys last), indexes, triggers, grants and policies that are
 //!    new or changed.
+//!
+//! Extensions the new model needs and the old did not are created first; those only the old one
+//! needed are dropped last, if nothing else in the database uses them.
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use super::model::{Key, Model, Object};
-use super::table::{Column, Constraint, ConstraintKind, EnumType, Index};
+use super::table::{Column, Constraint, ConstraintKind, EnumType, Extension, Index};
 use super::trigger::Trigger;
 use super::{Grant, Policy};
 use crate::render::sql_string;
@@ -35,6 +40,13 @@ use crate::render::sql_string;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Step {
+    CreateExtension {
+        extension: Extension,
+    },
+    /// Drops the extension unless other objects of the database still use it.
+    DropExtension {
+        extension: Extension,
+    },
     RenameType {
         from_sql: String,
         /// The new name, without the schema.
@@ -220,6 +232,7 @@ pub fn renames(old: &Model, renamed: &Model) -> (Vec<Step>, Model) {
         Model {
             table_sql: renamed.table_sql.clone(),
             objects: actual,
+            extensions: renamed.extensions.clone(),
         },
     )
 }
@@ -228,6 +241,13 @@ pub fn renames(old: &Model, renamed: &Model) -> (Vec<Step>, Model) {
 pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
     let plan = Comparison::new(old, new);
     let mut steps = Vec::new();
+    for extension in &new.extensions {
+        if !old.extensions.contains(extension) {
+            steps.push(Step::CreateExtension {
+                extension: extension.clone(),
+            });
+        }
+    }
 
     // 1. What depends on columns goes first.
     for object in plan.leaving() {
@@ -332,24 +352,47 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             .map(|(_, temporary)| temporary.clone())
     };
 
-    // 3. Columns: added, altered, dropped.
-    for column in new.columns() {
+    // 3. Columns: generated ones that go or change dropped, stored ones added, altered and
+    // dropped, generated ones added.
+    let generated = |c: &&Column| c.generated_sql.is_some();
+    let stored = |c: &&Column| c.generated_sql.is_none();
+    for before in old.columns().filter(generated) {
+        if plan
+            .leaving()
+            .any(|o| o.key() == Key::Column(before.name_sql.clone()))
+        {
+            steps.push(Step::DropColumn {
+                column: before.name_sql.clone(),
+            });
+        }
+    }
+    for column in new.columns().filter(stored) {
         if old.column(&column.name_sql).is_none() {
             steps.push(Step::AddColumn {
                 column: column.clone(),
             });
         }
     }
-    for after in new.columns() {
+    for after in new.columns().filter(stored) {
         let Some(before) = old.column(&after.name_sql) else {
             continue;
         };
         steps.extend(alter_column(before, after, replacement_of(&after.sql_type)));
     }
-    for before in old.columns() {
+    for before in old.columns().filter(stored) {
         if new.column(&before.name_sql).is_none() {
             steps.push(Step::DropColumn {
                 column: before.name_sql.clone(),
+            });
+        }
+    }
+    for after in new.columns().filter(generated) {
+        if plan
+            .arriving()
+            .any(|o| o.key() == Key::Column(after.name_sql.clone()))
+        {
+            steps.push(Step::AddColumn {
+                column: after.clone(),
             });
         }
     }
@@ -429,6 +472,13 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             });
         }
     }
+    for extension in &old.extensions {
+        if !new.extensions.contains(extension) {
+            steps.push(Step::DropExtension {
+                extension: extension.clone(),
+            });
+        }
+    }
     steps
 }
 
@@ -453,7 +503,7 @@ impl<'a> Comparison<'a> {
             })
             .map(|c| c.name_sql.as_str())
             .collect();
-        let changed = old
+        let mut changed: BTreeSet<Key> = old
             .objects
             .iter()
             .filter(|o| {
@@ -464,6 +514,21 @@ impl<'a> Comparison<'a> {
             })
             .map(Object::key)
             .collect();
+        // A generated column generated again takes its indexes with it.
+        let regenerated: Vec<String> = old
+            .columns()
+            .filter(|c| {
+                c.generated_sql.is_some() && changed.contains(&Key::Column(c.name_sql.clone()))
+            })
+            .map(|c| c.name_sql.clone())
+            .collect();
+        for object in &old.objects {
+            if new.get(&object.key()).is_some()
+                && regenerated.iter().any(|c| object.depends_on_generated(c))
+            {
+                changed.insert(object.key());
+            }
+        }
         Comparison { old, new, changed }
     }
 
@@ -495,10 +560,12 @@ fn enum_changed(old: &Model, new: &Model, sql_type: &str) -> bool {
 }
 
 /// Whether a changed object is dropped and created again (rather than altered in place, as
-/// columns and enum types are, to keep their data).
+/// stored columns and enum types are, to keep their data; a generated column holds nothing the
+/// table's other columns do not).
 fn recreated(object: &Object) -> bool {
     match object {
-        Object::EnumType(_) | Object::Column(_) => false,
+        Object::Column(c) => c.generated_sql.is_some(),
+        Object::EnumType(_) => false,
         Object::Constraint(_)
         | Object::Index(_)
         | Object::Trigger(_)
@@ -656,6 +723,7 @@ mod tests {
 
     fn model(objects: Vec<Object>) -> Model {
         Model {
+            extensions: Vec::new(),
             table_sql: "public.t".into(),
             objects,
         }

@@ -6,7 +6,7 @@
 //! in a migration, whether PostgreSQL follows a column rename inside it, and whether changing it
 //! can lose or reject data ([`super::risk`]).
 
-use super::table::{Column, Constraint, ConstraintKind, EnumType, Index};
+use super::table::{Column, Constraint, ConstraintKind, EnumType, Extension, Index};
 use super::trigger::{Trigger, TriggerAction};
 use super::{Grant, Policy};
 
@@ -16,6 +16,9 @@ pub struct Model {
     /// `public.notes`
     pub table_sql: String,
     pub objects: Vec<Object>,
+    /// The extensions the table's indexes need (`pg_trgm`). Not objects of the table: they are
+    /// shared by the database, created when missing and dropped only once nothing uses them.
+    pub extensions: Vec<Extension>,
 }
 
 /// One named thing a migration creates.
@@ -61,7 +64,9 @@ impl Object {
     pub fn same_definition(&self, other: &Object) -> bool {
         match (self, other) {
             (Object::Constraint(a), Object::Constraint(b)) => a.name == b.name && a.kind == b.kind,
-            (Object::Index(a), Object::Index(b)) => a.name == b.name && a.columns == b.columns,
+            (Object::Index(a), Object::Index(b)) => {
+                a.name == b.name && a.columns == b.columns && a.method == b.method
+            }
             (Object::Policy(a), Object::Policy(b)) => {
                 Policy {
                     comment: None,
@@ -79,8 +84,8 @@ impl Object {
 impl Object {
     /// Whether PostgreSQL must rebuild this object when the type of the column `name_sql`
     /// changes, rather than carry it over: a check keeps the casts of the old type in its stored
-    /// expression, and PostgreSQL refuses to change the type of a column a policy or a trigger
-    /// uses. (Keys and indexes it rebuilds itself.)
+    /// expression, and PostgreSQL refuses to change the type of a column a policy, a trigger or a
+    /// generated column uses. (Keys and indexes it rebuilds itself.)
     pub fn depends_on_type_of(&self, name_sql: &str) -> bool {
         match self {
             Object::Constraint(Constraint {
@@ -95,10 +100,26 @@ impl Object {
                 TriggerAction::SetUpdatedAt => false,
                 TriggerAction::CheckReadable { column, .. } => column == name_sql,
             },
+            Object::Column(c) => c
+                .generated_sql
+                .as_deref()
+                .is_some_and(|expr| mentions(expr, name_sql)),
+            Object::EnumType(_) | Object::Constraint(_) | Object::Index(_) | Object::Grants(_) => {
+                false
+            }
+        }
+    }
+
+    /// Whether this object goes with the generated column `name_sql` when it is dropped to be
+    /// generated again: PostgreSQL drops the indexes on it, and the diff creates them again.
+    pub fn depends_on_generated(&self, name_sql: &str) -> bool {
+        match self {
+            Object::Index(i) => mentions(&i.columns, name_sql),
             Object::EnumType(_)
             | Object::Column(_)
             | Object::Constraint(_)
-            | Object::Index(_)
+            | Object::Trigger(_)
+            | Object::Policy(_)
             | Object::Grants(_) => false,
         }
     }
@@ -126,6 +147,7 @@ impl Model {
         triggers: &[Trigger],
         policies: &[Policy],
         grants: &[Grant],
+        extensions: &[Extension],
     ) -> Model {
         let mut objects = Vec::new();
         objects.extend(enums.iter().cloned().map(Object::EnumType));
@@ -138,6 +160,7 @@ impl Model {
         Model {
             table_sql: table_sql.to_string(),
             objects,
+            extensions: extensions.to_vec(),
         }
     }
 

@@ -125,6 +125,9 @@ pub fn risks(old: &Model, new: &Model) -> Vec<Risk> {
     let mut found = Vec::new();
     for object in &new.objects {
         match (object, old.get(&object.key())) {
+            // A generated column is computed from the others: adding, changing or dropping it
+            // neither rejects nor loses a value.
+            (Object::Column(after), _) if after.generated_sql.is_some() => {}
             (Object::Column(after), None) => {
                 if after.not_null && after.default_sql.is_none() {
                     found.push(Risk::AddsRequiredColumn {
@@ -188,7 +191,7 @@ pub fn risks(old: &Model, new: &Model) -> Vec<Risk> {
             | (Object::Grants(_), _) => {}
         }
     }
-    for column in old.columns() {
+    for column in old.columns().filter(|c| c.generated_sql.is_none()) {
         if new.column(&column.name_sql).is_none() {
             found.push(Risk::DropsColumn {
                 column: column.name_sql.clone(),

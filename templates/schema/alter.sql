@@ -3,7 +3,20 @@
 {% import "schema/rls.sql" as rls %}
 {% import "schema/triggers.sql" as triggers %}
 {% macro step(s, table_sql) %}
-{% if s.step == "rename_type" %}
+{% if s.step == "create_extension" %}
+-- {{ s.extension.name }}, for {{ s.extension.why }}: in Supabase's extensions
+-- schema, enabled here when missing.
+create extension if not exists {{ s.extension.name }} with schema extensions;
+{% elif s.step == "drop_extension" %}
+-- {{ s.extension.name }} goes too once nothing uses it (other tables' indexes may).
+do $$
+begin
+  drop extension if exists {{ s.extension.name }};
+exception
+  when dependent_objects_still_exist then null;
+end;
+$$;
+{% elif s.step == "rename_type" %}
 alter type {{ s.from_sql }} rename to {{ s.to }};
 {% elif s.step == "rename_enum_value" %}
 alter type {{ s.type_sql }} rename value {{ s.from }} to {{ s.to }};
@@ -38,6 +51,10 @@ begin
   end if;
 end;
 $$;
+{% elif s.step == "add_column" and s.column.generated_sql is not none %}
+alter table {{ table_sql }} add column {{ s.column.name_sql }} {{ s.column.sql_type }} generated always as (
+  {{ s.column.generated_sql }}
+) stored;
 {% elif s.step == "add_column" %}
 alter table {{ table_sql }} add column {{ s.column.name_sql }} {{ s.column.sql_type }}{% if s.column.not_null %} not null{% endif %}{% if s.column.default_sql is not none %} default {{ s.column.default_sql }}{% endif %};
 {% elif s.step == "drop_default" %}
@@ -61,7 +78,7 @@ drop type {{ s.type_sql }};
 alter table {{ table_sql }} add constraint {{ s.constraint.name }} {{ s.constraint.definition }};
 {% elif s.step == "create_index" %}
 -- {{ s.index.why }}
-create index {{ s.index.name }} on {{ table_sql }} {{ s.index.columns }};
+create index {{ s.index.name }} on {{ table_sql }} {{ s.index.definition }};
 {% elif s.step == "create_trigger" %}
 {{ triggers.create(s.trigger, table_sql) -}}
 {% elif s.step == "grants" %}

@@ -218,7 +218,7 @@ fn data_loss(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::table::{Column, Constraint, ConstraintKind, EnumType, Index};
+    use crate::schema::table::{Column, Constraint, ConstraintKind, EnumType, Extension, Index};
     use crate::schema::trigger::{Trigger, TriggerAction};
     use crate::schema::{ApiRole, Command, Grant, Policy, Privilege};
 
@@ -246,7 +246,15 @@ mod tests {
             "Requested with `tag:index`.".into(),
         );
         let column = |name: &str| name.to_string();
+        let extension = Extension {
+            name: "pg_trgm",
+            why: "the trigram indexes of the searchable email and URL fields".into(),
+        };
         let steps = vec![
+            Step::CreateExtension {
+                extension: extension.clone(),
+            },
+            Step::DropExtension { extension },
             Step::RenameType {
                 from_sql: "public.note_state".into(),
                 to: "note_status".into(),
@@ -340,7 +348,9 @@ mod tests {
         ];
         for step in &steps {
             match step {
-                Step::RenameType { .. }
+                Step::CreateExtension { .. }
+                | Step::DropExtension { .. }
+                | Step::RenameType { .. }
                 | Step::RenameEnumValue { .. }
                 | Step::RenameColumn { .. }
                 | Step::RenameConstraint { .. }

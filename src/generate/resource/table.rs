@@ -200,6 +200,7 @@ impl Table {
             &triggers,
             policies,
             grants,
+            &self.extensions,
         )
     }
 }
