@@ -1,11 +1,13 @@
 //! A generated table as the database holds it: a list of named objects (enum types, columns,
-//! constraints, indexes, triggers, policies, the grants), built from the same values the create
-//! migration is rendered from. An alter migration is the difference between two models
+//! constraints, indexes, triggers, policies, the grants, and for file fields their Storage
+//! buckets and the `storage.objects` policies), built from the same values the create migration
+//! is rendered from. An alter migration is the difference between two models
 //! ([`super::diff`]), so a new kind of object gets alter support by being a variant here: the
 //! compiler then asks, in each exhaustive match, for its key, how it is created and dropped, when
 //! in a migration, whether PostgreSQL follows a column rename inside it, and whether changing it
 //! can lose or reject data ([`super::risk`]).
 
+use super::storage::Bucket;
 use super::table::{Column, Constraint, ConstraintKind, EnumType, Extension, Index};
 use super::trigger::{Trigger, TriggerAction};
 use super::{Grant, Policy};
@@ -32,6 +34,11 @@ pub enum Object {
     Policy(Policy),
     /// Every grant on the table, as one object: revoked and granted again together.
     Grants(Vec<Grant>),
+    /// A file field's bucket (a row of `storage.buckets`): its limits change in place; it is
+    /// dropped only empty (its objects' bytes live outside the database).
+    Bucket(Bucket),
+    /// A policy on `storage.objects` guarding the resource's buckets.
+    StoragePolicy(Policy),
 }
 
 /// What tells two objects of two models apart: its kind and its name.
@@ -44,6 +51,8 @@ pub enum Key {
     Trigger(String),
     Policy(String),
     Grants,
+    Bucket(String),
+    StoragePolicy(String),
 }
 
 impl Object {
@@ -56,6 +65,8 @@ impl Object {
             Object::Trigger(t) => Key::Trigger(t.name.clone()),
             Object::Policy(p) => Key::Policy(p.name.clone()),
             Object::Grants(_) => Key::Grants,
+            Object::Bucket(b) => Key::Bucket(b.id.clone()),
+            Object::StoragePolicy(p) => Key::StoragePolicy(p.name.clone()),
         }
     }
 
@@ -67,7 +78,8 @@ impl Object {
             (Object::Index(a), Object::Index(b)) => {
                 a.name == b.name && a.columns == b.columns && a.method == b.method
             }
-            (Object::Policy(a), Object::Policy(b)) => {
+            (Object::Policy(a), Object::Policy(b))
+            | (Object::StoragePolicy(a), Object::StoragePolicy(b)) => {
                 Policy {
                     comment: None,
                     ..a.clone()
@@ -104,9 +116,17 @@ impl Object {
                 .generated_sql
                 .as_deref()
                 .is_some_and(|expr| mentions(expr, name_sql)),
-            Object::EnumType(_) | Object::Constraint(_) | Object::Index(_) | Object::Grants(_) => {
-                false
-            }
+            // A public-read resource's read policy looks the object up in the table's file
+            // column (`attached.<column>`); `name` alone is storage.objects' own column.
+            Object::StoragePolicy(p) => [&p.using, &p.with_check]
+                .into_iter()
+                .flatten()
+                .any(|expr| mentions(expr, &format!("attached.{name_sql}"))),
+            Object::EnumType(_)
+            | Object::Constraint(_)
+            | Object::Index(_)
+            | Object::Grants(_)
+            | Object::Bucket(_) => false,
         }
     }
 
@@ -120,7 +140,9 @@ impl Object {
             | Object::Constraint(_)
             | Object::Trigger(_)
             | Object::Policy(_)
-            | Object::Grants(_) => false,
+            | Object::Grants(_)
+            | Object::Bucket(_)
+            | Object::StoragePolicy(_) => false,
         }
     }
 }
@@ -164,6 +186,15 @@ impl Model {
         }
     }
 
+    /// The model with the resource's Storage buckets and `storage.objects` policies.
+    pub fn with_storage(mut self, buckets: &[Bucket], policies: &[Policy]) -> Model {
+        self.objects
+            .extend(buckets.iter().cloned().map(Object::Bucket));
+        self.objects
+            .extend(policies.iter().cloned().map(Object::StoragePolicy));
+        self
+    }
+
     pub fn get(&self, key: &Key) -> Option<&Object> {
         self.objects.iter().find(|o| o.key() == *key)
     }
@@ -176,7 +207,9 @@ impl Model {
             | Object::Index(_)
             | Object::Trigger(_)
             | Object::Policy(_)
-            | Object::Grants(_) => None,
+            | Object::Grants(_)
+            | Object::Bucket(_)
+            | Object::StoragePolicy(_) => None,
         })
     }
 

@@ -40,6 +40,9 @@ pub enum Risk {
     /// The column becomes `not null` and its nulls take the default: nothing is lost, but a
     /// rollback cannot tell the filled values from the others.
     FillsNulls { column: String, default_sql: String },
+    /// A file field's bucket goes: an object in it stops the migration (its bytes live in
+    /// Storage, outside the database, and deleting its row would orphan them).
+    DropsBucket { id: String },
 }
 
 impl Risk {
@@ -52,7 +55,8 @@ impl Risk {
             | Risk::RequiresColumn { .. }
             | Risk::AddsRequiredColumn { .. }
             | Risk::RemovesLabels { .. }
-            | Risk::AddsConstraint { .. } => true,
+            | Risk::AddsConstraint { .. }
+            | Risk::DropsBucket { .. } => true,
             Risk::FillsNulls { .. } => false,
         }
     }
@@ -69,10 +73,12 @@ impl Risk {
             Risk::FillsNulls { column, .. } => Some(format!(
                 "which rows of column {column} were null before it filled them"
             )),
+            // Only an empty bucket is dropped: nothing in it is lost.
             Risk::RequiresColumn { .. }
             | Risk::AddsRequiredColumn { .. }
             | Risk::RemovesLabels { .. }
-            | Risk::AddsConstraint { .. } => None,
+            | Risk::AddsConstraint { .. }
+            | Risk::DropsBucket { .. } => None,
         }
     }
 }
@@ -115,6 +121,10 @@ impl fmt::Display for Risk {
             } => write!(
                 f,
                 "sets column {column} to its default ({default_sql}) where it is null, then makes it required"
+            ),
+            Risk::DropsBucket { id } => write!(
+                f,
+                "drops the Storage bucket {id}: while it holds objects the migration stops (empty it through the Storage API first)"
             ),
         }
     }
@@ -189,6 +199,16 @@ pub fn risks(old: &Model, new: &Model) -> Vec<Risk> {
             | (Object::Trigger(_), _)
             | (Object::Policy(_), _)
             | (Object::Grants(_), _) => {}
+            // New limits apply to uploads to come; the objects already there stay. Storage
+            // policies, like the table's, decide who may do what from now on.
+            (Object::Bucket(_), _) | (Object::StoragePolicy(_), _) => {}
+        }
+    }
+    for object in &old.objects {
+        if let (Object::Bucket(bucket), None) = (object, new.get(&object.key())) {
+            found.push(Risk::DropsBucket {
+                id: bucket.id.clone(),
+            });
         }
     }
     for column in old.columns().filter(|c| c.generated_sql.is_none()) {
@@ -271,6 +291,7 @@ fn holds_for_existing_rows(
                 .filter(|c| mentions(expr, &c.name_sql))
                 .collect();
             (!columns.is_empty() && columns.iter().all(|c| added(&c.name_sql)))
+                || every_conjunct_mentions_one_of(expr, new, added_without_default)
                 || matches!(before, Some(ConstraintKind::Check(old_expr)) if relaxes(old_expr, expr))
         }
         // Nulls never collide; a unique over more columns is implied by one over fewer.
@@ -291,6 +312,26 @@ fn holds_for_existing_rows(
         }
         (ConstraintKind::PrimaryKey(_), _) => false,
     }
+}
+
+/// Whether each of the `and`-ed parts of a check mentions a column `added` says every existing
+/// row holds null in (a file's path check names the row's folder column too): each part is then
+/// null, as generated checks only use operators and functions that give null on null, so the
+/// whole check is null, which passes. An `or` or a test of nulls makes no such promise.
+fn every_conjunct_mentions_one_of(expr: &str, new: &Model, added: impl Fn(&str) -> bool) -> bool {
+    let lower = expr.to_ascii_lowercase();
+    if [" or ", " is ", "coalesce(", "case "]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return false;
+    }
+    let nulls: Vec<&Column> = new.columns().filter(|c| added(&c.name_sql)).collect();
+    lower.split(" and ").all(|part| {
+        nulls
+            .iter()
+            .any(|c| mentions(part, &c.name_sql.to_ascii_lowercase()))
+    })
 }
 
 /// Whether the bound check `new` (`<subject> <= <number>` or `>=`) lets through every value

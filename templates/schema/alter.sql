@@ -2,6 +2,7 @@
    Policies, grants and triggers are laid out by the same macros as in a create migration. #}
 {% import "schema/rls.sql" as rls %}
 {% import "schema/triggers.sql" as triggers %}
+{% import "schema/storage.sql" as storage %}
 {% macro step(s, table_sql) %}
 {% if s.step == "create_extension" %}
 -- {{ s.extension.name }}, for {{ s.extension.why }}: in Supabase's extensions
@@ -89,5 +90,16 @@ revoke all on table {{ table_sql }} from public, anon, authenticated, service_ro
 {% endfor %}
 {% elif s.step == "create_policy" %}
 {{ rls.create_policy(s.policy, table_sql) -}}
+{% elif s.step == "drop_storage_policy" %}
+{{ rls.drop_policy(s.policy, "storage.objects") -}}
+{% elif s.step == "drop_bucket" %}
+{{ storage.drop_bucket(s.bucket) -}}
+{% elif s.step == "create_bucket" %}
+-- {{ s.bucket.column }}: at most {{ s.bucket.file_size_limit }} bytes, of {{ s.bucket.allowed_mime_types | join(", ") }}.
+{{ storage.create_bucket(s.bucket) -}}
+{% elif s.step == "update_bucket" %}
+{{ storage.update_bucket(s.bucket) -}}
+{% elif s.step == "create_storage_policy" %}
+{{ rls.create_policy(s.policy, "storage.objects") -}}
 {% endif %}
 {% endmacro %}

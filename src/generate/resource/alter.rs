@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{access, refs, table, tenancy::Tenancy};
+use super::{access, files::Files, refs, table, tenancy::Tenancy};
 use crate::error::Error;
 use crate::project::Project;
 use crate::schema::diff::{self, Step};
@@ -56,11 +56,14 @@ pub fn model(spec: &ResourceSpec, project: &Project) -> Result<Model, Error> {
     let refs = refs::resolve(spec, project)?;
     let policies = access::policies(spec, &refs, &tenancy)?;
     let table = table::Table::new(spec, &refs, &tenancy)?;
-    Ok(table.model(
-        &format!("public.{}", ident::quote(spec.table())),
-        &policies,
-        &access::grants(spec),
-    ))
+    let files = Files::new(spec, &tenancy)?;
+    Ok(table
+        .model(
+            &format!("public.{}", ident::quote(spec.table())),
+            &policies,
+            &access::grants(spec),
+        )
+        .with_storage(&files.buckets, &files.policies))
 }
 
 /// How the table of `old` changes to become `new`'s: `None` when the database holds the same
@@ -250,6 +253,20 @@ mod tests {
             name: "pg_trgm",
             why: "the trigram indexes of the searchable email and URL fields".into(),
         };
+        let bucket = crate::schema::storage::Bucket {
+            id: "notes.cover".into(),
+            file_size_limit: 2_000_000,
+            allowed_mime_types: vec!["image/png".into()],
+            column_sql: "cover".into(),
+            column: "cover".into(),
+        };
+        let storage_policy = Policy::new(
+            "notes files: owners can read",
+            Command::Select,
+            &[ApiRole::Authenticated],
+            Some("bucket_id = 'notes.cover'".into()),
+            None,
+        );
         let steps = vec![
             Step::CreateExtension {
                 extension: extension.clone(),
@@ -345,6 +362,19 @@ mod tests {
                 grants: vec![Grant::new(vec![Privilege::Select], &[ApiRole::Anon])],
             },
             Step::CreatePolicy { policy },
+            Step::DropStoragePolicy {
+                policy: storage_policy.clone(),
+            },
+            Step::DropBucket {
+                bucket: bucket.clone(),
+            },
+            Step::CreateBucket {
+                bucket: bucket.clone(),
+            },
+            Step::UpdateBucket { bucket },
+            Step::CreateStoragePolicy {
+                policy: storage_policy,
+            },
         ];
         for step in &steps {
             match step {
@@ -375,7 +405,12 @@ mod tests {
                 | Step::CreateIndex { .. }
                 | Step::CreateTrigger { .. }
                 | Step::Grants { .. }
-                | Step::CreatePolicy { .. } => {}
+                | Step::CreatePolicy { .. }
+                | Step::DropStoragePolicy { .. }
+                | Step::DropBucket { .. }
+                | Step::CreateBucket { .. }
+                | Step::UpdateBucket { .. }
+                | Step::CreateStoragePolicy { .. } => {}
             }
         }
         steps
