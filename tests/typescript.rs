@@ -748,8 +748,8 @@ const PARTIAL_ACTIONS: &[(&str, &[&str])] = &[
 /// Resources generated, then generated again with another spec (alter migrations, issue 13): the
 /// code the toolchain checks is the regenerated code, typed by the database the whole chain
 /// (create, then alter) gives. Representative alters: fields renamed, added, made required and
-/// bounded, an enum label added; access changed and a numeric given digits; a workspace
-/// resource's write role raised and a unique field added. (tests/alter.rs proves every kind of
+/// bounded, an enum label added; access changed, a numeric given digits and a file field added;
+/// a workspace resource's write role raised, a unique field added and a file's limits changed. (tests/alter.rs proves every kind of
 /// change on PostgreSQL.)
 const ALTERED: &[Altered] = &[
     (
@@ -778,6 +778,7 @@ const ALTERED: &[Altered] = &[
             "title:text",
             "price:numeric:optional:precision=10:scale=2:min=0",
             "tags:jsonb:default=[]",
+            "receipt:file:optional:max=1mb:accept=application/pdf",
             "--access",
             "public-read",
         ],
@@ -785,10 +786,17 @@ const ALTERED: &[Altered] = &[
     ),
     (
         "entry_write_role_altered",
-        &["entry", "title:text", "--access", "workspace"],
         &[
             "entry",
             "title:text",
+            "scan:file:optional:max=1mb:accept=application/pdf",
+            "--access",
+            "workspace",
+        ],
+        &[
+            "entry",
+            "title:text",
+            "scan:file:optional:max=5mb:accept=application/pdf,image/png",
             "code:text:unique:optional",
             "--access",
             "workspace",

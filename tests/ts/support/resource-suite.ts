@@ -1385,7 +1385,7 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
               line(names.list),
             ).toEqual({
               ok: true,
-              data: { items: [row()], nextCursor: null, total: 41 },
+              data: { items: [read(row())], nextCursor: null, total: 41 },
             });
             expect(listRequest().headers["prefer"]).toMatch(
               new RegExp(`count=${total}`),
