@@ -454,6 +454,26 @@ const CASES: &[Case] = &[
         }),
     },
     Case {
+        // The invitation functions select the tenant's display column by name in their bodies,
+        // where PostgreSQL does not follow a rename: the alter replaces them (alter ≡ fresh
+        // compares their definitions), and inviting still answers with the workspace's name.
+        name: "tenant_display_column_renamed",
+        setup: &[],
+        old: &["workspace", "name:text", "--tenant"],
+        new: &["workspace", "title:text", "--tenant"],
+        flags: &["--rename", "name=title"],
+        rows: Some(Rows {
+            before: "select set_config('request.jwt.claims', '{\"sub\": \"00000000-0000-4000-8000-0000000000a1\", \"role\": \"authenticated\"}', false);\n\
+                     insert into public.workspaces (id, name) values ('00000000-0000-4000-8000-0000000000b1', 'Acme');",
+            query: "\\o /dev/null\n\
+                    select set_config('request.jwt.claims', '{\"sub\": \"00000000-0000-4000-8000-0000000000a1\", \"role\": \"authenticated\"}', false);\n\
+                    \\o\n\
+                    select workspace_name, email from scaffold_private.invite_workspace_member('00000000-0000-4000-8000-0000000000b1', 'bob@example.com', 'member');",
+            expect: "Acme|bob@example.com",
+            rollback_refused: None,
+        }),
+    },
+    Case {
         name: "file_added",
         setup: &[],
         old: &["note", "title:text"],

@@ -84,6 +84,7 @@ fn init_files(prefix: &str) -> Vec<String> {
         "lib/supabase/proxy.ts",
         "lib/supabase/server.ts",
         "lib/validations/form-data.ts",
+        "lib/validations/list.ts",
         "proxy.ts",
     ] {
         paths.push(format!("{prefix}{path}"));

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{access, files::Files, refs, table, tenancy::Tenancy};
+use super::{access, files::Files, invitations, refs, table, tenancy::Tenancy};
 use crate::error::Error;
 use crate::project::Project;
 use crate::schema::diff::{self, Step};
@@ -40,6 +40,10 @@ pub struct Direction {
     pub risks: Vec<String>,
     /// What running this way cannot give back to the rows, that the other way took.
     pub lasting: Vec<String>,
+    /// A tenant root's invitation functions name its display column in their bodies, which
+    /// PostgreSQL does not follow through a rename or a drop: when the column they show changes,
+    /// they are replaced (`create or replace`, keeping their grants) to select this instead.
+    pub invitation_display_sql: Option<String>,
 }
 
 /// What the user said about the change besides the new spec.
@@ -121,6 +125,12 @@ pub fn plan(
     if !refused.is_empty() {
         command.push_str(" --allow-data-loss");
     }
+    let (before, after) = (invitations::display_sql(old), invitations::display_sql(new));
+    let (new_display, old_display) = if new.access == Access::TenantRoot && before != after {
+        (Some(after), Some(before))
+    } else {
+        (None, None)
+    };
     let lasting = |risks: &[Risk]| risks.iter().filter_map(Risk::lasting).collect::<Vec<_>>();
     let words = |risks: &[Risk]| risks.iter().map(ToString::to_string).collect::<Vec<_>>();
     Ok(Some(Alteration {
@@ -132,11 +142,13 @@ pub fn plan(
             steps: up_steps,
             risks: words(&up_risks),
             lasting: lasting(&down_risks),
+            invitation_display_sql: new_display,
         },
         down: Direction {
             steps: down_steps,
             risks: words(&down_risks),
             lasting: lasting(&up_risks),
+            invitation_display_sql: old_display,
         },
     }))
 }
@@ -438,6 +450,7 @@ mod tests {
                 steps: vec![step.clone()],
                 risks: Vec::new(),
                 lasting: Vec::new(),
+                invitation_display_sql: None,
             };
             let context = serde_json::json!({
                 "table": "notes",

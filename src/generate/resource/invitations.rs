@@ -261,10 +261,7 @@ impl Invitations {
             email_max_length: EMAIL_MAX_LENGTH,
             result_max_length: EMAIL_RESULT_MAX_LENGTH,
             name_output: format!("{singular}_name"),
-            name_sql: display_column(spec).map_or_else(
-                || "null::text".into(),
-                |c| format!("w.{}", ident::quote(&c)),
-            ),
+            name_sql: display_sql(spec),
             invite: Function::new(format!("invite_{singular}_member")),
             resend: Function::new(format!("resend_{singular}_invitation")),
             revoke: Function::new(format!("revoke_{singular}_invitation")),
@@ -279,6 +276,15 @@ impl Invitations {
             table,
         }
     }
+}
+
+/// What the invitation functions select as the tenant's name: its display column of the tenant
+/// row `w`, or `null::text`.
+pub fn display_sql(spec: &ResourceSpec) -> String {
+    display_column(spec).map_or_else(
+        || "null::text".into(),
+        |c| format!("w.{}", ident::quote(&c)),
+    )
 }
 
 /// The column an invitation shows the tenant by: a text field named `name`, else the first text

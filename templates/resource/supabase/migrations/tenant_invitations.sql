@@ -1,4 +1,5 @@
 {% import "schema/rls.sql" as rls %}
+{% import "resource/supabase/migrations/invitation_display.sql" as display %}
 {% set inv = invitations %}
 {% set fk = tenancy.fk_column %}
 
@@ -82,104 +83,9 @@ revoke all on function {{ inv.ttl_fn_sql }}() from public, anon, authenticated;
 -- A new token is 64 hex digits from two random UUIDs (244 random bits, from PostgreSQL's strong
 -- random source), returned once and stored only as its sha256.
 
--- Invites an address to {{ tenancy.singular | indefinite }}: the caller must be an admin or owner of it, and
--- at least the role they invite to. The answer never depends on the address. No membership is
--- created: the invitee accepts, or not.
-create function {{ inv.invite.private_sql }}(
-  target_{{ fk }} uuid,
-  invitee_email text,
-  invitee_role {{ tenancy.role_type_sql }}
-)
-returns table (
-  id uuid,
-  {{ fk }} uuid,
-  email text,
-  role {{ tenancy.role_type_sql }},
-  expires_at timestamptz,
-  token text,
-  {{ inv.name_output }} text,
-  invited_by_email text
-)
-language plpgsql
-security definer
-set search_path = ''
-as $$
-#variable_conflict use_column
-declare
-  caller uuid := (select auth.uid());
-  new_token text := replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
-  invitation {{ inv.table_sql }};
-begin
-  if not (
-    target_{{ fk }} in (select {{ tenancy.ids_fn_sql }}('admin'))
-    and target_{{ fk }} in (select {{ tenancy.ids_fn_sql }}(invitee_role))
-  ) then
-    raise exception 'only admins and owners invite, and to a role no higher than their own'
-      using errcode = '42501';
-  end if;
-  insert into {{ inv.table_sql }} ({{ fk }}, email, role, invited_by, token_hash, expires_at)
-  values (
-    target_{{ fk }},
-    lower(invitee_email),
-    invitee_role,
-    caller,
-    sha256(convert_to(new_token, 'UTF8')),
-    now() + {{ inv.ttl_fn_sql }}()
-  )
-  returning * into invitation;
-  return query
-    select invitation.id, invitation.{{ fk }}, invitation.email, invitation.role,
-      invitation.expires_at, new_token, {{ inv.name_sql }}, u.email::text
-    from {{ table_sql }} w, auth.users u
-    where w.id = invitation.{{ fk }} and u.id = caller;
-end;
-$$;
+{{ display.invite(inv, tenancy, table_sql, inv.name_sql, false) }}
 
--- Re-sends a pending invitation (expired or not): a new token, which invalidates the old one, a
--- new expiry, and the caller as its inviter. Same rule as inviting.
-create function {{ inv.resend.private_sql }}(target_invitation_id uuid)
-returns table (
-  id uuid,
-  {{ fk }} uuid,
-  email text,
-  role {{ tenancy.role_type_sql }},
-  expires_at timestamptz,
-  token text,
-  {{ inv.name_output }} text,
-  invited_by_email text
-)
-language plpgsql
-security definer
-set search_path = ''
-as $$
-#variable_conflict use_column
-declare
-  caller uuid := (select auth.uid());
-  new_token text := replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
-  invitation {{ inv.table_sql }};
-begin
-  update {{ inv.table_sql }} i
-  set token_hash = sha256(convert_to(new_token, 'UTF8')),
-    expires_at = now() + {{ inv.ttl_fn_sql }}(),
-    invited_by = caller,
-    email_id = null,
-    email_error = null,
-    updated_at = now()
-  where i.id = target_invitation_id
-    and i.status = 'pending'
-    and i.{{ fk }} in (select {{ tenancy.ids_fn_sql }}('admin'))
-    and i.{{ fk }} in (select {{ tenancy.ids_fn_sql }}(i.role))
-  returning * into invitation;
-  if invitation.id is null then
-    raise exception 'no pending invitation you can re-send has that id' using errcode = 'P0002';
-  end if;
-  return query
-    select invitation.id, invitation.{{ fk }}, invitation.email, invitation.role,
-      invitation.expires_at, new_token, {{ inv.name_sql }}, u.email::text
-    from {{ table_sql }} w, auth.users u
-    where w.id = invitation.{{ fk }} and u.id = caller;
-end;
-$$;
+{{ display.resend(inv, tenancy, table_sql, inv.name_sql, false) }}
 
 -- Revokes a pending invitation: its token stops working. Same rule as inviting.
 create function {{ inv.revoke.private_sql }}(target_invitation_id uuid)
@@ -320,35 +226,7 @@ begin
 end;
 $$;
 
--- The signed-in user's pending, unexpired invitations (matched by their confirmed email), with
--- what the invitation email shows: the {{ tenancy.singular }}'s name and the inviter's address.
-create function {{ inv.list_mine.private_sql }}()
-returns table (
-  id uuid,
-  {{ fk }} uuid,
-  {{ inv.name_output }} text,
-  role {{ tenancy.role_type_sql }},
-  invited_by_email text,
-  expires_at timestamptz,
-  created_at timestamptz
-)
-language sql
-stable
-security definer
-set search_path = ''
-as $$
-  select i.id, i.{{ fk }}, {{ inv.name_sql }}, i.role, inviter.email::text, i.expires_at, i.created_at
-  from {{ inv.table_sql }} i
-  join {{ table_sql }} w on w.id = i.{{ fk }}
-  join auth.users inviter on inviter.id = i.invited_by
-  where i.status = 'pending'
-    and i.expires_at > now()
-    and i.email = (
-      select lower(u.email) from auth.users u
-      where u.id = (select auth.uid()) and u.email_confirmed_at is not null
-    )
-  order by i.created_at
-$$;
+{{ display.list_mine(inv, tenancy, table_sql, inv.name_sql, false) }}
 
 revoke all on function {{ inv.invite.private_sql }}(uuid, text, {{ tenancy.role_type_sql }}) from public, anon;
 revoke all on function {{ inv.resend.private_sql }}(uuid) from public, anon;
