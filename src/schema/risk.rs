@@ -362,6 +362,48 @@ fn relaxes(old: &str, new: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// A check on a column this alter adds without a default holds for the rows already there
+    /// when each of its `and`-ed parts is null on them (a file's path check also names the
+    /// folder column); an `or` or a null test makes no such promise, and neither does a default.
+    #[test]
+    fn a_check_on_a_new_column_holds_when_each_part_is_null_there() {
+        let model = |columns: Vec<Column>, check: Option<&str>| Model {
+            table_sql: "public.notes".into(),
+            objects: columns
+                .into_iter()
+                .map(Object::Column)
+                .chain(check.map(|expr| {
+                    Object::Constraint(Constraint::new(
+                        "scan_path",
+                        ConstraintKind::Check(expr.to_string()),
+                    ))
+                }))
+                .collect(),
+            extensions: Vec::new(),
+        };
+        let owner = Column::new("user_id", "uuid");
+        let old = model(vec![owner.clone()], None);
+        let refused = |scan: Column, expr: &str| {
+            let new = model(vec![owner.clone(), scan], Some(expr));
+            risks(&old, &new)
+                .iter()
+                .any(|r| matches!(r, Risk::AddsConstraint { .. }))
+        };
+        let mut scan = Column::new("scan", "text");
+        scan.not_null = false;
+        let path = "scan ~ '^x$' and split_part(scan, '/', 1) = user_id::text";
+        assert!(!refused(scan.clone(), path));
+        assert!(refused(
+            scan.clone(),
+            "scan ~ '^x$' and user_id is not null"
+        ));
+        assert!(refused(
+            scan.clone(),
+            "scan ~ '^x$' or split_part(scan, '/', 1) = user_id::text"
+        ));
+        assert!(refused(scan.clone().default("'a/b'"), path));
+    }
+
     #[test]
     fn widening_is_exact_narrowing_is_not() {
         let cases = [
