@@ -27,6 +27,7 @@ Run again with another spec, a resource that already has a migration gets a new,
 Field grammar: NAME:TYPE[:MODIFIER...]
   types:     text int bigint numeric float bool date timestamptz uuid email url jsonb
              enum=a,b,c  ref (project:ref → project_id references public.projects)  ref=TABLE
+             file (avatar:file:max=5mb:accept=image/png,image/jpeg → a private Storage bucket)
   modifiers: optional unique index sortable searchable sensitive default=VALUE min=N max=N
              on-delete=cascade|restrict|set-null
   defaults:  date default=today, timestamptz default=now, uuid default=random, or a literal value";

@@ -13,6 +13,7 @@ use clap::ValueEnum;
 use crate::error::Error;
 use crate::naming::{self, Names};
 use crate::spec::field::{Bounds, FieldKind, OnDelete, Search};
+use crate::spec::file::Size;
 use crate::spec::{field, ident, Access, AccessArg, ActionKind, ResourceSpec, Role};
 
 /// What a question-asker can do. Each method returns [`Error::Cancelled`] when the user aborts.
@@ -437,12 +438,18 @@ fn ask_field(
         | FieldKind::Uuid
         | FieldKind::Email
         | FieldKind::Url
-        | FieldKind::Jsonb => kind.keyword().to_string(),
+        | FieldKind::Jsonb
+        | FieldKind::File => kind.keyword().to_string(),
     };
     let mut token = format!("{name}:{ty}");
 
-    if !prompter.confirm(&format!("`{name}`: required?"), true)? {
+    // A tenant root's files live in its own folder, which nobody can write before it exists.
+    let ask_required = !(tenant && kind == FieldKind::File);
+    if !ask_required || !prompter.confirm(&format!("`{name}`: required?"), true)? {
         token.push_str(":optional");
+    }
+    if kind == FieldKind::File {
+        return ask_file_limits(prompter, &name, token);
     }
     if kind == FieldKind::Ref {
         let optional = token.ends_with(":optional");
@@ -498,6 +505,7 @@ fn ask_field(
         let what = match bounds {
             Bounds::Length => "length",
             Bounds::Value(_) => "value",
+            Bounds::Size => "size",
         };
         for (key, label) in [("min", "minimum"), ("max", "maximum")] {
             token = ask_modifier(prompter, &format!("`{name}`: {label} {what}"), token, key)?;
@@ -509,6 +517,30 @@ fn ask_field(
         token,
         "default",
     )
+}
+
+/// Asks for a file field's bucket limits, both required: its largest size and its media types.
+fn ask_file_limits(
+    prompter: &mut dyn Prompter,
+    name: &str,
+    token: String,
+) -> Result<String, Error> {
+    let max = prompter.input(
+        &format!("`{name}`: largest size (b, kb, mb or gb; 1 mb = 1,000,000 bytes)"),
+        "",
+        &|value| Size::parse(value).map(drop),
+    )?;
+    let with_max = format!("{token}:max={max}");
+    let accept = prompter.input(
+        &format!("`{name}`: media types it accepts, comma-separated (e.g. image/png,image/*)"),
+        "",
+        &|value| {
+            field::parse(&format!("{with_max}:accept={value}"))
+                .map(drop)
+                .map_err(|e| e.to_string())
+        },
+    )?;
+    Ok(format!("{with_max}:accept={accept}"))
 }
 
 /// Asks for an optional `KEY=VALUE` modifier, checked as the command line checks the token with
@@ -581,6 +613,14 @@ mod tests {
             (
                 &["line_item", "<initial>", "<initial>", "project", "ref", "<initial>", "y", "", "n", "", ""],
                 "scaffold resource line_item project:ref",
+            ),
+            (
+                // avatar: a file, optional; its largest size and media types (both required).
+                &[
+                    "profile", "<initial>", "<initial>", "avatar", "file", "n", "5mb",
+                    "image/png,image/jpeg", "n", "owner", "",
+                ],
+                "scaffold resource profile avatar:file:optional:max=5mb:accept=image/png,image/jpeg",
             ),
             (
                 // code: unique per owner; slug: unique across the table.

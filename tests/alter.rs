@@ -589,6 +589,114 @@ const CASES: &[Case] = &[
             rollback_refused: None,
         }),
     },
+    Case {
+        name: "file_added",
+        setup: &[],
+        old: &["note", "title:text"],
+        new: &[
+            "note",
+            "title:text",
+            "cover:file:optional:max=2mb:accept=image/png",
+        ],
+        flags: &[],
+        rows: Some(Rows {
+            before: "insert into public.notes (user_id, title) values ('00000000-0000-4000-8000-0000000000a1', 'kept');",
+            query: "select title, cover is null from public.notes;",
+            expect: "kept|t",
+            rollback_refused: None,
+        }),
+    },
+    Case {
+        name: "file_limits_and_required",
+        setup: &[],
+        old: &[
+            "note",
+            "title:text",
+            "cover:file:optional:max=2mb:accept=image/png",
+            "scan:file:max=1mb:accept=application/pdf",
+        ],
+        new: &[
+            "note",
+            "title:text",
+            "cover:file:max=5mb:accept=image/png,image/jpeg",
+            "scan:file:optional:max=500kb:accept=application/pdf,image/*",
+        ],
+        flags: &["--allow-data-loss"],
+        rows: Some(Rows {
+            before: "insert into public.notes (user_id, title, cover, scan) values ('00000000-0000-4000-8000-0000000000a1', 'kept', '00000000-0000-4000-8000-0000000000a1/00000000-0000-4000-8000-0000000000c1', '00000000-0000-4000-8000-0000000000a1/00000000-0000-4000-8000-0000000000c2');",
+            query: "select title, cover, scan from public.notes;",
+            expect: "kept|00000000-0000-4000-8000-0000000000a1/00000000-0000-4000-8000-0000000000c1|00000000-0000-4000-8000-0000000000a1/00000000-0000-4000-8000-0000000000c2",
+            rollback_refused: None,
+        }),
+    },
+    Case {
+        name: "file_removed",
+        setup: &[],
+        old: &[
+            "note",
+            "title:text",
+            "cover:file:optional:max=2mb:accept=image/png",
+            "scan:file:optional:max=1mb:accept=application/pdf",
+        ],
+        new: &[
+            "note",
+            "title:text",
+            "scan:file:optional:max=1mb:accept=application/pdf",
+        ],
+        flags: &["--allow-data-loss"],
+        rows: Some(Rows {
+            before: "insert into public.notes (user_id, title) values ('00000000-0000-4000-8000-0000000000a1', 'kept');",
+            query: "select title, scan is null from public.notes;",
+            expect: "kept|t",
+            rollback_refused: None,
+        }),
+    },
+    Case {
+        name: "files_owner_to_public_read",
+        setup: &[],
+        old: &[
+            "note",
+            "title:text",
+            "cover:file:optional:max=1mb:accept=image/png",
+        ],
+        new: &[
+            "note",
+            "title:text",
+            "cover:file:optional:max=1mb:accept=image/png",
+            "--access",
+            "public-read",
+        ],
+        flags: &[],
+        rows: Some(Rows {
+            before: "insert into public.notes (user_id, title, cover) values ('00000000-0000-4000-8000-0000000000a1', 'kept', '00000000-0000-4000-8000-0000000000a1/00000000-0000-4000-8000-0000000000c1');",
+            query: "select title, cover from public.notes;",
+            expect: "kept|00000000-0000-4000-8000-0000000000a1/00000000-0000-4000-8000-0000000000c1",
+            rollback_refused: None,
+        }),
+    },
+    Case {
+        name: "files_write_role",
+        setup: &[WORKSPACE],
+        old: &[
+            "doc",
+            "title:text",
+            "scan:file:optional:max=1mb:accept=application/pdf",
+            "--access",
+            "workspace",
+        ],
+        new: &[
+            "doc",
+            "title:text",
+            "scan:file:optional:max=1mb:accept=application/pdf",
+            "logo:file:optional:max=100kb:accept=image/png",
+            "--access",
+            "workspace",
+            "--write-role",
+            "admin",
+        ],
+        flags: &[],
+        rows: None,
+    },
 ];
 
 /// Alters the rows a table holds would stop: the migration fails with the message, in its one
@@ -638,10 +746,34 @@ const REFUSALS: &[Refusal] = &[
         error: "check constraint \"title_max_length\" of relation \"notes\" is violated by some row",
         rollback: false,
     },
+    Refusal {
+        name: "a_removed_file_field_whose_bucket_holds_objects",
+        old: &[
+            "note",
+            "title:text",
+            "cover:file:optional:max=1mb:accept=image/png",
+        ],
+        new: &["note", "title:text"],
+        rows: "insert into storage.objects (bucket_id, name) values ('notes.cover', '00000000-0000-4000-8000-0000000000a1/00000000-0000-4000-8000-0000000000c1');",
+        error: "bucket notes.cover still holds objects: dropping it would orphan their bytes",
+        rollback: false,
+    },
+    Refusal {
+        name: "an_added_file_field_uploaded_to_before_the_rollback",
+        old: &["note", "title:text"],
+        new: &[
+            "note",
+            "title:text",
+            "cover:file:optional:max=1mb:accept=image/png",
+        ],
+        rows: "insert into storage.objects (bucket_id, name) values ('notes.cover', '00000000-0000-4000-8000-0000000000a1/00000000-0000-4000-8000-0000000000c1');",
+        error: "bucket notes.cover still holds objects: dropping it would orphan their bytes",
+        rollback: true,
+    },
 ];
 
-/// Every fact of the catalog an alter must get right, in the schemas scaffold writes to, one per
-/// line and sorted: order-insensitive, so a column added last compares equal to one declared in
+/// Every fact of the catalog an alter must get right, in the schemas scaffold writes to (and
+/// Storage's buckets and `storage.objects` policies), one per line and sorted: order-insensitive, so a column added last compares equal to one declared in
 /// the middle.
 const CATALOG: &str = r#"
 with tables as (
@@ -668,6 +800,15 @@ select fact from (
   select format('policy %s.%s %s %s to %s using (%s) with check (%s)', tablename, policyname,
                 permissive, cmd, roles, qual, with_check)
   from pg_policies where schemaname in ('public', 'scaffold_private')
+  union all
+  -- Storage: the policies on storage.objects, and the buckets with their limits.
+  select format('storage policy %s.%s %s %s to %s using (%s) with check (%s)', tablename,
+                policyname, permissive, cmd, roles, qual, with_check)
+  from pg_policies where schemaname = 'storage'
+  union all
+  select format('bucket %s name=%s public=%s file_size_limit=%s allowed_mime_types=%s', id, name,
+                public, file_size_limit, allowed_mime_types)
+  from storage.buckets
   union all
   select format('grant %s on %s to %s', g.privilege_type, t.relname,
                 coalesce(nullif(g.grantee, 0)::regrole::text, 'public'))

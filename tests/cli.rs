@@ -130,6 +130,36 @@ fn bad_input_exits_2_names_the_token_and_writes_nothing() {
             ],
             "PostgreSQL truncates identifiers after 63 bytes",
         ),
+        // A file's bucket limits are required, and checked as Storage reads them.
+        (
+            &["resource", "note", "scan:file:accept=application/pdf"],
+            "a file needs its bucket's limits: `max=SIZE`",
+        ),
+        (
+            &["resource", "note", "scan:file:max=5MB:accept=application/pdf"],
+            "`max=5MB`: a file's size is a whole number and a unit",
+        ),
+        (
+            &["resource", "note", "scan:file:max=5mb:accept=pdf"],
+            "`pdf` is not a media type",
+        ),
+        (
+            &[
+                "resource",
+                "workspace",
+                "logo:file:max=1mb:accept=image/png",
+                "--tenant",
+            ],
+            "a tenant root's files live in its own folder",
+        ),
+        (
+            &[
+                "resource",
+                &"d".repeat(50),
+                &format!("{}:file:max=1mb:accept=image/png", "e".repeat(55)),
+            ],
+            "longer than Storage's 100 characters",
+        ),
         (&["resource", "note"], "no fields given"),
         (
             &[
@@ -1275,6 +1305,94 @@ fn a_changed_spec_writes_an_alter_migration_and_never_rewrites_history() {
         fs::read_to_string(dir.path().join("lib/validations/note.ts")).unwrap(),
         "// mine\n"
     );
+}
+
+/// File fields and alters: removing one (its column, and its bucket, which the migration drops
+/// only empty) is refused without --allow-data-loss, naming the bucket; renaming one is refused
+/// (its bucket is named after it, and Storage cannot rename a bucket); new limits, a new field
+/// and optional/required write an alter migration that updates, creates and drops buckets and
+/// storage policies. Exit 2 and nothing written for each refusal.
+#[test]
+fn file_field_alters_update_buckets_and_refuse_what_storage_cannot_undo() {
+    const COVER: &str = "cover:file:optional:max=1mb:accept=image/png";
+    let dir = tempfile::tempdir().unwrap();
+    let create = [
+        "resource",
+        "note",
+        "title:text",
+        COVER,
+        "--timestamp",
+        "20250101000000",
+    ];
+    assert!(scaffold(dir.path(), &create).status.success());
+    let before = files(dir.path());
+    let refusals: &[(&[&str], &[&str])] = &[
+        (
+            &["resource", "note", "title:text"],
+            &[
+                "it drops the Storage bucket notes.cover: while it holds objects the migration stops",
+                "it drops column cover, and every value in it",
+                "Nothing was written",
+            ],
+        ),
+        (
+            &[
+                "resource",
+                "note",
+                "title:text",
+                "image:file:optional:max=1mb:accept=image/png",
+                "--rename",
+                "cover=image",
+                "--allow-data-loss",
+            ],
+            &["`--rename cover=image`: `cover` is a file field, and its Storage bucket (notes.cover) is named after it; Storage cannot rename a bucket"],
+        ),
+    ];
+    for (args, wants) in refusals {
+        let output = scaffold(dir.path(), args);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
+        for want in *wants {
+            assert!(message.contains(want), "{args:?}: {want:?} in {message}");
+        }
+        assert_eq!(files(dir.path()), before, "{args:?}: nothing written");
+    }
+
+    // New limits, a new file field: one alter, no data loss to allow.
+    let output = scaffold(
+        dir.path(),
+        &[
+            "resource",
+            "note",
+            "title:text",
+            "cover:file:optional:max=5mb:accept=image/png,image/webp",
+            "scan:file:optional:max=2mb:accept=application/pdf",
+            "--timestamp",
+            "20250101000001",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let read = |path: &str| fs::read_to_string(dir.path().join(path)).unwrap();
+    let alter = read("supabase/migrations/20250101000001_alter_notes.sql");
+    for want in [
+        "update storage.buckets\nset file_size_limit = 5000000, allowed_mime_types = array['image/png', 'image/webp']\nwhere id = 'notes.cover';",
+        "insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)\nvalues ('notes.scan', 'notes.scan', false, 2000000, array['application/pdf']);",
+        "drop policy \"notes files: owners can read\" on storage.objects;",
+        "bucket_id in ('notes.cover', 'notes.scan')",
+        "alter table public.notes add column scan text;",
+    ] {
+        assert!(alter.contains(want), "{want:?} in {alter}");
+    }
+    let rollback = read("supabase/rollbacks/20250101000001_alter_notes.down.sql");
+    for want in [
+        "raise exception 'bucket % still holds objects: dropping it would orphan their bytes', 'notes.scan'",
+        "delete from storage.buckets where id = 'notes.scan';",
+        "set file_size_limit = 1000000, allowed_mime_types = array['image/png']",
+        "alter table public.notes drop column scan;",
+    ] {
+        assert!(rollback.contains(want), "{want:?} in {rollback}");
+    }
+    assert!(!alter.contains("delete from storage.buckets"), "{alter}");
 }
 
 /// A change that can lose or reject rows the table holds is refused unless --allow-data-loss,

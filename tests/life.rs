@@ -57,6 +57,14 @@ fn apply(db: &Database<'_>, files: &[PathBuf]) {
     }
 }
 
+/// The schema dump and the Storage buckets (rows, which a schema dump leaves out).
+fn state(db: &Database<'_>) -> String {
+    let buckets = db
+        .psql("select id, public, file_size_limit, allowed_mime_types from storage.buckets order by id")
+        .unwrap_or_else(|e| panic!("reading storage.buckets: {e}"));
+    format!("{}-- storage.buckets\n{buckets}\n", db.schema_dump())
+}
+
 fn diff(a: &str, b: &str) -> String {
     similar::TextDiff::from_lines(a, b)
         .unified_diff()
@@ -73,7 +81,7 @@ fn assert_declarative_equals_chain(cluster: &Cluster, dir: &Path, name: &str) {
     let schemas = sql_files(dir, "schemas", ".sql");
     assert!(!schemas.is_empty(), "{name}: no declarative schema files");
     apply(&declared, &schemas);
-    let (a, b) = (chain.schema_dump(), declared.schema_dump());
+    let (a, b) = (state(&chain), state(&declared));
     assert!(
         a == b,
         "{name}: the declarative schema differs from the migration chain (- chain, + declared):\n{}",
@@ -197,7 +205,7 @@ access = "workspace"
 
 [[resource]]
 name = "task"
-fields = ["title:text:max=200", "project:ref", "done:bool:default=false", "due_on:date:optional"]
+fields = ["title:text:max=200", "project:ref", "done:bool:default=false", "due_on:date:optional", "attachment:file:optional:max=10mb:accept=application/pdf"]
 access = "workspace"
 
 [[resource]]
@@ -225,7 +233,7 @@ plural = "categories"
 
 [[resource]]
 name = "article"
-fields = ["title:text:min=3:max=120", "category:ref=categories:on-delete=cascade", "link:url:optional"]
+fields = ["title:text:min=3:max=120", "category:ref=categories:on-delete=cascade", "link:url:optional", "cover:file:optional:max=5mb:accept=image/*"]
 access = "public-read"
 
 [[resource]]
@@ -291,20 +299,20 @@ fields = ["value:int:min=0:max=1000", "taken_at:timestamptz:default=now"]
     assert!(output.contains("Files=10"), "{output}");
 
     let down = cluster.create_database("spec_down");
-    let empty = down.schema_dump();
+    let empty = state(&down);
     apply(&down, &migrations);
-    let migrated = down.schema_dump();
+    let migrated = state(&down);
     let mut rollbacks = sql_files(dir.path(), "rollbacks", ".down.sql");
     rollbacks.reverse();
     apply(&down, &rollbacks);
-    let after = down.schema_dump();
+    let after = state(&down);
     assert!(
         after == empty,
         "the rollbacks in reverse order leave (- empty, + after):\n{}",
         diff(&empty, &after)
     );
     apply(&down, &migrations);
-    assert!(down.schema_dump() == migrated, "up, down, up");
+    assert!(state(&down) == migrated, "up, down, up");
 
     assert_declarative_equals_chain(&cluster, dir.path(), "spec");
 }
@@ -334,6 +342,7 @@ fn destroying_an_applied_resource_drops_it_in_a_new_migration() {
             "resource",
             "board",
             "title:text",
+            "cover:file:optional:max=1mb:accept=image/png",
             "--access",
             "workspace",
             "--timestamp",
@@ -361,9 +370,9 @@ fn destroying_an_applied_resource_drops_it_in_a_new_migration() {
     let cluster = Cluster::shared();
     let before = cluster.create_database("destroy_before");
     apply(&before, &sql_files(dir.path(), "migrations", ".sql")[..1]);
-    let without_boards = before.schema_dump();
+    let without_boards = state(&before);
     apply(&before, &sql_files(dir.path(), "migrations", ".sql")[1..]);
-    let with_boards = before.schema_dump();
+    let with_boards = state(&before);
 
     let stdout = ok(run(
         dir.path(),
@@ -402,7 +411,7 @@ fn destroying_an_applied_resource_drops_it_in_a_new_migration() {
         .unwrap_or_else(|e| panic!("supabase migration up:\n{e}"));
     let chain = cluster.create_database("destroy_dropped");
     apply(&chain, &sql_files(dir.path(), "migrations", ".sql"));
-    let dropped = chain.schema_dump();
+    let dropped = state(&chain);
     assert!(
         dropped == without_boards,
         "after the drop migration (- never generated, + dropped):\n{}",
@@ -414,7 +423,7 @@ fn destroying_an_applied_resource_drops_it_in_a_new_migration() {
             .path()
             .join("supabase/rollbacks/20250101000002_drop_boards.down.sql")],
     );
-    let recreated = chain.schema_dump();
+    let recreated = state(&chain);
     assert!(
         recreated == with_boards,
         "the drop's rollback creates the table again (- created, + recreated):\n{}",
@@ -429,6 +438,7 @@ fn destroying_an_applied_resource_drops_it_in_a_new_migration() {
             "resource",
             "board",
             "title:text",
+            "cover:file:optional:max=1mb:accept=image/png",
             "--access",
             "workspace",
             "--yes",
@@ -442,7 +452,7 @@ fn destroying_an_applied_resource_drops_it_in_a_new_migration() {
     let replayed = cluster.create_database("destroy_replayed");
     apply(&replayed, &sql_files(dir.path(), "migrations", ".sql"));
     assert!(
-        replayed.schema_dump() == with_boards,
+        state(&replayed) == with_boards,
         "create, drop, create again gives the table as first created"
     );
 }

@@ -103,6 +103,24 @@ fn representative_alters() {
             ]],
             &["project", "name:text", "--allow-data-loss"],
         ),
+        (
+            "files",
+            &[&[
+                "article",
+                "title:text",
+                "cover:file:optional:max=2mb:accept=image/png",
+                "scan:file:optional:max=1mb:accept=application/pdf",
+            ]],
+            &[
+                "article",
+                "title:text",
+                "cover:file:max=5mb:accept=image/png,image/webp",
+                "logo:file:optional:max=100kb:accept=image/png",
+                "--access",
+                "public-read",
+                "--allow-data-loss",
+            ],
+        ),
     ];
     for (name, before, after) in cases {
         let dir = tempfile::tempdir().unwrap();

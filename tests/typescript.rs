@@ -748,9 +748,9 @@ const PARTIAL_ACTIONS: &[(&str, &[&str])] = &[
 /// Resources generated, then generated again with another spec (alter migrations, issue 13): the
 /// code the toolchain checks is the regenerated code, typed by the database the whole chain
 /// (create, then alter) gives. Representative alters: fields renamed, added, made required and
-/// bounded, an enum label added, an audit log and rate limits added; access changed and a
-/// numeric given digits; a workspace resource's write role raised, a unique field added, a field
-/// made sensitive and its limits changed. (tests/alter.rs proves every kind of
+/// bounded, an enum label added, an audit log and rate limits added; access changed, a numeric
+/// given digits and a file field added; a workspace resource's write role raised, a unique field
+/// added, a field made sensitive, its limits and a file's limits changed. (tests/alter.rs proves every kind of
 /// change on PostgreSQL.)
 const ALTERED: &[Altered] = &[
     (
@@ -782,6 +782,7 @@ const ALTERED: &[Altered] = &[
             "title:text",
             "price:numeric:optional:precision=10:scale=2:min=0",
             "tags:jsonb:default=[]",
+            "receipt:file:optional:max=1mb:accept=application/pdf",
             "--access",
             "public-read",
         ],
@@ -792,6 +793,7 @@ const ALTERED: &[Altered] = &[
         &[
             "entry",
             "title:text",
+            "scan:file:optional:max=1mb:accept=application/pdf",
             "--access",
             "workspace",
             "--audit",
@@ -801,6 +803,7 @@ const ALTERED: &[Altered] = &[
         &[
             "entry",
             "title:text:sensitive",
+            "scan:file:optional:max=5mb:accept=application/pdf,image/png",
             "code:text:unique:optional",
             "--access",
             "workspace",
@@ -1013,7 +1016,35 @@ fn write_database_types(dir: &Path, node_bin: &Path) -> BTreeMap<String, Vec<Val
             "hasDefault": has_default == "t",
         }));
     }
+    // The Storage buckets, under a key no public table can have: the double checks that the
+    // generated code names only these.
+    let buckets = db
+        .psql("select id from storage.buckets order by id")
+        .unwrap_or_else(|e| panic!("reading the buckets failed:\n{e}"));
+    columns.insert(
+        BUCKETS.to_string(),
+        buckets.lines().map(|id| json!({ "name": id })).collect(),
+    );
     columns
+}
+
+/// The key of the Storage buckets among the tables of [`write_database_types`].
+const BUCKETS: &str = "storage.buckets";
+
+/// A file's `max=` in bytes, in Storage's decimal units (1 kb = 1000 bytes).
+fn bytes(size: &str) -> u64 {
+    let split = size
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(size.len());
+    let (amount, unit) = size.split_at(split);
+    let scale = match unit {
+        "b" => 1,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        other => panic!("{size}: unit {other:?}"),
+    };
+    amount.parse::<u64>().expect("a whole number") * scale
 }
 
 fn percent_encode(s: &str) -> String {
@@ -1047,6 +1078,7 @@ fn field_json(token: &str) -> Value {
         "scale",
         "on-delete",
         "sensitive",
+        "accept",
     ];
     let mut parts = token.split(':');
     let name = parts.next().unwrap();
@@ -1088,6 +1120,10 @@ fn field_json(token: &str) -> Value {
         "max": modifier("max"),
         "precision": modifier("precision"),
         "scale": modifier("scale"),
+        "accept": match modifier("accept") {
+            Value::String(list) => json!(list.split(',').collect::<Vec<_>>()),
+            other => other,
+        },
         "fixed": false,
     })
 }
@@ -1357,6 +1393,37 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         .iter()
         .map(|(action, _)| (action.clone(), json!(format!("{}.{action}", plan.table))))
         .collect();
+    // File fields: their buckets and limits, as the spec gives them, and the names of the
+    // generated map, upload schema and upload action.
+    let file_fields: Vec<Value> = fields
+        .iter()
+        .filter(|f| f["type"] == "file")
+        .map(|f| {
+            let column = f["column"].as_str().unwrap();
+            json!({
+                "column": column,
+                "bucket": format!("{table}.{column}", table = plan.table),
+                "maxBytes": bytes(f["max"].as_str().expect("a file's max")),
+                "accept": f["accept"],
+                "optional": f["optional"],
+            })
+        })
+        .collect();
+    let uploads = if file_fields.is_empty() {
+        Value::Null
+    } else {
+        json!({
+            "action": format!("create{s}UploadUrl"),
+            "map": format!("{}Files", camel(singular)),
+            "schema": format!("{}UploadSchema", camel(singular)),
+            "scoped": mode == "workspace" || mode == "tenant",
+            "fields": file_fields,
+        })
+    };
+    let buckets: Vec<&str> = schema
+        .get(BUCKETS)
+        .map(|b| b.iter().filter_map(|b| b["name"].as_str()).collect())
+        .unwrap_or_default();
     let spec = json!({
         "case": plan.case,
         "audit": audit_json,
@@ -1376,6 +1443,8 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         "fields": fields,
         "actions": actions,
         "columns": columns,
+        "uploads": uploads,
+        "buckets": buckets,
     });
     let n = |key: &str| names[key].as_str().unwrap().to_string();
     let import_path = |file: &str| format!("@/{}", file.strip_suffix(".ts").unwrap());
@@ -1490,6 +1559,18 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
         }
     }
     let action_result = format!("Promise<ActionResult<{row}>>");
+    // What reads return: with files, a signed URL for each (or null).
+    let read_row = match uploads["fields"].as_array() {
+        Some(files) => {
+            let keys: Vec<String> = files.iter().map(|f| f["column"].to_string()).collect();
+            format!(
+                "{row} & {{ signedUrls: Record<{}, string | null> }}",
+                keys.join(" | ")
+            )
+        }
+        None => row.clone(),
+    };
+    let read_result = format!("Promise<ActionResult<{read_row}>>");
     let form_state = format!("FormState<{row}>");
     // Each function written: its signatures, exactly. Create and update have two overloads:
     // a plain object from code, and `(state, formData)` as `useActionState` calls them.
@@ -1522,7 +1603,7 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
             "get",
             "data",
             format!(
-                "Equal<Overloads<typeof data.{}>, [[string], {action_result}]>",
+                "Equal<Overloads<typeof data.{}>, [[string], {read_result}]>",
                 n("get")
             ),
         ),
@@ -1530,7 +1611,7 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
             "list",
             "data",
             format!(
-                "Equal<Overloads<typeof data.{}>, [[input{}: {list_in}], Promise<ActionResult<Page<{row}>>>]>",
+                "Equal<Overloads<typeof data.{}>, [[input{}: {list_in}], Promise<ActionResult<Page<{read_row}>>>]>",
                 n("list"),
                 if mode == "workspace" { "" } else { "?" }
             ),
@@ -1567,6 +1648,31 @@ fn resource_test_file(plan: &Plan, schema: &BTreeMap<String, Vec<Value>>) -> Str
                 "Equal<Overloads<typeof data.list{s}Activity>, [[{activity_input}], {entries}]>"
             ),
             format!("{data_file}: the recent activity"),
+        ));
+    }
+    // The upload-URL action of file fields, where a form sets them: (the folder's id,) a file's
+    // field, size and type, and where to send its bytes.
+    let forms = actions.iter().any(|a| a == "create" || a == "update");
+    if let (Some(files), true) = (uploads["fields"].as_array(), forms) {
+        let input: Vec<String> = files
+            .iter()
+            .map(|f| format!("{{ field: {}; size: number; type: string }}", f["column"]))
+            .collect();
+        let scope = if uploads["scoped"] == true {
+            "string, "
+        } else {
+            ""
+        };
+        proofs.push((
+            format!(
+                "Equal<Overloads<typeof actions.{}>, [[{scope}{}], Promise<ActionResult<{{ bucket: string; path: string; token: string; signedUrl: string }}>>]>",
+                uploads["action"].as_str().unwrap(),
+                input.join(" | ")
+            ),
+            format!(
+                "{}: the signature of the upload-URL action",
+                plan.actions_file.as_deref().unwrap_or("actions")
+            ),
         ));
     }
     for extra in &plan.extra_actions {

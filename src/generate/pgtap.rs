@@ -31,6 +31,11 @@ pub struct TestIds {
     pub refused_row: &'static str,
     pub others_row: &'static str,
     pub server_row: &'static str,
+    /// Objects of file fields: the one a row refers to, the one an update switches it to, and
+    /// one no row refers to.
+    pub object: &'static str,
+    pub other_object: &'static str,
+    pub stray_object: &'static str,
 }
 
 pub const IDS: TestIds = TestIds {
@@ -50,10 +55,14 @@ pub const IDS: TestIds = TestIds {
     refused_row: "ffffffff-ffff-4fff-8fff-ffffffffffff",
     others_row: "12121212-1212-4212-8212-121212121212",
     server_row: "13131313-1313-4313-8313-131313131313",
+    object: "14141414-1414-4414-8414-141414141414",
+    other_object: "15151515-1515-4515-8515-151515151515",
+    stray_object: "16161616-1616-4616-8616-161616161616",
 };
 
-/// Two different values the field's constraints accept, as SQL literals.
-pub fn sample_values(field: &Field) -> (String, String) {
+/// Two different values the field's constraints accept, as SQL literals. `folder` is the folder
+/// of the row's files (its owner, workspace or own id).
+pub fn sample_values(field: &Field, folder: &str) -> (String, String) {
     let quoted = |a: &str, b: &str| (render::sql_string(a), render::sql_string(b));
     match &field.ty {
         FieldType::Text => {
@@ -80,6 +89,10 @@ pub fn sample_values(field: &Field) -> (String, String) {
             let first = &values[0];
             quoted(first, values.get(1).unwrap_or(first))
         }
+        FieldType::File => quoted(
+            &format!("{folder}/{}", IDS.object),
+            &format!("{folder}/{}", IDS.other_object),
+        ),
     }
 }
 
@@ -210,7 +223,7 @@ mod tests {
         ];
         for (token, first, second) in cases {
             let field = field::parse(token).unwrap();
-            let (a, b) = sample_values(&field);
+            let (a, b) = sample_values(&field, IDS.owner);
             assert_eq!((a.as_str(), b.as_str()), (*first, *second), "{token}");
         }
     }

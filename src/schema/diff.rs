@@ -9,8 +9,10 @@
 //! which are altered in place so that their data stays. The statements run in an order that
 //! never has an object depend on one that is not there yet, or not any more:
 //!
-//! 1. drop the policies, triggers (with their functions), indexes and constraints that go or
-//!    change (foreign keys first), so nothing depends on a column about to change;
+//! 1. drop the policies (on the table and on `storage.objects`), triggers (with their
+//!    functions), indexes and constraints that go or change (foreign keys first), so nothing
+//!    depends on a column about to change, and the buckets that go (only empty ones: the
+//!    statement stops the migration while a bucket holds objects);
 //! 2. create the enum types that are new, add labels to those that only gain some (`alter type
 //!    ... add value`, in place), and create a replacement for the others (labels removed or
 //!    reordered: PostgreSQL cannot drop a label), after checking that no row holds a label that
@@ -21,7 +23,8 @@
 //!    removed ones, then add the generated columns that are new or changed;
 //! 4. drop the enum types that go, and swap in the replacements;
 //! 5. create the constraints (foreign keys last), indexes, triggers, grants and policies that are
-//!    new or changed.
+//!    new or changed, then the new buckets, the new limits of changed ones (in place: a bucket
+//!    keeps its objects) and the new or changed `storage.objects` policies.
 //!
 //! Extensions the new model needs and the old did not are created first; those only the old one
 //! needed are dropped last, if nothing else in the database uses them.
@@ -41,6 +44,7 @@ use serde::Serialize;
 use super::audit::AuditLog;
 use super::model::{Key, Model, Object};
 use super::rate_limit::{RateLimitRule, RateLimiter};
+use super::storage::Bucket;
 use super::table::{Column, Constraint, ConstraintKind, EnumType, Extension, Index};
 use super::trigger::Trigger;
 use super::{Grant, Policy, PrivateSchema};
@@ -207,6 +211,24 @@ pub enum Step {
         grants: bool,
         functions: bool,
     },
+    /// A policy on `storage.objects`.
+    DropStoragePolicy {
+        policy: Policy,
+    },
+    /// Stops the migration while the bucket holds objects, else deletes it.
+    DropBucket {
+        bucket: Bucket,
+    },
+    CreateBucket {
+        bucket: Bucket,
+    },
+    /// New limits for the uploads to come; the objects already there stay.
+    UpdateBucket {
+        bucket: Bucket,
+    },
+    CreateStoragePolicy {
+        policy: Policy,
+    },
 }
 
 /// The statements that rename, in place, what `renamed` (the old model with some columns or enum
@@ -287,6 +309,11 @@ pub fn renames(old: &Model, renamed: &Model) -> (Vec<Step>, Model) {
             | (Object::PrivateSchema(_), Object::PrivateSchema(_))
             | (Object::RateLimiter(_), Object::RateLimiter(_))
             | (Object::RateLimit(_), Object::RateLimit(_)) => after,
+            // A bucket is named after its field, and Storage cannot rename one: a file field is
+            // never renamed (`Renames::check` refuses it), so a bucket stays as it was.
+            (Object::Bucket(_), Object::Bucket(_)) => before,
+            // PostgreSQL follows the rename inside the policy's expression.
+            (Object::StoragePolicy(_), Object::StoragePolicy(_)) => after,
             (a, b) => panic!("a rename changed {:?} into {:?}", a.key(), b.key()),
         };
         actual.push(kept.clone());
@@ -330,14 +357,19 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             | Object::Policy(_)
             | Object::Grants(_)
             | Object::RateLimit(_)
-            | Object::AuditLog(_) => {}
+            | Object::AuditLog(_)
+            | Object::Bucket(_)
+            | Object::StoragePolicy(_) => {}
         }
     }
 
-    // 1. What depends on columns goes first, and the audit log and limits that go.
+    // 1. What depends on columns goes first, and the audit log, limits and buckets that go.
     for object in plan.leaving() {
         match object {
             Object::Policy(policy) => steps.push(Step::DropPolicy {
+                policy: policy.clone(),
+            }),
+            Object::StoragePolicy(policy) => steps.push(Step::DropStoragePolicy {
                 policy: policy.clone(),
             }),
             Object::RateLimit(rule) => steps.push(Step::DropRateLimit {
@@ -354,7 +386,15 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             | Object::Trigger(_)
             | Object::Grants(_)
             | Object::PrivateSchema(_)
-            | Object::RateLimiter(_) => {}
+            | Object::RateLimiter(_)
+            | Object::Bucket(_) => {}
+        }
+    }
+    for object in plan.leaving() {
+        if let Object::Bucket(bucket) = object {
+            steps.push(Step::DropBucket {
+                bucket: bucket.clone(),
+            });
         }
     }
     for object in plan.leaving() {
@@ -384,7 +424,9 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             | Object::PrivateSchema(_)
             | Object::RateLimiter(_)
             | Object::RateLimit(_)
-            | Object::AuditLog(_) => None,
+            | Object::AuditLog(_)
+            | Object::Bucket(_)
+            | Object::StoragePolicy(_) => None,
         })
         .collect();
     for constraint in foreign_keys_first(&leaving_constraints) {
@@ -530,7 +572,9 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             | Object::PrivateSchema(_)
             | Object::RateLimiter(_)
             | Object::RateLimit(_)
-            | Object::AuditLog(_) => None,
+            | Object::AuditLog(_)
+            | Object::Bucket(_)
+            | Object::StoragePolicy(_) => None,
         })
         .collect();
     let mut constraints = foreign_keys_first(&arriving_constraints);
@@ -554,7 +598,9 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             | Object::PrivateSchema(_)
             | Object::RateLimiter(_)
             | Object::RateLimit(_)
-            | Object::AuditLog(_) => {}
+            | Object::AuditLog(_)
+            | Object::Bucket(_)
+            | Object::StoragePolicy(_) => {}
         }
     }
     for object in plan.arriving() {
@@ -574,6 +620,27 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
     for object in plan.arriving() {
         if let Object::Policy(policy) = object {
             steps.push(Step::CreatePolicy {
+                policy: policy.clone(),
+            });
+        }
+    }
+    for object in &new.objects {
+        let Object::Bucket(bucket) = object else {
+            continue;
+        };
+        match old.get(&object.key()) {
+            None => steps.push(Step::CreateBucket {
+                bucket: bucket.clone(),
+            }),
+            Some(before) if !before.same_definition(object) => steps.push(Step::UpdateBucket {
+                bucket: bucket.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for object in plan.arriving() {
+        if let Object::StoragePolicy(policy) = object {
+            steps.push(Step::CreateStoragePolicy {
                 policy: policy.clone(),
             });
         }
@@ -624,7 +691,9 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
                 | Object::PrivateSchema(_)
                 | Object::RateLimiter(_)
                 | Object::AuditLog(_)
-                | Object::RateLimit(_),
+                | Object::RateLimit(_)
+                | Object::Bucket(_)
+                | Object::StoragePolicy(_),
                 _,
             ) => {}
         }
@@ -651,7 +720,9 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             | Object::Policy(_)
             | Object::Grants(_)
             | Object::RateLimit(_)
-            | Object::AuditLog(_) => {}
+            | Object::AuditLog(_)
+            | Object::Bucket(_)
+            | Object::StoragePolicy(_) => {}
         }
     }
 
@@ -761,19 +832,21 @@ fn enum_changed(old: &Model, new: &Model, sql_type: &str) -> bool {
 }
 
 /// Whether a changed object is dropped and created again (rather than altered in place, as
-/// stored columns and enum types are, to keep their data; a generated column holds nothing the
-/// table's other columns do not).
+/// stored columns, enum types and buckets are, to keep their data; a generated column holds
+/// nothing the table's other columns do not).
 fn recreated(object: &Object, other: &Object) -> bool {
     match (object, other) {
         (Object::Column(c), _) => c.generated_sql.is_some(),
         (Object::AuditLog(a), Object::AuditLog(b)) => !same_log_table(a, b),
-        // A rate limit is updated in place; the schema and the limiter never change.
+        // A rate limit is updated in place; the schema and the limiter never change. A bucket's
+        // limits change in place: dropping it would take its objects.
         (
             Object::EnumType(_)
             | Object::PrivateSchema(_)
             | Object::RateLimiter(_)
             | Object::RateLimit(_)
-            | Object::AuditLog(_),
+            | Object::AuditLog(_)
+            | Object::Bucket(_),
             _,
         ) => false,
         (
@@ -781,7 +854,8 @@ fn recreated(object: &Object, other: &Object) -> bool {
             | Object::Index(_)
             | Object::Trigger(_)
             | Object::Policy(_)
-            | Object::Grants(_),
+            | Object::Grants(_)
+            | Object::StoragePolicy(_),
             _,
         ) => true,
     }

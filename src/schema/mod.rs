@@ -1,8 +1,9 @@
 //! What a migration creates, as typed data: tables with their columns, constraints and indexes,
-//! and the row level security policies and grants that guard them. Generators decide what goes
-//! in (a policy is built once, whether for a resource, a membership table or a billing table);
-//! templates lay the values out as SQL, and the rollback and the pgTAP test read the same values,
-//! so a migration, its undo and its test cannot disagree about a name.
+//! the row level security policies and grants that guard them, and Storage buckets. Generators
+//! decide what goes in (a policy is built once, whether for a resource, a membership table, a
+//! billing table or a resource's files); templates lay the values out as SQL, and the rollback
+//! and the pgTAP test read the same values, so a migration, its undo and its test cannot disagree
+//! about a name.
 
 pub mod audit;
 pub mod diff;
@@ -11,6 +12,7 @@ pub mod model;
 pub mod policy;
 pub mod rate_limit;
 pub mod risk;
+pub mod storage;
 pub mod table;
 pub mod trigger;
 
@@ -56,3 +58,4 @@ impl Default for PrivateSchema {
 /// and back, about 40 µs, more than writing the audit entry itself. Policies keep calling
 /// `(select auth.uid())`, once per query.
 pub const CALLER_ID_SQL: &str = "coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''), (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'))::uuid";
+pub use storage::Bucket;

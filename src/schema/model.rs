@@ -1,6 +1,7 @@
 //! A generated table as the database holds it: a list of named objects (enum types, columns,
-//! constraints, indexes, triggers, policies, the grants), built from the same values the create
-//! migration is rendered from. An alter migration is the difference between two models
+//! constraints, indexes, triggers, policies, the grants, and for file fields their Storage
+//! buckets and the `storage.objects` policies), built from the same values the create migration
+//! is rendered from. An alter migration is the difference between two models
 //! ([`super::diff`]), so a new kind of object gets alter support by being a variant here: the
 //! compiler then asks, in each exhaustive match, for its key, how it is created and dropped, when
 //! in a migration, whether PostgreSQL follows a column rename inside it, and whether changing it
@@ -8,6 +9,7 @@
 
 use super::audit::AuditLog;
 use super::rate_limit::{RateLimitRule, RateLimiter};
+use super::storage::Bucket;
 use super::table::{Column, Constraint, ConstraintKind, EnumType, Extension, Index};
 use super::trigger::{Trigger, TriggerAction};
 use super::{Grant, Policy, PrivateSchema};
@@ -44,6 +46,11 @@ pub enum Object {
     RateLimit(RateLimitRule),
     /// The table's audit log: the log table, its policy and grants, the triggers that write it.
     AuditLog(Box<AuditLog>),
+    /// A file field's bucket (a row of `storage.buckets`): its limits change in place; it is
+    /// dropped only empty (its objects' bytes live outside the database).
+    Bucket(Bucket),
+    /// A policy on `storage.objects` guarding the resource's buckets.
+    StoragePolicy(Policy),
 }
 
 /// What tells two objects of two models apart: its kind and its name.
@@ -60,6 +67,8 @@ pub enum Key {
     RateLimiter,
     RateLimit(String),
     AuditLog(String),
+    Bucket(String),
+    StoragePolicy(String),
 }
 
 impl Object {
@@ -76,6 +85,8 @@ impl Object {
             Object::RateLimiter(_) => Key::RateLimiter,
             Object::RateLimit(r) => Key::RateLimit(r.action.clone()),
             Object::AuditLog(a) => Key::AuditLog(a.table_sql.clone()),
+            Object::Bucket(b) => Key::Bucket(b.id.clone()),
+            Object::StoragePolicy(p) => Key::StoragePolicy(p.name.clone()),
         }
     }
 
@@ -87,7 +98,8 @@ impl Object {
             (Object::Index(a), Object::Index(b)) => {
                 a.name == b.name && a.columns == b.columns && a.method == b.method
             }
-            (Object::Policy(a), Object::Policy(b)) => {
+            (Object::Policy(a), Object::Policy(b))
+            | (Object::StoragePolicy(a), Object::StoragePolicy(b)) => {
                 Policy {
                     comment: None,
                     ..a.clone()
@@ -124,6 +136,12 @@ impl Object {
                 .generated_sql
                 .as_deref()
                 .is_some_and(|expr| mentions(expr, name_sql)),
+            // A public-read resource's read policy looks the object up in the table's file
+            // column (`attached.<column>`); `name` alone is storage.objects' own column.
+            Object::StoragePolicy(p) => [&p.using, &p.with_check]
+                .into_iter()
+                .flatten()
+                .any(|expr| mentions(expr, &format!("attached.{name_sql}"))),
             // The audit triggers read rows as JSON, the limiter's count calls: neither names a
             // column.
             Object::EnumType(_)
@@ -133,7 +151,8 @@ impl Object {
             | Object::PrivateSchema(_)
             | Object::RateLimiter(_)
             | Object::RateLimit(_)
-            | Object::AuditLog(_) => false,
+            | Object::AuditLog(_)
+            | Object::Bucket(_) => false,
         }
     }
 
@@ -151,7 +170,9 @@ impl Object {
             | Object::PrivateSchema(_)
             | Object::RateLimiter(_)
             | Object::RateLimit(_)
-            | Object::AuditLog(_) => false,
+            | Object::AuditLog(_)
+            | Object::Bucket(_)
+            | Object::StoragePolicy(_) => false,
         }
     }
 }
@@ -219,6 +240,15 @@ impl Model {
         self
     }
 
+    /// The model with the resource's Storage buckets and `storage.objects` policies.
+    pub fn with_storage(mut self, buckets: &[Bucket], policies: &[Policy]) -> Model {
+        self.objects
+            .extend(buckets.iter().cloned().map(Object::Bucket));
+        self.objects
+            .extend(policies.iter().cloned().map(Object::StoragePolicy));
+        self
+    }
+
     pub fn get(&self, key: &Key) -> Option<&Object> {
         self.objects.iter().find(|o| o.key() == *key)
     }
@@ -235,7 +265,9 @@ impl Model {
             | Object::PrivateSchema(_)
             | Object::RateLimiter(_)
             | Object::RateLimit(_)
-            | Object::AuditLog(_) => None,
+            | Object::AuditLog(_)
+            | Object::Bucket(_)
+            | Object::StoragePolicy(_) => None,
         })
     }
 

@@ -16,6 +16,17 @@ pub enum Command {
 }
 
 impl Command {
+    /// `select`, `insert`, ...: as `create policy ... for` writes it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Command::Select => "select",
+            Command::Insert => "insert",
+            Command::Update => "update",
+            Command::Delete => "delete",
+            Command::All => "all",
+        }
+    }
+
     /// Whether the policy checks rows being read or changed (`using`).
     pub fn filters_existing_rows(self) -> bool {
         match self {

@@ -43,6 +43,9 @@ pub enum Risk {
     /// The audit log table goes (audit turned off, or a log of another shape), and every
     /// entry in it.
     DropsAuditLog { table_sql: String },
+    /// A file field's bucket goes: an object in it stops the migration (its bytes live in
+    /// Storage, outside the database, and deleting its row would orphan them).
+    DropsBucket { id: String },
 }
 
 impl Risk {
@@ -56,7 +59,8 @@ impl Risk {
             | Risk::AddsRequiredColumn { .. }
             | Risk::RemovesLabels { .. }
             | Risk::AddsConstraint { .. }
-            | Risk::DropsAuditLog { .. } => true,
+            | Risk::DropsAuditLog { .. }
+            | Risk::DropsBucket { .. } => true,
             Risk::FillsNulls { .. } => false,
         }
     }
@@ -76,10 +80,12 @@ impl Risk {
             Risk::DropsAuditLog { table_sql } => Some(format!(
                 "the entries of the audit log {table_sql}, which it dropped (the log comes back empty)"
             )),
+            // Only an empty bucket is dropped: nothing in it is lost.
             Risk::RequiresColumn { .. }
             | Risk::AddsRequiredColumn { .. }
             | Risk::RemovesLabels { .. }
-            | Risk::AddsConstraint { .. } => None,
+            | Risk::AddsConstraint { .. }
+            | Risk::DropsBucket { .. } => None,
         }
     }
 }
@@ -126,6 +132,10 @@ impl fmt::Display for Risk {
             Risk::DropsAuditLog { table_sql } => write!(
                 f,
                 "drops the audit log {table_sql}, and every entry in it"
+            ),
+            Risk::DropsBucket { id } => write!(
+                f,
+                "drops the Storage bucket {id}: while it holds objects the migration stops (empty it through the Storage API first)"
             ),
         }
     }
@@ -205,6 +215,9 @@ pub fn risks(old: &Model, new: &Model) -> Vec<Risk> {
             | (Object::RateLimiter(_), _)
             | (Object::RateLimit(_), _)
             | (Object::AuditLog(_), _) => {}
+            // New limits apply to uploads to come; the objects already there stay. Storage
+            // policies, like the table's, decide who may do what from now on.
+            (Object::Bucket(_), _) | (Object::StoragePolicy(_), _) => {}
         }
     }
     for object in &old.objects {
@@ -218,6 +231,11 @@ pub fn risks(old: &Model, new: &Model) -> Vec<Risk> {
                     table_sql: before.table_sql.clone(),
                 });
             }
+        }
+        if let (Object::Bucket(bucket), None) = (object, new.get(&object.key())) {
+            found.push(Risk::DropsBucket {
+                id: bucket.id.clone(),
+            });
         }
     }
     for column in old.columns().filter(|c| c.generated_sql.is_none()) {
@@ -300,6 +318,7 @@ fn holds_for_existing_rows(
                 .filter(|c| mentions(expr, &c.name_sql))
                 .collect();
             (!columns.is_empty() && columns.iter().all(|c| added(&c.name_sql)))
+                || every_conjunct_mentions_one_of(expr, new, added_without_default)
                 || matches!(before, Some(ConstraintKind::Check(old_expr)) if relaxes(old_expr, expr))
         }
         // Nulls never collide; a unique over more columns is implied by one over fewer.
@@ -320,6 +339,26 @@ fn holds_for_existing_rows(
         }
         (ConstraintKind::PrimaryKey(_), _) => false,
     }
+}
+
+/// Whether each of the `and`-ed parts of a check mentions a column `added` says every existing
+/// row holds null in (a file's path check names the row's folder column too): each part is then
+/// null, as generated checks only use operators and functions that give null on null, so the
+/// whole check is null, which passes. An `or` or a test of nulls makes no such promise.
+fn every_conjunct_mentions_one_of(expr: &str, new: &Model, added: impl Fn(&str) -> bool) -> bool {
+    let lower = expr.to_ascii_lowercase();
+    if [" or ", " is ", "coalesce(", "case "]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return false;
+    }
+    let nulls: Vec<&Column> = new.columns().filter(|c| added(&c.name_sql)).collect();
+    lower.split(" and ").all(|part| {
+        nulls
+            .iter()
+            .any(|c| mentions(part, &c.name_sql.to_ascii_lowercase()))
+    })
 }
 
 /// Whether the bound check `new` (`<subject> <= <number>` or `>=`) lets through every value
@@ -349,6 +388,48 @@ fn relaxes(old: &str, new: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A check on a column this alter adds without a default holds for the rows already there
+    /// when each of its `and`-ed parts is null on them (a file's path check also names the
+    /// folder column); an `or` or a null test makes no such promise, and neither does a default.
+    #[test]
+    fn a_check_on_a_new_column_holds_when_each_part_is_null_there() {
+        let model = |columns: Vec<Column>, check: Option<&str>| Model {
+            table_sql: "public.notes".into(),
+            objects: columns
+                .into_iter()
+                .map(Object::Column)
+                .chain(check.map(|expr| {
+                    Object::Constraint(Constraint::new(
+                        "scan_path",
+                        ConstraintKind::Check(expr.to_string()),
+                    ))
+                }))
+                .collect(),
+            extensions: Vec::new(),
+        };
+        let owner = Column::new("user_id", "uuid");
+        let old = model(vec![owner.clone()], None);
+        let refused = |scan: Column, expr: &str| {
+            let new = model(vec![owner.clone(), scan], Some(expr));
+            risks(&old, &new)
+                .iter()
+                .any(|r| matches!(r, Risk::AddsConstraint { .. }))
+        };
+        let mut scan = Column::new("scan", "text");
+        scan.not_null = false;
+        let path = "scan ~ '^x$' and split_part(scan, '/', 1) = user_id::text";
+        assert!(!refused(scan.clone(), path));
+        assert!(refused(
+            scan.clone(),
+            "scan ~ '^x$' and user_id is not null"
+        ));
+        assert!(refused(
+            scan.clone(),
+            "scan ~ '^x$' or split_part(scan, '/', 1) = user_id::text"
+        ));
+        assert!(refused(scan.clone().default("'a/b'"), path));
+    }
 
     #[test]
     fn widening_is_exact_narrowing_is_not() {

@@ -74,6 +74,8 @@ fn same_column(a: &Field, b: &Field) -> bool {
         && a.min == b.min
         && a.max == b.max
         && a.digits() == b.digits()
+        // A file's media types are its bucket's allowed_mime_types.
+        && a.accept == b.accept
         && (a.ref_table().is_none() || a.effective_on_delete() == b.effective_on_delete())
 }
 
@@ -131,6 +133,31 @@ mod tests {
     #[test]
     fn only_what_the_database_holds_is_a_change() {
         let base = spec(&["name:text", "owner:ref=people"], Access::Owner);
+        let with_file = spec(
+            &[
+                "name:text",
+                "owner:ref=people",
+                "logo:file:max=1mb:accept=image/png",
+            ],
+            Access::Owner,
+        );
+        for (fields, want) in [
+            (&["name:text", "owner:ref=people", "logo:file:max=1mb:accept=image/png"][..], &[][..]),
+            (
+                &["name:text", "owner:ref=people", "logo:file:max=1mb:accept=image/png,image/webp"],
+                &["changes `logo:file:max=1mb:accept=image/png` to `logo:file:max=1mb:accept=image/png,image/webp`"],
+            ),
+            (
+                &["name:text", "owner:ref=people", "logo:file:max=2mb:accept=image/png"],
+                &["changes `logo:file:max=1mb:accept=image/png` to `logo:file:max=2mb:accept=image/png`"],
+            ),
+        ] {
+            let got: Vec<String> = changes(&with_file, &spec(fields, Access::Owner))
+                .iter()
+                .map(Change::to_string)
+                .collect();
+            assert_eq!(got, want, "{fields:?}");
+        }
         let cases: &[(&[&str], Access, &[&str])] = &[
             (&["name:text", "owner:ref=people"], Access::Owner, &[]),
             (

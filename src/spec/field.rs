@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::file::{self, MediaType, Size};
 use super::formats;
 use super::ident;
 use super::value::{self, Bound, DefaultValue};
@@ -10,10 +11,10 @@ use crate::naming;
 
 /// The types a field may have, as written on the command line.
 pub const TYPES: &str =
-    "text, int, bigint, numeric, float, bool, date, timestamptz, uuid, email, url, jsonb, enum=a,b,c, ref, ref=TABLE";
+    "text, int, bigint, numeric, float, bool, date, timestamptz, uuid, email, url, jsonb, enum=a,b,c, ref, ref=TABLE, file";
 /// The modifiers a field may carry.
 pub const MODIFIERS: &str =
-    "optional, unique, unique=global, index, sortable, searchable, sensitive (audit logs it changed, never its value), default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null";
+    "optional, unique, unique=global, index, sortable, searchable, sensitive (audit logs it changed, never its value), default=VALUE, min=N, max=N, precision=N, scale=N (numeric), on-delete=cascade|restrict|set-null, max=SIZE and accept=TYPE,... (file)";
 
 /// The largest precision PostgreSQL accepts in `numeric(precision, scale)`.
 pub const MAX_NUMERIC_PRECISION: u32 = 1000;
@@ -33,8 +34,15 @@ pub enum FieldType {
     Email,
     Url,
     Jsonb,
-    Enum { values: Vec<String> },
-    Ref { table: String },
+    Enum {
+        values: Vec<String>,
+    },
+    Ref {
+        table: String,
+    },
+    /// An object in Supabase Storage: the row keeps its path; the field's `max=` and `accept=`
+    /// (in [`Field`]) are its bucket's limits.
+    File,
 }
 
 /// The kinds of field, without their arguments: what TYPE names on the command line, and what
@@ -55,6 +63,7 @@ pub enum FieldKind {
     Jsonb,
     Enum,
     Ref,
+    File,
 }
 
 /// What `min=` and `max=` bound for a kind of field.
@@ -62,6 +71,8 @@ pub enum FieldKind {
 pub enum Bounds {
     Length,
     Value(NumberKind),
+    /// A file's size (`max=` only).
+    Size,
 }
 
 /// How a number type's values are held, exactly.
@@ -113,7 +124,7 @@ pub enum Search {
 
 impl FieldKind {
     /// Every kind, in the order of the command line's help.
-    pub const ALL: [FieldKind; 14] = [
+    pub const ALL: [FieldKind; 15] = [
         FieldKind::Text,
         FieldKind::Int,
         FieldKind::Bigint,
@@ -128,6 +139,7 @@ impl FieldKind {
         FieldKind::Jsonb,
         FieldKind::Enum,
         FieldKind::Ref,
+        FieldKind::File,
     ];
 
     pub fn keyword(self) -> &'static str {
@@ -146,6 +158,7 @@ impl FieldKind {
             FieldKind::Jsonb => "jsonb",
             FieldKind::Enum => "enum",
             FieldKind::Ref => "ref",
+            FieldKind::File => "file",
         }
     }
 
@@ -166,6 +179,7 @@ impl FieldKind {
             FieldKind::Jsonb => "JSON document",
             FieldKind::Enum => "one of a list of values",
             FieldKind::Ref => "a foreign key to another table",
+            FieldKind::File => "a file in Supabase Storage (the row keeps its path)",
         }
     }
 
@@ -176,6 +190,7 @@ impl FieldKind {
             FieldKind::Int => Some(Bounds::Value(NumberKind::Int32)),
             FieldKind::Bigint => Some(Bounds::Value(NumberKind::Int64)),
             FieldKind::Numeric | FieldKind::Float => Some(Bounds::Value(NumberKind::Decimal)),
+            FieldKind::File => Some(Bounds::Size),
             FieldKind::Bool
             | FieldKind::Date
             | FieldKind::Timestamptz
@@ -202,7 +217,8 @@ impl FieldKind {
             | FieldKind::Uuid
             | FieldKind::Jsonb
             | FieldKind::Enum
-            | FieldKind::Ref => None,
+            | FieldKind::Ref
+            | FieldKind::File => None,
         }
     }
 
@@ -224,13 +240,14 @@ impl FieldKind {
             | FieldKind::Url
             | FieldKind::Jsonb
             | FieldKind::Enum
-            | FieldKind::Ref => false,
+            | FieldKind::Ref
+            | FieldKind::File => false,
         }
     }
 
     /// Whether a list may be sorted by the field: values with a meaningful order (an enum's is
-    /// the order its values are listed in). Not a yes/no value (a filter), a uuid, a reference
-    /// or a JSON document.
+    /// the order its values are listed in). Not a yes/no value (a filter), a uuid, a reference,
+    /// a JSON document or a file (its path is a generated name).
     pub fn sortable(self) -> bool {
         match self {
             FieldKind::Text
@@ -243,7 +260,11 @@ impl FieldKind {
             | FieldKind::Email
             | FieldKind::Url
             | FieldKind::Enum => true,
-            FieldKind::Bool | FieldKind::Uuid | FieldKind::Jsonb | FieldKind::Ref => false,
+            FieldKind::Bool
+            | FieldKind::Uuid
+            | FieldKind::Jsonb
+            | FieldKind::Ref
+            | FieldKind::File => false,
         }
     }
 
@@ -262,14 +283,16 @@ impl FieldKind {
             | FieldKind::Uuid
             | FieldKind::Jsonb
             | FieldKind::Enum
-            | FieldKind::Ref => None,
+            | FieldKind::Ref
+            | FieldKind::File => None,
         }
     }
 
-    /// Whether `unique` makes sense: not for a yes/no value or a JSON document.
+    /// Whether `unique` makes sense: not for a yes/no value or a JSON document, nor for a file,
+    /// whose path is unique anyway.
     pub fn can_be_unique(self) -> bool {
         match self {
-            FieldKind::Bool | FieldKind::Jsonb => false,
+            FieldKind::Bool | FieldKind::Jsonb | FieldKind::File => false,
             FieldKind::Text
             | FieldKind::Int
             | FieldKind::Bigint
@@ -301,7 +324,8 @@ impl FieldKind {
             | FieldKind::Url
             | FieldKind::Jsonb
             | FieldKind::Enum
-            | FieldKind::Ref => "",
+            | FieldKind::Ref
+            | FieldKind::File => "",
         }
     }
 }
@@ -382,6 +406,8 @@ pub struct Field {
     pub precision: Option<u32>,
     pub scale: Option<u32>,
     pub on_delete: Option<OnDelete>,
+    /// The media types a file field accepts (`accept=`); empty for every other type.
+    pub accept: Vec<MediaType>,
     /// Whether the user wrote the ref target (`ref=TABLE`) rather than letting it be derived.
     explicit_ref_table: bool,
 }
@@ -403,6 +429,7 @@ impl FieldType {
             FieldType::Jsonb => FieldKind::Jsonb,
             FieldType::Enum { .. } => FieldKind::Enum,
             FieldType::Ref { .. } => FieldKind::Ref,
+            FieldType::File => FieldKind::File,
         }
     }
 
@@ -419,7 +446,7 @@ impl FieldType {
     pub fn number_kind(&self) -> Option<NumberKind> {
         match self.kind().bounds() {
             Some(Bounds::Value(kind)) => Some(kind),
-            Some(Bounds::Length) | None => None,
+            Some(Bounds::Length | Bounds::Size) | None => None,
         }
     }
 }
@@ -462,6 +489,14 @@ impl Field {
                 precision: precision.unwrap_or(MAX_NUMERIC_PRECISION),
                 scale: scale.unwrap_or(0),
             }),
+        }
+    }
+
+    /// A file field's largest size and the media types it accepts: its bucket's limits.
+    pub fn file_limits(&self) -> Option<(Size, &[MediaType])> {
+        match (&self.ty, self.max) {
+            (FieldType::File, Some(Bound::Size(size))) => Some((size, &self.accept)),
+            _ => None,
         }
     }
 
@@ -519,6 +554,7 @@ fn parse_inner(token: &str) -> Result<Field, String> {
         precision: None,
         scale: None,
         on_delete: None,
+        accept: Vec::new(),
     };
     let mut default: Option<String> = None;
 
@@ -571,6 +607,9 @@ fn parse_inner(token: &str) -> Result<Field, String> {
             ("scale", Some(value)) if field.scale.is_none() => {
                 field.scale = Some(parse_digits(key, value, 0)?)
             }
+            ("accept", Some(value)) if field.accept.is_empty() => {
+                field.accept = file::parse_accept(value)?
+            }
             ("on-delete", Some(value)) if field.on_delete.is_none() => {
                 field.on_delete = Some(match value {
                     "cascade" => OnDelete::Cascade,
@@ -583,13 +622,13 @@ fn parse_inner(token: &str) -> Result<Field, String> {
                     }
                 })
             }
-            ("default" | "min" | "max" | "precision" | "scale" | "on-delete", Some(_)) => {
+            ("default" | "min" | "max" | "precision" | "scale" | "on-delete" | "accept", Some(_)) => {
                 return Err(repeated())
             }
             ("optional" | "index" | "sortable" | "searchable" | "sensitive", Some(_)) => {
                 return Err(format!("`{modifier}`: `{key}` takes no value"))
             }
-            ("default" | "min" | "max" | "precision" | "scale" | "on-delete", None) => {
+            ("default" | "min" | "max" | "precision" | "scale" | "on-delete" | "accept", None) => {
                 return Err(format!("`{key}` needs a value, e.g. `{key}={}`", example_value(key)))
             }
             _ => return Err(format!("unknown modifier `{modifier}`; modifiers: {MODIFIERS}")),
@@ -616,6 +655,7 @@ fn example_value(key: &str) -> &'static str {
         "default" => "VALUE",
         "precision" => "12",
         "scale" => "2",
+        "accept" => "image/png,image/jpeg",
         _ => "0",
     }
 }
@@ -636,6 +676,7 @@ fn is_modifier(segment: &str) -> bool {
             | "precision"
             | "scale"
             | "on-delete"
+            | "accept"
     )
 }
 
@@ -667,6 +708,7 @@ fn parse_type(name: &str, token: &str) -> Result<FieldType, String> {
         "email" => Some(FieldType::Email),
         "url" => Some(FieldType::Url),
         "jsonb" => Some(FieldType::Jsonb),
+        "file" => Some(FieldType::File),
         _ => None,
     };
     match (simple, keyword, arg) {
@@ -780,6 +822,21 @@ fn validate(field: &Field) -> Result<(), String> {
     if field.index && is_ref {
         return Err("`index` is redundant: ref columns always get an index".into());
     }
+    let is_file = field.ty == FieldType::File;
+    if !field.accept.is_empty() && !is_file {
+        return Err(format!("`accept` applies to file fields only, not {kw}"));
+    }
+    if is_file {
+        if field.index {
+            return Err("`index` is redundant: a file's path is unique, so already indexed".into());
+        }
+        if field.max.is_none() || field.accept.is_empty() {
+            return Err(
+                "a file needs its bucket's limits: `max=SIZE` (its largest size) and `accept=TYPE,...` (the media types it takes), e.g. `avatar:file:max=5mb:accept=image/png,image/jpeg`"
+                    .into(),
+            );
+        }
+    }
     if field.sortable {
         if !field.ty.kind().sortable() {
             return Err(format!(
@@ -840,6 +897,10 @@ impl fmt::Display for Field {
         }
         if let Some(max) = self.max {
             write!(f, ":max={max}")?;
+        }
+        if !self.accept.is_empty() {
+            let types: Vec<String> = self.accept.iter().map(ToString::to_string).collect();
+            write!(f, ":accept={}", types.join(","))?;
         }
         if let Some(default) = &self.default {
             write!(f, ":default={default}")?;
@@ -907,6 +968,8 @@ mod tests {
             "amount:numeric:precision=12:scale=2:min=0",
             "price:numeric:optional:scale=2:default=9.99",
             "tax_id:text:optional:unique:sensitive:max=20",
+            "avatar:file:max=5mb:accept=image/png,image/jpeg",
+            "scan:file:optional:max=500kb:accept=application/pdf,image/*",
             "title:text:sortable:searchable:max=200",
             "site:url:unique:searchable",
             "due:date:sortable:default=today",
@@ -1043,6 +1106,48 @@ mod tests {
             (
                 "n:numeric:scale=2:default=1.005",
                 "`default=1.005` does not fit numeric: more than 2 digits after the point",
+            ),
+            ("avatar:file", "a file needs its bucket's limits"),
+            ("avatar:file:max=5mb", "a file needs its bucket's limits"),
+            (
+                "avatar:file:accept=image/png",
+                "a file needs its bucket's limits",
+            ),
+            (
+                "avatar:file:max=5:accept=image/png",
+                "`max=5`: a file's size is a whole number and a unit",
+            ),
+            (
+                "avatar:file:min=1kb:max=5mb:accept=image/png",
+                "`min=` does not apply to file",
+            ),
+            (
+                "avatar:file:max=5mb:accept=img/png",
+                "`img` is not a top-level media type",
+            ),
+            (
+                "avatar:file:max=5mb:accept=image/png:accept=image/gif",
+                "`accept` is given twice",
+            ),
+            (
+                "avatar:file:max=5mb:accept",
+                "`accept` needs a value, e.g. `accept=image/png,image/jpeg`",
+            ),
+            (
+                "avatar:file:max=5mb:accept=image/png:unique",
+                "`unique` does not apply to file",
+            ),
+            (
+                "avatar:file:max=5mb:accept=image/png:index",
+                "a file's path is unique",
+            ),
+            (
+                "avatar:file:max=5mb:accept=image/png:default=x",
+                "`default=x` does not fit file",
+            ),
+            (
+                "title:text:accept=image/png",
+                "`accept` applies to file fields only, not text",
             ),
             (
                 "n:numeric:precision=4:scale=2:default=100",

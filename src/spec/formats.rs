@@ -24,6 +24,12 @@ pub const URL_PATTERN: &str =
 pub const NOT_BLANK_PATTERN: &str =
     r"[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]";
 
+/// The path of an object a file field refers to, as the upload action names it:
+/// `<folder>/<object>`, both lower-case UUIDs, the folder being the row's owner, workspace or
+/// (for a tenant root) the row itself. Generated, never the uploader's file name: no traversal,
+/// no collisions, nothing a user typed in a URL.
+pub const OBJECT_PATH_PATTERN: &str = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+
 /// The shortest strings the email and URL patterns accept.
 pub const SHORTEST_EMAIL: &str = "a@b.co";
 pub const SHORTEST_URL: &str = "http://a.bc";

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod change;
 pub mod field;
+pub mod file;
 pub mod formats;
 pub mod ident;
 pub mod rate_limit;
@@ -123,6 +124,15 @@ impl ResourceSpec {
                 Access::TenantRoot => field.unique == Some(Unique::Scoped),
                 Access::Owner | Access::PublicRead | Access::Workspace { .. } => false,
             };
+            let tenant_file = match self.access {
+                Access::TenantRoot => field.ty == FieldType::File && !field.optional,
+                Access::Owner | Access::PublicRead | Access::Workspace { .. } => false,
+            };
+            if tenant_file {
+                return Err(Error::input(format!(
+                    "invalid field `{token}`: a tenant root's files live in its own folder, which only its admins can upload to, and it has none before it exists; make it `optional` and upload once it is created"
+                )));
+            }
             if unscoped {
                 return Err(Error::input(format!(
                     "invalid field `{token}`: `unique` is scoped to a row's owner or workspace, and a tenant root has neither; write `{}:unique=global` to make it unique across the whole table (anyone who can create one then learns whether a value is taken, and can take it first)",
@@ -548,6 +558,22 @@ mod tests {
             defaulted.with_audit(true).unwrap().command_line(),
             "scaffold resource note title:text --actions get --audit --rate-limit create=10/min"
         );
+    }
+
+    #[test]
+    fn a_tenant_roots_files_are_optional() {
+        let tokens = tokens(&["logo:file:max=1mb:accept=image/png"]);
+        let err = ResourceSpec::new("workspace", None, &tokens, Access::TenantRoot).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string().contains(
+                "invalid field `logo:file:max=1mb:accept=image/png`: a tenant root's files live in its own folder"
+            ),
+            "{err}"
+        );
+        let optional = self::tokens(&["logo:file:optional:max=1mb:accept=image/png"]);
+        assert!(ResourceSpec::new("workspace", None, &optional, Access::TenantRoot).is_ok());
+        assert!(ResourceSpec::new("note", None, &tokens, Access::Owner).is_ok());
     }
 
     #[test]

@@ -112,6 +112,16 @@ impl Renames {
                     if has(new, from) { from } else { to }
                 )));
             }
+            let is_file = |spec: &ResourceSpec, name: &str| {
+                spec.fields
+                    .iter()
+                    .any(|f| f.name == name && f.ty == FieldType::File)
+            };
+            if is_file(old, from) || is_file(new, to) {
+                return Err(Error::input(format!(
+                    "{flag}: `{from}` is a file field, and its Storage bucket ({table}.{from}) is named after it; Storage cannot rename a bucket that holds objects (each object's bucket and path are its address), so a file field is not renamed. Keep its name, or remove it and add `{to}` (a new, empty bucket: the files move through the Storage API, which scaffold cannot do in a migration)"
+                )));
+            }
             let twice = self.fields[..i].iter().any(|(a, b)| a == from || b == to);
             if twice {
                 return Err(Error::input(format!("{flag}: that field is renamed twice")));

@@ -8,7 +8,8 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use super::field::{Digits, FieldType, NumberKind};
+use super::field::{Bounds, Digits, FieldType, NumberKind};
+use super::file::Size;
 use super::formats;
 
 /// An exact number.
@@ -72,11 +73,12 @@ impl fmt::Display for Number {
     }
 }
 
-/// A `min=` or `max=`: a length for text-like types, a value for numbers.
+/// A `min=` or `max=`: a length for text-like types, a value for numbers, a size for files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bound {
     Length(u32),
     Value(Number),
+    Size(Size),
 }
 
 impl fmt::Display for Bound {
@@ -84,6 +86,7 @@ impl fmt::Display for Bound {
         match self {
             Bound::Length(n) => write!(f, "{n}"),
             Bound::Value(n) => write!(f, "{n}"),
+            Bound::Size(size) => write!(f, "{size}"),
         }
     }
 }
@@ -144,6 +147,14 @@ impl fmt::Display for DefaultValue {
 /// Parses a `min=`/`max=` value for a field of type `ty`.
 pub fn parse_bound(ty: &FieldType, key: &str, text: &str) -> Result<Bound, String> {
     let kw = ty.keyword();
+    if ty.kind().bounds() == Some(Bounds::Size) {
+        return match key {
+            "max" => Size::parse(text).map(Bound::Size),
+            _ => Err(format!(
+                "`{key}=` does not apply to file; a file takes `max=SIZE`, its largest size"
+            )),
+        };
+    }
     if ty.is_textual() {
         return text.parse::<u32>().map(Bound::Length).map_err(|_| {
             format!("`{key}={text}`: a {kw} length must be a whole number ≥ 0, e.g. {key}=200")
@@ -151,7 +162,7 @@ pub fn parse_bound(ty: &FieldType, key: &str, text: &str) -> Result<Bound, Strin
     }
     let Some(kind) = ty.number_kind() else {
         return Err(format!(
-            "`{key}=` does not apply to {kw}; it bounds the length of text, email and url and the value of int, bigint, numeric and float"
+            "`{key}=` does not apply to {kw}; it bounds the length of text, email and url, the value of int, bigint, numeric and float, and the size of a file"
         ));
     };
     parse_number(kind, text).map(Bound::Value).map_err(|why| {
@@ -270,6 +281,7 @@ pub fn parse_default(ty: &FieldType, text: &str) -> Result<DefaultValue, String>
             }
         }
         FieldType::Ref { .. } => Err("refs take no default".into()),
+        FieldType::File => Err("a file takes no default: its path is the object uploaded".into()),
     }
 }
 
@@ -356,8 +368,10 @@ impl Measure {
         match (self, bound) {
             (Measure::Length(length), Bound::Length(b)) => length.cmp(&u64::from(b)),
             (Measure::Number(n), Bound::Value(b)) => n.cmp(&b),
-            // Bounds are parsed for the field's own type, so the kinds always agree.
-            (Measure::Length(_), Bound::Value(_)) | (Measure::Number(_), Bound::Length(_)) => {
+            // Bounds are parsed for the field's own type, so the kinds always agree (and files
+            // take no default to compare).
+            (Measure::Length(_), Bound::Value(_) | Bound::Size(_))
+            | (Measure::Number(_), Bound::Length(_) | Bound::Size(_)) => {
                 unreachable!("a bound of another kind than its field")
             }
         }

@@ -5,6 +5,7 @@
 {% import "schema/private_schema.sql" as private %}
 {% import "schema/rate_limiter.sql" as limiter %}
 {% import "schema/audit.sql" as audit_sql %}
+{% import "schema/storage.sql" as storage %}
 {% macro step(s, table_sql) %}
 {% if s.step == "create_extension" %}
 -- {{ s.extension.name }}, for {{ s.extension.why }}: in Supabase's extensions
@@ -144,5 +145,16 @@ revoke all on table {{ s.audit.table_sql }} from public, anon, authenticated, se
 {{ audit_sql.function(s.audit, t, true) -}}
 {% endfor %}
 {% endif %}
+{% elif s.step == "drop_storage_policy" %}
+{{ rls.drop_policy(s.policy, "storage.objects") -}}
+{% elif s.step == "drop_bucket" %}
+{{ storage.drop_bucket(s.bucket) -}}
+{% elif s.step == "create_bucket" %}
+-- {{ s.bucket.column }}: at most {{ s.bucket.file_size_limit }} bytes, of {{ s.bucket.allowed_mime_types | join(", ") }}.
+{{ storage.create_bucket(s.bucket) -}}
+{% elif s.step == "update_bucket" %}
+{{ storage.update_bucket(s.bucket) -}}
+{% elif s.step == "create_storage_policy" %}
+{{ rls.create_policy(s.policy, "storage.objects") -}}
 {% endif %}
 {% endmacro %}

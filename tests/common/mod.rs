@@ -10,7 +10,8 @@ pub const TIMESTAMP: u64 = 20250101000000;
 
 /// The specs every suite runs, in an order that applies cleanly (refs after their targets).
 /// Together they cover every type, every modifier and every access mode, an audit log and rate
-/// limits in every access mode (projects, articles, workspaces, invoices), and refs of each kind:
+/// limits in every access mode (projects, articles, workspaces, invoices), file fields in each
+/// (several in one resource, required and optional), and refs of each kind:
 /// within one owner (tasks → projects, tasks → tasks), within one workspace (cards → boards with
 /// a stricter write role and `restrict`, boards → boards), and across owners or tenants
 /// (workspaces → workspaces, checked by a trigger; comments → articles and pins → boards, each
@@ -36,6 +37,8 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "note",
             "title:text:sortable:max=200",
             "body:text:searchable",
+            "attachment:file:optional:max=10mb:accept=application/pdf,image/*",
+            "cover:file:max=2mb:accept=image/png,image/jpeg",
         ],
     ),
     (
@@ -47,6 +50,7 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "link:url:optional:searchable",
             "contact:email:optional:searchable:max=254",
             "published:bool:default=false",
+            "cover:file:optional:max=5mb:accept=image/*",
             "--access",
             "public-read",
             "--audit",
@@ -106,6 +110,7 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "name:text:sortable:searchable:max=80",
             "slug:text:unique=global",
             "parent:ref=workspaces:optional",
+            "logo:file:optional:max=1mb:accept=image/png,image/webp",
             "--tenant",
             "--audit",
             "--rate-limit",
@@ -119,6 +124,7 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "title:text:max=120",
             "archived:bool:default=false",
             "parent:ref=boards:optional",
+            "background:file:optional:max=2mb:accept=image/png",
             "--access",
             "workspace",
         ],
@@ -143,6 +149,7 @@ pub const MATRIX: &[(&str, &[&str])] = &[
             "amount:numeric:sortable:sensitive:min=0",
             "status:enum=draft,sent,paid:default=draft",
             "due_on:date:optional",
+            "scan:file:max=20mb:accept=application/pdf",
             "--access",
             "workspace",
             "--write-role",

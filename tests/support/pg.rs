@@ -496,6 +496,42 @@ impl Database<'_> {
         self.psql(&script)
     }
 
+    /// Runs SQL the way Supabase Storage runs the database side of a request
+    /// (storage/src/internal/database/postgres/scope.ts): in one transaction, with the
+    /// role, the JWT claims (also as `request.jwt.claim.sub` and `.role`) and
+    /// `storage.allow_delete_query` set for it, then commits. Row level security and
+    /// grants apply as for [`Database::as_user`].
+    pub fn as_storage(&self, user_id: Option<&str>, sql: &str) -> Result<String, String> {
+        let (role, claims) = match user_id {
+            Some(id) => {
+                assert!(
+                    id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'),
+                    "as_storage: {id:?} is not a uuid"
+                );
+                (
+                    "authenticated",
+                    serde_json::json!({ "sub": id, "role": "authenticated" }),
+                )
+            }
+            None => ("anon", serde_json::json!({ "role": "anon" })),
+        };
+        let mut script = String::new();
+        let _ = writeln!(script, "begin;");
+        let _ = writeln!(script, "\\o /dev/null");
+        let _ = writeln!(
+            script,
+            "select set_config('role', '{role}', true), set_config('request.jwt.claim.role', '{role}', true), \
+             set_config('request.jwt.claim.sub', '{}', true), set_config('request.jwt.claims', {}, true), \
+             set_config('storage.allow_delete_query', 'true', true);",
+            user_id.unwrap_or_default(),
+            sql_literal(&claims.to_string())
+        );
+        let _ = writeln!(script, "\\o");
+        let _ = writeln!(script, "{sql}");
+        let _ = writeln!(script, ";\ncommit;");
+        self.psql(&script)
+    }
+
     /// `pg_dump --schema-only` without comment lines, blank lines and the
     /// `\restrict`/`\unrestrict` lines (random key), for comparing a database
     /// before and after migrate + rollback byte for byte.

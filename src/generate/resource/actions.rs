@@ -26,6 +26,8 @@ pub struct Actions {
     /// The cached `list_query`, called with the parsed input's primitives (`cache` compares
     /// arguments by identity, so objects would never match).
     pub list_cached: String,
+    /// The server action that signs an upload URL for a file field, where there are any.
+    pub upload: String,
 }
 
 /// The functions to write (`--actions`), and the imports exactly those need.
@@ -42,6 +44,10 @@ pub struct Selected {
     reads: bool,
     /// Create or update: the actions parse forms and answer `useActionState`.
     forms: bool,
+    /// File fields and a form that sets them: the actions sign upload URLs.
+    uploads: bool,
+    /// File fields and an update or delete: the actions remove the objects a row lets go of.
+    removes_files: bool,
     action_imports: Imports,
     data_imports: Imports,
     /// The written functions' names, in the order `--actions` gave them.
@@ -60,6 +66,7 @@ struct Imports {
     auth: Vec<String>,
     /// From the data layer's rate limit module: `limitRead`, when a read is limited.
     rate_limit: Vec<String>,
+    storage: Vec<String>,
 }
 
 impl Actions {
@@ -75,6 +82,7 @@ impl Actions {
             get_query: format!("read{pascal}"),
             list_query: format!("read{plural}Page"),
             list_cached: format!("cached{plural}Page"),
+            upload: format!("create{pascal}UploadUrl"),
         }
     }
 
@@ -119,6 +127,17 @@ impl Selected {
         let user_needed = signed_in_reads || audited || limited_reads;
         let (schemas, types) = (&zod.schemas, &zod.types);
         let row = format!("type {}", types.row);
+        let files = zod.uploads.as_ref();
+        let uploads = files.is_some() && forms;
+        let removes_files = files.is_some() && (has(Update) || has(Delete));
+        let file_names = |pick: fn(&super::zod::ZodFiles) -> String| files.map(pick);
+        let files_map = file_names(|f| f.map.clone()).unwrap_or_default();
+        let upload_schema = file_names(|f| f.schema.clone()).unwrap_or_default();
+        let upload_input = file_names(|f| format!("type {}", f.input)).unwrap_or_default();
+        let scoped = match spec.access {
+            crate::spec::Access::Workspace { .. } | crate::spec::Access::TenantRoot => true,
+            crate::spec::Access::Owner | crate::spec::Access::PublicRead => false,
+        };
         let names_where = |mutation: bool| -> Vec<String> {
             spec.actions
                 .iter()
@@ -135,6 +154,8 @@ impl Selected {
             writes,
             reads,
             forms,
+            uploads,
+            removes_files,
             action_imports: Imports {
                 result: keep(vec![
                     (writes, "type ActionResult".into()),
@@ -148,10 +169,16 @@ impl Selected {
                     (has(Create), format!("type {}", types.create_input)),
                     (has(Create), schemas.create.clone()),
                     (forms, zod.form_fields.clone()),
-                    (has(Update) || has(Delete), schemas.id.clone()),
+                    (
+                        has(Update) || has(Delete) || (uploads && scoped),
+                        schemas.id.clone(),
+                    ),
                     (forms, row.clone()),
                     (has(Update), format!("type {}", types.update_input)),
                     (has(Update), schemas.update.clone()),
+                    (uploads || removes_files, files_map.clone()),
+                    (uploads, upload_schema),
+                    (uploads, upload_input),
                 ]),
                 form_state: keep(vec![
                     (forms, "type FormState".into()),
@@ -159,6 +186,13 @@ impl Selected {
                 ]),
                 auth: Vec::new(),
                 rate_limit: Vec::new(),
+                storage: keep(vec![
+                    (uploads, "fromStorageError".into()),
+                    (removes_files, "removeFiles".into()),
+                    (removes_files && has(Update), "replaced".into()),
+                    (removes_files && has(Update), "setsFile".into()),
+                    (uploads, "type SignedUpload".into()),
+                ]),
             },
             data_imports: Imports {
                 result: keep(vec![
@@ -177,7 +211,8 @@ impl Selected {
                             (has(List), format!("type {}", list.query_type)),
                             (has(List), schemas.list.clone()),
                             (has(Get) || audited, schemas.id.clone()),
-                            (has(Get) || has(List), row),
+                            (has(Get) || has(List), format!("type {}", types.read_row)),
+                            ((has(Get) || has(List)) && files.is_some(), files_map),
                         ],
                         history.map_or_else(Vec::new, |h| {
                             let mut names = vec![
@@ -201,6 +236,10 @@ impl Selected {
                     (user_needed, "getUserId".into()),
                 ]),
                 rate_limit: keep(vec![(limited_reads, "limitRead".into())]),
+                storage: keep(vec![
+                    (has(Get) && files.is_some(), "withSignedUrl".into()),
+                    (has(List) && files.is_some(), "withSignedUrls".into()),
+                ]),
             },
             names: spec
                 .actions

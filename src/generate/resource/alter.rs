@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{access, audit, invitations, rate_limit, refs, table, tenancy::Tenancy};
+use super::{access, audit, files::Files, invitations, rate_limit, refs, table, tenancy::Tenancy};
 use crate::error::Error;
 use crate::project::Project;
 use crate::schema::diff::{self, Step};
@@ -63,13 +63,15 @@ pub fn model(spec: &ResourceSpec, project: &Project) -> Result<Model, Error> {
     let audit = audit::log(spec, &tenancy);
     let rules = rate_limit::RateLimiting::of(spec).map_or_else(Vec::new, |r| r.rules);
     let private_schema = super::uses_private_schema(spec, audit.is_some(), !rules.is_empty());
+    let files = Files::new(spec, &tenancy)?;
     Ok(table
         .model(
             &format!("public.{}", ident::quote(spec.table())),
             &policies,
             &access::grants(spec),
         )
-        .with_surroundings(private_schema, audit, &rules))
+        .with_surroundings(private_schema, audit, &rules)
+        .with_storage(&files.buckets, &files.policies))
 }
 
 /// How the table of `old` changes to become `new`'s: `None` when the database holds the same
@@ -289,6 +291,20 @@ mod tests {
             name: "pg_trgm",
             why: "the trigram indexes of the searchable email and URL fields".into(),
         };
+        let bucket = crate::schema::storage::Bucket {
+            id: "notes.cover".into(),
+            file_size_limit: 2_000_000,
+            allowed_mime_types: vec!["image/png".into()],
+            column_sql: "cover".into(),
+            column: "cover".into(),
+        };
+        let storage_policy = Policy::new(
+            "notes files: owners can read",
+            Command::Select,
+            &[ApiRole::Authenticated],
+            Some("bucket_id = 'notes.cover'".into()),
+            None,
+        );
         let steps = vec![
             Step::CreateExtension {
                 extension: extension.clone(),
@@ -420,6 +436,19 @@ mod tests {
                 grants: true,
                 functions: true,
             },
+            Step::DropStoragePolicy {
+                policy: storage_policy.clone(),
+            },
+            Step::DropBucket {
+                bucket: bucket.clone(),
+            },
+            Step::CreateBucket {
+                bucket: bucket.clone(),
+            },
+            Step::UpdateBucket { bucket },
+            Step::CreateStoragePolicy {
+                policy: storage_policy,
+            },
         ];
         for step in &steps {
             match step {
@@ -460,7 +489,12 @@ mod tests {
                 | Step::DropRateLimit { .. }
                 | Step::CreateAuditLog { .. }
                 | Step::DropAuditLog { .. }
-                | Step::AlterAuditLog { .. } => {}
+                | Step::AlterAuditLog { .. }
+                | Step::DropStoragePolicy { .. }
+                | Step::DropBucket { .. }
+                | Step::CreateBucket { .. }
+                | Step::UpdateBucket { .. }
+                | Step::CreateStoragePolicy { .. } => {}
             }
         }
         steps

@@ -184,9 +184,11 @@ fn value_schema(field: &Field, enum_list: Option<String>) -> (String, Vec<String
         FieldType::Timestamptz => ("z.iso".into(), vec!["datetime({ offset: true })".into()]),
         FieldType::Enum { .. } => z(&format!("enum({})", enum_list.unwrap_or_default())),
         // Not sortable (see FieldKind::sortable).
-        FieldType::Bool | FieldType::Uuid | FieldType::Jsonb | FieldType::Ref { .. } => {
-            z("never()")
-        }
+        FieldType::Bool
+        | FieldType::Uuid
+        | FieldType::Jsonb
+        | FieldType::Ref { .. }
+        | FieldType::File => z("never()"),
     }
 }
 
@@ -210,7 +212,8 @@ fn filter(field: &Field, enum_list: Option<String>) -> Option<Filter> {
         | FieldType::Uuid
         | FieldType::Email
         | FieldType::Url
-        | FieldType::Jsonb => return None,
+        | FieldType::Jsonb
+        | FieldType::File => return None,
     };
     let column = field.column();
     let calls = [call, "optional()".to_string()]

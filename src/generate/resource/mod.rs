@@ -1,6 +1,7 @@
 //! `scaffold resource`: a table with row level security, its rollback and pgTAP test, Zod schemas
 //! and server actions. Split by concern, as Phoenix splits `phx.gen`: [`table`] (columns, checks,
-//! indexes), [`access`] (policies and grants), [`tenancy`] (tenant roots and their members),
+//! indexes), [`access`] (policies and grants), [`files`] (buckets and storage policies of file
+//! fields), [`tenancy`] (tenant roots and their members),
 //! [`zod`] (validation), [`test_data`] (pgTAP samples), [`actions`] and [`docs`]. This module only
 //! assembles their results into the templates' context and names the files.
 
@@ -9,6 +10,7 @@ mod actions;
 pub mod alter;
 mod audit;
 mod docs;
+pub(crate) mod files;
 mod history;
 pub(crate) mod invitations;
 mod list;
@@ -49,6 +51,8 @@ pub mod templates {
     pub const INVITATION_FORM: &str = "tenant/app/invitations/accept-form.tsx";
     pub const VALIDATION: &str = "resource/lib/validations/resource.ts";
     pub const DECIMAL: &str = "resource/lib/validations/decimal.ts";
+    pub const FILE: &str = "resource/lib/validations/file.ts";
+    pub const STORAGE: &str = "resource/lib/storage.ts";
     pub const ACTIONS: &str = "resource/app/actions/resources.ts";
     pub const DATA: &str = "resource/lib/data/resources.ts";
     pub const MEMBER_VALIDATION: &str = "tenant/lib/validations/member.ts";
@@ -72,6 +76,8 @@ pub mod templates {
         INVITATION_FORM,
         VALIDATION,
         DECIMAL,
+        FILE,
+        STORAGE,
         ACTIONS,
         DATA,
         MEMBER_VALIDATION,
@@ -230,6 +236,18 @@ pub fn plan(
             renderer.render(templates::DECIMAL, &value)?,
         );
     }
+    // Written once, like the shared modules, by the first resource with a file field.
+    if context.zod.uploads.is_some() {
+        let mut once = vec![(&paths.file, templates::FILE)];
+        if context.selected.writes() || context.selected.reads() {
+            once.push((&paths.storage, templates::STORAGE));
+        }
+        for (path, template) in once {
+            if plan.get(path).is_none() {
+                plan.write_once(path.clone(), renderer.render(template, &value)?);
+            }
+        }
+    }
     plan.record(PlannedEntry::new(
         format!("resource:{}", spec.table()),
         templates::SESSION,
@@ -351,6 +369,10 @@ pub(crate) struct Paths {
     pub data: String,
     /// The exact-decimal helpers numeric fields use.
     pub decimal: String,
+    /// The upload checks file fields use.
+    pub file: String,
+    /// The server-only Storage helpers of file fields' actions and reads.
+    pub storage: String,
     /// A tenant root's second pgTAP file: its invitations.
     pub invitations_test: Option<String>,
 }
@@ -392,6 +414,8 @@ struct Context {
     table_shape: table::Table,
     policies: Vec<Policy>,
     grants: Vec<Grant>,
+    /// File fields' buckets and the `storage.objects` policies over them.
+    files: files::Files,
     tenancy: tenancy::Tenancy,
     members: Option<tenancy::Members>,
     /// A tenant root's members read, in the data-access layer.
@@ -452,8 +476,16 @@ impl Context {
         check_log_name(spec, audit.as_ref(), project)?;
         let rate_limiting = rate_limit::RateLimiting::of(spec);
         let history = history::History::of(spec, audit.as_ref());
+        let files = files::Files::new(spec, &tenancy)?;
         let decimal = format!("{}/decimal.ts", layout.validations_dir);
-        let zod = zod::Zod::new(spec, layout.import_path(&decimal));
+        let file = format!("{}/file.ts", layout.validations_dir);
+        let storage = format!("{}/storage.ts", layout.lib_dir);
+        let zod = zod::Zod::new(
+            spec,
+            layout.import_path(&decimal),
+            layout.import_path(&file),
+            layout.import_path(&storage),
+        );
         let actions = actions::Actions::new(spec);
         let members = tenancy::Members::of(spec, &tenancy, layout);
         let invitations = invitations::Invitations::of(spec, &tenancy, layout);
@@ -508,13 +540,16 @@ impl Context {
                 actions: format!("{}/{}.ts", layout.actions_dir, names.kebab_plural),
                 data: format!("{}/{}.ts", super::data_dir(layout), names.kebab_plural),
                 decimal,
+                file,
+                storage,
                 invitations_test: invitations
                     .as_ref()
                     .map(|i| format!("{}/{}.test.sql", layout.tests_dir, i.table)),
             },
             imports: imports(layout, Some(&names.kebab)),
             table_shape: table::Table::new(spec, &refs, &tenancy)?,
-            test: test_data::TestData::new(spec, &policies),
+            test: test_data::TestData::new(spec, &policies, &files),
+            files,
             grants: access::grants(spec),
             policies,
             members_data: members

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::files;
 use super::refs::{ReadCheck, Ref, Relation};
 use super::tenancy::Tenancy;
 use crate::error::Error;
@@ -15,7 +16,7 @@ use crate::schema::table::{
 use crate::schema::trigger::{Trigger, TriggerAction};
 use crate::schema::{Grant, Policy};
 use crate::spec::field::{Digits, NumberKind};
-use crate::spec::formats::NOT_BLANK_PATTERN;
+use crate::spec::formats::{NOT_BLANK_PATTERN, OBJECT_PATH_PATTERN};
 use crate::spec::value::{Bound, DefaultValue};
 use crate::spec::{ident, Access, Field, FieldType, OnDelete, ResourceSpec, Unique};
 
@@ -116,6 +117,8 @@ impl Table {
                 FieldType::Timestamptz => "timestamptz".into(),
                 FieldType::Uuid => "uuid".into(),
                 FieldType::Jsonb => "jsonb".into(),
+                // The object's path in the field's bucket.
+                FieldType::File => "text".into(),
             };
             let mut column_def = Column::new(column_sql.clone(), sql_type);
             column_def.not_null = !field.optional;
@@ -123,6 +126,9 @@ impl Table {
             columns.push(column_def);
             if let Some(scope) = field.unique {
                 constraints.push(unique(spec, field, &column_sql, scope));
+            }
+            if field.ty == FieldType::File {
+                constraints.extend(file_constraints(spec, field, &column_sql)?);
             }
             if let Some(reference) = refs.iter().find(|r| r.column == column) {
                 let (fk, index) = foreign_key(spec, field, reference)?;
@@ -226,6 +232,39 @@ fn unique(spec: &ResourceSpec, field: &Field, column_sql: &str, scope: Unique) -
     }
 }
 
+/// A file column's constraints: one row per object, so removing the object when its row changes
+/// never breaks another row (and the index behind the policy that lets anyone read what a
+/// public row refers to); and a path in the row's own folder, under a generated name, so a row
+/// can only ever refer to an object its writers may upload and remove.
+fn file_constraints(
+    spec: &ResourceSpec,
+    field: &Field,
+    column_sql: &str,
+) -> Result<Vec<Constraint>, Error> {
+    let column = field.column();
+    let folder = files::folder_column(spec.access);
+    let bucket = format!("{}.{column}", spec.table());
+    Ok(vec![
+        Constraint::new(
+            schema_identifier(format!("{}_{column}_key", spec.table())),
+            ConstraintKind::Unique(vec![column_sql.to_string()]),
+        )
+        .commented(format!(
+            "One row per object in bucket {bucket}: removing it with its row never breaks another."
+        )),
+        Constraint::new(
+            check_identifier(format!("{column}_path"), &field.name)?,
+            ConstraintKind::Check(format!(
+                "{column_sql} ~ {} and split_part({column_sql}, '/', 1) = {folder}::text",
+                render::sql_string(OBJECT_PATH_PATTERN)
+            )),
+        )
+        .commented(format!(
+            "A generated name in the row's folder of bucket {bucket}: <{folder}>/<uuid>."
+        )),
+    ])
+}
+
 /// The foreign key of a ref, including the owner or workspace column when both rows share it,
 /// and the index that covers it.
 fn foreign_key(
@@ -326,10 +365,12 @@ fn check_exprs(field: &Field, column: &str) -> Vec<(&'static str, String)> {
             (Bound::Length(_), Side::Max) => ("max_length", "<="),
             (Bound::Value(_), Side::Min) => ("min", ">="),
             (Bound::Value(_), Side::Max) => ("max", "<="),
+            // A file's size is its bucket's limit, which Storage enforces on the bytes.
+            (Bound::Size(_), Side::Min | Side::Max) => continue,
         };
         let subject = match bound {
             Bound::Length(_) => format!("char_length({column})"),
-            Bound::Value(_) => column.to_string(),
+            Bound::Value(_) | Bound::Size(_) => column.to_string(),
         };
         checks.push((name, format!("{subject} {op} {bound}")));
     }

@@ -1,13 +1,16 @@
 //! What the resource's pgTAP test inserts and changes: sample values for every column, the
-//! referenced tables it needs visible rows in, and the policies it expects.
+//! referenced tables it needs visible rows in, the policies it expects, and who uploads, reads
+//! and may not touch the files of file fields.
 
 use serde::Serialize;
 
+use super::files::Files;
 use crate::generate::pgtap::{sample_values, TestIds, IDS};
 use crate::render;
+use crate::render::sql_string;
 use crate::schema::policy;
-use crate::schema::Policy;
-use crate::spec::{ident, ResourceSpec};
+use crate::schema::{ApiRole, Bucket, Policy};
+use crate::spec::{ident, Access, ResourceSpec, Role};
 
 #[derive(Serialize)]
 pub struct TestData {
@@ -29,10 +32,59 @@ pub struct TestData {
     /// The same values with optional references to the table itself null: a row that needs no
     /// other row of the table, so only the policy under test decides whether it is written.
     standalone_values: String,
+    /// The same values for a row of another owner or workspace (another user's own row, or the
+    /// row moved to the owner's second workspace): file paths name that row's folder, so only
+    /// the policy under test decides whether it is written.
+    moved_values: String,
     update: Update,
     /// Tables the resource refers to, each needing rows the owner can see.
     parents: Vec<String>,
     policy_names: String,
+    /// The file fields' part of the test, when there are any.
+    files: Option<FileTests>,
+}
+
+/// Who does what to the objects of the resource's buckets in the test.
+#[derive(Serialize)]
+struct FileTests {
+    buckets: Vec<BucketTest>,
+    /// The folder of the test's row: the owner, the workspace or the tenant root itself.
+    folder: &'static str,
+    /// Someone who may upload and delete there.
+    writer: &'static str,
+    /// Someone who reads there and, unless `reader_writes`, may not write; none for owner and
+    /// public-read resources.
+    reader: Option<&'static str>,
+    reader_writes: bool,
+    /// Someone who may neither read nor write there, and a folder they (not the writer) control.
+    outsider: &'static str,
+    outsider_folder: &'static str,
+    /// Whether anyone, signed in or not, reads the objects rows refer to.
+    public: bool,
+    /// `id, workspace_id, title, avatar`: the columns of a row inserted to test a path outside
+    /// its folder; none when the table refers to itself, since the test then lifts its checks
+    /// to make rows to refer to (the PostgreSQL suite probes it instead).
+    insert_columns: Option<String>,
+    /// Each storage policy: its name, command and roles, as pgTAP's policy functions take them.
+    policies: Vec<PolicyTest>,
+}
+
+#[derive(Serialize)]
+struct BucketTest {
+    #[serde(flatten)]
+    bucket: Bucket,
+    /// A row whose path in this bucket lies outside its folder (`insert_columns`' values).
+    outside_values: String,
+}
+
+#[derive(Serialize)]
+struct PolicyTest {
+    name: String,
+    name_sql: String,
+    command: &'static str,
+    /// `anon, authenticated`
+    roles: String,
+    roles_sql: String,
 }
 
 /// An update of the first field to its second sample, and back.
@@ -46,8 +98,29 @@ struct Update {
 }
 
 impl TestData {
-    pub fn new(spec: &ResourceSpec, policies: &[Policy]) -> TestData {
-        let samples: Vec<(String, String)> = spec.fields.iter().map(sample_values).collect();
+    pub fn new(spec: &ResourceSpec, policies: &[Policy], files: &Files) -> TestData {
+        let folder = match spec.access {
+            Access::Owner | Access::PublicRead => IDS.owner,
+            Access::Workspace { .. } => IDS.workspace,
+            // A tenant root's files live in its own folder: the test's row.
+            Access::TenantRoot => IDS.row,
+        };
+        let samples: Vec<(String, String)> = spec
+            .fields
+            .iter()
+            .map(|f| sample_values(f, folder))
+            .collect();
+        let moved_folder = match spec.access {
+            Access::Owner | Access::PublicRead => IDS.other,
+            Access::Workspace { .. } => IDS.second_workspace,
+            Access::TenantRoot => IDS.row,
+        };
+        let moved_values = spec
+            .fields
+            .iter()
+            .map(|f| sample_values(f, moved_folder).0)
+            .collect::<Vec<_>>()
+            .join(", ");
         let first = ident::quote(&spec.fields[0].column());
         let (before, after) = &samples[0];
         let mut parents: Vec<String> = Vec::new();
@@ -112,14 +185,113 @@ impl TestData {
                 })
                 .collect::<Vec<_>>()
                 .join(", "),
+            moved_values,
             update: Update {
                 set: format!("{first} = {after}"),
                 matches: format!("{first} = {after}"),
                 revert: format!("{first} = {before}"),
                 keep: format!("{first} = {first}"),
             },
+            files: file_tests(spec, files, folder, &samples),
             parents,
             policy_names: policy::names_sql(policies),
         }
     }
+}
+
+/// The file part of the test: the access mode's writer, reader and outsider.
+fn file_tests(
+    spec: &ResourceSpec,
+    files: &Files,
+    folder: &'static str,
+    samples: &[(String, String)],
+) -> Option<FileTests> {
+    if files.buckets.is_empty() {
+        return None;
+    }
+    let (reader, reader_writes, outsider_folder) = match spec.access {
+        Access::Owner | Access::PublicRead => (None, false, IDS.other),
+        Access::Workspace { write_role } => (
+            Some(IDS.member),
+            write_role == Role::Member,
+            IDS.other_workspace,
+        ),
+        // Members read a tenant root's files; admins and owners write them.
+        Access::TenantRoot => (Some(IDS.member), false, IDS.other_workspace),
+    };
+    // A new row (the tenant root: a new workspace) in the writer's name, whose path names another
+    // folder; every other value is the sample's.
+    let (columns, head) = match spec.access {
+        Access::Owner | Access::PublicRead | Access::TenantRoot => {
+            ("id".to_string(), vec![sql_string(IDS.stray_object)])
+        }
+        Access::Workspace { .. } => (
+            "id, workspace_id".to_string(),
+            vec![sql_string(IDS.stray_object), sql_string(IDS.workspace)],
+        ),
+    };
+    let outside = sql_string(&format!("{outsider_folder}/{}", IDS.stray_object));
+    let buckets = files
+        .buckets
+        .iter()
+        .map(|bucket| {
+            let values: Vec<String> = spec
+                .fields
+                .iter()
+                .zip(samples)
+                .map(|(field, (sample, _))| {
+                    let itself = field.ref_table() == Some(spec.table()) && field.optional;
+                    if field.column() == bucket.column {
+                        outside.clone()
+                    } else if itself {
+                        "null".to_string()
+                    } else {
+                        sample.clone()
+                    }
+                })
+                .collect();
+            BucketTest {
+                bucket: bucket.clone(),
+                outside_values: [head.clone(), values].concat().join(", "),
+            }
+        })
+        .collect();
+    let field_columns: Vec<String> = spec
+        .fields
+        .iter()
+        .map(|f| ident::quote(&f.column()))
+        .collect();
+    Some(FileTests {
+        buckets,
+        folder,
+        writer: IDS.owner,
+        reader,
+        reader_writes,
+        outsider: IDS.other,
+        outsider_folder,
+        public: spec.access.public(),
+        insert_columns: (!spec
+            .fields
+            .iter()
+            .any(|f| f.ref_table() == Some(spec.table())))
+        .then(|| format!("{columns}, {}", field_columns.join(", "))),
+        policies: files
+            .policies
+            .iter()
+            .map(|p| PolicyTest {
+                name: p.name.clone(),
+                name_sql: sql_string(&p.name),
+                command: p.command.keyword(),
+                roles: ApiRole::list(&p.roles),
+                roles_sql: format!(
+                    "array[{}]::name[]",
+                    p.roles
+                        .iter()
+                        .map(|r| sql_string(r.sql()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
+            .collect(),
+    })
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::spec::formats::{EMAIL_PATTERN, NOT_BLANK_PATTERN, URL_PATTERN};
+use crate::spec::formats::{EMAIL_PATTERN, NOT_BLANK_PATTERN, OBJECT_PATH_PATTERN, URL_PATTERN};
 use crate::spec::{Access, Field, FieldType, ResourceSpec};
 
 /// Everything the validation module declares.
@@ -24,6 +24,8 @@ pub struct Zod {
     pub decimal_import: Option<String>,
     /// How the actions read and write numeric columns exactly, where there are any.
     pub row_decimals: Option<RowDecimals>,
+    /// The file fields' limits and the schema of a file to upload, where there are any.
+    pub uploads: Option<ZodFiles>,
     /// `"id, user_id, title, budget::text, created_at, updated_at"`, as a TypeScript string: the
     /// columns every read selects, where `*` would not do (numeric columns read as text, a
     /// generated search column left out).
@@ -33,6 +35,34 @@ pub struct Zod {
     pub row_omit: Option<String>,
     /// What the row type is built from: `Tables<"notes">` or `NoteColumns`.
     pub row_base: String,
+}
+
+/// `noteFiles` (each file field's bucket and limits) and `noteUploadSchema` (a file to upload,
+/// checked against them before an upload URL is signed).
+#[derive(Serialize)]
+pub struct ZodFiles {
+    /// The module of `fileInput` and `FileLimits`.
+    pub import: String,
+    /// The server-only module of the Storage helpers actions and reads use.
+    pub storage_import: String,
+    /// `"cover, scan"`, as a TypeScript string: the file columns, as an update reads them.
+    pub columns: String,
+    pub map: String,
+    pub schema: String,
+    pub input: String,
+    pub entries: Vec<FileEntry>,
+}
+
+#[derive(Serialize)]
+pub struct FileEntry {
+    /// The column, a TypeScript key and the `field` of an upload.
+    pub key: String,
+    pub bucket: String,
+    pub max_bytes: u64,
+    /// `    accept: ["image/png", "image/jpeg"],` as Prettier lays it out.
+    pub accept_lines: String,
+    /// `  fileInput("cover", noteFiles.cover),` as Prettier lays it out.
+    pub input_line: String,
 }
 
 /// Numeric columns travel as decimal strings both ways: reads cast them to text (PostgREST
@@ -90,14 +120,22 @@ pub struct Schemas {
 #[derive(Serialize)]
 pub struct Types {
     pub row: String,
+    /// What reads return: the row, with a signed URL for each file where it has file fields.
+    pub read_row: String,
     pub create_input: String,
     pub update_input: String,
     pub list_input: String,
 }
 
 impl Zod {
-    /// `decimal_import`: the import specifier of the project's `decimal.ts`.
-    pub fn new(spec: &ResourceSpec, decimal_import: String) -> Zod {
+    /// `decimal_import`, `file_import` and `storage_import`: the import specifiers of the
+    /// project's `decimal.ts`, `file.ts` and `storage.ts`.
+    pub fn new(
+        spec: &ResourceSpec,
+        decimal_import: String,
+        file_import: String,
+        storage_import: String,
+    ) -> Zod {
         let names = &spec.names;
         let (pascal, plural) = (&names.pascal, &names.pascal_plural);
         let mut zod_fields = Vec::new();
@@ -147,6 +185,13 @@ impl Zod {
                 regex: js_regex(URL_PATTERN),
             });
         }
+        if uses(FieldType::File) {
+            patterns.push(Pattern {
+                name: "OBJECT_PATH",
+                doc: "A file's path, `<folder>/<uuid>`, as the upload action names it and the database checks.",
+                regex: js_regex(OBJECT_PATH_PATTERN),
+            });
+        }
         let decimals: Vec<String> = spec
             .fields
             .iter()
@@ -192,7 +237,52 @@ impl Zod {
         } else {
             format!("Tables<{table}>")
         };
+        let map = format!("{}Files", names.camel);
+        let entries: Vec<FileEntry> = spec
+            .fields
+            .iter()
+            .filter_map(|field| {
+                let (size, types) = field.file_limits()?;
+                let key = field.column();
+                let types: Vec<String> = types
+                    .iter()
+                    .map(|t| crate::render::ts_string(&t.to_string()))
+                    .collect();
+                let flat = format!("    accept: [{}],", types.join(", "));
+                let accept_lines = if crate::ts_layout::fits(&flat) {
+                    flat
+                } else {
+                    let items: String = types.iter().map(|t| format!("      {t},\n")).collect();
+                    format!("    accept: [\n{items}    ],")
+                };
+                Some(FileEntry {
+                    bucket: format!("{}.{key}", spec.table()),
+                    max_bytes: size.bytes(),
+                    accept_lines,
+                    input_line: crate::ts_layout::call(
+                        2,
+                        "",
+                        "fileInput",
+                        &[crate::render::ts_string(&key), format!("{map}.{key}")],
+                        ",",
+                    ),
+                    key,
+                })
+            })
+            .collect();
+        let columns: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
+        let has_files = !entries.is_empty();
+        let uploads = has_files.then(|| ZodFiles {
+            import: file_import,
+            storage_import,
+            columns: crate::render::ts_string(&columns.join(", ")),
+            schema: format!("{}UploadSchema", names.camel),
+            input: format!("{pascal}UploadInput"),
+            map,
+            entries,
+        });
         Zod {
+            uploads,
             decimal_import: row_decimals.as_ref().map(|_| decimal_import),
             row_decimals,
             row_columns,
@@ -214,6 +304,11 @@ impl Zod {
                 list: format!("list{plural}Schema"),
             },
             types: Types {
+                read_row: if has_files {
+                    format!("{pascal}WithFiles")
+                } else {
+                    pascal.clone()
+                },
                 row: pascal.clone(),
                 create_input: format!("Create{pascal}Input"),
                 update_input: format!("Update{pascal}Input"),
@@ -277,6 +372,11 @@ fn zod_field(field: &Field, column: &str, enum_list: Option<&str>) -> ZodField {
         }
         FieldType::Jsonb => vec!["json()".into()],
         FieldType::Enum { .. } => vec![format!("enum({})", enum_list.unwrap_or_default())],
+        // The path the upload action issued; `max=` is the bucket's limit, checked on upload.
+        FieldType::File => {
+            bounds_as_calls = false;
+            vec!["string()".into(), "regex(OBJECT_PATH)".into()]
+        }
     };
     if bounds_as_calls {
         for (bound, call) in [(field.min, "min"), (field.max, "max")] {
@@ -303,7 +403,8 @@ fn zod_field(field: &Field, column: &str, enum_list: Option<&str>) -> ZodField {
             | FieldType::Timestamptz
             | FieldType::Uuid
             | FieldType::Ref { .. }
-            | FieldType::Enum { .. } => FormKind::Text,
+            | FieldType::Enum { .. }
+            | FieldType::File => FormKind::Text,
         },
     }
 }

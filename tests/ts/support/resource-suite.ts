@@ -8,7 +8,11 @@
 //   authentication, validation before any query, owner ids from the session only, the
 //   documented mapping of database errors, and revalidation after writes;
 // - the form-state contract of create and update called as `useActionState` calls them,
-//   `(state, formData)`: field errors, the submitted values to refill the form, success.
+//   `(state, formData)`: field errors, the submitted values to refill the form, success;
+// - for file fields, against the double's fake Storage: the upload-URL action checks the caller
+//   and the file before Storage signs anything, and signs for a generated name in the row's
+//   folder; replacing and deleting remove the objects let go of (failures logged, the change
+//   kept); reads sign short-lived download URLs, null where Storage signs none.
 //
 // Assertion messages start with the generated file and line they are about.
 import { readFileSync } from "node:fs";
@@ -27,7 +31,9 @@ import {
 } from "./samples";
 import {
   postgrest,
+  storageErrors,
   supabase,
+  SUPABASE_URL,
   type RecordedRequest,
   type Reply,
 } from "./supabase-double";
@@ -76,6 +82,25 @@ export type ResourceSpec = {
   rateLimits: Partial<Record<(typeof KINDS)[number], string>>;
   /** Beside the resource's table: the log's and the limiter's columns and arguments. */
   schema: Record<string, string[]>;
+  /** File fields, or null: the generated names, and each field's bucket and limits. */
+  uploads: {
+    action: string;
+    map: string;
+    schema: string;
+    /** The upload action takes the folder's id first (a workspace, or a tenant root's own). */
+    scoped: boolean;
+    fields: FileField[];
+  } | null;
+  /** The Storage buckets of the real database. */
+  buckets: string[];
+};
+
+type FileField = {
+  column: string;
+  bucket: string;
+  maxBytes: number;
+  accept: string[];
+  optional: boolean;
 };
 
 const KINDS = ["create", "update", "delete", "get", "list"] as const;
@@ -662,9 +687,77 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
         );
       };
 
+      const fileFields = spec.uploads?.fields ?? [];
+      /** A signed download URL of the fake Storage for an object. */
+      const downloadUrl = (bucket: string, path: string) =>
+        expect.stringMatching(
+          new RegExp(
+            `^${escape(`${SUPABASE_URL}/storage/v1/object/sign/${bucket}/${path}`)}\\?token=`,
+          ),
+        );
+      /** A row as reads return it: with file fields, a signed URL for each file it has. */
+      const read = (values: Record<string, unknown>) =>
+        spec.uploads
+          ? {
+              ...values,
+              signedUrls: Object.fromEntries(
+                fileFields.map((f) => {
+                  const path = values[f.column];
+                  return [
+                    f.column,
+                    typeof path === "string"
+                      ? downloadUrl(f.bucket, path)
+                      : null,
+                  ];
+                }),
+              ),
+            }
+          : values;
+      /** The Storage requests that sign the files of these rows: one per field with any. */
+      const signingRequests = (rows: Record<string, unknown>[]) =>
+        fileFields.flatMap((f) => {
+          const paths = rows.flatMap((r) => {
+            const path = r[f.column];
+            return typeof path === "string" ? [path] : [];
+          });
+          return paths.length === 0
+            ? []
+            : [
+                {
+                  method: "POST",
+                  route: "object/sign",
+                  bucket: f.bucket,
+                  body: { expiresIn: 300, paths },
+                },
+              ];
+        });
+      /** The Storage requests that remove these objects, field by field. */
+      const removals = (paths: Record<string, unknown>) =>
+        fileFields.flatMap((f) => {
+          const path = paths[f.column];
+          return typeof path === "string"
+            ? [
+                {
+                  method: "DELETE",
+                  route: "object",
+                  bucket: f.bucket,
+                  body: { prefixes: [path] },
+                },
+              ]
+            : [];
+        });
+      const storageCalls = () =>
+        supabase.storageRequests.map(({ method, route, bucket, body }) => ({
+          method,
+          route,
+          bucket,
+          body,
+        }));
+
       beforeEach(() => {
         supabase.reset();
         supabase.useSchema(schemaColumns);
+        supabase.useBuckets(spec.buckets);
         vi.spyOn(console, "error").mockImplementation(() => {});
       });
       afterEach(() => {
@@ -812,8 +905,11 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           supabase.reply({ rows: [row()] });
           expect(await get(ROW_ID), line(names.get)).toEqual({
             ok: true,
-            data: row(),
+            data: read(row()),
           });
+          expect(storageCalls(), line(names.get)).toEqual(
+            signingRequests([row()]),
+          );
           expect(supabase.requests.map((r) => r.method)).toEqual(["GET"]);
         });
       }
@@ -1074,14 +1170,15 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           noQuery(line(names.delete));
         });
 
-        it("deletes that row and revalidates", async () => {
+        it("deletes that row, then its files, and revalidates", async () => {
           supabase.signIn(OWNER);
-          supabase.reply({ rows: [{ id: ROW_ID }] });
+          supabase.reply({ rows: [spec.uploads ? row() : { id: ROW_ID }] });
           expect(await remove(ROW_ID), line(names.delete)).toEqual({
             ok: true,
             data: { id: ROW_ID },
           });
           onlyRequest(line(names.delete), "DELETE", ROW_ID);
+          expect(storageCalls(), line(names.delete)).toEqual(removals(row()));
           expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(spec.route);
           expect(cacheMocks.revalidatePath).toHaveBeenCalledWith(
             `${spec.route}/${ROW_ID}`,
@@ -1118,8 +1215,11 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           supabase.reply({ rows: [row()] });
           expect(await get(ROW_ID), line(names.get)).toEqual({
             ok: true,
-            data: row(),
+            data: read(row()),
           });
+          expect(storageCalls(), line(names.get)).toEqual(
+            signingRequests([row()]),
+          );
           onlyRequest(line(names.get), "GET", ROW_ID);
           expect(cacheMocks.revalidatePath).not.toHaveBeenCalled();
         });
@@ -1340,8 +1440,11 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           supabase.reply({ rows: [row()] });
           expect(await list(listInput), line(names.list)).toEqual({
             ok: true,
-            data: { items: [row()], nextCursor: null, total: null },
+            data: { items: [read(row())], nextCursor: null, total: null },
           });
+          expect(storageCalls(), line(names.list)).toEqual(
+            signingRequests([row()]),
+          );
           const request = listRequest();
           expect(request.params.get("order")).toBe("created_at.desc,id.desc");
           expect(request.params.get("limit")).toBe("21");
@@ -1496,7 +1599,7 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
               line(names.list),
             ).toEqual({
               ok: true,
-              data: { items: [row()], nextCursor: null, total: 41 },
+              data: { items: [read(row())], nextCursor: null, total: 41 },
             });
             expect(listRequest().headers["prefer"]).toMatch(
               new RegExp(`count=${total}`),
@@ -1530,8 +1633,367 @@ export function describeResource(spec: ResourceSpec, modules: Modules): void {
           failed(await settle(list(listInput)), code, line(names.list));
         });
       });
+
+      if (spec.uploads) describeFiles(spec.uploads);
+
+      /** The files of file fields: uploads, replacements, deletions and reads. */
+      function describeFiles(uploads: NonNullable<ResourceSpec["uploads"]>) {
+        const actionsLine = (name: string) =>
+          sources.actions?.line(
+            new RegExp(`export (async function|const) ${name}\\b`),
+          ) ?? `${name} (not written)`;
+        const uploadLine = actionsLine(uploads.action);
+        /** The folder of the row's files: the signed-in owner, or the id the action is given. */
+        const folder = uploads.scoped ? WORKSPACE : OWNER;
+        const upload = (input: unknown, scope: unknown = WORKSPACE) =>
+          (
+            exported(
+              modules.actions,
+              uploads.action,
+              files.actions ?? "",
+            ) as Action
+          )(...(uploads.scoped ? [scope, input] : [input]));
+        /** A media type the field takes, and one it does not. */
+        const takes = (f: FileField) => f.accept[0]!.replace("/*", "/webp");
+        const refuses = (f: FileField) =>
+          ["text/html", "application/x-msdownload"].find(
+            (t) => !f.accept.some((a) => a.split("/")[0] === t.split("/")[0]),
+          )!;
+        const UUID =
+          "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+        const fieldCases = uploads.fields.map((f): [string, FileField] => [
+          f.column,
+          f,
+        ]);
+        const noStorage = (where: string) =>
+          expect(
+            supabase.storageRequests.map((r) => `${r.method} ${r.route}`),
+            `${where}: must not ask Storage`,
+          ).toEqual([]);
+
+        if (present.has("create") || present.has("update")) {
+          describe(`${uploads.action}: an upload URL, signed after the caller and the file are checked`, () => {
+            it("a signed-out caller, or one whose token fails verification, gets unauthorized and Storage is never asked", async () => {
+              const f = uploads.fields[0]!;
+              for (const expired of [false, true]) {
+                supabase.signOut(expired);
+                const result = await upload({
+                  field: f.column,
+                  size: 1,
+                  type: takes(f),
+                });
+                failed(result, "unauthorized", uploadLine);
+                noStorage(uploadLine);
+              }
+            });
+
+            it.each(fieldCases)(
+              "%s: a byte over the bucket's limit, an empty file or a media type it does not take never reaches Storage",
+              async (_, f) => {
+                supabase.signIn(OWNER);
+                for (const [input, key] of [
+                  [{ size: f.maxBytes + 1, type: takes(f) }, "size"],
+                  [{ size: 0, type: takes(f) }, "size"],
+                  [{ size: 1, type: refuses(f) }, "type"],
+                  [{ size: 1, type: "not a media type" }, "type"],
+                ] as const) {
+                  const result = await upload({ field: f.column, ...input });
+                  const error = failed(result, "validation", uploadLine);
+                  expect(
+                    Object.keys(error.fieldErrors ?? {}),
+                    `${uploadLine}: ${JSON.stringify(input)}`,
+                  ).toContain(key);
+                }
+                noStorage(uploadLine);
+              },
+            );
+
+            it.each(fieldCases)(
+              "%s: signs a URL in the field's bucket for a generated name in the row's folder, never the file's own name",
+              async (_, f) => {
+                supabase.signIn(OWNER);
+                const input = {
+                  field: f.column,
+                  size: f.maxBytes,
+                  type: takes(f),
+                  name: "../../avatar.png",
+                };
+                const first = await upload(input);
+                const second = await upload(input);
+                expect(first, uploadLine).toMatchObject({
+                  ok: true,
+                  data: { bucket: f.bucket },
+                });
+                const signed = (first as { data: Record<string, string> }).data;
+                const again = (second as { data: Record<string, string> }).data;
+                expect(signed.path, uploadLine).toMatch(
+                  new RegExp(`^${folder}/${UUID}$`),
+                );
+                expect(
+                  again.path,
+                  `${uploadLine}: a new name each time`,
+                ).not.toBe(signed.path);
+                expect(signed.signedUrl, uploadLine).toBe(
+                  `${SUPABASE_URL}/storage/v1/object/upload/sign/${f.bucket}/${signed.path}?token=${signed.token}`,
+                );
+                expect(
+                  supabase.storageRequests.map(
+                    ({ method, route, bucket, path }) => ({
+                      method,
+                      route,
+                      bucket,
+                      path,
+                    }),
+                  ),
+                  uploadLine,
+                ).toEqual(
+                  [signed.path, again.path].map((path) => ({
+                    method: "POST",
+                    route: "object/upload/sign",
+                    bucket: f.bucket,
+                    path,
+                  })),
+                );
+                expect(
+                  supabase.requests,
+                  `${uploadLine}: no table is read`,
+                ).toEqual([]);
+              },
+            );
+
+            if (uploads.scoped) {
+              it("a folder id that is not a uuid never reaches Storage", async () => {
+                const f = uploads.fields[0]!;
+                supabase.signIn(OWNER);
+                const result = await upload(
+                  { field: f.column, size: 1, type: takes(f) },
+                  "42",
+                );
+                failed(result, "validation", uploadLine);
+                noStorage(uploadLine);
+              });
+            }
+
+            it.each([
+              [
+                "row level security refuses the folder (403)",
+                storageErrors.rlsDenied,
+                "forbidden",
+              ],
+              [
+                "the bucket is missing (404)",
+                storageErrors.bucketNotFound,
+                "unexpected",
+              ],
+              ["Storage fails (500)", storageErrors.internal, "unexpected"],
+            ] as const)("%s: %s", async (_, reply, code) => {
+              const f = uploads.fields[0]!;
+              supabase.signIn(OWNER);
+              supabase.storageReply(reply());
+              const result = await upload({
+                field: f.column,
+                size: 1,
+                type: takes(f),
+              });
+              failed(result, code, uploadLine);
+            });
+          });
+        }
+
+        /** Another object of the row's folder. */
+        const NEW_PATH = `${folder}/5f0c3e9a-2b7d-4c1e-8a6f-9d3b2c1a0e4f`;
+        const pathsOf = (r: Record<string, unknown>) =>
+          Object.fromEntries(
+            fileFields.map((f) => [f.column, r[f.column] ?? null]),
+          );
+
+        if (present.has("update")) {
+          const updateLine = actionsLine(names.update);
+          const change = (f: FileField, value: string | null) =>
+            (action("update") as Action)(ROW_ID, { [f.column]: value });
+          describe(`${names.update}: a replaced file's object is removed once the row is saved`, () => {
+            it.each(fieldCases)(
+              "%s: reads the old path, saves the new one, then removes the old object only",
+              async (_, f) => {
+                supabase.signIn(OWNER);
+                const before = row();
+                const after = row({ [f.column]: NEW_PATH });
+                supabase.reply({ rows: [pathsOf(before)] }, { rows: [after] });
+                expect(await change(f, NEW_PATH), updateLine).toEqual({
+                  ok: true,
+                  data: after,
+                });
+                expect(
+                  supabase.requests.map((r) => [
+                    r.method,
+                    r.params.get("select"),
+                  ]),
+                  updateLine,
+                ).toEqual([
+                  ["GET", fileFields.map((x) => x.column).join(",")],
+                  ["PATCH", expect.any(String)],
+                ]);
+                expect(storageCalls(), updateLine).toEqual(
+                  removals({ [f.column]: before[f.column] }),
+                );
+              },
+            );
+
+            it.each(fieldCases.filter(([, f]) => f.optional))(
+              "%s: clearing it removes its object",
+              async (_, f) => {
+                supabase.signIn(OWNER);
+                const before = row();
+                supabase.reply(
+                  { rows: [pathsOf(before)] },
+                  { rows: [row({ [f.column]: null })] },
+                );
+                await change(f, null);
+                expect(storageCalls(), updateLine).toEqual(
+                  removals({ [f.column]: before[f.column] }),
+                );
+              },
+            );
+
+            it.each(fieldCases)(
+              "%s: a file that stays is not removed",
+              async (_, f) => {
+                supabase.signIn(OWNER);
+                const before = row();
+                supabase.reply({ rows: [pathsOf(before)] }, { rows: [before] });
+                await change(f, before[f.column] as string);
+                expect(storageCalls(), updateLine).toEqual([]);
+              },
+            );
+
+            it.each([
+              ["Storage fails (500)", () => storageErrors.internal()],
+              ["the network fails", () => storageErrors.networkFailure()],
+            ] as const)(
+              "%s: the change stands, and the object left behind is logged with its bucket and path",
+              async (_, reply) => {
+                const f = uploads.fields[0]!;
+                supabase.signIn(OWNER);
+                const before = row();
+                const after = row({ [f.column]: NEW_PATH });
+                supabase.reply({ rows: [pathsOf(before)] }, { rows: [after] });
+                supabase.storageReply(reply());
+                expect(await change(f, NEW_PATH), updateLine).toEqual({
+                  ok: true,
+                  data: after,
+                });
+                expect(console.error, updateLine).toHaveBeenCalledWith(
+                  expect.any(String),
+                  expect.objectContaining({
+                    bucket: f.bucket,
+                    path: before[f.column],
+                  }),
+                );
+              },
+            );
+
+            it("a row that is not there, or not yours: not found, and nothing removed", async () => {
+              const f = uploads.fields[0]!;
+              supabase.signIn(OWNER);
+              supabase.reply({ rows: [] }, { rows: [] });
+              failed(await change(f, NEW_PATH), "not_found", updateLine);
+              expect(storageCalls(), updateLine).toEqual([]);
+            });
+          });
+        }
+
+        if (present.has("delete")) {
+          const deleteLine = actionsLine(names.delete);
+          it(`${names.delete}: a failed removal is logged with the bucket and path, and the row stays deleted`, async () => {
+            supabase.signIn(OWNER);
+            supabase.reply({ rows: [row()] });
+            for (const _ of fileFields)
+              supabase.storageReply(storageErrors.internal());
+            expect(
+              await (action("delete") as Action)(ROW_ID),
+              deleteLine,
+            ).toEqual({
+              ok: true,
+              data: { id: ROW_ID },
+            });
+            for (const f of fileFields) {
+              expect(console.error, deleteLine).toHaveBeenCalledWith(
+                expect.any(String),
+                expect.objectContaining({
+                  bucket: f.bucket,
+                  path: row()[f.column],
+                }),
+              );
+            }
+          });
+
+          it(`${names.delete}: a row that is not there removes no file`, async () => {
+            supabase.signIn(OWNER);
+            supabase.reply({ rows: [] });
+            failed(
+              await (action("delete") as Action)(ROW_ID),
+              "not_found",
+              deleteLine,
+            );
+            expect(storageCalls(), deleteLine).toEqual([]);
+          });
+        }
+
+        if (present.has("get")) {
+          const getLine =
+            sources.data?.line(new RegExp(`export const ${names.get}\\b`)) ??
+            names.get;
+          it(`${names.get}: a path Storage signs nothing for (gone, or not the caller's) reads as null; the others are signed`, async () => {
+            const [gone, ...rest] = fileFields;
+            supabase.signIn(OWNER);
+            supabase.reply({ rows: [row()] });
+            supabase.storageReply({
+              json: [
+                {
+                  error:
+                    "Either the object does not exist or you do not have access to it",
+                  path: row()[gone!.column],
+                  signedURL: null,
+                },
+              ],
+            });
+            const result = await (action("get") as Action)(ROW_ID);
+            const urls = (
+              result as { data: { signedUrls: Record<string, unknown> } }
+            ).data.signedUrls;
+            expect(urls[gone!.column], getLine).toBeNull();
+            for (const f of rest) {
+              expect(urls[f.column], getLine).toEqual(
+                downloadUrl(f.bucket, row()[f.column] as string),
+              );
+            }
+          });
+
+          it(`${names.get}: a failed signing request is logged, the row is read with no URLs`, async () => {
+            supabase.signIn(OWNER);
+            supabase.reply({ rows: [row()] });
+            for (const _ of fileFields)
+              supabase.storageReply(storageErrors.internal());
+            expect(await (action("get") as Action)(ROW_ID), getLine).toEqual({
+              ok: true,
+              data: {
+                ...row(),
+                signedUrls: Object.fromEntries(
+                  fileFields.map((f) => [f.column, null]),
+                ),
+              },
+            });
+            expect(console.error, getLine).toHaveBeenCalled();
+          });
+        }
+      }
     });
   });
+}
+
+/** `text` as a literal inside a regular expression. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** The database errors a write can meet, as PostgREST sends them, and the documented results. */

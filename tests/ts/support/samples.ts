@@ -16,6 +16,8 @@ export type FieldSpec = {
   /** `precision=` and `scale=` of a numeric field. */
   precision: string | null;
   scale: string | null;
+  /** A file field's media types (`accept=`). */
+  accept: string[] | null;
   /** Set once on create, never changed by an update (a workspace resource's workspace_id). */
   fixed: boolean;
   /** Lists may be sorted by it. */
@@ -317,6 +319,23 @@ export function samplesFor(field: FieldSpec): Samples {
         no(values[0].toUpperCase() + "_", "enum values are case-sensitive");
       }
       no("", "invalid input value for enum");
+      break;
+    }
+    case "file": {
+      // The object's path as the upload action issues it; `max=` is the bucket's size limit,
+      // which Storage enforces on the bytes (the upload-URL action checks it before signing).
+      const folder = "0b8f2a5e-3c1d-4e6f-9a7b-1c2d3e4f5a6b";
+      const object = "2b0e5a5c-7d1f-4c8e-9a3b-6f4d2c1e0a9b";
+      ok(`${folder}/${object}`, `${c}_path: <folder>/<uuid>`);
+      no(
+        `${folder}/photo.png`,
+        `${c}_path: names are generated, never the file's`,
+      );
+      no(`${folder}/${object.toUpperCase()}`, `${c}_path: lower-case UUIDs`);
+      no(`${folder}/../${object}`, `${c}_path: no parent-folder step`);
+      no(object, `${c}_path: a folder, then the name`);
+      no("", `${c}_path: empty`);
+      no(42, `${c} is text, not a number`);
       break;
     }
     default:

@@ -11,6 +11,12 @@
 // Only `auth.getClaims()` is stubbed: it returns the claims of `supabase.signIn(...)`, or no
 // data for a signed-out caller.
 //
+// Requests to Storage (`/storage/v1/...`: signing upload and download URLs, removing objects)
+// are recorded apart (`storageRequests`) and answered by a fake Storage with what the real one
+// sends when the caller is allowed, or with the reply a test scripted (`storageReply`): one of
+// Storage's own error payloads (`storageErrors`) or a network failure. The fake knows the
+// buckets of the real database and fails the test when the generated code names another.
+//
 // The fake also knows every table's columns (from the real database, see tests/typescript.rs)
 // and fails the request, and the test, when the generated code names a column or table that
 // does not exist, pointing at the line of the generated `.from(...)` call.
@@ -141,6 +147,97 @@ export const postgrest = {
   }),
 };
 
+/** A request the generated code sent to Storage. */
+export type StorageRequest = {
+  method: string;
+  /** `object/upload/sign` (an upload URL), `object/sign` (download URLs) or `object` (remove). */
+  route: string;
+  bucket: string;
+  /** The object's path in the URL, for routes about one object. */
+  path: string | null;
+  body: unknown;
+  headers: Record<string, string>;
+  /** Where the generated code called `.storage.from(bucket)`. */
+  calledFrom: string;
+};
+
+/** Storage's error body, as its HTTP API renders it. */
+export type StorageErrorPayload = {
+  statusCode: string;
+  code: string;
+  error: string;
+  message: string;
+};
+
+/** What the fake Storage answers to the next Storage request. */
+export type StorageReply =
+  | { status: number; error: StorageErrorPayload }
+  | { json: unknown }
+  | { network: Error };
+
+/**
+ * Storage's error replies, as its HTTP API sends them (supabase/storage
+ * src/http/error-handler.ts, src/internal/errors/codes.ts, src/storage/database/errors.ts): a
+ * 4xx is sent with HTTP status 400 and its own status in the body's `statusCode`; the body's
+ * `error` is the legacy name where the error has one, else its code.
+ */
+export const storageErrors = {
+  /** Row level security refused the statement (a 42501 from the database). */
+  rlsDenied: (): StorageReply => ({
+    status: 400,
+    error: {
+      statusCode: "403",
+      code: "AccessDenied",
+      error: "Unauthorized",
+      message: "new row violates row-level security policy",
+    },
+  }),
+  objectNotFound: (): StorageReply => ({
+    status: 400,
+    error: {
+      statusCode: "404",
+      code: "NoSuchKey",
+      error: "not_found",
+      message: "Object not found",
+    },
+  }),
+  bucketNotFound: (): StorageReply => ({
+    status: 400,
+    error: {
+      statusCode: "404",
+      code: "NoSuchBucket",
+      error: "Bucket not found",
+      message: "Bucket not found",
+    },
+  }),
+  databaseTimeout: (): StorageReply => ({
+    status: 400,
+    error: {
+      statusCode: "544",
+      code: "DatabaseTimeout",
+      error: "DatabaseTimeout",
+      message: "The connection to the database timed out",
+    },
+  }),
+  internal: (): StorageReply => ({
+    status: 500,
+    error: {
+      statusCode: "500",
+      code: "InternalError",
+      error: "InternalError",
+      message: "Internal server error",
+    },
+  }),
+  /** Storage not reached at all. */
+  networkFailure: (): StorageReply => ({
+    network: Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.2:443"), {
+        code: "ECONNREFUSED",
+      }),
+    }),
+  }),
+};
+
 type Columns = Record<string, string[]>;
 
 class SupabaseDouble {
@@ -155,14 +252,24 @@ class SupabaseDouble {
   rateLimitWait = 0;
   /** The rate limiter's calls, with the key (`apikey`) of the client that made each. */
   rateLimitCalls: RecordedRequest[] = [];
+  storageRequests: StorageRequest[] = [];
   private expiredToken = false;
   private replies: Reply[] = [];
+  private storageReplies: StorageReply[] = [];
+  private buckets: string[] = [];
+  private lastStorageCall = "";
+  private tokens = 0;
   private columns: Columns = {};
   private lastFromCall = "";
 
   /** The tables and columns of the real database. */
   useSchema(columns: Columns): void {
     this.columns = columns;
+  }
+
+  /** The Storage buckets of the real database. */
+  useBuckets(buckets: string[]): void {
+    this.buckets = buckets;
   }
 
   reset(): void {
@@ -175,6 +282,8 @@ class SupabaseDouble {
     this.expiredToken = false;
     this.rateLimitWait = 0;
     this.rateLimitCalls = [];
+    this.storageRequests = [];
+    this.storageReplies = [];
   }
 
   signIn(userId: string): Claims {
@@ -203,6 +312,11 @@ class SupabaseDouble {
   /** Queues the replies to the next requests, in order. */
   reply(...replies: Reply[]): void {
     this.replies.push(...replies);
+  }
+
+  /** Queues the replies to the next Storage requests, in order. */
+  storageReply(...replies: StorageReply[]): void {
+    this.storageReplies.push(...replies);
   }
 
   /** A client with the publishable key, or (`admin`) with the secret key, as
@@ -248,6 +362,11 @@ class SupabaseDouble {
       this.lastFromCall = callerOutsideLibraries(new Error().stack ?? "");
       return from(table);
     }) as typeof client.from;
+    const bucket = client.storage.from.bind(client.storage);
+    client.storage.from = ((id: string) => {
+      this.lastStorageCall = callerOutsideLibraries(new Error().stack ?? "");
+      return bucket(id);
+    }) as typeof client.storage.from;
     return client;
   }
 
@@ -256,11 +375,14 @@ class SupabaseDouble {
     init?: RequestInit,
   ): Promise<Response> {
     const url = new URL(input instanceof Request ? input.url : input);
-    const path = url.pathname.replace(/^\/rest\/v1\//, "");
     const headers: Record<string, string> = {};
     new Headers(init?.headers).forEach((value, key) => {
       headers[key] = value;
     });
+    if (url.pathname.startsWith("/storage/v1/")) {
+      return this.storageFetch(url, init, headers);
+    }
+    const path = url.pathname.replace(/^\/rest\/v1\//, "");
     const text = typeof init?.body === "string" ? init.body : undefined;
     const request: RecordedRequest = {
       method: init?.method ?? "GET",
@@ -317,6 +439,88 @@ class SupabaseDouble {
     return json(request.method === "POST" ? 201 : 200, rows, range);
   }
 
+  /** Storage's routes the generated code uses, answered as Storage answers an allowed caller. */
+  private storageFetch(
+    url: URL,
+    init: RequestInit | undefined,
+    headers: Record<string, string>,
+  ): Response {
+    const rest = decodeURIComponent(
+      url.pathname.replace(/^\/storage\/v1\//, ""),
+    );
+    const route = ["object/upload/sign/", "object/sign/", "object/"].find((r) =>
+      rest.startsWith(r),
+    );
+    if (!route) throw new Error(`the fake Storage has no route for ${rest}`);
+    const [bucket = "", ...path] = rest.slice(route.length).split("/");
+    const text = typeof init?.body === "string" ? init.body : undefined;
+    const request: StorageRequest = {
+      method: init?.method ?? "GET",
+      route: route.slice(0, -1),
+      bucket,
+      path: path.length > 0 ? path.join("/") : null,
+      body: text === undefined || text === "" ? undefined : JSON.parse(text),
+      headers,
+      calledFrom: this.lastStorageCall,
+    };
+    this.storageRequests.push(request);
+    if (!this.buckets.includes(bucket)) {
+      this.schemaErrors.push(
+        `${request.calledFrom || "(unknown caller)"}: bucket ${bucket} does not exist (there are ${this.buckets.join(", ")})`,
+      );
+    }
+    const reply = this.storageReplies.shift();
+    if (reply && "network" in reply) throw reply.network;
+    if (reply && "error" in reply) return json(reply.status, reply.error);
+    if (reply) return json(200, reply.json);
+    const token = () => `token-${(this.tokens += 1)}`;
+    switch (request.route) {
+      case "object/upload/sign": {
+        const signed = `/object/upload/sign/${bucket}/${request.path}?token=${token()}`;
+        return json(200, {
+          url: signed,
+          token: new URL(signed, url).searchParams.get("token"),
+        });
+      }
+      case "object/sign": {
+        if (request.path !== null) {
+          return json(200, {
+            signedURL: `/object/sign/${bucket}/${request.path}?token=${token()}`,
+          });
+        }
+        const { paths } = request.body as { paths: string[] };
+        return json(
+          200,
+          paths.map((p) => ({
+            error: null,
+            path: p,
+            signedURL: `/object/sign/${bucket}/${p}?token=${token()}`,
+          })),
+        );
+      }
+      default: {
+        // remove(): the objects deleted, as rows of storage.objects.
+        const { prefixes } = request.body as { prefixes: string[] };
+        return json(
+          200,
+          prefixes.map((name) => ({
+            name,
+            bucket_id: bucket,
+            id: crypto.randomUUID(),
+            owner: null,
+            owner_id: null,
+            version: "1",
+            created_at: CREATED,
+            updated_at: CREATED,
+            last_accessed_at: CREATED,
+            metadata: { size: 1, mimetype: "application/octet-stream" },
+            user_metadata: null,
+          })),
+        );
+      }
+    }
+  }
+
   private checkSchema(request: RecordedRequest): void {
     const known = this.columns[request.table];
     const where = request.calledFrom || "(unknown caller)";
@@ -364,6 +568,8 @@ class SupabaseDouble {
     }
   }
 }
+
+const CREATED = "2025-01-01T09:30:00.000Z";
 
 function json(
   status: number,

@@ -6,11 +6,24 @@ import { revalidatePath } from "next/cache";
 {% if selected.forms %}
 {{ ts_import(selected.action_imports.form_state, imports.form_state) }}
 {% endif %}
+{% if selected.uploads or selected.removes_files %}
+{{ ts_import(selected.action_imports.storage, uploads.storage_import) }}
+{% endif %}
 {{ ts_import(["createClient"], imports.server) }}
 {% if selected.forms %}
 {{ ts_import(["parseInput"], imports.form_data) }}
 {% endif %}
 {{ ts_import(selected.action_imports.validation, imports.validation) }}
+{% if selected.removes_files and selected.update %}
+
+/** The file columns an update reads first, to remove the objects it replaces. */
+{% if ts_fits("const FILE_COLUMNS = " ~ uploads.columns ~ ";") %}
+const FILE_COLUMNS = {{ uploads.columns }};
+{% else %}
+const FILE_COLUMNS =
+  {{ uploads.columns }};
+{% endif %}
+{% endif %}
 {% if row_decimals and selected.forms %}
 {{ ts_import(["withDecimals"], decimal_import) }}
 {% set db_types = (["TablesInsert"] if selected.create else []) + (["TablesUpdate"] if selected.update else []) %}
@@ -135,6 +148,18 @@ const COLUMNS =
   if (!parsedId.success) return invalid(parsedId.error);
 {{ ts_call(2, "const parsed = ", "parseInput", [schemas.update, "input", form_fields], ";") }}
   if (!parsed.success) return invalid(parsed.error);
+{% if selected.removes_files %}
+
+  // The files it replaces, removed once the change is saved.
+  const before = setsFile({{ uploads.map }}, parsed.data)
+    ? await supabase
+        .from("{{ table }}")
+        .select(FILE_COLUMNS)
+        .eq("id", parsedId.data)
+        .maybeSingle()
+    : null;
+  if (before?.error) return fromDatabaseError(before.error);
+{% endif %}
 
   const { data, error } = await supabase
     .from("{{ table }}")
@@ -144,6 +169,12 @@ const COLUMNS =
     .maybeSingle();
   if (error) return fromDatabaseError(error);
   if (!data) return notFound();
+{% if selected.removes_files %}
+
+  if (before?.data) {
+{{ ts_call(4, "await ", "removeFiles", ["supabase.storage", uploads.map, "replaced(before.data, data)"], ";") }}
+  }
+{% endif %}
 
   revalidatePath("{{ route }}");
   revalidatePath(`{{ route }}/${data.id}`);
@@ -165,13 +196,55 @@ const COLUMNS =
     .from("{{ table }}")
     .delete()
     .eq("id", parsedId.data)
-    .select("id")
+    .select({{ "" if selected.removes_files else '"id"' }})
     .maybeSingle();
   if (error) return fromDatabaseError(error);
   if (!data) return notFound();
+{% if selected.removes_files %}
+
+  // Its files go after it (a failure is logged; the row stays deleted).
+  await removeFiles(supabase.storage, {{ uploads.map }}, data);
+{% endif %}
 
   revalidatePath("{{ route }}");
   revalidatePath(`{{ route }}/${data.id}`);
-  return ok(data);
+  return ok({{ "{ id: data.id }" if selected.removes_files else "data" }});
+}
+{% endif %}
+{% if selected.uploads %}
+{% if access.kind == "workspace" %}
+{% set scope = "workspaceId" %}
+{% elif access.kind == "tenant-root" %}
+{% set scope = "id" %}
+{% else %}
+{% set scope = "" %}
+{% endif %}
+
+/**
+ * Signs a URL to upload a file of {{ singular | indefinite }} to. The browser sends the
+ * bytes straight to Storage (`uploadToSignedUrl`), which holds them to the field's limits,
+ * then submits `path` as the field's value: a generated name, never the file's own.
+ */
+{{ ts_signature("export async function " ~ actions.upload, ([scope ~ ": string"] if scope else []) + ["input: " ~ uploads.input], "Promise<ActionResult<SignedUpload>>") }}
+  const supabase = await createClient();
+  const { data: auth } = await supabase.auth.getClaims();
+  if (!auth) return unauthorized();
+
+{% if scope %}
+  const parsedId = {{ schemas.id }}.safeParse({{ scope }});
+  if (!parsedId.success) return invalid(parsedId.error);
+{% endif %}
+  const parsed = {{ uploads.schema }}.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+
+  // In the row's folder: Storage signs only if its policies let the caller upload there.
+  const { bucket } = {{ uploads.map }}[parsed.data.field];
+  const path = `${ {{- "parsedId.data" if scope else "auth.claims.sub" -}} }/${crypto.randomUUID()}`;
+  const { data, error } = await supabase.storage
+    .from(bucket)
+    .createSignedUploadUrl(path);
+  if (error) return fromStorageError(error);
+
+  return ok({ bucket, path, token: data.token, signedUrl: data.signedUrl });
 }
 {% endif %}

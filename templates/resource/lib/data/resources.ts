@@ -7,6 +7,9 @@ import { cache } from "react";
 {% if selected.data_imports.rate_limit %}
 {{ ts_import(selected.data_imports.rate_limit, imports.data_rate_limit) }}
 {% endif %}
+{% if uploads %}
+{{ ts_import(selected.data_imports.storage, uploads.storage_import) }}
+{% endif %}
 {% if selected.list %}
 {{ ts_import(list.data_imports, imports.list) }}
 {% endif %}
@@ -29,7 +32,7 @@ const COLUMNS =
 {% endif %}
 {% if selected.get %}
 
-{{ ts_signature("async function " ~ actions.get_query, ["id: string"], "Promise<ActionResult<" ~ types.row ~ ">>") }}
+{{ ts_signature("async function " ~ actions.get_query, ["id: string"], "Promise<ActionResult<" ~ types.read_row ~ ">>") }}
 {% if access.kind != "public-read" %}
   const userId = await getUserId();
   if (!userId) return unauthorized();
@@ -56,7 +59,11 @@ const COLUMNS =
   if (error) return fromDatabaseError(error);
   if (!data) return notFound();
 
+{% if uploads %}
+{{ ts_call(2, "return ok(", "await withSignedUrl", ["supabase.storage", uploads.map, "data"], ");") }}
+{% else %}
   return ok(data);
+{% endif %}
 }
 
 /**
@@ -88,7 +95,7 @@ const SEARCH: SearchFields = {
 };
 {% endif %}
 
-{{ ts_signature("async function " ~ actions.list_query, ["query: " ~ list.query_type], "Promise<ActionResult<Page<" ~ types.row ~ ">>>") }}
+{{ ts_signature("async function " ~ actions.list_query, ["query: " ~ list.query_type], "Promise<ActionResult<Page<" ~ types.read_row ~ ">>>") }}
 {% if access.kind != "public-read" %}
   const userId = await getUserId();
   if (!userId) return unauthorized();
@@ -163,7 +170,13 @@ const SEARCH: SearchFields = {
   const { data, error, count } = await request;
   if (error) return fromDatabaseError(error);
 
+{% if uploads %}
+  const page = toPage(data, query, count);
+{{ ts_call(2, "const items = ", "await withSignedUrls", ["supabase.storage", uploads.map, "page.items"], ";") }}
+  return ok({ ...page, items });
+{% else %}
   return ok(toPage(data, query, count));
+{% endif %}
 }
 
 /**
@@ -180,7 +193,7 @@ const {{ actions.list_cached }} = cache((query: string) =>
 {% endif %}
 
 /** {{ read_doc.list }} */
-{{ ts_signature("export async function " ~ actions.list, ["input: " ~ types.list_input ~ (" = {}" if access.kind != "workspace" else "")], "Promise<ActionResult<Page<" ~ types.row ~ ">>>") }}
+{{ ts_signature("export async function " ~ actions.list, ["input: " ~ types.list_input ~ (" = {}" if access.kind != "workspace" else "")], "Promise<ActionResult<Page<" ~ types.read_row ~ ">>>") }}
   const parsed = {{ schemas.list }}.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
   return {{ actions.list_cached }}(JSON.stringify(parsed.data));

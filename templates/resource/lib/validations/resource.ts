@@ -3,6 +3,9 @@ import * as z from "zod";
 {% if row_decimals %}
 import { decimal, type WithDecimals } from "{{ decimal_import }}";
 {% endif %}
+{% if uploads %}
+import { fileInput, type FileLimits } from "{{ uploads.import }}";
+{% endif %}
 import type { FormFields } from "{{ imports.form_data }}";
 {{ ts_import(list.validation_imports, imports.list) }}
 import type { Tables } from "{{ imports.types }}";
@@ -172,3 +175,33 @@ export const {{ form_fields }}: FormFields = {
   {{ f.key }}: "{{ f.form_kind }}",
 {% endfor %}
 };
+{% if uploads %}
+
+/**
+ * The files of {{ singular | indefinite }}: each field's bucket and limits, which Storage enforces on the bytes.
+ * A file field holds the path of its object, `<folder>/<uuid>`.
+ */
+export const {{ uploads.map }} = {
+{% for f in uploads.entries %}
+  {{ f.key }}: {
+    bucket: "{{ f.bucket }}",
+    maxBytes: {{ f.max_bytes }},
+{{ f.accept_lines }}
+  },
+{% endfor %}
+} as const satisfies Record<string, FileLimits>;
+
+/** {{ singular | indefinite | capitalize }} as reads return it: with a short-lived signed URL for each file, or null. */
+export type {{ types.read_row }} = {{ types.row }} & {
+  signedUrls: Record<keyof typeof {{ uploads.map }}, string | null>;
+};
+
+/** A file to upload for {{ singular | indefinite }}: its field, size and media type. */
+export const {{ uploads.schema }} = z.discriminatedUnion("field", [
+{% for f in uploads.entries %}
+{{ f.input_line }}
+{% endfor %}
+]);
+
+{{ ts_alias("export type " ~ uploads.input, "z.input", "typeof " ~ uploads.schema) }}
+{% endif %}

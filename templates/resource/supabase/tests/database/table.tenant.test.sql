@@ -81,6 +81,9 @@ insert into {{ tenancy.members_table_sql }} ({{ tenancy.fk_column }}, user_id, r
   ('{{ test.row }}', '{{ test.member }}', 'member'),
   ('{{ test.row }}', '{{ test.newcomer }}', 'member');
 set local role authenticated;
+{% if test.files %}
+{% with files = test.files %}{% include "resource/supabase/tests/database/files.sql" %}{% endwith %}
+{% endif %}
 
 -- A member.
 set local request.jwt.claims to '{"sub":"{{ test.member }}","role":"authenticated"}';

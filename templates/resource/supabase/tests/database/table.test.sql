@@ -75,7 +75,7 @@ select throws_ok(
   'nobody can create {{ singular | indefinite }} owned by someone else'
 );
 select throws_ok(
-  $$ insert into {{ table_sql }} (id, {{ test.columns }}) values ('{{ test.row }}', {{ test.values }})
+  $$ insert into {{ table_sql }} (id, {{ test.columns }}) values ('{{ test.row }}', {{ test.moved_values }})
      on conflict (id) do update set {{ test.update.revert }} $$,
   '42501',
   null,
@@ -153,6 +153,9 @@ select is_empty(
 {% endif %}
 {% if rate_limiting %}
 {% include "resource/supabase/tests/database/rate_limit.sql" %}
+{% endif %}
+{% if test.files %}
+{% with files = test.files %}{% include "resource/supabase/tests/database/files.sql" %}{% endwith %}
 {% endif %}
 
 select * from finish();

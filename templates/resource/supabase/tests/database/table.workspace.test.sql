@@ -49,7 +49,7 @@ select throws_ok(
   '{{ singular | indefinite }} never moves to another workspace, not even one its owner owns too'
 );
 select throws_ok(
-  $$ insert into {{ table_sql }} (id, workspace_id, {{ test.columns }}) values ('{{ test.row }}', '{{ test.second_workspace }}', {{ test.values }})
+  $$ insert into {{ table_sql }} (id, workspace_id, {{ test.columns }}) values ('{{ test.row }}', '{{ test.second_workspace }}', {{ test.moved_values }})
      on conflict (id) do update set workspace_id = excluded.workspace_id $$,
   '42501',
   null,
@@ -159,6 +159,9 @@ select is_empty(
 {% endif %}
 {% if rate_limiting %}
 {% include "resource/supabase/tests/database/rate_limit.sql" %}
+{% endif %}
+{% if test.files %}
+{% with files = test.files %}{% include "resource/supabase/tests/database/files.sql" %}{% endwith %}
 {% endif %}
 
 select * from finish();
