@@ -1902,6 +1902,10 @@ fn isolation(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
     // Then, on rows of their own: refs, unique and cascades across owners and tenants.
     let relations = relation_probes(suite, &db, &p).map_err(|e| vec![format!("setup: {e}")])?;
     failures.extend(relations.iter().filter_map(|p| p.run(&db).err()));
+    // The files of file fields, as Storage runs requests (before the rate limit probes, which
+    // leave the owner's budgets spent).
+    let files = file_probes(suite, &db, &p).map_err(|e| vec![format!("setup: {e}")])?;
+    failures.extend(files.iter().filter_map(|p| p.run(&db).err()));
     // What all of that left in the audit log, and who reaches it; then the rate limits.
     if spec.audit {
         let audit = audit_probes(&db, &p).map_err(|e| vec![format!("setup: audit: {e}")])?;
@@ -1915,9 +1919,6 @@ fn isolation(suite: &Suite, spec: &Spec) -> Result<(), Vec<String>> {
                 .flatten(),
         );
     }
-    // And the files of file fields, as Storage runs requests.
-    let files = file_probes(suite, &db, &p).map_err(|e| vec![format!("setup: {e}")])?;
-    failures.extend(files.iter().filter_map(|p| p.run(&db).err()));
 
     // Every function the migration created: never callable by anon; trigger functions not by
     // authenticated either (triggers still fire: EXECUTE is checked when the trigger is created).
@@ -2279,6 +2280,11 @@ fn file_probes(suite: &Suite, db: &Database<'_>, p: &Probing<'_>) -> Result<Vec<
         Access::Billing => return Ok(Vec::new()),
     };
     let public = spec.access == Access::PublicRead;
+    // The probes before spent the users' write budgets of a rate-limited table; these are about
+    // files, not limits (rate_limit_probes are), so every budget starts full.
+    db.psql(
+        "do $$ begin if to_regclass('scaffold_private.rate_limit_buckets') is not null then delete from scaffold_private.rate_limit_buckets; end if; end $$",
+    )?;
     db.psql(
         "insert into storage.buckets (id, name) values ('probe-elsewhere', 'probe-elsewhere') on conflict do nothing",
     )?;

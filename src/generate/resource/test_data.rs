@@ -6,11 +6,10 @@ use serde::Serialize;
 
 use super::files::Files;
 use crate::generate::pgtap::{sample_values, TestIds, IDS};
-use crate::render;
-use crate::render::sql_string;
+use crate::render::{self, sql_string};
 use crate::schema::policy;
 use crate::schema::{ApiRole, Bucket, Policy};
-use crate::spec::{ident, Access, ResourceSpec, Role};
+use crate::spec::{ident, Access, FieldType, ResourceSpec, Role};
 
 #[derive(Serialize)]
 pub struct TestData {
@@ -36,12 +35,25 @@ pub struct TestData {
     /// row moved to the owner's second workspace): file paths name that row's folder, so only
     /// the policy under test decides whether it is written.
     moved_values: String,
+    /// The rows the audit log and rate limit sections write, each with file paths of its own
+    /// (a path is unique, and lies in its row's folder).
+    row_values: RowValues,
     update: Update,
     /// Tables the resource refers to, each needing rows the owner can see.
     parents: Vec<String>,
     policy_names: String,
     /// The file fields' part of the test, when there are any.
     files: Option<FileTests>,
+}
+
+/// The values of the audit log's and rate limits' rows ([`TestIds`]'s `logged_row`,
+/// `refused_row`, `server_row`: the owner's; `others_row`: another user's or workspace's).
+#[derive(Serialize)]
+struct RowValues {
+    logged: String,
+    refused: String,
+    server: String,
+    others: String,
 }
 
 /// Who does what to the objects of the resource's buckets in the test.
@@ -121,6 +133,53 @@ impl TestData {
             .map(|f| sample_values(f, moved_folder).0)
             .collect::<Vec<_>>()
             .join(", ");
+        // A row's values with each file field naming an object of that row's own: the folder,
+        // then the row's id as the object's name.
+        let own_files = |values: &[String], row: &str, folder: &str| -> String {
+            spec.fields
+                .iter()
+                .zip(values)
+                .map(|(field, value)| {
+                    if field.ty == FieldType::File {
+                        sql_string(&format!("{folder}/{row}"))
+                    } else {
+                        value.clone()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let firsts: Vec<String> = samples.iter().map(|(a, _)| a.clone()).collect();
+        let others: Vec<String> = spec
+            .fields
+            .iter()
+            .zip(&samples)
+            .map(|(field, (_, b))| {
+                let itself = field.ref_table() == Some(spec.table());
+                if itself && field.optional {
+                    "null".to_string()
+                } else {
+                    b.clone()
+                }
+            })
+            .collect();
+        let owner_folder = |row: &'static str| match spec.access {
+            Access::Owner | Access::PublicRead => IDS.owner,
+            Access::Workspace { .. } => IDS.workspace,
+            // A tenant root's files live in its own folder.
+            Access::TenantRoot => row,
+        };
+        let others_folder = match spec.access {
+            Access::Owner | Access::PublicRead => IDS.other,
+            Access::Workspace { .. } => IDS.other_workspace,
+            Access::TenantRoot => IDS.others_row,
+        };
+        let row_values = RowValues {
+            logged: own_files(&firsts, IDS.logged_row, owner_folder(IDS.logged_row)),
+            refused: own_files(&firsts, IDS.refused_row, owner_folder(IDS.refused_row)),
+            server: own_files(&firsts, IDS.server_row, owner_folder(IDS.server_row)),
+            others: own_files(&others, IDS.others_row, others_folder),
+        };
         let first = ident::quote(&spec.fields[0].column());
         let (before, after) = &samples[0];
         let mut parents: Vec<String> = Vec::new();
@@ -143,20 +202,7 @@ impl TestData {
                 .map(|(a, _)| a.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-            other_values: spec
-                .fields
-                .iter()
-                .zip(&samples)
-                .map(|(field, (_, b))| {
-                    let itself = field.ref_table() == Some(spec.table());
-                    if itself && field.optional {
-                        "null"
-                    } else {
-                        b.as_str()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
+            other_values: others.join(", "),
             all_columns: {
                 let mut names: Vec<String> = ["id", spec.owner_column()]
                     .into_iter()
@@ -186,6 +232,7 @@ impl TestData {
                 .collect::<Vec<_>>()
                 .join(", "),
             moved_values,
+            row_values,
             update: Update {
                 set: format!("{first} = {after}"),
                 matches: format!("{first} = {after}"),

@@ -18,9 +18,9 @@ set local role authenticated;
 set local request.jwt.claims to '{"sub":"{{ test.owner }}","role":"authenticated"}';
 
 {% if access.kind == "workspace" %}
-insert into {{ table_sql }} (id, workspace_id, {{ test.columns }}) values ('{{ test.logged_row }}', '{{ test.workspace }}', {{ test.values }});
+insert into {{ table_sql }} (id, workspace_id, {{ test.columns }}) values ('{{ test.logged_row }}', '{{ test.workspace }}', {{ test.row_values.logged }});
 {% else %}
-insert into {{ table_sql }} (id, {{ test.columns }}) values ('{{ test.logged_row }}', {{ test.values }});
+insert into {{ table_sql }} (id, {{ test.columns }}) values ('{{ test.logged_row }}', {{ test.row_values.logged }});
 {% endif %}
 select is(
   (select new_values from {{ audit.table_sql }} where row_id = '{{ test.logged_row }}' and operation = 'insert'),

@@ -18,26 +18,30 @@ set local role authenticated;
 set local request.jwt.claims to '{"sub":"{{ test.owner }}","role":"authenticated"}';
 {% if access.kind == "workspace" %}
 {% set insert_columns = "id, workspace_id, " ~ test.columns %}
-{% set owner_row = "'" ~ test.workspace ~ "', " ~ test.values %}
-{% set others_row = "'" ~ test.other_workspace ~ "', " ~ test.other_values %}
+{% set logged_row = "'" ~ test.workspace ~ "', " ~ test.row_values.logged %}
+{% set refused_row = "'" ~ test.workspace ~ "', " ~ test.row_values.refused %}
+{% set server_row = "'" ~ test.workspace ~ "', " ~ test.row_values.server %}
+{% set others_row = "'" ~ test.other_workspace ~ "', " ~ test.row_values.others %}
 {% else %}
 {% set insert_columns = "id, " ~ test.columns %}
-{% set owner_row = test.values %}
-{% set others_row = test.other_values %}
+{% set logged_row = test.row_values.logged %}
+{% set refused_row = test.row_values.refused %}
+{% set server_row = test.row_values.server %}
+{% set others_row = test.row_values.others %}
 {% endif %}
 select lives_ok(
-  $$ insert into {{ table_sql }} ({{ insert_columns }}) values ('{{ test.logged_row }}', {{ owner_row }}) $$,
+  $$ insert into {{ table_sql }} ({{ insert_columns }}) values ('{{ test.logged_row }}', {{ logged_row }}) $$,
   'a first {{ singular }} is within the budget'
 );
 {% if rate_limiting.create %}
 select throws_ok(
-  $$ insert into {{ table_sql }} ({{ insert_columns }}) values ('{{ test.refused_row }}', {{ owner_row }}) $$,
+  $$ insert into {{ table_sql }} ({{ insert_columns }}) values ('{{ test.refused_row }}', {{ refused_row }}) $$,
   '{{ limiter.error_sqlstate }}',
   null,
   'a second is refused: one create an hour'
 );
 select throws_like(
-  $$ insert into {{ table_sql }} ({{ insert_columns }}) values ('{{ test.refused_row }}', {{ owner_row }}) $$,
+  $$ insert into {{ table_sql }} ({{ insert_columns }}) values ('{{ test.refused_row }}', {{ refused_row }}) $$,
   '%"{{ limiter.error_code }}"%',
   'with the code clients read as HTTP 429'
 );
@@ -78,11 +82,11 @@ select lives_ok(
 reset role;
 set local request.jwt.claims to '';
 {% if access.kind == "workspace" %}
-insert into {{ table_sql }} ({{ insert_columns }}) values ('{{ test.server_row }}', {{ owner_row }});
+insert into {{ table_sql }} ({{ insert_columns }}) values ('{{ test.server_row }}', {{ server_row }});
 {% elif access.kind == "tenant-root" %}
-insert into {{ table_sql }} (id, created_by, {{ test.columns }}) values ('{{ test.server_row }}', '{{ test.owner }}', {{ test.values }});
+insert into {{ table_sql }} (id, created_by, {{ test.columns }}) values ('{{ test.server_row }}', '{{ test.owner }}', {{ test.row_values.server }});
 {% else %}
-insert into {{ table_sql }} (id, {{ owner_column }}, {{ test.columns }}) values ('{{ test.server_row }}', '{{ test.owner }}', {{ test.values }});
+insert into {{ table_sql }} (id, {{ owner_column }}, {{ test.columns }}) values ('{{ test.server_row }}', '{{ test.owner }}', {{ test.row_values.server }});
 {% endif %}
 
 set local role authenticated;
@@ -168,3 +172,15 @@ select throws_ok(
   null,
   'an anonymous caller has no budget to ask about'
 );
+
+-- The limits as installed, full budgets and none of the rows written here, for the rest of the
+-- test.
+reset role;
+set local request.jwt.claims to '';
+{% for r in rate_limiting.rules %}
+update {{ limiter.rules_sql }} set max_hits = {{ r.max_hits }}, period = interval {{ r.period_sql }} where action = {{ r.action_sql }};
+{% endfor %}
+delete from {{ limiter.buckets_sql }} where action in ({{ rate_limiting.actions_sql }});
+{% if access.kind != "tenant-root" %}
+delete from {{ table_sql }} where id in ('{{ test.logged_row }}', '{{ test.refused_row }}', '{{ test.others_row }}', '{{ test.server_row }}');
+{% endif %}
