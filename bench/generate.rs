@@ -96,13 +96,24 @@ fn in_process(write: bool, one_runs: usize, many: usize, many_runs: usize) -> (D
 /// last first.
 fn spec_file(count: usize) -> String {
     let mut text = String::from(
-        "[[resource]]\nname = \"workspace\"\nfields = [\"name:text:max=80\", \"slug:text:unique\"]\ntenant = true\n",
+        "[[resource]]\nname = \"workspace\"\nfields = [\"name:text:max=80\", \"slug:text:unique=global\"]\ntenant = true\n",
     );
     let mut rest = Vec::new();
     for i in 1..count {
         let mut fields: Vec<String> = FIELDS.iter().map(|f| format!("\"{f}\"")).collect();
         if i > 1 {
-            fields.push(format!("\"parent:ref=item_{}s:optional\"", i / 2));
+            // A set-null cascade from a table any member writes into one only admins write
+            // would get past the write role (refused): such a reference restricts instead.
+            let past_write_role = i % 4 == 2 && (i / 2) % 4 == 1;
+            let on_delete = if past_write_role {
+                ":on-delete=restrict"
+            } else {
+                ""
+            };
+            fields.push(format!(
+                "\"parent:ref=item_{}s:optional{on_delete}\"",
+                i / 2
+            ));
         }
         let access = match i % 4 {
             0 => "access = \"public-read\"\n",

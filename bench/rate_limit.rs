@@ -133,7 +133,9 @@ fn main() {
          The limiter: {USERS} pgbench clients, each a user of its own, request \
          `/rpc/check_rate_limit` as PostgREST runs it (a transaction setting the role and the claims, then \
          `select public.check_rate_limit('notes.list')`), prepared statements; the same requests with \
-         `select 1` instead are the baseline. Latency of each request from pgbench's log.\n\n\
+         `select 1` instead are the baseline. Latency of each request from pgbench's log, but each \
+         client's first (a new connection, planning the limiter's functions: PostgREST's pooled \
+         connections did long before).\n\n\
          | {USERS} users | requests | p50 | p99 | average |\n|---|---:|---:|---:|---:|",
         pgbench::today(),
         sql(&db, "show server_version"),
