@@ -411,24 +411,8 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
             });
         }
     }
-    let leaving_constraints: Vec<&Constraint> = plan
-        .leaving()
-        .filter_map(|o| match o {
-            Object::Constraint(c) => Some(c),
-            Object::EnumType(_)
-            | Object::Column(_)
-            | Object::Index(_)
-            | Object::Trigger(_)
-            | Object::Policy(_)
-            | Object::Grants(_)
-            | Object::PrivateSchema(_)
-            | Object::RateLimiter(_)
-            | Object::RateLimit(_)
-            | Object::AuditLog(_)
-            | Object::Bucket(_)
-            | Object::StoragePolicy(_) => None,
-        })
-        .collect();
+    let leaving_constraints: Vec<&Constraint> =
+        plan.leaving().filter_map(Object::as_constraint).collect();
     for constraint in foreign_keys_first(&leaving_constraints) {
         steps.push(Step::DropConstraint {
             name: constraint.name.clone(),
@@ -559,24 +543,8 @@ pub fn diff(old: &Model, new: &Model) -> Vec<Step> {
     }
 
     // 5. What depends on columns, as the new model has it.
-    let arriving_constraints: Vec<&Constraint> = plan
-        .arriving()
-        .filter_map(|o| match o {
-            Object::Constraint(c) => Some(c),
-            Object::EnumType(_)
-            | Object::Column(_)
-            | Object::Index(_)
-            | Object::Trigger(_)
-            | Object::Policy(_)
-            | Object::Grants(_)
-            | Object::PrivateSchema(_)
-            | Object::RateLimiter(_)
-            | Object::RateLimit(_)
-            | Object::AuditLog(_)
-            | Object::Bucket(_)
-            | Object::StoragePolicy(_) => None,
-        })
-        .collect();
+    let arriving_constraints: Vec<&Constraint> =
+        plan.arriving().filter_map(Object::as_constraint).collect();
     let mut constraints = foreign_keys_first(&arriving_constraints);
     constraints.reverse();
     for constraint in constraints {

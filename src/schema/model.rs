@@ -187,6 +187,27 @@ pub fn mentions(expr: &str, name_sql: &str) -> bool {
     })
 }
 
+impl Object {
+    /// The column this object is, if it is one. (A question about one kind of object: the
+    /// exhaustive matches are where every kind must give its own answer.)
+    pub fn as_column(&self) -> Option<&Column> {
+        if let Object::Column(c) = self {
+            Some(c)
+        } else {
+            None
+        }
+    }
+
+    /// The constraint this object is, if it is one.
+    pub fn as_constraint(&self) -> Option<&Constraint> {
+        if let Object::Constraint(c) = self {
+            Some(c)
+        } else {
+            None
+        }
+    }
+}
+
 impl Model {
     /// The model of a table with these parts.
     #[allow(clippy::too_many_arguments)]
@@ -254,21 +275,7 @@ impl Model {
     }
 
     pub fn columns(&self) -> impl Iterator<Item = &Column> {
-        self.objects.iter().filter_map(|o| match o {
-            Object::Column(c) => Some(c),
-            Object::EnumType(_)
-            | Object::Constraint(_)
-            | Object::Index(_)
-            | Object::Trigger(_)
-            | Object::Policy(_)
-            | Object::Grants(_)
-            | Object::PrivateSchema(_)
-            | Object::RateLimiter(_)
-            | Object::RateLimit(_)
-            | Object::AuditLog(_)
-            | Object::Bucket(_)
-            | Object::StoragePolicy(_) => None,
-        })
+        self.objects.iter().filter_map(Object::as_column)
     }
 
     pub fn column(&self, name_sql: &str) -> Option<&Column> {

@@ -191,10 +191,7 @@ pub fn risks(old: &Model, new: &Model) -> Vec<Risk> {
                 }
             }
             (Object::Constraint(after), before) => {
-                let before = match before {
-                    Some(Object::Constraint(c)) => Some(c),
-                    _ => None,
-                };
+                let before = before.and_then(Object::as_constraint);
                 if !holds_for_existing_rows(before, after, old, new) {
                     found.push(Risk::AddsConstraint {
                         name: after.name.clone(),
