@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use heck::{ToKebabCase, ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
@@ -138,6 +139,45 @@ impl Renderer {
             .get_template(name)
             .and_then(|template| template.render(minijinja::value::Serde(&context)))
             .map_err(|err| self.error(name, &err))
+    }
+
+    /// Renders each of `templates` with one context, on this thread and one more: the files of
+    /// a plan are independent, and parsing and rendering them is most of what a run does. The
+    /// texts come in the order of `templates`; an error is the first failing template's, as
+    /// rendering one after the other would report it.
+    pub fn render_all<C: Serialize + Sync>(
+        &self,
+        templates: &[&str],
+        context: &C,
+    ) -> Result<Vec<String>, Error> {
+        // Largest first (by the built-in template's size, a good guess of its cost), so the two
+        // threads end close together.
+        let mut order: Vec<usize> = (0..templates.len()).collect();
+        order.sort_by_key(|&index| {
+            std::cmp::Reverse(embedded(templates[index]).map_or(0, str::len))
+        });
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                done.push((index, self.render(templates[index], context)));
+            }
+            done
+        };
+        let mut rendered = std::thread::scope(|scope| {
+            let helper = (templates.len() > 1).then(|| scope.spawn(work));
+            let mut rendered = work();
+            if let Some(helper) = helper {
+                rendered.extend(
+                    helper
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                );
+            }
+            rendered
+        });
+        rendered.sort_unstable_by_key(|(index, _)| *index);
+        rendered.into_iter().map(|(_, text)| text).collect()
     }
 
     /// The report of a failed render of `requested`:
