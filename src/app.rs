@@ -503,9 +503,9 @@ fn write_confirmed(
         if args.json {
             println!("{}", resolved.to_json(Outcome::DryRun));
         } else {
-            print_plan(&resolved);
-            print!("{}", resolved.diff());
-            println!("dry run: nothing was written");
+            let mut diff = resolved.diff();
+            diff.push_str("dry run: nothing was written\n");
+            print_all(&plan_text(&resolved), &diff);
         }
         return Ok(());
     }
@@ -526,7 +526,7 @@ fn write_confirmed(
             .collect::<Result<Vec<_>, _>>()?
     };
     if let Some(prompter) = confirm {
-        print_plan(&resolved);
+        print_all(&plan_text(&resolved), "");
         if !prompter.confirm("Write these files?", true)? {
             return Err(Error::Cancelled);
         }
@@ -537,7 +537,7 @@ fn write_confirmed(
         if args.json {
             println!("{}", resolved.to_json(Outcome::Written));
         } else {
-            print_plan(&resolved);
+            print_all(&plan_text(&resolved), "");
         }
         let kept = resolved.kept_changes();
         if !kept.is_empty() {
@@ -559,8 +559,10 @@ fn write_confirmed(
     })
 }
 
-fn print_plan(resolved: &Resolved) {
-    let mut out = anstream::stdout().lock();
+/// The plan, a line per file: what happens to it (in color where stdout shows color) and its
+/// path.
+fn plan_text(resolved: &Resolved) -> String {
+    let mut out = String::new();
     for entry in &resolved.files {
         let (word, color) = match entry.action {
             Action::Create => ("create", AnsiColor::Green),
@@ -573,8 +575,21 @@ fn print_plan(resolved: &Resolved) {
             Action::Remove => ("remove", AnsiColor::Red),
         };
         let style = Style::new().fg_color(Some(color.into()));
-        let _ = writeln!(out, "{style}{word:>10}{style:#}  {}", entry.path);
+        out.push_str(&format!("{style}{word:>10}{style:#}  {}\n", entry.path));
     }
+    out
+}
+
+/// Prints `styled` (its styles kept only where stdout shows them) and then `plain` as it is, in
+/// one write: printed line by line, stdout would make a system call per line.
+fn print_all(styled: &str, plain: &str) {
+    let choice = anstream::AutoStream::choice(&std::io::stdout());
+    let mut shown = anstream::AutoStream::new(Vec::new(), choice);
+    // A closed stdout loses the listing, not the run.
+    let _ = shown.write_all(styled.as_bytes());
+    let mut text = shown.into_inner();
+    text.extend_from_slice(plain.as_bytes());
+    let _ = std::io::stdout().lock().write_all(&text);
 }
 
 fn report_warning(warning: &str) {

@@ -23,6 +23,7 @@
 //! - **Not isolated.** The plan compares the disk with what it will write before writing; a
 //!   file another program changes in between is replaced. Only the session record is locked.
 
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -86,6 +87,7 @@ pub fn append_block(text: &str, block: &str) -> String {
 /// A replaced file keeps its mode, a new one gets `rw-r--r--`. The folder must exist.
 pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Error> {
     let staged = stage(path, contents)?;
+    staged.keep_mode(&existing(path)?)?;
     staged
         .temp
         .persist(path)
@@ -121,17 +123,20 @@ fn stage_and_rename(
     created_dirs: &mut Vec<PathBuf>,
 ) -> Result<(), Error> {
     let mut staged = Vec::with_capacity(files.len());
+    let mut folders = HashSet::new();
     for (target, contents) in files {
-        create_dir_all(parent(target), created_dirs)?;
+        create_dir_all(parent(target), created_dirs, &mut folders)?;
         staged.push(stage(target, contents)?);
     }
-    let backups = staged
-        .iter()
-        .map(|file| backup(&file.target))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut backups = Vec::with_capacity(staged.len());
+    for file in &staged {
+        let found = existing(&file.target)?;
+        file.keep_mode(&found)?;
+        backups.push(backup(&file.target, &found)?);
+    }
     let removed_backups = removed
         .iter()
-        .map(|target| backup(target))
+        .map(|target| backup(target, &existing(target)?))
         .collect::<Result<Vec<_>, _>>()?;
     let mut renamed: Vec<(PathBuf, Option<TempPath>)> =
         Vec::with_capacity(staged.len() + removed.len());
@@ -167,29 +172,55 @@ fn stage(target: &Path, contents: &str) -> Result<Staged, Error> {
         .map_err(|e| Error::io(dir, e))?;
     temp.write_all(contents.as_bytes())
         .map_err(|e| Error::io(target, e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(target).map_or(NEW_FILE_MODE, |m| m.permissions().mode());
-        temp.as_file()
-            .set_permissions(fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io(target, e))?;
-    }
     Ok(Staged {
         temp,
         target: target.to_path_buf(),
     })
 }
 
-/// A second name for the file at `target`, so it can be put back after the rename over it;
-/// `None` when there is nothing there, or a folder (no rename replaces a folder with a file).
-/// A symbolic link is linked itself, not what it points to, and so comes back as a link.
-fn backup(target: &Path) -> Result<Option<TempPath>, Error> {
+impl Staged {
+    /// Gives the staged file the mode of the file it replaces (`found`, what is at the target
+    /// now; through a symbolic link, the mode of what it points to), or `rw-r--r--`.
+    fn keep_mode(&self, found: &Option<fs::Metadata>) -> Result<(), Error> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = match found {
+                Some(meta) if meta.file_type().is_symlink() => {
+                    fs::metadata(&self.target).map_or(NEW_FILE_MODE, |m| m.permissions().mode())
+                }
+                Some(meta) => meta.permissions().mode(),
+                None => NEW_FILE_MODE,
+            };
+            self.temp
+                .as_file()
+                .set_permissions(fs::Permissions::from_mode(mode))
+                .map_err(|e| Error::io(&self.target, e))?;
+        }
+        #[cfg(not(unix))]
+        let _ = found;
+        Ok(())
+    }
+}
+
+/// What is at `target` now (a symbolic link itself, not what it points to); `None` when nothing.
+fn existing(target: &Path) -> Result<Option<fs::Metadata>, Error> {
     match fs::symlink_metadata(target) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io(target, e)),
-        Ok(meta) if meta.is_dir() => return Ok(None),
-        Ok(_) => {}
+        Ok(meta) => Ok(Some(meta)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(target, e)),
+    }
+}
+
+/// A second name for the file at `target` (`found` is what is there), so it can be put back
+/// after the rename over it; `None` when there is nothing there, or a folder (no rename replaces
+/// a folder with a file). A symbolic link is linked itself, not what it points to, and so comes
+/// back as a link.
+fn backup(target: &Path, found: &Option<fs::Metadata>) -> Result<Option<TempPath>, Error> {
+    match found {
+        None => return Ok(None),
+        Some(meta) if meta.is_dir() => return Ok(None),
+        Some(_) => {}
     }
     let link = tempfile::Builder::new()
         .prefix(".scaffold-backup-")
@@ -243,11 +274,21 @@ fn parent(path: &Path) -> &Path {
 }
 
 /// Creates a folder and its missing parents, remembering which ones it made, parents first.
-fn create_dir_all(dir: &Path, created: &mut Vec<PathBuf>) -> Result<(), Error> {
+/// `folders` holds those known to be there already (made or seen by earlier calls), so the
+/// files of one folder look for it once.
+fn create_dir_all(
+    dir: &Path,
+    created: &mut Vec<PathBuf>,
+    folders: &mut HashSet<PathBuf>,
+) -> Result<(), Error> {
     let mut missing = Vec::new();
     let mut current = Some(dir);
     while let Some(path) = current {
-        if path.as_os_str().is_empty() || path.is_dir() {
+        if path.as_os_str().is_empty() || folders.contains(path) {
+            break;
+        }
+        if path.is_dir() {
+            folders.insert(path.to_path_buf());
             break;
         }
         missing.push(path.to_path_buf());
@@ -255,12 +296,13 @@ fn create_dir_all(dir: &Path, created: &mut Vec<PathBuf>) -> Result<(), Error> {
     }
     for path in missing.into_iter().rev() {
         match fs::create_dir(&path) {
-            Ok(()) => created.push(path),
+            Ok(()) => created.push(path.clone()),
             // Another process (a concurrent scaffold run) made it meanwhile: it is not ours
             // to remove on failure.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir() => {}
             Err(e) => return Err(Error::io(&path, e)),
         }
+        folders.insert(path);
     }
     Ok(())
 }

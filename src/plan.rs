@@ -400,6 +400,9 @@ impl Resolved {
                 (Some(_), false) => (format!("a/{}", entry.path), format!("b/{}", entry.path)),
                 (None, false) => ("/dev/null".to_string(), format!("b/{}", entry.path)),
             };
+            if old.is_empty() && added_lines(&mut out, &from, &to, new) {
+                continue;
+            }
             let diff = similar::TextDiff::from_lines(old, new);
             out.push_str(
                 &diff
@@ -485,5 +488,69 @@ impl Resolved {
             .map(|e| root.join(&e.path))
             .collect();
         disk::write_and_remove(&files, &removed)
+    }
+}
+
+/// Appends the unified diff from nothing to `text` (every line added), exactly as
+/// `similar`'s unified diff writes it, without diffing: a new file's diff is most of a dry
+/// run's. Returns false, appending nothing, unless `text` is lines each ending in `\n` (and no
+/// `\r`, which `similar` also splits lines at); the general diff handles the rest.
+fn added_lines(out: &mut String, from: &str, to: &str, text: &str) -> bool {
+    if text.is_empty() || !text.ends_with('\n') || text.contains('\r') {
+        return false;
+    }
+    let ends: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+    out.reserve(from.len() + to.len() + text.len() + ends.len() + 32);
+    out.push_str(&format!("--- {from}\n+++ {to}\n"));
+    if ends.len() == 1 {
+        out.push_str("@@ -0,0 +1 @@\n");
+    } else {
+        out.push_str(&format!("@@ -0,0 +1,{} @@\n", ends.len()));
+    }
+    let mut start = 0;
+    for end in ends {
+        out.push('+');
+        out.push_str(&text[start..=end]);
+        start = end + 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A new file's diff is `similar`'s, byte for byte; texts it would split otherwise than at
+    /// `\n`, or without a last newline, are left to `similar`.
+    #[test]
+    fn a_new_files_diff_is_the_general_diffs() {
+        let cases = [
+            ("one line", "a\n", true),
+            ("lines", "a\nb\n\nc\n", true),
+            ("a blank line", "\n", true),
+            ("many lines", &"line\n".repeat(500), true),
+            ("no last newline", "a\nb", false),
+            ("a carriage return", "a\r\nb\n", false),
+            ("a lone carriage return", "a\rb\n", false),
+            ("nothing", "", false),
+        ];
+        for (what, text, fast) in cases {
+            let mut out = String::new();
+            assert_eq!(
+                added_lines(&mut out, "/dev/null", "b/x.ts", text),
+                fast,
+                "{what}"
+            );
+            if fast {
+                let general = similar::TextDiff::from_lines("", text)
+                    .unified_diff()
+                    .context_radius(3)
+                    .header("/dev/null", "b/x.ts")
+                    .to_string();
+                assert_eq!(out, general, "{what}");
+            } else {
+                assert_eq!(out, "", "{what}");
+            }
+        }
     }
 }

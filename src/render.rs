@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use heck::{ToKebabCase, ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
@@ -29,6 +30,9 @@ pub const OVERRIDE_DIR: &str = ".scaffold/templates";
 pub struct Renderer {
     env: Environment<'static>,
     overrides: PathBuf,
+    /// Whether [`OVERRIDE_DIR`] may hold templates: false when it does not exist, so that a
+    /// project without overrides (most) costs one look rather than one per template.
+    look_for_overrides: bool,
     /// The names the loader took from [`OVERRIDE_DIR`] (or failed to read there): an error in
     /// one of them is the user's to fix. Recorded when loading rather than checked on disk
     /// when reporting, so the report is about the file that was actually used.
@@ -59,12 +63,16 @@ impl Renderer {
     /// A renderer that prefers the project's overrides over the embedded templates.
     pub fn new(project_root: &Path) -> Renderer {
         let overrides = project_root.join(OVERRIDE_DIR);
+        let look_for_overrides = !matches!(
+            std::fs::metadata(&overrides),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound
+        );
         let overridden = Arc::new(Mutex::new(BTreeSet::new()));
         let mut env = Environment::new();
         configure(&mut env);
-        let search = overrides.clone();
+        let search = look_for_overrides.then(|| overrides.clone());
         let found = Arc::clone(&overridden);
-        env.set_loader(move |name| load(&search, &found, name));
+        env.set_loader(move |name| load(search.as_deref(), &found, name));
         env.add_filter("snake_case", |text: &str| text.to_snake_case());
         env.add_filter("camel_case", |text: &str| text.to_lower_camel_case());
         env.add_filter("pascal_case", |text: &str| text.to_upper_camel_case());
@@ -112,6 +120,7 @@ impl Renderer {
         Renderer {
             env,
             overrides,
+            look_for_overrides,
             overridden,
         }
     }
@@ -120,7 +129,8 @@ impl Renderer {
     /// module documentation).
     pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, Error> {
         // Parsing is most of what rendering costs, and text without a tag renders as itself.
-        if let Ok(Some(text)) = load(&self.overrides, &self.overridden, name) {
+        let search = self.look_for_overrides.then_some(self.overrides.as_path());
+        if let Ok(Some(text)) = load(search, &self.overridden, name) {
             if !has_tags(&text) {
                 return Ok(text);
             }
@@ -129,6 +139,45 @@ impl Renderer {
             .get_template(name)
             .and_then(|template| template.render(minijinja::value::Serde(&context)))
             .map_err(|err| self.error(name, &err))
+    }
+
+    /// Renders each of `templates` with one context, on this thread and one more: the files of
+    /// a plan are independent, and parsing and rendering them is most of what a run does. The
+    /// texts come in the order of `templates`; an error is the first failing template's, as
+    /// rendering one after the other would report it.
+    pub fn render_all<C: Serialize + Sync>(
+        &self,
+        templates: &[&str],
+        context: &C,
+    ) -> Result<Vec<String>, Error> {
+        // Largest first (by the built-in template's size, a good guess of its cost), so the two
+        // threads end close together.
+        let mut order: Vec<usize> = (0..templates.len()).collect();
+        order.sort_by_key(|&index| {
+            std::cmp::Reverse(embedded(templates[index]).map_or(0, str::len))
+        });
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                done.push((index, self.render(templates[index], context)));
+            }
+            done
+        };
+        let mut rendered = std::thread::scope(|scope| {
+            let helper = (templates.len() > 1).then(|| scope.spawn(work));
+            let mut rendered = work();
+            if let Some(helper) = helper {
+                rendered.extend(
+                    helper
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                );
+            }
+            rendered
+        });
+        rendered.sort_unstable_by_key(|(index, _)| *index);
+        rendered.into_iter().map(|(_, text)| text).collect()
     }
 
     /// The report of a failed render of `requested`:
@@ -301,14 +350,17 @@ fn excerpt(source: &str, line: usize, range: Option<std::ops::Range<usize>>) -> 
     out.join("\n")
 }
 
-/// The text of template `name`: the project's override (noted in `overridden`), else the
-/// embedded one, else none.
+/// The text of template `name`: the project's override in `overrides` (noted in `overridden`),
+/// else the embedded one, else none.
 fn load(
-    overrides: &Path,
+    overrides: Option<&Path>,
     overridden: &Mutex<BTreeSet<String>>,
     name: &str,
 ) -> Result<Option<String>, minijinja::Error> {
-    let own = disk::read_optional(&overrides.join(name));
+    let own = match overrides {
+        Some(dir) => disk::read_optional(&dir.join(name)),
+        None => Ok(None),
+    };
     if !matches!(own, Ok(None)) {
         overridden
             .lock()

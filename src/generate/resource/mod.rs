@@ -185,8 +185,12 @@ pub fn plan(
         files.push((templates::INVITATION_PAGE, ts.page_file.clone()));
         files.push((templates::INVITATION_FORM, ts.form_file.clone()));
     }
-    for (template, path) in files {
-        plan.generated(path, renderer.render(template, &value)?);
+    let (names, targets): (Vec<&str>, Vec<String>) = files.into_iter().unzip();
+    for (path, text) in targets
+        .into_iter()
+        .zip(renderer.render_all(&names, &value)?)
+    {
+        plan.generated(path, text);
     }
     let depth = super::schema_file::depth(project, spec)?;
     match migrations {

@@ -140,33 +140,7 @@ export const {{ schemas.list }} = z
 {{ ts_alias("export type " ~ types.list_input, "z.input", "typeof " ~ schemas.list) }}
 {{ ts_alias("export type " ~ list.query_type, "z.output", "typeof " ~ schemas.list) }}
 {% if history %}
-
-/** An entry of the audit log of {{ table | replace("_", " ") }}: who changed what, and when. */
-{{ ts_alias("export type " ~ history.entry_type, "Tables", "\"" ~ history.table ~ "\"") }}
-
-/**
- * A page of the audit log, newest first: `before` is the `next` of the page before (entries
- * older than that one), `limit` how many.
- */
-export const {{ history.history_schema }} = z.object({
-  before: z.int().positive().optional(),
-  limit: z.int().min(1).max(100).default(20),
-});
-{% if history.of_workspace %}
-
-/** A page of a workspace's recent activity. */
-{% if ts_fits("export const " ~ history.activity_schema ~ " = " ~ history.history_schema ~ ".extend({") %}
-export const {{ history.activity_schema }} = {{ history.history_schema }}.extend({
-  workspaceId: z.uuid(),
-});
-{% else %}
-export const {{ history.activity_schema }} =
-  {{ history.history_schema }}.extend({ workspaceId: z.uuid() });
-{% endif %}
-{% endif %}
-
-{{ ts_alias("export type " ~ history.history_input, "z.input", "typeof " ~ history.history_schema) }}
-{{ ts_alias("export type " ~ history.activity_input, "z.input", "typeof " ~ (history.activity_schema if history.of_workspace else history.history_schema)) }}
+{% include "resource/lib/validations/history.ts" %}
 {% endif %}
 
 /** How each field is read from a submitted form. */
@@ -176,32 +150,5 @@ export const {{ form_fields }}: FormFields = {
 {% endfor %}
 };
 {% if uploads %}
-
-/**
- * The files of {{ singular | indefinite }}: each field's bucket and limits, which Storage enforces on the bytes.
- * A file field holds the path of its object, `<folder>/<uuid>`.
- */
-export const {{ uploads.map }} = {
-{% for f in uploads.entries %}
-  {{ f.key }}: {
-    bucket: "{{ f.bucket }}",
-    maxBytes: {{ f.max_bytes }},
-{{ f.accept_lines }}
-  },
-{% endfor %}
-} as const satisfies Record<string, FileLimits>;
-
-/** {{ singular | indefinite | capitalize }} as reads return it: with a short-lived signed URL for each file, or null. */
-export type {{ types.read_row }} = {{ types.row }} & {
-  signedUrls: Record<keyof typeof {{ uploads.map }}, string | null>;
-};
-
-/** A file to upload for {{ singular | indefinite }}: its field, size and media type. */
-export const {{ uploads.schema }} = z.discriminatedUnion("field", [
-{% for f in uploads.entries %}
-{{ f.input_line }}
-{% endfor %}
-]);
-
-{{ ts_alias("export type " ~ uploads.input, "z.input", "typeof " ~ uploads.schema) }}
+{% include "resource/lib/validations/uploads.ts" %}
 {% endif %}
