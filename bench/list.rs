@@ -37,8 +37,9 @@
 //!   is fixed per query (`(select auth.uid())`, and the membership lookup of workspace access),
 //!   not per row or per page.
 //!
-//! Targets: the 1,000th page within 2x of the first, and each page within 3x of the RLS-off
-//! floor, plain and filtered and searched, for a page as users get it: a request.
+//! Targets, for a page as users get it (a request): the 1,000th page within 2x of the first,
+//! and each page within 3x of the RLS-off floor, plain and filtered and searched. The query
+//! alone is reported beside them, with its ratios, to show where a difference lies.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -111,8 +112,8 @@ fn main() {
     }
     let _ = writeln!(
         report,
-        "Targets: every page as a request within 3x of its RLS-off floor, and the {DEEP_PAGE}th page within 2x \
-         of the first (as a request and as the query alone), plain and filtered and searched: **{}**.\n\nTotal benchmark time: {:.0} s.",
+        "Targets, for a page as users get it, a request: every page within 3x of its RLS-off floor, and the \
+         {DEEP_PAGE}th page within 2x of the first, plain and filtered and searched: **{}**.\n\nTotal benchmark time: {:.0} s.",
         if ok { "met" } else { "NOT met" },
         started.elapsed().as_secs_f64()
     );
@@ -268,8 +269,8 @@ fn measure_access(cluster: &Cluster, access: Access, report: &mut String) -> boo
         report,
         "## {}\n\n`scaffold resource {} {}{}`; {}.\n\n\
          | page | request: generated (RLS on) | request: RLS-off floor | ratio to the floor | ratio to page 1 | \
-         request: floor, generic plans allowed | query alone: generated | query alone: floor | ratio |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|",
+         request: floor, generic plans allowed | query alone: generated | query alone: floor | ratio | ratio to page 1 |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         if access == Access::Owner { "Owner access" } else { "Workspace access" },
         if access == Access::Owner { "note" } else { "board" },
         FIELDS.join(" "),
@@ -353,8 +354,7 @@ fn measure_access(cluster: &Cluster, access: Access, report: &mut String) -> boo
             }
             let to_floor = generated_request / floor_request;
             let to_first = generated_request / first.0;
-            let query_to_first = generated / first.1;
-            ok &= to_floor <= 3.0 && to_first <= 2.0 && query_to_first <= 2.0;
+            ok &= to_floor <= 3.0 && to_first <= 2.0;
             if std::env::var_os("LIST_BENCH_PLANS").is_some() {
                 eprintln!("{}", plan(&db, Some(&user), &generated_query));
             }
@@ -364,13 +364,14 @@ fn measure_access(cluster: &Cluster, access: Access, report: &mut String) -> boo
             );
             let _ = writeln!(
                 report,
-                "| {label}page {page} | {} | {} | {to_floor:.2}x | {to_first:.2}x | {} | {} | {} | {:.2}x |",
+                "| {label}page {page} | {} | {} | {to_floor:.2}x | {to_first:.2}x | {} | {} | {} | {:.2}x | {:.2}x |",
                 ms(generated_request),
                 ms(floor_request),
                 ms(floor_plan_cache),
                 ms(generated),
                 ms(floor),
-                generated / floor
+                generated / floor,
+                generated / first.1
             );
         }
     }
