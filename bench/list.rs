@@ -339,9 +339,9 @@ fn measure_access(cluster: &Cluster, access: Access, report: &mut String) -> boo
             let requests = measure_requests(
                 &db,
                 logs.path(),
-                &shape.script(Role::User, listed_column, Plan::PlanCache),
-                &shape.script(Role::Service, Some(scope_column), Plan::Custom),
-                &shape.script(Role::Service, Some(scope_column), Plan::PlanCache),
+                &shape.script(Role::User, listed_column, Planning::PlanCache),
+                &shape.script(Role::Service, Some(scope_column), Planning::Custom),
+                &shape.script(Role::Service, Some(scope_column), Planning::PlanCache),
                 &values,
             );
             let Requests {
@@ -400,8 +400,8 @@ impl PageRequest<'_> {
     /// The pgbench script of the request as PostgREST runs it: its transaction variables
     /// (`txVarQuery`), then the page in its read statement (`prepareRead`), every value a
     /// parameter. `scope` is the owner or workspace column the request filters on, if any;
-    /// `plan` whether the page is planned for its values each time (see [`Plan`]).
-    fn script(&self, role: Role, scope: Option<&str>, plan: Plan) -> String {
+    /// `planning`: whether the page is planned for its values each time (see [`Planning`]).
+    fn script(&self, role: Role, scope: Option<&str>, planning: Planning) -> String {
         let table = format!("\"public\".\"{}\"", self.plural);
         let column = |name: &str| format!("{table}.\"{name}\"");
         let select: Vec<String> = self.columns.split(", ").map(column).collect();
@@ -428,13 +428,13 @@ impl PageRequest<'_> {
             Role::User => "authenticated",
             Role::Service => "service_role",
         };
-        let plan = match plan {
-            Plan::PlanCache => "",
-            Plan::Custom => "set_config('plan_cache_mode', 'force_custom_plan', true), ",
+        let plan_cache_mode = match planning {
+            Planning::PlanCache => "",
+            Planning::Custom => "set_config('plan_cache_mode', 'force_custom_plan', true), ",
         };
         format!(
             "begin isolation level read committed read only;\n\
-             select set_config('search_path', '\"public\", \"extensions\"', true), {plan}set_config('role', '{role}', true), \
+             select set_config('search_path', '\"public\", \"extensions\"', true), {plan_cache_mode}set_config('role', '{role}', true), \
              set_config('request.jwt.claims', :claims, true), set_config('request.method', 'GET', true), \
              set_config('request.path', '/{plural}', true), set_config('request.headers', :headers, true), \
              set_config('request.cookies', '{{}}', true);\n\
@@ -456,7 +456,7 @@ impl PageRequest<'_> {
 
 /// How PostgreSQL plans the page's prepared statement.
 #[derive(Clone, Copy)]
-enum Plan {
+enum Planning {
     /// As PostgREST leaves it: planned for its values five times, then a generic plan when
     /// that one's estimated cost is no higher. A generic plan assumes an average owner or
     /// workspace: it can misjudge the heavy one's searched list by orders of magnitude.
@@ -505,7 +505,7 @@ const REQUEST_HEADERS: &str =
 struct Requests {
     generated: f64,
     floor: f64,
-    /// The floor as PostgREST's prepared statements leave it ([`Plan::PlanCache`]).
+    /// The floor as PostgREST's prepared statements leave it ([`Planning::PlanCache`]).
     floor_plan_cache: f64,
 }
 
