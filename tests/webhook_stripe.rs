@@ -106,6 +106,16 @@ fn bad_events_exit_2_name_the_entry_and_write_nothing() {
         ("checkout.session.completed,,price.created", "empty entry"),
         ("", "empty entry"),
         ("*", "`*`"),
+        // A control character is shown escaped, never printed; a trailing newline is refused,
+        // not trimmed away.
+        (
+            "invoice.paid\u{7}",
+            "`invoice.paid\\u{7}`: it contains the control character U+0007",
+        ),
+        (
+            "invoice.paid\n",
+            "`invoice.paid\\n`: it contains the control character U+000A",
+        ),
     ];
     for (events, want) in cases {
         let dir = tempfile::tempdir().unwrap();

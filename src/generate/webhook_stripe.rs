@@ -93,7 +93,8 @@ const STRIPE_ENV: &[EnvEntry] = &[
 ];
 
 /// The event types to handle: the defaults, or the `--events` list in dispatch order. Unknown
-/// or empty entries are input errors naming the entry and listing the allowed events.
+/// or empty entries, and entries holding a control character, are input errors naming the
+/// entry and listing the allowed events.
 pub fn events(requested: Option<&[String]>) -> Result<Vec<&'static str>, Error> {
     let Some(requested) = requested else {
         return Ok(EVENTS
@@ -110,6 +111,8 @@ pub fn events(requested: Option<&[String]>) -> Result<Vec<&'static str>, Error> 
             .join(", ")
     };
     for token in requested {
+        crate::spec::check_printable(token, "`--events` entry")
+            .map_err(|refused| Error::input(format!("{refused}; allowed events: {}", allowed())))?;
         let token = token.trim();
         if token.is_empty() {
             return Err(Error::input(format!(
