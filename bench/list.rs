@@ -97,10 +97,11 @@ fn main() {
          floor as PostgREST's prepared statements leave it (one run of {} requests): after five requests \
          PostgreSQL may switch to a generic plan, which assumes an average owner or workspace.\n\
          - **Query alone**: median `Execution Time` of `explain (analyze, timing off)` of the page's query, \
-         {RUNS} runs, as the signed-in user and as the superuser (the floor). The difference is the policy's \
-         fixed cost per query: Supabase's `auth.uid()` (a SQL function with its own `search_path`, so \
-         PostgreSQL cannot inline it and plans its body on every query) and, for workspace access, the \
-         membership lookup; it does not grow with the page's depth.\n",
+         {RUNS} runs, as the signed-in user and as the superuser (the floor). Every page has the floor's plan \
+         (the keyset index walked for 21 rows, at every depth); the difference is mostly the policy's fixed \
+         cost per query: Supabase's `auth.uid()` (a SQL function with its own `search_path`, so PostgreSQL \
+         cannot inline it and plans its body on every query) and, for workspace access, the membership \
+         lookup.\n",
         today(),
         cluster.create_database("version").psql("show server_version").expect("version"),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
