@@ -102,7 +102,7 @@ fn main() {
          cost per query: Supabase's `auth.uid()` (a SQL function with its own `search_path`, so PostgreSQL \
          cannot inline it and plans its body on every query) and, for workspace access, the membership \
          lookup.\n",
-        today(),
+        pgbench::today(),
         cluster.create_database("version").psql("show server_version").expect("version"),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         REQUEST_TRANSACTIONS / 5,
@@ -126,14 +126,6 @@ fn main() {
 enum Access {
     Owner,
     Workspace,
-}
-
-fn today() -> String {
-    let out = std::process::Command::new("date")
-        .args(["-u", "+%Y-%m-%d"])
-        .output()
-        .expect("date");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 fn sql(db: &Database<'_>, sql: &str) -> String {
@@ -366,11 +358,11 @@ fn measure_access(cluster: &Cluster, access: Access, report: &mut String) -> boo
             let _ = writeln!(
                 report,
                 "| {label}page {page} | {} | {} | {to_floor:.2}x | {to_first:.2}x | {} | {} | {} | {:.2}x | {:.2}x |",
-                ms(generated_request),
-                ms(floor_request),
-                ms(floor_plan_cache),
-                ms(generated),
-                ms(floor),
+                pgbench::ms(generated_request),
+                pgbench::ms(floor_request),
+                pgbench::ms(floor_plan_cache),
+                pgbench::ms(generated),
+                pgbench::ms(floor),
                 generated / floor,
                 generated / first.1
             );
@@ -621,14 +613,6 @@ fn join(parts: &[&str]) -> String {
         "true".into()
     } else {
         kept.join(" and ")
-    }
-}
-
-fn ms(value: f64) -> String {
-    if value >= 1.0 {
-        format!("{value:.2} ms")
-    } else {
-        format!("{value:.3} ms")
     }
 }
 
