@@ -1,3 +1,23 @@
+{#- The body of a read of log entries: those whose `column` equals the TypeScript `value`,
+    newest first, `limit` of them before the id `before`, and the id the next page starts at. -#}
+{% macro entries_page(column, value) %}
+  const userId = await getUserId();
+  if (!userId) return unauthorized();
+
+  const supabase = await getSupabase();
+  let query = supabase
+    .from("{{ history.table }}")
+    .select()
+    .eq("{{ column }}", {{ value }})
+    .order("id", { ascending: false })
+    .limit(limit + 1);
+  if (before !== undefined) query = query.lt("id", before);
+  const { data, error } = await query;
+  if (error) return fromDatabaseError(error);
+
+  const items = data.slice(0, limit);
+  return ok({ items, next: data.length > limit ? items[limit - 1]!.id : null });
+{% endmacro %}
 {% if history.of_workspace %}
 {% set activity_params = ["workspaceId: string", "before: number | undefined", "limit: number"] %}
 {% set activity_args = ["workspaceId", "before", "limit"] %}
@@ -8,23 +28,7 @@
 {% set entries = "Promise<ActionResult<CursorPage<" ~ history.entry_type ~ ">>>" %}
 
 {{ ts_signature("async function " ~ history.history_query, ["id: string", "before: number | undefined", "limit: number"], entries) }}
-  const userId = await getUserId();
-  if (!userId) return unauthorized();
-
-  const supabase = await getSupabase();
-  let query = supabase
-    .from("{{ history.table }}")
-    .select()
-    .eq("row_id", id)
-    .order("id", { ascending: false })
-    .limit(limit + 1);
-  if (before !== undefined) query = query.lt("id", before);
-  const { data, error } = await query;
-  if (error) return fromDatabaseError(error);
-
-  const items = data.slice(0, limit);
-  return ok({ items, next: data.length > limit ? items[limit - 1]!.id : null });
-}
+{{ entries_page("row_id", "id") }}}
 
 {{ ts_call(0, "const " ~ history.history_cached ~ " = ", "cache", [history.history_query], ";") }}
 
@@ -47,23 +51,7 @@
 }
 
 {{ ts_signature("async function " ~ history.activity_query, activity_params, entries) }}
-  const userId = await getUserId();
-  if (!userId) return unauthorized();
-
-  const supabase = await getSupabase();
-  let query = supabase
-    .from("{{ history.table }}")
-    .select()
-    .eq("{{ history.scope_column }}", {{ "workspaceId" if history.of_workspace else "userId" }})
-    .order("id", { ascending: false })
-    .limit(limit + 1);
-  if (before !== undefined) query = query.lt("id", before);
-  const { data, error } = await query;
-  if (error) return fromDatabaseError(error);
-
-  const items = data.slice(0, limit);
-  return ok({ items, next: data.length > limit ? items[limit - 1]!.id : null });
-}
+{{ entries_page(history.scope_column, "workspaceId" if history.of_workspace else "userId") }}}
 
 {{ ts_call(0, "const " ~ history.activity_cached ~ " = ", "cache", [history.activity_query], ";") }}
 
