@@ -50,11 +50,14 @@ mod support;
 mod pgbench;
 #[path = "results.rs"]
 mod results;
+#[path = "setup.rs"]
+mod setup;
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
+use setup::{generate_and_apply, sql, today};
 use support::pg::{Cluster, Database};
 
 const ROWS: u32 = 1_000_000;
@@ -102,7 +105,7 @@ fn main() {
          cost per query: Supabase's `auth.uid()` (a SQL function with its own `search_path`, so PostgreSQL \
          cannot inline it and plans its body on every query) and, for workspace access, the membership \
          lookup.\n",
-        pgbench::today(),
+        today(),
         cluster.create_database("version").psql("show server_version").expect("version"),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         REQUEST_TRANSACTIONS / 5,
@@ -126,23 +129,6 @@ fn main() {
 enum Access {
     Owner,
     Workspace,
-}
-
-fn sql(db: &Database<'_>, sql: &str) -> String {
-    db.psql(sql).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Generates `args` into `project` and applies its newest migration.
-fn generate_and_apply(db: &Database<'_>, project: &Path, index: usize, args: &[&str]) {
-    common::generate_case(project, index, args[0], args);
-    let mut migrations: Vec<_> = std::fs::read_dir(project.join("supabase/migrations"))
-        .expect("migrations")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    migrations.sort();
-    let migration = migrations.last().expect("a migration");
-    db.psql_file(migration)
-        .unwrap_or_else(|e| panic!("applying {}: {e}", migration.display()));
 }
 
 /// The rows' values: a title of one of four words and its number (the search `gam` finds a

@@ -124,11 +124,3 @@ pub fn ms(value: f64) -> String {
         format!("{value:.3} ms")
     }
 }
-
-pub fn today() -> String {
-    let out = std::process::Command::new("date")
-        .args(["-u", "+%Y-%m-%d"])
-        .output()
-        .expect("date");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}

@@ -26,6 +26,8 @@ mod common;
 mod pgbench;
 #[path = "results.rs"]
 mod results;
+#[path = "setup.rs"]
+mod setup;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -33,7 +35,8 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use pgbench::{median, ms, request, Run, USER_PREFIX};
-use support::pg::{Cluster, Database};
+use setup::{generate_and_apply, sql, today};
+use support::pg::Cluster;
 
 const HEADING: &str = "# Rate limit benchmark";
 const USERS: u32 = 100;
@@ -61,16 +64,7 @@ fn main() {
     .into_iter()
     .enumerate()
     {
-        common::generate_case(project.path(), index, args[0], args);
-    }
-    let mut migrations: Vec<_> = std::fs::read_dir(project.path().join("supabase/migrations"))
-        .expect("migrations")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    migrations.sort();
-    for migration in &migrations {
-        db.psql_file(migration)
-            .unwrap_or_else(|e| panic!("applying {}: {e}", migration.display()));
+        generate_and_apply(&db, project.path(), index, args);
     }
     sql(
         &db,
@@ -137,7 +131,7 @@ fn main() {
          client's first (a new connection, planning the limiter's functions: PostgREST's pooled \
          connections did long before).\n\n\
          | {USERS} users | requests | p50 | p99 | average |\n|---|---:|---:|---:|---:|",
-        pgbench::today(),
+        today(),
         sql(&db, "show server_version"),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
     );
@@ -196,8 +190,4 @@ fn row(label: &str, run: &Run) -> String {
 
 fn us(ms: f64) -> String {
     format!("{:+.0} µs", ms * 1000.0)
-}
-
-fn sql(db: &Database<'_>, sql: &str) -> String {
-    db.psql(sql).unwrap_or_else(|e| panic!("{e}"))
 }

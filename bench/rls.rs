@@ -31,11 +31,13 @@ mod support;
 
 #[path = "results.rs"]
 mod results;
+#[path = "setup.rs"]
+mod setup;
 
 use std::fmt::Write as _;
-use std::path::Path;
 use std::time::Instant;
 
+use setup::{generate_and_apply, sql, today};
 use support::pg::{Cluster, Database};
 
 const ROWS: u32 = 1_000_000;
@@ -83,32 +85,6 @@ fn main() {
 /// What one `(select auth.uid())` costs on its own: the fixed part of the generated policies.
 fn auth_uid_cost(db: &Database<'_>, user: &str) -> f64 {
     measure(db, &As::User(user), "select (select auth.uid())", RUNS).0
-}
-
-fn today() -> String {
-    let out = std::process::Command::new("date")
-        .args(["-u", "+%Y-%m-%d"])
-        .output()
-        .expect("date");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// Generates `args` into a new project and applies its migrations, in order.
-fn generate_and_apply(db: &Database<'_>, project: &Path, index: usize, args: &[&str]) {
-    let name = args[0];
-    common::generate_case(project, index, name, args);
-    let mut migrations: Vec<_> = std::fs::read_dir(project.join("supabase/migrations"))
-        .expect("migrations")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    migrations.sort();
-    let migration = migrations.last().expect("a migration");
-    db.psql_file(migration)
-        .unwrap_or_else(|e| panic!("applying {}: {e}", migration.display()));
-}
-
-fn sql(db: &Database<'_>, sql: &str) -> String {
-    db.psql(sql).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// How a query is run: as the superuser (RLS off) or as a signed-in user through the policies.
