@@ -47,7 +47,7 @@ fn generate(count: usize, write: bool) -> Duration {
         let name = format!("item_{i}");
         let spec = ResourceSpec::new(&name, None, &fields, Access::Owner).expect("valid spec");
         let project = Project::open(dir.path()).expect("project");
-        let renderer = Renderer::new(&project.root);
+        let renderer = Renderer::new(&project.root, None);
         let migration = Migration::find_or_new(
             &project,
             &format!("create_{}", spec.table()),

@@ -16,16 +16,26 @@ use crate::generate::{self, Migration};
 use crate::manifest::{GenerationSpec, Generator, StripeEntry};
 use crate::plan::{Action, OnConflict, Outcome, Plan, Resolved};
 use crate::project::Project;
-use crate::render::{Renderer, EMBEDDED, OVERRIDE_DIR};
+use crate::render::{Renderer, Warmup, EMBEDDED, OVERRIDE_DIR};
 use crate::spec::rename::Renames;
 use crate::spec::ResourceSpec;
 use crate::spec_file::{self, ResourceEntry, SpecFile};
 
 use crate::{interrupt, prompt, session};
 
-pub fn run(cli: Cli) -> Result<(), Error> {
+/// Starts parsing what the command in `args` (the process's arguments, before clap reads them)
+/// is likely to render: for `scaffold resource`, the templates of a resource with the default
+/// access and actions. A guess from the raw words, as it must come before clap's parsing to
+/// overlap with it; a wrong guess costs only the other core's time.
+pub fn warm_up(mut args: impl Iterator<Item = std::ffi::OsString>) -> Option<Warmup> {
+    args.any(|arg| arg == "resource")
+        .then(|| Warmup::start(generate::resource::templates::LIKELY))
+}
+
+/// Runs the command; `warmup` is [`warm_up`]'s, for the renderer of a `scaffold resource`.
+pub fn run(cli: Cli, warmup: Option<Warmup>) -> Result<(), Error> {
     match cli.command {
-        Command::Resource(args) => resource(&cli.dir, args),
+        Command::Resource(args) => resource(&cli.dir, args, warmup),
         Command::Webhook(WebhookCommand::Stripe(args)) => webhook_stripe(&cli.dir, args),
         Command::Apply(args) => apply(&cli.dir, args),
         Command::Destroy(DestroyCommand::Resource(args)) => {
@@ -92,7 +102,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
+fn resource(
+    dir: &std::path::Path,
+    args: ResourceArgs,
+    warmup: Option<Warmup>,
+) -> Result<(), Error> {
     let mut project = Project::open(dir)?;
     let mut terminal = None;
     let spec = match (&args.name, args.fields.is_empty()) {
@@ -124,7 +138,7 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
     };
     let renames = Renames::parse(&args.alter.renames)?;
     let _lock = lock(&project, &args.write)?;
-    let renderer = Renderer::new(&project.root);
+    let renderer = Renderer::new(&project.root, warmup);
     let request = alter::Request {
         renames: Some(&renames),
         allow_data_loss: args.alter.allow_data_loss,
@@ -160,6 +174,9 @@ fn resource(dir: &std::path::Path, args: ResourceArgs) -> Result<(), Error> {
             println!("{again}");
         }
     }
+    // The process ends after this command: freeing the parsed templates one allocation at a
+    // time would only delay the exit (about 50 µs of a dry run's 1.5 ms after start-up).
+    std::mem::forget(renderer);
     Ok(())
 }
 
@@ -290,7 +307,7 @@ fn webhook_stripe(dir: &std::path::Path, args: StripeArgs) -> Result<(), Error> 
     let events = generate::webhook_stripe::events(args.events.as_deref())?;
     let mut project = Project::open(dir)?;
     let _lock = lock(&project, &args.write)?;
-    let renderer = Renderer::new(&project.root);
+    let renderer = Renderer::new(&project.root, None);
     let plan = stripe_plan(&mut project, &renderer, &events, args.timestamp.as_deref())?;
     write(&project, &renderer, plan, &args.write)
 }
@@ -303,7 +320,7 @@ fn apply(dir: &std::path::Path, args: ApplyArgs) -> Result<(), Error> {
     let file = SpecFile::parse(&shown, &text, &project.layout.defaults())?;
     let renames = apply_renames(&file, &args.renames)?;
     let _lock = lock(&project, &args.write)?;
-    let renderer = Renderer::new(&project.root);
+    let renderer = Renderer::new(&project.root, None);
     let mut plan = Plan::default();
     let mut seen = std::collections::HashMap::new();
     // With --timestamp, the first new migration gets it and the next ones follow a second
@@ -382,7 +399,7 @@ fn destroy(
     args: &DestroyArgs,
 ) -> Result<(), Error> {
     let _lock = lock(&project, &args.write)?;
-    let renderer = Renderer::new(&project.root);
+    let renderer = Renderer::new(&project.root, None);
     let plan = generate::destroy::plan(
         &project,
         &renderer,
@@ -409,7 +426,7 @@ fn destroy(
 
 fn init(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
     let project = Project::open(dir)?;
-    let renderer = Renderer::new(&project.root);
+    let renderer = Renderer::new(&project.root, None);
     let detected = generate::init::Detected::new(&project);
     for line in detected.report(&project.layout) {
         eprintln!("{line}");
@@ -432,7 +449,7 @@ fn init(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
 
 fn context(dir: &std::path::Path, args: &WriteArgs) -> Result<(), Error> {
     let project = Project::open(dir)?;
-    let renderer = Renderer::new(&project.root);
+    let renderer = Renderer::new(&project.root, None);
     let _lock = lock(&project, args)?;
     let mut plan = generate::agent_context::plan(&project, &renderer)?;
     plan.generation("context", Generator::Context, "scaffold context", None);
@@ -462,7 +479,7 @@ fn eject(dir: &std::path::Path, only: Option<&str>, args: &WriteArgs) -> Result<
         )));
     }
     plan.files.sort_by(|a, b| a.path.cmp(&b.path));
-    write(&project, &Renderer::new(&project.root), plan, args)
+    write(&project, &Renderer::new(&project.root, None), plan, args)
 }
 
 /// Compares a plan with the disk, then prints it, or writes it all.

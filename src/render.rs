@@ -28,7 +28,7 @@ pub static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates"
 pub const OVERRIDE_DIR: &str = ".scaffold/templates";
 
 pub struct Renderer {
-    env: Environment<'static>,
+    env: Arc<Environment<'static>>,
     overrides: PathBuf,
     /// Whether [`OVERRIDE_DIR`] may hold templates: false when it does not exist, so that a
     /// project without overrides (most) costs one look rather than one per template.
@@ -37,6 +37,181 @@ pub struct Renderer {
     /// one of them is the user's to fix. Recorded when loading rather than checked on disk
     /// when reporting, so the report is about the file that was actually used.
     overridden: Arc<Mutex<BTreeSet<String>>>,
+    /// The second thread of [`Renderer::render_all`], started by a [`Warmup`] and still
+    /// parsing, if any.
+    helper: Mutex<Option<Helper>>,
+}
+
+/// Built-in templates parsed ahead on another thread, started before the command line is even
+/// read: parsing is most of what a run costs, and until the files are rendered the process uses
+/// one core. [`Renderer::new`] takes over its environment and thread when the project has no
+/// overrides (the only templates it knows are the built-in ones); otherwise the work is dropped.
+pub struct Warmup {
+    env: Arc<Environment<'static>>,
+    overridden: Arc<Mutex<BTreeSet<String>>>,
+    helper: Helper,
+}
+
+impl Warmup {
+    /// Starts parsing `templates`, in this order, on a new thread. A guess of what the command
+    /// will render: a template it does not need costs the other core's time, never a result.
+    pub fn start(templates: &[&'static str]) -> Warmup {
+        let overridden = Arc::new(Mutex::new(BTreeSet::new()));
+        let env = Arc::new(environment(None, Arc::clone(&overridden)));
+        let helper = Helper::start(&env, templates.to_vec());
+        Warmup {
+            env,
+            overridden,
+            helper,
+        }
+    }
+}
+
+/// The texts (or errors) of the templates a [`Helper`] rendered.
+type Rendered = Vec<(&'static str, Result<String, minijinja::Error>)>;
+
+/// A thread that parses templates from a [`Queue`] until [`Renderer::render_all`] gives it the
+/// context, then renders templates from it, as `render_all` does on its own thread meanwhile.
+struct Helper {
+    queue: Arc<Queue>,
+    job: Arc<Job>,
+    thread: std::thread::JoinHandle<Rendered>,
+}
+
+impl Helper {
+    fn start(env: &Arc<Environment<'static>>, names: Vec<&'static str>) -> Helper {
+        let queue = Arc::new(Queue {
+            names,
+            next: AtomicUsize::new(0),
+            parsed: Mutex::new(Vec::new()),
+        });
+        let job = Arc::new(Job::default());
+        let thread = std::thread::spawn({
+            let (env, queue, job) = (Arc::clone(env), Arc::clone(&queue), Arc::clone(&job));
+            move || help(&env, &queue, &job)
+        });
+        Helper { queue, job, thread }
+    }
+
+    /// Stops it after its current template, rendering nothing.
+    fn cancel(&self) {
+        self.queue.close();
+        self.job.set(JobState::Cancelled);
+    }
+}
+
+/// The helper's side of [`Helper`]. A template that fails to parse before the context is known
+/// is not cached: rendering it parses it again and reports the error.
+fn help(env: &Environment<'static>, queue: &Queue, job: &Job) -> Rendered {
+    while !job.given() {
+        let Some(name) = queue.take() else { break };
+        let _ = env.get_template(name);
+        queue.parsed(name);
+    }
+    let JobState::Render { context, needed } = job.wait() else {
+        return Vec::new();
+    };
+    let mut rendered = Rendered::new();
+    while let Some(name) = queue.next() {
+        if needed.contains(&name) {
+            let text = env
+                .get_template(name)
+                .and_then(|template| template.render(&context));
+            rendered.push((name, text));
+        }
+    }
+    rendered
+}
+
+/// Template names, each taken once: to parse and render, or, once parsed ahead, to render.
+struct Queue {
+    names: Vec<&'static str>,
+    next: AtomicUsize,
+    /// Taken and parsed before the context was known, not yet taken to render.
+    parsed: Mutex<Vec<&'static str>>,
+}
+
+impl Queue {
+    /// The next template to parse.
+    fn take(&self) -> Option<&'static str> {
+        self.names
+            .get(self.next.fetch_add(1, Ordering::Relaxed))
+            .copied()
+    }
+
+    /// Puts back a template it parsed, to render.
+    fn parsed(&self, name: &'static str) {
+        self.lock_parsed().push(name);
+    }
+
+    /// The next template to render: one parsed already, else one to parse.
+    fn next(&self) -> Option<&'static str> {
+        let parsed = self.lock_parsed().pop();
+        parsed.or_else(|| self.take())
+    }
+
+    fn lock_parsed(&self) -> std::sync::MutexGuard<'_, Vec<&'static str>> {
+        self.parsed.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes what is left to parse, so the thread taking from it stops after its current one.
+    fn close(&self) {
+        self.next.store(self.names.len(), Ordering::Relaxed);
+    }
+}
+
+/// What a [`Helper`] is to do once it has parsed what it took before the context was known.
+#[derive(Default)]
+struct Job {
+    state: Mutex<JobState>,
+    changed: std::sync::Condvar,
+}
+
+#[derive(Clone, Default)]
+enum JobState {
+    #[default]
+    Waiting,
+    Render {
+        context: minijinja::Value,
+        needed: Vec<&'static str>,
+    },
+    Cancelled,
+}
+
+impl Job {
+    fn set(&self, state: JobState) {
+        *self.state.lock().unwrap_or_else(PoisonError::into_inner) = state;
+        self.changed.notify_all();
+    }
+
+    fn given(&self) -> bool {
+        !matches!(
+            *self.state.lock().unwrap_or_else(PoisonError::into_inner),
+            JobState::Waiting
+        )
+    }
+
+    fn wait(&self) -> JobState {
+        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let state = self
+            .changed
+            .wait_while(state, |state| matches!(state, JobState::Waiting))
+            .unwrap_or_else(PoisonError::into_inner);
+        state.clone()
+    }
+}
+
+impl Drop for Renderer {
+    /// A warm-up's thread that was never asked to render stops rather than wait for ever.
+    fn drop(&mut self) {
+        if let Some(helper) = self
+            .helper
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+        {
+            helper.cancel();
+        }
+    }
 }
 
 /// How every template is parsed and rendered.
@@ -59,69 +234,92 @@ fn configure(env: &mut Environment<'_>) {
     );
 }
 
+/// An environment configured for scaffold, loading the overrides in `overrides` (when given)
+/// before the built-in templates, and noting in `overridden` which it took.
+fn environment(
+    overrides: Option<PathBuf>,
+    overridden: Arc<Mutex<BTreeSet<String>>>,
+) -> Environment<'static> {
+    let mut env = Environment::new();
+    configure(&mut env);
+    env.set_loader(move |name| load(overrides.as_deref(), &overridden, name));
+    env.add_filter("snake_case", |text: &str| text.to_snake_case());
+    env.add_filter("camel_case", |text: &str| text.to_lower_camel_case());
+    env.add_filter("pascal_case", |text: &str| text.to_upper_camel_case());
+    env.add_filter("kebab_case", |text: &str| text.to_kebab_case());
+    env.add_filter("ident", |name: &str| ident::quote(name));
+    env.add_filter("indefinite", |word: &str| crate::naming::indefinite(word));
+    env.add_filter("sql_string", |text: &str| sql_string(text));
+    env.add_filter("ts_string", |text: &str| ts_string(text));
+    env.add_filter("sql_comment", |text: &str| sql_comment(text));
+    env.add_function(
+        "ts_chain",
+        |indent: usize, prefix: &str, head: &str, calls: Vec<String>, suffix: &str| {
+            ts_layout::chain(indent, prefix, head, &calls, suffix)
+        },
+    );
+    env.add_function(
+        "ts_call",
+        |indent: usize, prefix: &str, callee: &str, args: Vec<String>, suffix: &str| {
+            ts_layout::call(indent, prefix, callee, &args, suffix)
+        },
+    );
+    env.add_function(
+        "ts_signature",
+        |head: &str, params: Vec<String>, returns: &str| {
+            ts_layout::signature(head, &params, returns)
+        },
+    );
+    env.add_function(
+        "ts_declare",
+        |head: &str, params: Vec<String>, returns: &str| {
+            ts_layout::overload(head, &params, returns)
+        },
+    );
+    env.add_function("ts_import", |names: Vec<String>, from: &str| {
+        ts_layout::import(&names, from)
+    });
+    env.add_function("ts_fits", |line: &str| ts_layout::fits(line));
+    env.add_function("ts_alias", |left: &str, generic: &str, arg: &str| {
+        ts_layout::alias(left, generic, arg)
+    });
+    env.add_function(
+        "ts_array",
+        |left: &str, items: Vec<String>, suffix: &str| ts_layout::array(left, &items, suffix),
+    );
+    env
+}
+
 impl Renderer {
-    /// A renderer that prefers the project's overrides over the embedded templates.
-    pub fn new(project_root: &Path) -> Renderer {
+    /// A renderer that prefers the project's overrides over the embedded templates, taking
+    /// over `warmup`'s parsed templates when the project has no overrides.
+    pub fn new(project_root: &Path, warmup: Option<Warmup>) -> Renderer {
         let overrides = project_root.join(OVERRIDE_DIR);
         let look_for_overrides = !matches!(
             std::fs::metadata(&overrides),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound
         );
-        let overridden = Arc::new(Mutex::new(BTreeSet::new()));
-        let mut env = Environment::new();
-        configure(&mut env);
-        let search = look_for_overrides.then(|| overrides.clone());
-        let found = Arc::clone(&overridden);
-        env.set_loader(move |name| load(search.as_deref(), &found, name));
-        env.add_filter("snake_case", |text: &str| text.to_snake_case());
-        env.add_filter("camel_case", |text: &str| text.to_lower_camel_case());
-        env.add_filter("pascal_case", |text: &str| text.to_upper_camel_case());
-        env.add_filter("kebab_case", |text: &str| text.to_kebab_case());
-        env.add_filter("ident", |name: &str| ident::quote(name));
-        env.add_filter("indefinite", |word: &str| crate::naming::indefinite(word));
-        env.add_filter("sql_string", |text: &str| sql_string(text));
-        env.add_filter("ts_string", |text: &str| ts_string(text));
-        env.add_filter("sql_comment", |text: &str| sql_comment(text));
-        env.add_function(
-            "ts_chain",
-            |indent: usize, prefix: &str, head: &str, calls: Vec<String>, suffix: &str| {
-                ts_layout::chain(indent, prefix, head, &calls, suffix)
-            },
-        );
-        env.add_function(
-            "ts_call",
-            |indent: usize, prefix: &str, callee: &str, args: Vec<String>, suffix: &str| {
-                ts_layout::call(indent, prefix, callee, &args, suffix)
-            },
-        );
-        env.add_function(
-            "ts_signature",
-            |head: &str, params: Vec<String>, returns: &str| {
-                ts_layout::signature(head, &params, returns)
-            },
-        );
-        env.add_function(
-            "ts_declare",
-            |head: &str, params: Vec<String>, returns: &str| {
-                ts_layout::overload(head, &params, returns)
-            },
-        );
-        env.add_function("ts_import", |names: Vec<String>, from: &str| {
-            ts_layout::import(&names, from)
-        });
-        env.add_function("ts_fits", |line: &str| ts_layout::fits(line));
-        env.add_function("ts_alias", |left: &str, generic: &str, arg: &str| {
-            ts_layout::alias(left, generic, arg)
-        });
-        env.add_function(
-            "ts_array",
-            |left: &str, items: Vec<String>, suffix: &str| ts_layout::array(left, &items, suffix),
-        );
+        let (env, overridden, helper) = match warmup {
+            Some(warmup) if !look_for_overrides => {
+                (warmup.env, warmup.overridden, Some(warmup.helper))
+            }
+            other => {
+                // Parsed without the project's overrides: of no use here.
+                if let Some(warmup) = other {
+                    warmup.helper.cancel();
+                }
+                let overridden = Arc::new(Mutex::new(BTreeSet::new()));
+                let search = look_for_overrides.then(|| overrides.clone());
+                let env = environment(search, Arc::clone(&overridden));
+                (Arc::new(env), overridden, None)
+            }
+        };
         Renderer {
             env,
             overrides,
             look_for_overrides,
             overridden,
+            helper: Mutex::new(helper),
         }
     }
 
@@ -141,43 +339,58 @@ impl Renderer {
             .map_err(|err| self.error(name, &err))
     }
 
-    /// Renders each of `templates` with one context, on this thread and one more: the files of
-    /// a plan are independent, and parsing and rendering them is most of what a run does. The
-    /// texts come in the order of `templates`; an error is the first failing template's, as
-    /// rendering one after the other would report it.
-    pub fn render_all<C: Serialize + Sync>(
+    /// Renders each of `templates` with one context. Parsing is most of what a run does and the
+    /// files of a plan are independent, so two threads take templates from one queue, each
+    /// rendering what it takes (parsed ahead or not): this one and the [`Warmup`]'s, or else a
+    /// new one with `templates` largest first (by the built-in template's size, a good guess of
+    /// its cost), so the two end close together. The texts come in the order of `templates`; an
+    /// error is the first failing template's, as rendering one after the other would report it.
+    pub fn render_all(
         &self,
-        templates: &[&str],
-        context: &C,
+        templates: &[&'static str],
+        context: &minijinja::Value,
     ) -> Result<Vec<String>, Error> {
-        // Largest first (by the built-in template's size, a good guess of its cost), so the two
-        // threads end close together.
-        let mut order: Vec<usize> = (0..templates.len()).collect();
-        order.sort_by_key(|&index| {
-            std::cmp::Reverse(embedded(templates[index]).map_or(0, str::len))
+        let warmed = self
+            .helper
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let helper = warmed.or_else(|| {
+            (templates.len() > 1).then(|| {
+                let mut names = templates.to_vec();
+                names.sort_by_key(|name| std::cmp::Reverse(embedded(name).map_or(0, str::len)));
+                Helper::start(&self.env, names)
+            })
         });
-        let next = AtomicUsize::new(0);
-        let work = || {
-            let mut done = Vec::new();
-            while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                done.push((index, self.render(templates[index], context)));
+        let mut rendered: Vec<Option<Result<String, Error>>> =
+            templates.iter().map(|_| None).collect();
+        // A template named twice is rendered here once, and again below.
+        let slot = |name: &str| templates.iter().position(|t| *t == name);
+        if let Some(helper) = helper {
+            helper.job.set(JobState::Render {
+                context: context.clone(),
+                needed: templates.to_vec(),
+            });
+            while let Some(name) = helper.queue.next() {
+                if let Some(index) = slot(name) {
+                    rendered[index] = Some(self.render(name, context));
+                }
             }
-            done
-        };
-        let mut rendered = std::thread::scope(|scope| {
-            let helper = (templates.len() > 1).then(|| scope.spawn(work));
-            let mut rendered = work();
-            if let Some(helper) = helper {
-                rendered.extend(
-                    helper
-                        .join()
-                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                );
+            let theirs = helper
+                .thread
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            for (name, text) in theirs {
+                if let Some(index) = slot(name) {
+                    rendered[index] = Some(text.map_err(|err| self.error(name, &err)));
+                }
             }
-            rendered
-        });
-        rendered.sort_unstable_by_key(|(index, _)| *index);
-        rendered.into_iter().map(|(_, text)| text).collect()
+        }
+        templates
+            .iter()
+            .zip(rendered)
+            .map(|(name, text)| text.unwrap_or_else(|| self.render(name, context)))
+            .collect()
     }
 
     /// The report of a failed render of `requested`:
@@ -462,7 +675,7 @@ mod tests {
                 std::fs::write(&own, text).unwrap();
             }
         }
-        let renderer = Renderer::new(dir.path());
+        let renderer = Renderer::new(dir.path(), None);
         (dir, renderer)
     }
 
@@ -637,6 +850,53 @@ mod tests {
                 );
             }
             assert_eq!(err.exit_code(), *code, "{what}: {message}");
+        }
+    }
+
+    /// Built-in templates, overridden in the project: a warm-up parsed the built-in ones.
+    const DECIMAL: &str = "resource/lib/validations/decimal.ts";
+    const FILE: &str = "resource/lib/validations/file.ts";
+
+    /// A warm-up parses built-in templates only, so a project with overrides renders its own.
+    #[test]
+    fn a_warm_up_gives_way_to_the_projects_overrides() {
+        let (dir, renderer) = with_overrides(&[(DECIMAL, "mine: {{ name }}\n")]);
+        let warmed = Renderer::new(dir.path(), Some(Warmup::start(&[DECIMAL, FILE])));
+        let context = minijinja::Value::from(minijinja::value::Serde(Context { name: "x" }));
+        for renderer in [&renderer, &warmed] {
+            let texts = renderer.render_all(&[DECIMAL, FILE], &context).unwrap();
+            assert_eq!(texts[0], "mine: x\n");
+            assert_eq!(texts[1], embedded(FILE).unwrap());
+        }
+    }
+
+    /// Whichever thread renders a failing template, the error is the first failing one in the
+    /// order asked for, and names the user's file.
+    #[test]
+    fn render_all_reports_the_first_failure_in_the_order_asked() {
+        let (dir, _) =
+            with_overrides(&[(DECIMAL, "{{ no_decimal }}\n"), (FILE, "{{ no_file }}\n")]);
+        let context = minijinja::Value::from(minijinja::value::Serde(Context { name: "x" }));
+        for (order, first) in [
+            ([DECIMAL, FILE], "no_decimal"),
+            ([FILE, DECIMAL], "no_file"),
+        ] {
+            for _ in 0..20 {
+                let renderer = Renderer::new(dir.path(), None);
+                let Err(Error::Template {
+                    message,
+                    user_override,
+                }) = renderer.render_all(&order, &context)
+                else {
+                    panic!("{order:?} rendered");
+                };
+                assert!(user_override);
+                assert!(
+                    message.contains(&format!("`{first}` is undefined")),
+                    "{message}"
+                );
+                assert!(message.contains(order[0]), "{message}");
+            }
         }
     }
 }

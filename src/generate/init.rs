@@ -381,7 +381,7 @@ mod tests {
 
     #[test]
     fn env_example_gains_only_the_missing_entries() {
-        let renderer = Renderer::new(std::path::Path::new("/nonexistent"));
+        let renderer = Renderer::new(std::path::Path::new("/nonexistent"), None);
         let full = merge_env(None, &renderer).unwrap();
         for entry in ENV_ENTRIES {
             assert!(

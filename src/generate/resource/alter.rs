@@ -504,7 +504,7 @@ mod tests {
     /// kind the template compares with is a real one (a misspelt one would write nothing).
     #[test]
     fn the_template_writes_every_kind_of_step() {
-        let renderer = crate::render::Renderer::new(std::path::Path::new("/nonexistent"));
+        let renderer = crate::render::Renderer::new(std::path::Path::new("/nonexistent"), None);
         let steps = samples();
         let kinds: Vec<String> = steps
             .iter()

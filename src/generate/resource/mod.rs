@@ -60,6 +60,10 @@ pub mod templates {
     pub const MEMBER_DATA: &str = "tenant/lib/data/members.ts";
     pub const SESSION: &str = "session/resource.md";
 
+    /// What a new resource with the default access and actions renders, the costliest to parse
+    /// first: parsed ahead, before the command line is read (see [`crate::render::Warmup`]).
+    pub const LIKELY: &[&str] = &[ACTIONS, DATA, VALIDATION, TEST_OWNER, MIGRATION, ROLLBACK];
+
     pub const ALL: &[&str] = &[
         MIGRATION,
         ROLLBACK,
@@ -135,57 +139,12 @@ pub fn plan(
     let value = minijinja::Value::from(minijinja::value::Serde(&context));
     let paths = &context.paths;
     let layout = &project.layout;
-    let test_template = match spec.access {
-        Access::Owner | Access::PublicRead => templates::TEST_OWNER,
-        Access::Workspace { .. } => templates::TEST_WORKSPACE,
-        Access::TenantRoot => templates::TEST_TENANT,
-    };
     let mut plan = Plan {
         warnings: missing_tables(spec, project)?,
         ..Plan::default()
     };
-    let mut files = Vec::new();
-    match migrations {
-        Migrations::Create(_) => {
-            files.push((templates::MIGRATION, paths.migration.clone()));
-            files.push((templates::ROLLBACK, paths.rollback.clone()));
-        }
-        Migrations::Alter { migration, .. } => {
-            files.push((templates::ALTER_MIGRATION, migration.path(layout)));
-            files.push((templates::ALTER_ROLLBACK, migration.rollback_path(layout)));
-        }
-        Migrations::Current { .. } => {}
-    }
-    files.push((test_template, paths.test.clone()));
-    files.push((templates::VALIDATION, paths.validation.clone()));
-    if context.selected.writes() {
-        files.push((templates::ACTIONS, paths.actions.clone()));
-    }
-    if context.selected.reads() {
-        files.push((templates::DATA, paths.data.clone()));
-    }
-    if let Some(members) = &context.members {
-        files.push((
-            templates::MEMBER_VALIDATION,
-            members.validation_file.clone(),
-        ));
-        files.push((templates::MEMBER_ACTIONS, members.actions_file.clone()));
-    }
-    if let Some(members_data) = &context.members_data {
-        files.push((templates::MEMBER_DATA, members_data.file.clone()));
-    }
-    if let Some(test) = &paths.invitations_test {
-        files.push((templates::TEST_INVITATIONS, test.clone()));
-    }
-    if let Some(invitations) = &context.invitations {
-        let ts = &invitations.ts;
-        files.push((templates::INVITATION_VALIDATION, ts.validation_file.clone()));
-        files.push((templates::INVITATION_ACTIONS, ts.actions_file.clone()));
-        files.push((templates::INVITATION_DATA, ts.data_file.clone()));
-        files.push((templates::INVITATION_PAGE, ts.page_file.clone()));
-        files.push((templates::INVITATION_FORM, ts.form_file.clone()));
-    }
-    let (names, targets): (Vec<&str>, Vec<String>) = files.into_iter().unzip();
+    let files = rendered_together(spec, &context, migrations, layout);
+    let (names, targets): (Vec<&'static str>, Vec<String>) = files.into_iter().unzip();
     for (path, text) in targets
         .into_iter()
         .zip(renderer.render_all(&names, &value)?)
@@ -263,6 +222,64 @@ pub fn plan(
         },
     ));
     Ok(plan)
+}
+
+/// The templates a resource renders in one go (see [`Renderer::render_all`]), each with the file
+/// it writes.
+fn rendered_together(
+    spec: &ResourceSpec,
+    context: &Context,
+    migrations: &Migrations,
+    layout: &crate::project::Layout,
+) -> Vec<(&'static str, String)> {
+    let paths = &context.paths;
+    let test_template = match spec.access {
+        Access::Owner | Access::PublicRead => templates::TEST_OWNER,
+        Access::Workspace { .. } => templates::TEST_WORKSPACE,
+        Access::TenantRoot => templates::TEST_TENANT,
+    };
+    let mut files = Vec::new();
+    match migrations {
+        Migrations::Create(_) => {
+            files.push((templates::MIGRATION, paths.migration.clone()));
+            files.push((templates::ROLLBACK, paths.rollback.clone()));
+        }
+        Migrations::Alter { migration, .. } => {
+            files.push((templates::ALTER_MIGRATION, migration.path(layout)));
+            files.push((templates::ALTER_ROLLBACK, migration.rollback_path(layout)));
+        }
+        Migrations::Current { .. } => {}
+    }
+    files.push((test_template, paths.test.clone()));
+    files.push((templates::VALIDATION, paths.validation.clone()));
+    if context.selected.writes() {
+        files.push((templates::ACTIONS, paths.actions.clone()));
+    }
+    if context.selected.reads() {
+        files.push((templates::DATA, paths.data.clone()));
+    }
+    if let Some(members) = &context.members {
+        files.push((
+            templates::MEMBER_VALIDATION,
+            members.validation_file.clone(),
+        ));
+        files.push((templates::MEMBER_ACTIONS, members.actions_file.clone()));
+    }
+    if let Some(members_data) = &context.members_data {
+        files.push((templates::MEMBER_DATA, members_data.file.clone()));
+    }
+    if let Some(test) = &paths.invitations_test {
+        files.push((templates::TEST_INVITATIONS, test.clone()));
+    }
+    if let Some(invitations) = &context.invitations {
+        let ts = &invitations.ts;
+        files.push((templates::INVITATION_VALIDATION, ts.validation_file.clone()));
+        files.push((templates::INVITATION_ACTIONS, ts.actions_file.clone()));
+        files.push((templates::INVITATION_DATA, ts.data_file.clone()));
+        files.push((templates::INVITATION_PAGE, ts.page_file.clone()));
+        files.push((templates::INVITATION_FORM, ts.form_file.clone()));
+    }
+    files
 }
 
 /// When an alter changes the table's depth among the generated tables (a ref added or removed),
@@ -585,5 +602,82 @@ fn uses_private_schema(spec: &ResourceSpec, audited: bool, limited: bool) -> boo
     match spec.access {
         Access::TenantRoot => true,
         Access::Owner | Access::PublicRead | Access::Workspace { .. } => audited || limited,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The warm-up's guess is what it claims to be: exactly the templates that a new resource
+    /// with the default access and actions renders in one go, so none of its parsing is wasted.
+    #[test]
+    fn the_likely_templates_are_those_of_a_default_resource() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::open(dir.path()).unwrap();
+        let fields = ["title:text".to_string()];
+        // Owner access is the default of a project without `scaffold.toml`.
+        let spec = ResourceSpec::new("note", None, &fields, Access::Owner).expect("a valid spec");
+        let migrations =
+            Migrations::Create(Migration::new(&project, "create_notes", None).unwrap());
+        let context = Context::new(&spec, &project, &migrations).unwrap();
+        let rendered: std::collections::BTreeSet<&str> =
+            rendered_together(&spec, &context, &migrations, &project.layout)
+                .into_iter()
+                .map(|(template, _)| template)
+                .collect();
+        let likely: std::collections::BTreeSet<&str> = templates::LIKELY.iter().copied().collect();
+        assert_eq!(rendered, likely);
+        assert_eq!(likely.len(), templates::LIKELY.len(), "each named once");
+    }
+
+    /// `render_all` writes what rendering its templates one after the other writes, with or
+    /// without a warm-up, whatever the warm-up guessed: right, wrong, or partly.
+    #[test]
+    fn a_warm_up_never_changes_what_is_rendered() {
+        use crate::render::{Renderer, Warmup};
+        use crate::spec::Role;
+        use templates::*;
+        let workspace = Access::Workspace {
+            write_role: Role::Member,
+        };
+        let cases: [(&str, Access, Option<&[&'static str]>); 5] = [
+            ("owner, no warm-up", Access::Owner, None),
+            ("owner, guessed right", Access::Owner, Some(LIKELY)),
+            ("workspace, guessed an owner", workspace, Some(LIKELY)),
+            (
+                "tenant root, guessed partly",
+                Access::TenantRoot,
+                Some(&[TEST_TENANT, SESSION, ROLLBACK]),
+            ),
+            (
+                "public read, nothing guessed",
+                Access::PublicRead,
+                Some(&[]),
+            ),
+        ];
+        for (case, access, guess) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let project = Project::open(dir.path()).unwrap();
+            let fields = ["title:text".to_string(), "body:text:optional".to_string()];
+            let spec = ResourceSpec::new("note", None, &fields, access).unwrap();
+            let migration = Migration::new(&project, "create_notes", None).unwrap();
+            let migrations = Migrations::Create(migration);
+            let context = Context::new(&spec, &project, &migrations).unwrap();
+            let value = minijinja::Value::from(minijinja::value::Serde(&context));
+            let names: Vec<&'static str> =
+                rendered_together(&spec, &context, &migrations, &project.layout)
+                    .into_iter()
+                    .map(|(template, _)| template)
+                    .collect();
+            let one_by_one = Renderer::new(dir.path(), None);
+            let expected: Vec<String> = names
+                .iter()
+                .map(|name| one_by_one.render(name, &value).unwrap())
+                .collect();
+            let renderer = Renderer::new(dir.path(), guess.map(Warmup::start));
+            let rendered = renderer.render_all(&names, &value).unwrap();
+            assert_eq!(rendered, expected, "{case}");
+        }
     }
 }
