@@ -5,7 +5,12 @@
 //!   - `scaffold resource note title:text body:text:optional --dry-run` on an empty folder;
 //!   - the same resource written to a fresh empty folder (`--yes --no-session`);
 //!   - Hygen rendering a two-file generator (bench/hygen/_templates: a migration and a Zod
-//!     module) into a fresh empty folder, the usual way to template files like these.
+//!     module) into a fresh empty folder, the usual way to template files like these;
+//!   - a floor for the write: this benchmark's own binary, started again, copying the files
+//!     that `resource note` writes into a fresh empty folder the way scaffold writes them
+//!     (folders made, each file written beside its target and renamed), with nothing to parse
+//!     or render. Not a target: it shows how much of the write is the process and the file
+//!     system.
 //!
 //! Fresh folders are made before and removed after the timed part. Targets: the dry run within 2x
 //! of `--version`, and one resource to disk at least 40x faster than Hygen.
@@ -29,7 +34,15 @@ struct Case {
     command: Box<dyn Fn(&Path) -> Command>,
 }
 
+/// The argument that makes this binary the floor's copier: `COPY_FILES FROM TO FILE...`.
+const COPY_FILES: &str = "--copy-files";
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(COPY_FILES) {
+        copy_files(Path::new(&args[2]), Path::new(&args[3]), &args[4..]);
+        return;
+    }
     // Only under `cargo bench` (which passes `--bench`): `cargo test --all-targets` runs bench
     // targets too, and this one needs npm and a minute.
     if !std::env::args().any(|a| a == "--bench") {
@@ -50,6 +63,8 @@ fn main() {
 
     let empty = tempfile::tempdir().expect("temp dir");
     let dry_run_dir = empty.path().to_path_buf();
+    let (written, written_files) = written_by_resource(&scaffold);
+    let this = std::env::current_exe().expect("this benchmark's path");
     let cases = [
         Case {
             label: "`scaffold --version`",
@@ -99,6 +114,16 @@ fn main() {
                 c
             }),
         },
+        Case {
+            label: "floor: the same files copied by a minimal process",
+            fresh_dir: true,
+            command: Box::new(move |dir| {
+                let mut c = Command::new(&this);
+                c.arg(COPY_FILES).arg(written.path()).arg(dir);
+                c.args(&written_files);
+                c
+            }),
+        },
     ];
 
     check_outputs(&cases);
@@ -138,11 +163,14 @@ fn main() {
     }
     let dry_vs_version = ratio(stats[1].0, stats[0].0);
     let hygen_vs_disk = ratio(stats[3].0, stats[2].0);
+    let hygen_vs_floor = ratio(stats[3].0, stats[4].0);
     let met = |ok: bool| if ok { "met" } else { "**NOT met**" };
     report.push_str(&format!(
         "\n| ratio of medians | | target | |\n|---|---:|---|---|\n\
          | `resource --dry-run` / `--version` | {dry_vs_version:.2}x | at most 2x | {} |\n\
-         | Hygen / `resource` to disk | {hygen_vs_disk:.1}x | at least 40x | {} |\n\n\
+         | Hygen / `resource` to disk | {hygen_vs_disk:.1}x | at least 40x | {} |\n\
+         | Hygen / the floor's copy of the same files | {hygen_vs_floor:.1}x | none: what a program \
+         that only writes these files, as scaffold does, reaches | |\n\n\
          Total benchmark time: {:.0} s.\n",
         met(dry_vs_version <= 2.0),
         met(hygen_vs_disk >= 40.0),
@@ -153,6 +181,57 @@ fn main() {
     let existing = std::fs::read_to_string(&out).unwrap_or_default();
     std::fs::write(&out, replace_section(&existing, &report)).expect("write bench/RESULTS.md");
     eprintln!("written to {}", out.display());
+}
+
+/// A folder holding what `resource note` writes to disk, and those files' paths in it.
+fn written_by_resource(scaffold: &Path) -> (tempfile::TempDir, Vec<String>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let status = Command::new(scaffold)
+        .arg("--dir")
+        .arg(dir.path())
+        .args(RESOURCE)
+        .args(["--yes", "--no-session"])
+        .stdout(Stdio::null())
+        .status()
+        .expect("scaffold starts");
+    assert!(status.success(), "scaffold resource failed: {status}");
+    let mut files = Vec::new();
+    let mut folders = vec![dir.path().to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("read the written folder") {
+            let path = entry.expect("folder entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let relative = path.strip_prefix(dir.path()).expect("under the folder");
+                files.push(relative.to_string_lossy().into_owned());
+            }
+        }
+    }
+    files.sort();
+    (dir, files)
+}
+
+/// The floor's copier: each of `files` read from `from` and written to `to` as scaffold writes
+/// a new file (its folder made, a temporary file beside it renamed over it).
+fn copy_files(from: &Path, to: &Path, files: &[String]) {
+    let mut perms = std::fs::metadata(from)
+        .expect("the source folder")
+        .permissions();
+    for file in files {
+        let target = to.join(file);
+        let folder = target.parent().expect("a file has a folder");
+        std::fs::create_dir_all(folder).expect("make the folder");
+        let text = std::fs::read(from.join(file)).expect("read the file");
+        let mut temp = tempfile::NamedTempFile::new_in(folder).expect("temp file");
+        std::io::Write::write_all(&mut temp, &text).expect("write the file");
+        // As scaffold does: a new file is `rw-r--r--`, not the temporary file's `rw-------`.
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o644);
+        temp.as_file()
+            .set_permissions(perms.clone())
+            .expect("set the mode");
+        temp.persist(&target).expect("rename the file");
+    }
 }
 
 /// Runs a case once, in a fresh folder when it writes; only the process is timed.
@@ -175,7 +254,7 @@ fn time_once(case: &Case) -> Duration {
 
 /// Runs each case once with its output shown on failure, and checks what the writers wrote.
 fn check_outputs(cases: &[Case]) {
-    let wants: [&[&str]; 4] = [
+    let wants: [&[&str]; 5] = [
         &[],
         &[],
         &[
@@ -184,6 +263,11 @@ fn check_outputs(cases: &[Case]) {
             "app/actions/notes.ts",
         ],
         &["supabase/migrations", "lib/validations/note.ts"],
+        &[
+            "supabase/migrations",
+            "lib/validations/note.ts",
+            "app/actions/notes.ts",
+        ],
     ];
     for (case, want) in cases.iter().zip(wants) {
         let dir = tempfile::tempdir().expect("temp dir");
