@@ -75,7 +75,8 @@ type Rendered = Vec<(&'static str, Result<String, minijinja::Error>)>;
 struct Helper {
     queue: Arc<Queue>,
     job: Arc<Job>,
-    thread: std::thread::JoinHandle<Rendered>,
+    /// Taken when joined.
+    thread: Option<std::thread::JoinHandle<Rendered>>,
 }
 
 impl Helper {
@@ -90,11 +91,26 @@ impl Helper {
             let (env, queue, job) = (Arc::clone(env), Arc::clone(&queue), Arc::clone(&job));
             move || help(&env, &queue, &job)
         });
-        Helper { queue, job, thread }
+        Helper {
+            queue,
+            job,
+            thread: Some(thread),
+        }
     }
 
-    /// Stops it after its current template, rendering nothing.
-    fn cancel(&self) {
+    /// Waits for it to render what it takes.
+    fn join(mut self) -> Rendered {
+        let thread = self.thread.take().expect("joined once");
+        thread
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    }
+}
+
+impl Drop for Helper {
+    /// A thread never asked to render (a warm-up a command did not use, or one parsed without
+    /// the project's overrides) stops after its current template rather than wait for ever.
+    fn drop(&mut self) {
         self.queue.close();
         self.job.set(JobState::Cancelled);
     }
@@ -201,19 +217,6 @@ impl Job {
     }
 }
 
-impl Drop for Renderer {
-    /// A warm-up's thread that was never asked to render stops rather than wait for ever.
-    fn drop(&mut self) {
-        if let Some(helper) = self
-            .helper
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner)
-        {
-            helper.cancel();
-        }
-    }
-}
-
 /// How every template is parsed and rendered.
 fn configure(env: &mut Environment<'_>) {
     // Release builds start with debug off, which drops the variable's name from "undefined
@@ -303,11 +306,9 @@ impl Renderer {
             Some(warmup) if !look_for_overrides => {
                 (warmup.env, warmup.overridden, Some(warmup.helper))
             }
-            other => {
-                // Parsed without the project's overrides: of no use here.
-                if let Some(warmup) = other {
-                    warmup.helper.cancel();
-                }
+            // No warm-up, or one parsed without the project's overrides, of no use here: dropped
+            // at the end of this function, which stops its thread.
+            _ => {
                 let overridden = Arc::new(Mutex::new(BTreeSet::new()));
                 let search = look_for_overrides.then(|| overrides.clone());
                 let env = environment(search, Arc::clone(&overridden));
@@ -376,11 +377,7 @@ impl Renderer {
                     rendered[index] = Some(self.render(name, context));
                 }
             }
-            let theirs = helper
-                .thread
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            for (name, text) in theirs {
+            for (name, text) in helper.join() {
                 if let Some(index) = slot(name) {
                     rendered[index] = Some(text.map_err(|err| self.error(name, &err)));
                 }
@@ -897,6 +894,27 @@ mod tests {
                 );
                 assert!(message.contains(order[0]), "{message}");
             }
+        }
+    }
+
+    /// A warm-up no renderer takes (another command, or a project with overrides) stops its
+    /// thread when dropped, whether it is still parsing or already waiting for a context.
+    #[test]
+    fn a_dropped_warm_up_stops_its_thread() {
+        let env = Arc::new(environment(None, Arc::default()));
+        for names in [vec![], vec![DECIMAL, FILE, DECIMAL, FILE]] {
+            let mut helper = Helper::start(&env, names);
+            let thread = helper.thread.take().unwrap();
+            drop(helper);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while !thread.is_finished() {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the thread still runs"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            assert!(thread.join().unwrap().is_empty(), "it rendered nothing");
         }
     }
 }
