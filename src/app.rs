@@ -28,8 +28,11 @@ use crate::{interrupt, prompt, session};
 /// access and actions. A guess from the raw words, as it must come before clap's parsing to
 /// overlap with it; a wrong guess costs only the other core's time.
 pub fn warm_up(mut args: impl Iterator<Item = std::ffi::OsString>) -> Option<Warmup> {
-    args.any(|arg| arg == "resource")
-        .then(|| Warmup::start(generate::resource::templates::LIKELY))
+    if args.any(|arg| arg == "resource") {
+        Warmup::start(generate::resource::templates::LIKELY)
+    } else {
+        None
+    }
 }
 
 /// Runs the command; `warmup` is [`warm_up`]'s, for the renderer of a `scaffold resource`.

@@ -55,15 +55,16 @@ pub struct Warmup {
 impl Warmup {
     /// Starts parsing `templates`, in this order, on a new thread. A guess of what the command
     /// will render: a template it does not need costs the other core's time, never a result.
-    pub fn start(templates: &[&'static str]) -> Warmup {
+    /// None when no thread can be started: the templates are then parsed as they are rendered.
+    pub fn start(templates: &[&'static str]) -> Option<Warmup> {
         let overridden = Arc::new(Mutex::new(BTreeSet::new()));
         let env = Arc::new(environment(None, Arc::clone(&overridden)));
-        let helper = Helper::start(&env, templates.to_vec());
-        Warmup {
+        let helper = Helper::start(&env, templates.to_vec())?;
+        Some(Warmup {
             env,
             overridden,
             helper,
-        }
+        })
     }
 }
 
@@ -80,22 +81,25 @@ struct Helper {
 }
 
 impl Helper {
-    fn start(env: &Arc<Environment<'static>>, names: Vec<&'static str>) -> Helper {
+    /// None when the system refuses another thread: the caller does all the work itself.
+    fn start(env: &Arc<Environment<'static>>, names: Vec<&'static str>) -> Option<Helper> {
         let queue = Arc::new(Queue {
             names,
             next: AtomicUsize::new(0),
             parsed: Mutex::new(Vec::new()),
         });
         let job = Arc::new(Job::default());
-        let thread = std::thread::spawn({
-            let (env, queue, job) = (Arc::clone(env), Arc::clone(&queue), Arc::clone(&job));
-            move || help(&env, &queue, &job)
-        });
-        Helper {
+        let thread = std::thread::Builder::new()
+            .spawn({
+                let (env, queue, job) = (Arc::clone(env), Arc::clone(&queue), Arc::clone(&job));
+                move || help(&env, &queue, &job)
+            })
+            .ok()?;
+        Some(Helper {
             queue,
             job,
             thread: Some(thread),
-        }
+        })
     }
 
     /// Waits for it to render what it takes.
@@ -357,11 +361,12 @@ impl Renderer {
             .unwrap_or_else(PoisonError::into_inner)
             .take();
         let helper = warmed.or_else(|| {
-            (templates.len() > 1).then(|| {
-                let mut names = templates.to_vec();
-                names.sort_by_key(|name| std::cmp::Reverse(embedded(name).map_or(0, str::len)));
-                Helper::start(&self.env, names)
-            })
+            if templates.len() < 2 {
+                return None;
+            }
+            let mut names = templates.to_vec();
+            names.sort_by_key(|name| std::cmp::Reverse(embedded(name).map_or(0, str::len)));
+            Helper::start(&self.env, names)
         });
         let mut rendered: Vec<Option<Result<String, Error>>> =
             templates.iter().map(|_| None).collect();
@@ -858,7 +863,7 @@ mod tests {
     #[test]
     fn a_warm_up_gives_way_to_the_projects_overrides() {
         let (dir, renderer) = with_overrides(&[(DECIMAL, "mine: {{ name }}\n")]);
-        let warmed = Renderer::new(dir.path(), Some(Warmup::start(&[DECIMAL, FILE])));
+        let warmed = Renderer::new(dir.path(), Warmup::start(&[DECIMAL, FILE]));
         let context = minijinja::Value::from(minijinja::value::Serde(Context { name: "x" }));
         for renderer in [&renderer, &warmed] {
             let texts = renderer.render_all(&[DECIMAL, FILE], &context).unwrap();
@@ -903,7 +908,7 @@ mod tests {
     fn a_dropped_warm_up_stops_its_thread() {
         let env = Arc::new(environment(None, Arc::default()));
         for names in [vec![], vec![DECIMAL, FILE, DECIMAL, FILE]] {
-            let mut helper = Helper::start(&env, names);
+            let mut helper = Helper::start(&env, names).expect("a thread");
             let thread = helper.thread.take().unwrap();
             drop(helper);
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);

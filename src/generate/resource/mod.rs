@@ -675,7 +675,7 @@ mod tests {
                 .iter()
                 .map(|name| one_by_one.render(name, &value).unwrap())
                 .collect();
-            let renderer = Renderer::new(dir.path(), guess.map(Warmup::start));
+            let renderer = Renderer::new(dir.path(), guess.and_then(Warmup::start));
             let rendered = renderer.render_all(&names, &value).unwrap();
             assert_eq!(rendered, expected, "{case}");
         }
