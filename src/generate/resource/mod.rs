@@ -609,23 +609,33 @@ fn uses_private_schema(spec: &ResourceSpec, audited: bool, limited: bool) -> boo
 mod tests {
     use super::*;
 
+    /// A new resource `note` with `fields` and `access` in an empty project (kept in the folder
+    /// returned): its template context, and the templates it renders in one go.
+    fn new_note(
+        fields: &[&str],
+        access: Access,
+    ) -> (tempfile::TempDir, Context, Vec<&'static str>) {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::open(dir.path()).unwrap();
+        let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+        let spec = ResourceSpec::new("note", None, &fields, access).expect("a valid spec");
+        let migration = Migration::new(&project, "create_notes", None).unwrap();
+        let migrations = Migrations::Create(migration);
+        let context = Context::new(&spec, &project, &migrations).unwrap();
+        let names = rendered_together(&spec, &context, &migrations, &project.layout)
+            .into_iter()
+            .map(|(template, _)| template)
+            .collect();
+        (dir, context, names)
+    }
+
     /// The warm-up's guess is what it claims to be: exactly the templates that a new resource
     /// with the default access and actions renders in one go, so none of its parsing is wasted.
     #[test]
     fn the_likely_templates_are_those_of_a_default_resource() {
-        let dir = tempfile::tempdir().unwrap();
-        let project = Project::open(dir.path()).unwrap();
-        let fields = ["title:text".to_string()];
         // Owner access is the default of a project without `scaffold.toml`.
-        let spec = ResourceSpec::new("note", None, &fields, Access::Owner).expect("a valid spec");
-        let migrations =
-            Migrations::Create(Migration::new(&project, "create_notes", None).unwrap());
-        let context = Context::new(&spec, &project, &migrations).unwrap();
-        let rendered: std::collections::BTreeSet<&str> =
-            rendered_together(&spec, &context, &migrations, &project.layout)
-                .into_iter()
-                .map(|(template, _)| template)
-                .collect();
+        let (_dir, _, names) = new_note(&["title:text"], Access::Owner);
+        let rendered: std::collections::BTreeSet<&str> = names.into_iter().collect();
         let likely: std::collections::BTreeSet<&str> = templates::LIKELY.iter().copied().collect();
         assert_eq!(rendered, likely);
         assert_eq!(likely.len(), templates::LIKELY.len(), "each named once");
@@ -657,19 +667,8 @@ mod tests {
             ),
         ];
         for (case, access, guess) in cases {
-            let dir = tempfile::tempdir().unwrap();
-            let project = Project::open(dir.path()).unwrap();
-            let fields = ["title:text".to_string(), "body:text:optional".to_string()];
-            let spec = ResourceSpec::new("note", None, &fields, access).unwrap();
-            let migration = Migration::new(&project, "create_notes", None).unwrap();
-            let migrations = Migrations::Create(migration);
-            let context = Context::new(&spec, &project, &migrations).unwrap();
+            let (dir, context, names) = new_note(&["title:text", "body:text:optional"], access);
             let value = minijinja::Value::from(minijinja::value::Serde(&context));
-            let names: Vec<&'static str> =
-                rendered_together(&spec, &context, &migrations, &project.layout)
-                    .into_iter()
-                    .map(|(template, _)| template)
-                    .collect();
             let one_by_one = Renderer::new(dir.path(), None);
             let expected: Vec<String> = names
                 .iter()
